@@ -1,0 +1,117 @@
+// Package attachment stores uploaded files outside the web root, named by their SHA-256, after checking
+// their type by content (not by name) and their size. Domain packages keep the rows that point here.
+package attachment
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+)
+
+// Allowed content types, as sniffed from the first bytes of the file.
+var allowed = map[string]bool{"application/pdf": true, "image/jpeg": true, "image/png": true}
+
+// ErrType and ErrTooLarge are returned for files that must be refused.
+var (
+	ErrType     = errors.New("file type not allowed")
+	ErrTooLarge = errors.New("file too large")
+)
+
+// Store keeps files in a directory.
+type Store struct {
+	dir      string
+	maxBytes int64
+}
+
+// NewStore creates the directory when missing.
+func NewStore(dir string, maxBytes int64) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("attachment directory: %w", err)
+	}
+	return &Store{dir: dir, maxBytes: maxBytes}, nil
+}
+
+// MaxBytes is the largest file accepted.
+func (s *Store) MaxBytes() int64 { return s.maxBytes }
+
+// Saved describes a stored file.
+type Saved struct {
+	SHA256      string
+	Size        int64
+	ContentType string
+}
+
+// Sniff returns the content type of the file's first bytes, or ErrType when it is not allowed.
+func Sniff(head []byte) (string, error) {
+	ct := http.DetectContentType(head)
+	if !allowed[ct] {
+		return "", ErrType
+	}
+	return ct, nil
+}
+
+// Save checks and stores r. The file is written to a temporary name, synced and renamed, so a crash
+// never leaves a half-written file under a real hash. Identical files are stored once.
+func (s *Store) Save(r io.Reader) (Saved, error) {
+	head := make([]byte, 512)
+	n, err := io.ReadFull(r, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return Saved{}, err
+	}
+	ct, err := Sniff(head[:n])
+	if err != nil {
+		return Saved{}, err
+	}
+	tmp, err := os.CreateTemp(s.dir, ".upload-*")
+	if err != nil {
+		return Saved{}, err
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	h := sha256.New()
+	w := io.MultiWriter(tmp, h)
+	// Read one byte past the limit to tell "exactly the limit" from "too large".
+	size, err := io.Copy(w, io.LimitReader(io.MultiReader(bytes.NewReader(head[:n]), r), s.maxBytes+1))
+	if err != nil {
+		tmp.Close()
+		return Saved{}, err
+	}
+	if size > s.maxBytes {
+		tmp.Close()
+		return Saved{}, ErrTooLarge
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return Saved{}, err
+	}
+	if err := tmp.Close(); err != nil {
+		return Saved{}, err
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	final := s.path(sum)
+	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
+		return Saved{}, err
+	}
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		return Saved{}, err
+	}
+	return Saved{SHA256: sum, Size: size, ContentType: ct}, nil
+}
+
+var hexName = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// Open returns the stored file with the hash.
+func (s *Store) Open(sum string) (*os.File, error) {
+	if !hexName.MatchString(sum) {
+		return nil, os.ErrNotExist
+	}
+	return os.Open(s.path(sum))
+}
+
+func (s *Store) path(sum string) string { return filepath.Join(s.dir, sum[:2], sum) }

@@ -1,0 +1,91 @@
+// Package classifier holds the classifier of citizens' appeals (Cabinet resolution No. 858) as an
+// embedded data file: channels, types, natures, signs of receipt, subjects, author categories, social
+// statuses. Lists change by editing data/classifier.json, never code.
+package classifier
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+)
+
+// Item is one entry of a list.
+type Item struct {
+	Code     string `json:"code"`
+	UK       string `json:"uk"`
+	EN       string `json:"en"`
+	Row      string `json:"row,omitempty"`      // channels: the classifier row it is reported under
+	Priority bool   `json:"priority,omitempty"` // categories: entitled to priority handling
+}
+
+// Name returns the item's name in the language ("en" or Ukrainian otherwise).
+func (i Item) Name(lang string) string {
+	if lang == "en" && i.EN != "" {
+		return i.EN
+	}
+	return i.UK
+}
+
+// List is one ordered list of the classifier.
+type List []Item
+
+// Get returns the item with the code.
+func (l List) Get(code string) (Item, bool) {
+	for _, it := range l {
+		if it.Code == code {
+			return it, true
+		}
+	}
+	return Item{}, false
+}
+
+// Has reports whether code is in the list.
+func (l List) Has(code string) bool {
+	_, ok := l.Get(code)
+	return ok
+}
+
+// Name returns the name of code in lang, or the code itself when unknown (old data stays readable).
+func (l List) Name(code, lang string) string {
+	if it, ok := l.Get(code); ok {
+		return it.Name(lang)
+	}
+	return code
+}
+
+// Classifier is the whole data file.
+type Classifier struct {
+	Types          List `json:"types"`
+	Natures        List `json:"natures"`
+	Signs          List `json:"signs"`
+	Channels       List `json:"channels"`
+	Subjects       List `json:"subjects"`
+	Categories     List `json:"categories"`
+	SocialStatuses List `json:"social_statuses"`
+	Genders        List `json:"genders"`
+}
+
+//go:embed data/classifier.json
+var raw []byte
+
+// Load parses the embedded data; a broken file stops the program at start.
+func Load() (*Classifier, error) {
+	var c Classifier
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return nil, fmt.Errorf("classifier data: %w", err)
+	}
+	for name, l := range map[string]List{"types": c.Types, "channels": c.Channels, "subjects": c.Subjects,
+		"categories": c.Categories, "social_statuses": c.SocialStatuses, "natures": c.Natures, "signs": c.Signs} {
+		if len(l) == 0 {
+			return nil, fmt.Errorf("classifier data: list %s is empty", name)
+		}
+		seen := map[string]bool{}
+		for _, it := range l {
+			if it.Code == "" || it.UK == "" || it.EN == "" || seen[it.Code] {
+				return nil, fmt.Errorf("classifier data: list %s has an empty, unnamed or repeated code %q", name, it.Code)
+			}
+			seen[it.Code] = true
+		}
+	}
+	return &c, nil
+}

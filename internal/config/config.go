@@ -1,0 +1,324 @@
+// Package config reads Hromada's one typed configuration from environment variables.
+//
+// Every variable is listed in Vars (the README table is generated from the same list by hand, keep
+// them together). A secret may also be given as NAME_FILE, the path of a file holding it, so that
+// container secrets never pass through the environment.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Environment names.
+const (
+	Development = "development"
+	Production  = "production"
+)
+
+// Config is the whole configuration of one Hromada process.
+type Config struct {
+	Env         string // development | production
+	Addr        string // listen address of the portal
+	BaseURL     *url.URL
+	DatabaseURL string // postgres://... or sqlite:PATH
+	DataDir     string // SQLite file and attachments live here
+	AutoMigrate bool   // apply migrations at serve start
+	Timezone    *time.Location
+	Secret      []byte // server secret: keyed tax-number hash
+	LogLevel    string
+	LogFormat   string // text | json
+
+	SessionLifetime time.Duration
+
+	OIDC   OIDC
+	DevIdP DevIdP
+
+	Council CouncilInfo
+
+	RegIndexPattern string // e.g. "{letter}-{seq}"
+
+	MaxAttachmentBytes int64
+	MaxAttachments     int
+}
+
+// OIDC configures the relying party: any OpenID Connect provider.
+type OIDC struct {
+	Issuer       string
+	ClientID     string
+	ClientSecret string
+	Scopes       []string
+	Claims       ClaimNames
+}
+
+// ClaimNames maps the provider's claim names onto what Hromada needs. The defaults are the names that
+// id.gov.ua returns and that a bridging provider passes on.
+type ClaimNames struct {
+	TaxID, LastName, GivenName, MiddleName, Email, Phone, Address, AuthType string
+}
+
+// DevIdP is the built-in development provider; it runs only when Enabled and never in production.
+type DevIdP struct {
+	Enabled bool
+	Addr    string // its own listener
+	URL     string // its public issuer URL
+}
+
+// CouncilInfo names the council on pages and in the registry.
+type CouncilInfo struct {
+	NameUK, NameEN string
+}
+
+// Var documents one environment variable.
+type Var struct {
+	Name, Default, Help string
+	Secret              bool
+}
+
+// Vars is every variable Hromada reads, in the order the README lists them.
+var Vars = []Var{
+	{Name: "HROMADA_ENV", Default: "development", Help: "development or production; production refuses the development identity provider and demands a real secret and OIDC provider"},
+	{Name: "HROMADA_ADDR", Default: ":8080", Help: "listen address"},
+	{Name: "HROMADA_BASE_URL", Default: "http://localhost:8080", Help: "public URL of the portal; https makes cookies Secure; the OIDC redirect URI is BASE_URL/auth/callback"},
+	{Name: "HROMADA_DATABASE_URL", Default: "sqlite:./data/hromada.db", Help: "postgres://user:pass@host/db?sslmode=... for PostgreSQL, or sqlite:PATH for the embedded database", Secret: true},
+	{Name: "HROMADA_DATA_DIR", Default: "./data", Help: "directory for the SQLite file and stored attachments (outside the web root)"},
+	{Name: "HROMADA_AUTO_MIGRATE", Default: "true", Help: "apply pending migrations when serve starts; with false the server refuses to run on an outdated schema"},
+	{Name: "HROMADA_TIMEZONE", Default: "Europe/Kyiv", Help: "the council's time zone: registration years and deadlines are counted in it"},
+	{Name: "HROMADA_SECRET", Default: "(development only: a fixed, public value)", Help: "server secret, at least 32 bytes: keys the tax-number hash; never change it once persons exist", Secret: true},
+	{Name: "HROMADA_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
+	{Name: "HROMADA_LOG_FORMAT", Default: "text", Help: "text or json"},
+	{Name: "HROMADA_SESSION_LIFETIME", Default: "12h", Help: "how long a signed-in session lasts without activity (Go duration)"},
+	{Name: "HROMADA_OIDC_ISSUER", Default: "(the development provider)", Help: "issuer URL of the OpenID Connect provider"},
+	{Name: "HROMADA_OIDC_CLIENT_ID", Default: "hromada", Help: "client id registered at the provider"},
+	{Name: "HROMADA_OIDC_CLIENT_SECRET", Default: "(development only)", Help: "client secret", Secret: true},
+	{Name: "HROMADA_OIDC_SCOPES", Default: "openid profile email phone address", Help: "space-separated scopes to request"},
+	{Name: "HROMADA_OIDC_CLAIM_TAX_ID", Default: "drfocode", Help: "claim holding the tax number (РНОКПП); only its keyed hash is stored"},
+	{Name: "HROMADA_OIDC_CLAIM_LAST_NAME", Default: "lastname", Help: "claim holding the surname"},
+	{Name: "HROMADA_OIDC_CLAIM_GIVEN_NAME", Default: "givenname", Help: "claim holding the given name"},
+	{Name: "HROMADA_OIDC_CLAIM_MIDDLE_NAME", Default: "middlename", Help: "claim holding the patronymic"},
+	{Name: "HROMADA_OIDC_CLAIM_EMAIL", Default: "email", Help: "claim holding the e-mail"},
+	{Name: "HROMADA_OIDC_CLAIM_PHONE", Default: "phone", Help: "claim holding the phone"},
+	{Name: "HROMADA_OIDC_CLAIM_ADDRESS", Default: "address", Help: "claim holding the address (a string, or an OIDC address object)"},
+	{Name: "HROMADA_OIDC_CLAIM_AUTH_TYPE", Default: "auth_type", Help: "claim naming how the person identified (qualified signature, BankID, Diia)"},
+	{Name: "HROMADA_DEV_IDP", Default: "true in development when no HROMADA_OIDC_ISSUER is set", Help: "run the built-in development identity provider"},
+	{Name: "HROMADA_DEV_IDP_ADDR", Default: "127.0.0.1:8081", Help: "listen address of the development provider"},
+	{Name: "HROMADA_DEV_IDP_URL", Default: "http://localhost:8081", Help: "public URL (issuer) of the development provider"},
+	{Name: "HROMADA_COUNCIL_NAME", Default: "Зразкова міська рада", Help: "the council's name in Ukrainian"},
+	{Name: "HROMADA_COUNCIL_NAME_EN", Default: "Zrazkove City Council", Help: "the council's name in English"},
+	{Name: "HROMADA_REG_INDEX_PATTERN", Default: "{letter}-{seq}", Help: "registration index: {letter} first letter of the author's surname (БП when unsigned), {seq} the yearly number, {year}, {yy}, {mark} (КО for collective appeals)"},
+	{Name: "HROMADA_MAX_ATTACHMENT_MB", Default: "10", Help: "largest accepted attachment, in MiB"},
+	{Name: "HROMADA_MAX_ATTACHMENTS", Default: "5", Help: "most attachments on one appeal"},
+}
+
+// DevSecret is the public secret used in development when none is given. Production refuses it.
+const DevSecret = "hromada-development-secret-not-for-production-use"
+
+// DevClientSecret is the development provider's client secret.
+const DevClientSecret = "hromada-dev-client-secret"
+
+// Load reads the configuration from the environment through getenv (os.Getenv in the program, a map
+// in tests) and validates it. The error names the variable that is wrong.
+func Load(getenv func(string) string) (*Config, error) {
+	r := reader{getenv: getenv}
+	c := &Config{}
+	c.Env = r.str("HROMADA_ENV", Development)
+	if c.Env != Development && c.Env != Production {
+		r.fail("HROMADA_ENV", "must be development or production, got %q", c.Env)
+	}
+	prod := c.Env == Production
+	c.Addr = r.str("HROMADA_ADDR", ":8080")
+	c.BaseURL = r.url("HROMADA_BASE_URL", "http://localhost:8080")
+	c.DataDir = r.str("HROMADA_DATA_DIR", "./data")
+	c.DatabaseURL = r.secret("HROMADA_DATABASE_URL", "sqlite:"+filepath.Join(c.DataDir, "hromada.db"))
+	if !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") &&
+		!strings.HasPrefix(c.DatabaseURL, "sqlite:") {
+		r.fail("HROMADA_DATABASE_URL", "must start with postgres://, postgresql:// or sqlite:")
+	}
+	c.AutoMigrate = r.boolean("HROMADA_AUTO_MIGRATE", true)
+	tz := r.str("HROMADA_TIMEZONE", "Europe/Kyiv")
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		r.fail("HROMADA_TIMEZONE", "unknown time zone %q", tz)
+		loc = time.UTC
+	}
+	c.Timezone = loc
+	secret := r.secret("HROMADA_SECRET", "")
+	switch {
+	case secret == "" && prod:
+		r.fail("HROMADA_SECRET", "is required in production (at least 32 bytes)")
+	case secret == "":
+		secret = DevSecret
+	case secret == DevSecret && prod:
+		r.fail("HROMADA_SECRET", "must not be the public development secret in production")
+	case len(secret) < 32:
+		r.fail("HROMADA_SECRET", "must be at least 32 bytes long")
+	}
+	c.Secret = []byte(secret)
+	c.LogLevel = r.oneOf("HROMADA_LOG_LEVEL", "info", "debug", "info", "warn", "error")
+	c.LogFormat = r.oneOf("HROMADA_LOG_FORMAT", "text", "text", "json")
+	c.SessionLifetime = r.duration("HROMADA_SESSION_LIFETIME", 12*time.Hour)
+
+	c.OIDC.Issuer = r.str("HROMADA_OIDC_ISSUER", "")
+	c.DevIdP.Enabled = r.boolean("HROMADA_DEV_IDP", !prod && c.OIDC.Issuer == "")
+	c.DevIdP.Addr = r.str("HROMADA_DEV_IDP_ADDR", "127.0.0.1:8081")
+	c.DevIdP.URL = strings.TrimSuffix(r.url("HROMADA_DEV_IDP_URL", "http://localhost:8081").String(), "/")
+	if c.DevIdP.Enabled && prod {
+		r.fail("HROMADA_DEV_IDP", "the development identity provider must not run in production")
+	}
+	c.OIDC.ClientID = r.str("HROMADA_OIDC_CLIENT_ID", "hromada")
+	c.OIDC.ClientSecret = r.secret("HROMADA_OIDC_CLIENT_SECRET", "")
+	if c.DevIdP.Enabled {
+		if c.OIDC.Issuer == "" {
+			c.OIDC.Issuer = c.DevIdP.URL
+		}
+		if c.OIDC.ClientSecret == "" {
+			c.OIDC.ClientSecret = DevClientSecret
+		}
+	}
+	if c.OIDC.Issuer == "" {
+		r.fail("HROMADA_OIDC_ISSUER", "is required when the development provider is off")
+	} else if u, err := url.Parse(c.OIDC.Issuer); err != nil || u.Host == "" {
+		r.fail("HROMADA_OIDC_ISSUER", "must be an absolute URL")
+	}
+	c.OIDC.Scopes = strings.Fields(r.str("HROMADA_OIDC_SCOPES", "openid profile email phone address"))
+	if !slices.Contains(c.OIDC.Scopes, "openid") {
+		r.fail("HROMADA_OIDC_SCOPES", "must include openid")
+	}
+	c.OIDC.Claims = ClaimNames{
+		TaxID:      r.str("HROMADA_OIDC_CLAIM_TAX_ID", "drfocode"),
+		LastName:   r.str("HROMADA_OIDC_CLAIM_LAST_NAME", "lastname"),
+		GivenName:  r.str("HROMADA_OIDC_CLAIM_GIVEN_NAME", "givenname"),
+		MiddleName: r.str("HROMADA_OIDC_CLAIM_MIDDLE_NAME", "middlename"),
+		Email:      r.str("HROMADA_OIDC_CLAIM_EMAIL", "email"),
+		Phone:      r.str("HROMADA_OIDC_CLAIM_PHONE", "phone"),
+		Address:    r.str("HROMADA_OIDC_CLAIM_ADDRESS", "address"),
+		AuthType:   r.str("HROMADA_OIDC_CLAIM_AUTH_TYPE", "auth_type"),
+	}
+	c.Council = CouncilInfo{
+		NameUK: r.str("HROMADA_COUNCIL_NAME", "Зразкова міська рада"),
+		NameEN: r.str("HROMADA_COUNCIL_NAME_EN", "Zrazkove City Council"),
+	}
+	c.RegIndexPattern = r.str("HROMADA_REG_INDEX_PATTERN", "{letter}-{seq}")
+	if !strings.Contains(c.RegIndexPattern, "{seq}") {
+		r.fail("HROMADA_REG_INDEX_PATTERN", "must contain {seq}")
+	}
+	c.MaxAttachmentBytes = int64(r.positiveInt("HROMADA_MAX_ATTACHMENT_MB", 10)) << 20
+	c.MaxAttachments = r.positiveInt("HROMADA_MAX_ATTACHMENTS", 5)
+
+	if len(r.errs) > 0 {
+		return nil, errors.Join(r.errs...)
+	}
+	return c, nil
+}
+
+// SecureCookies says whether cookies must carry the Secure flag: whenever the portal is served over TLS.
+func (c *Config) SecureCookies() bool { return c.BaseURL.Scheme == "https" }
+
+// RedirectURL is the OIDC callback registered at the provider.
+func (c *Config) RedirectURL() string { return c.BaseURL.JoinPath("/auth/callback").String() }
+
+// PostLogoutURL is where the provider sends the browser after ending its session.
+func (c *Config) PostLogoutURL() string { return c.BaseURL.JoinPath("/").String() }
+
+// reader collects every problem so that one start reports all wrong variables at once.
+type reader struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (r *reader) fail(name, format string, args ...any) {
+	r.errs = append(r.errs, fmt.Errorf("%s %s", name, fmt.Sprintf(format, args...)))
+}
+
+func (r *reader) str(name, def string) string {
+	if v := strings.TrimSpace(r.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+// secret reads NAME, or the file named by NAME_FILE; giving both is an error.
+func (r *reader) secret(name, def string) string {
+	v, file := r.getenv(name), r.getenv(name+"_FILE")
+	if v != "" && file != "" {
+		r.fail(name, "and %s_FILE are both set; use one", name)
+		return def
+	}
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			r.fail(name+"_FILE", "cannot be read: %v", err)
+			return def
+		}
+		return strings.TrimSpace(string(b))
+	}
+	if v != "" {
+		return strings.TrimSpace(v)
+	}
+	return def
+}
+
+func (r *reader) url(name, def string) *url.URL {
+	raw := r.str(name, def)
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		r.fail(name, "must be an absolute http(s) URL, got %q", raw)
+		u, _ = url.Parse(def)
+	}
+	return u
+}
+
+func (r *reader) boolean(name string, def bool) bool {
+	raw := r.str(name, "")
+	if raw == "" {
+		return def
+	}
+	v, err := strconv.ParseBool(raw)
+	if err != nil {
+		r.fail(name, "must be true or false, got %q", raw)
+		return def
+	}
+	return v
+}
+
+func (r *reader) duration(name string, def time.Duration) time.Duration {
+	raw := r.str(name, "")
+	if raw == "" {
+		return def
+	}
+	d, err := time.ParseDuration(raw)
+	if err != nil || d <= 0 {
+		r.fail(name, "must be a positive duration such as 12h, got %q", raw)
+		return def
+	}
+	return d
+}
+
+func (r *reader) positiveInt(name string, def int) int {
+	raw := r.str(name, "")
+	if raw == "" {
+		return def
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n <= 0 {
+		r.fail(name, "must be a positive whole number, got %q", raw)
+		return def
+	}
+	return n
+}
+
+func (r *reader) oneOf(name, def string, allowed ...string) string {
+	v := r.str(name, def)
+	if !slices.Contains(allowed, v) {
+		r.fail(name, "must be one of %s, got %q", strings.Join(allowed, ", "), v)
+		return def
+	}
+	return v
+}

@@ -1,0 +1,79 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"gorm.io/gorm"
+
+	"github.com/hromada/hromada/migrations"
+)
+
+// ErrSchemaOutdated means the database lacks migrations this binary needs.
+var ErrSchemaOutdated = errors.New("the database schema is older than this version of Hromada expects; run `hromada migrate`")
+
+func migrator(db *gorm.DB, log *slog.Logger) (*goose.Provider, error) {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	dialect := Dialect(db)
+	fsys, err := migrations.For(dialect)
+	if err != nil {
+		return nil, err
+	}
+	opts := []goose.ProviderOption{goose.WithSlog(log)}
+	var gd goose.Dialect
+	switch dialect {
+	case Postgres:
+		gd = goose.DialectPostgres
+		// Several instances starting at once: one migrates, the others wait on an advisory lock.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	case SQLite:
+		gd = goose.DialectSQLite3
+	default:
+		return nil, fmt.Errorf("no migrations for dialect %q", dialect)
+	}
+	return goose.NewProvider(gd, sqlDB, fsys, opts...)
+}
+
+// Migrate applies every pending migration, each in its own transaction, and returns the versions applied.
+func Migrate(ctx context.Context, db *gorm.DB, log *slog.Logger) ([]int64, error) {
+	p, err := migrator(db, log)
+	if err != nil {
+		return nil, err
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	applied := make([]int64, 0, len(results))
+	for _, r := range results {
+		applied = append(applied, r.Source.Version)
+	}
+	return applied, nil
+}
+
+// CheckSchema returns ErrSchemaOutdated when migrations are pending.
+func CheckSchema(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
+	p, err := migrator(db, log)
+	if err != nil {
+		return err
+	}
+	current, target, err := p.GetVersions(ctx)
+	if err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if current < target {
+		return fmt.Errorf("%w (database at %d, expected %d)", ErrSchemaOutdated, current, target)
+	}
+	return nil
+}

@@ -1,0 +1,215 @@
+package identity
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+
+	"github.com/hromada/hromada/internal/config"
+	"github.com/hromada/hromada/internal/errs"
+)
+
+// RelyingParty signs people in through any OpenID Connect provider: authorization code flow with PKCE,
+// state and nonce, the ID token verified by go-oidc.
+//
+// Discovery happens on first use, not at start, so the portal serves its public pages while the
+// provider is unreachable, and the built-in development provider may start after the portal.
+type RelyingParty struct {
+	cfg           config.OIDC
+	redirectURL   string
+	postLogoutURL string
+	client        *http.Client
+
+	mu         sync.Mutex
+	provider   *oidc.Provider
+	endSession string
+}
+
+// NewRelyingParty prepares a relying party; nothing is fetched yet.
+func NewRelyingParty(cfg config.OIDC, redirectURL, postLogoutURL string) *RelyingParty {
+	return &RelyingParty{
+		cfg:           cfg,
+		redirectURL:   redirectURL,
+		postLogoutURL: postLogoutURL,
+		client:        &http.Client{Timeout: 10 * time.Second},
+	}
+}
+
+func (rp *RelyingParty) discover(ctx context.Context) (*oidc.Provider, error) {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	if rp.provider != nil {
+		return rp.provider, nil
+	}
+	p, err := oidc.NewProvider(oidc.ClientContext(ctx, rp.client), rp.cfg.Issuer)
+	if err != nil {
+		return nil, fmt.Errorf("OIDC discovery at %s: %w", rp.cfg.Issuer, err)
+	}
+	var extra struct {
+		EndSession string `json:"end_session_endpoint"`
+	}
+	if err := p.Claims(&extra); err != nil {
+		return nil, fmt.Errorf("OIDC discovery document: %w", err)
+	}
+	rp.provider, rp.endSession = p, extra.EndSession
+	return p, nil
+}
+
+func (rp *RelyingParty) oauth(p *oidc.Provider) *oauth2.Config {
+	return &oauth2.Config{
+		ClientID:     rp.cfg.ClientID,
+		ClientSecret: rp.cfg.ClientSecret,
+		Endpoint:     p.Endpoint(),
+		RedirectURL:  rp.redirectURL,
+		Scopes:       rp.cfg.Scopes,
+	}
+}
+
+// AuthRequest is what the caller keeps server-side between the redirect and the callback.
+type AuthRequest struct {
+	URL      string // where to send the browser
+	State    string
+	Nonce    string
+	Verifier string // PKCE code verifier
+}
+
+// StartSignIn prepares a new authorization request with fresh state, nonce and PKCE verifier.
+func (rp *RelyingParty) StartSignIn(ctx context.Context) (AuthRequest, error) {
+	p, err := rp.discover(ctx)
+	if err != nil {
+		return AuthRequest{}, err
+	}
+	ar := AuthRequest{State: randomToken(), Nonce: randomToken(), Verifier: oauth2.GenerateVerifier()}
+	ar.URL = rp.oauth(p).AuthCodeURL(ar.State, oidc.Nonce(ar.Nonce), oauth2.S256ChallengeOption(ar.Verifier))
+	return ar, nil
+}
+
+// FinishSignIn exchanges the code, verifies the ID token and its nonce, and reads the claims from the
+// ID token and the userinfo endpoint. The caller has already checked the state.
+func (rp *RelyingParty) FinishSignIn(ctx context.Context, code string, ar AuthRequest) (Claims, error) {
+	p, err := rp.discover(ctx)
+	if err != nil {
+		return Claims{}, err
+	}
+	ctx = oidc.ClientContext(ctx, rp.client)
+	oc := rp.oauth(p)
+	tok, err := oc.Exchange(ctx, code, oauth2.VerifierOption(ar.Verifier))
+	if err != nil {
+		return Claims{}, errs.New(errs.Invalid, "auth.error.exchange")
+	}
+	rawID, ok := tok.Extra("id_token").(string)
+	if !ok || rawID == "" {
+		return Claims{}, errs.New(errs.Invalid, "auth.error.no_id_token")
+	}
+	idt, err := p.Verifier(&oidc.Config{ClientID: rp.cfg.ClientID}).Verify(ctx, rawID)
+	if err != nil {
+		return Claims{}, errs.New(errs.Invalid, "auth.error.id_token")
+	}
+	if !equalSecret(idt.Nonce, ar.Nonce) {
+		return Claims{}, errs.New(errs.Invalid, "auth.error.nonce")
+	}
+	all := map[string]any{}
+	if err := idt.Claims(&all); err != nil {
+		return Claims{}, fmt.Errorf("ID token claims: %w", err)
+	}
+	// Userinfo may carry what the ID token leaves out (many providers keep tokens small).
+	if p.UserInfoEndpoint() != "" {
+		ui, err := p.UserInfo(ctx, oauth2.StaticTokenSource(tok))
+		if err != nil {
+			return Claims{}, fmt.Errorf("userinfo: %w", err)
+		}
+		if ui.Subject != idt.Subject {
+			return Claims{}, errs.New(errs.Invalid, "auth.error.id_token")
+		}
+		extra := map[string]any{}
+		if err := ui.Claims(&extra); err != nil {
+			return Claims{}, fmt.Errorf("userinfo claims: %w", err)
+		}
+		for k, v := range extra {
+			if _, present := all[k]; !present {
+				all[k] = v
+			}
+		}
+	}
+	c := mapClaims(rp.cfg.Claims, all)
+	c.Issuer, c.Subject, c.IDToken = idt.Issuer, idt.Subject, rawID
+	return c, nil
+}
+
+// EndSessionURL is the provider's logout address for this session, or "" when the provider has none.
+func (rp *RelyingParty) EndSessionURL(ctx context.Context, idTokenHint string) string {
+	if _, err := rp.discover(ctx); err != nil || rp.endSession == "" {
+		return ""
+	}
+	u, err := url.Parse(rp.endSession)
+	if err != nil {
+		return ""
+	}
+	q := u.Query()
+	if idTokenHint != "" {
+		q.Set("id_token_hint", idTokenHint)
+	}
+	q.Set("client_id", rp.cfg.ClientID)
+	q.Set("post_logout_redirect_uri", rp.postLogoutURL)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Claims is what Hromada takes from the provider, after mapping the configured claim names.
+type Claims struct {
+	Issuer, Subject string
+	TaxID           string // РНОКПП: hashed at once, never stored, logged or shown
+	LastName        string
+	GivenName       string
+	MiddleName      string
+	Email           string
+	Phone           string
+	Address         string
+	AuthType        string
+	IDToken         string // kept in the session as the end-session hint
+}
+
+func mapClaims(names config.ClaimNames, all map[string]any) Claims {
+	return Claims{
+		TaxID:      claimString(all, names.TaxID),
+		LastName:   claimString(all, names.LastName),
+		GivenName:  claimString(all, names.GivenName),
+		MiddleName: claimString(all, names.MiddleName),
+		Email:      claimString(all, names.Email),
+		Phone:      claimString(all, names.Phone),
+		Address:    claimString(all, names.Address),
+		AuthType:   claimString(all, names.AuthType),
+	}
+}
+
+// claimString reads a claim as text; an OIDC address object gives its "formatted" member.
+func claimString(all map[string]any, name string) string {
+	switch v := all[name].(type) {
+	case string:
+		return strings.TrimSpace(v)
+	case map[string]any:
+		if f, ok := v["formatted"].(string); ok {
+			return strings.TrimSpace(f)
+		}
+	case float64:
+		return fmt.Sprintf("%.0f", v)
+	}
+	return ""
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}

@@ -1,0 +1,138 @@
+// Package registry is the one registry of citizens' appeals, whatever the channel: the registration
+// card, numbering, deadlines and the timeline. It owns the appeals tables and every query on them.
+package registry
+
+import (
+	"strings"
+	"time"
+)
+
+// Appeal statuses.
+const (
+	StatusRegistered = "registered"
+	StatusAnswered   = "answered"
+)
+
+// Channel of the portal itself.
+const ChannelPortal = "portal"
+
+// Natures.
+const (
+	NatureIndividual = "individual"
+	NatureCollective = "collective"
+	NatureAnonymous  = "anonymous"
+)
+
+// Event kinds on an appeal's timeline.
+const (
+	EventRegistered = "registered"
+	EventAnswered   = "answered"
+)
+
+// DefaultTermDays is the legal maximum for considering an appeal (Law 393/96-ВР, Art. 20), in calendar days.
+const DefaultTermDays = 30
+
+// Appeal is the registration card of one appeal.
+type Appeal struct {
+	ID                 int64
+	RegIndex           string
+	RegYear            int
+	RegSeq             int
+	ReceivedAt         time.Time
+	Channel            string
+	ExternalRef        string
+	Type               string
+	Nature             string
+	Signers            int
+	Sign               string
+	DocumentKind       string
+	PersonID           *int64
+	AuthorLastName     string
+	AuthorFirstName    string
+	AuthorPatronymic   string
+	AuthorAddress      string
+	AuthorEmail        string
+	AuthorPhone        string
+	AuthorGender       string
+	AuthorCategories   string // codes separated by ";"
+	AuthorSocialStatus string
+	Priority           bool
+	Summary            string
+	Status             string
+	DueDate            time.Time // a calendar date, midnight UTC
+	Result             string
+	AnsweredAt         *time.Time
+	AnswerText         string
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+
+	Questions   []Question   `gorm:"foreignKey:AppealID"`
+	Events      []Event      `gorm:"foreignKey:AppealID"`
+	Attachments []Attachment `gorm:"foreignKey:AppealID"`
+}
+
+// AuthorName is the author's full name as registered.
+func (a *Appeal) AuthorName() string {
+	return strings.Join(strings.Fields(a.AuthorLastName+" "+a.AuthorFirstName+" "+a.AuthorPatronymic), " ")
+}
+
+// CategoryCodes returns the author's categories.
+func (a *Appeal) CategoryCodes() []string {
+	if a.AuthorCategories == "" {
+		return nil
+	}
+	return strings.Split(a.AuthorCategories, ";")
+}
+
+// Question is one question raised in an appeal, with its subject code.
+type Question struct {
+	ID          int64
+	AppealID    int64
+	Position    int
+	SubjectCode string
+	Text        string
+	Result      string
+}
+
+// Event is one entry of an appeal's timeline.
+type Event struct {
+	ID            int64
+	AppealID      int64
+	OccurredAt    time.Time
+	Kind          string
+	ActorPersonID *int64
+	Note          string
+}
+
+// TableName keeps the table name explicit.
+func (Event) TableName() string { return "appeal_events" }
+
+// Attachment is a file attached to an appeal; the bytes live in the attachment store under SHA256.
+type Attachment struct {
+	ID          int64
+	AppealID    int64
+	FileName    string
+	ContentType string
+	SizeBytes   int64
+	SHA256      string `gorm:"column:sha256"`
+	CreatedAt   time.Time
+}
+
+// TableName keeps the table name explicit.
+func (Attachment) TableName() string { return "appeal_attachments" }
+
+// TableName keeps the table name explicit.
+func (Question) TableName() string { return "appeal_questions" }
+
+// counter is the yearly registration sequence.
+type counter struct {
+	Year    int `gorm:"primaryKey;autoIncrement:false"`
+	LastSeq int
+}
+
+func (counter) TableName() string { return "registry_counters" }
+
+// Models lists the tables this package owns, for the schema test.
+func Models() []any {
+	return []any{&Appeal{}, &Question{}, &Event{}, &Attachment{}, &counter{}}
+}

@@ -1,0 +1,63 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"os"
+
+	"gorm.io/gorm"
+
+	"github.com/hromada/hromada/internal/errs"
+)
+
+// AppealsOfPerson lists a citizen's own appeals, newest first, with their questions.
+func (s *Service) AppealsOfPerson(ctx context.Context, personID int64) ([]Appeal, error) {
+	var list []Appeal
+	err := s.db.WithContext(ctx).
+		Preload("Questions", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
+		Where("person_id = ?", personID).
+		Order("received_at DESC, id DESC").
+		Limit(500).
+		Find(&list).Error
+	return list, err
+}
+
+// AppealOfPerson returns one of the citizen's own appeals with its questions, timeline and attachments.
+// Someone else's appeal is NotFound, exactly like one that does not exist.
+func (s *Service) AppealOfPerson(ctx context.Context, personID, appealID int64) (*Appeal, error) {
+	var a Appeal
+	err := s.db.WithContext(ctx).
+		Preload("Questions", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
+		Preload("Events", func(db *gorm.DB) *gorm.DB { return db.Order("occurred_at, id") }).
+		Preload("Attachments", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
+		Where("id = ? AND person_id = ?", appealID, personID).
+		Take(&a).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, errs.New(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// AttachmentOfPerson opens an attachment of one of the citizen's own appeals.
+func (s *Service) AttachmentOfPerson(ctx context.Context, personID, appealID, attachmentID int64) (*Attachment, *os.File, error) {
+	var att Attachment
+	err := s.db.WithContext(ctx).
+		Joins("JOIN appeals ON appeals.id = appeal_attachments.appeal_id").
+		Where("appeal_attachments.id = ? AND appeal_attachments.appeal_id = ? AND appeals.person_id = ?",
+			attachmentID, appealID, personID).
+		Take(&att).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil, errs.New(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := s.files.Open(att.SHA256)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &att, f, nil
+}

@@ -1,0 +1,362 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/mail"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"github.com/hromada/hromada/internal/attachment"
+	"github.com/hromada/hromada/internal/classifier"
+	"github.com/hromada/hromada/internal/errs"
+)
+
+// Limits on what a citizen may type.
+const (
+	maxNameLen     = 100
+	maxAddressLen  = 500
+	maxSummaryLen  = 20000
+	minSummaryLen  = 10
+	maxQuestionLen = 1000
+	MaxQuestions   = 20
+)
+
+// Service registers appeals and answers questions about them.
+type Service struct {
+	db       *gorm.DB
+	clf      *classifier.Classifier
+	files    *attachment.Store
+	loc      *time.Location
+	pattern  string
+	maxFiles int
+}
+
+// Options configure the registry.
+type Options struct {
+	Timezone       *time.Location // registration years and due dates are counted in the council's zone
+	IndexPattern   string         // e.g. "{letter}-{seq}"
+	MaxAttachments int
+}
+
+// NewService builds the registry.
+func NewService(db *gorm.DB, clf *classifier.Classifier, files *attachment.Store, o Options) *Service {
+	return &Service{db: db, clf: clf, files: files, loc: o.Timezone, pattern: o.IndexPattern, maxFiles: o.MaxAttachments}
+}
+
+// Upload is a file as it arrives with a form.
+type Upload struct {
+	Name string
+	Size int64
+	Open func() (io.ReadCloser, error)
+}
+
+// QuestionInput is one question with its subject code.
+type QuestionInput struct {
+	SubjectCode string
+	Text        string
+}
+
+// RegisterInput is what is known of a new appeal.
+type RegisterInput struct {
+	Channel      string
+	PersonID     *int64 // the signed-in author, for portal appeals
+	LastName     string
+	FirstName    string
+	Patronymic   string
+	Address      string
+	Email        string
+	Phone        string
+	Gender       string
+	SocialStatus string
+	Categories   []string
+	Type         string
+	Questions    []QuestionInput
+	Summary      string
+	Consent      bool
+	Attachments  []Upload
+	ReceivedAt   time.Time // zero: now
+}
+
+// validate checks the required content of an electronic appeal (Law 393/96-ВР, Art. 5). Field names
+// are the form's; messages are i18n ids.
+func (s *Service) validate(in *RegisterInput) error {
+	v := errs.Validation{}
+	trim := func(p *string) { *p = strings.TrimSpace(*p) }
+	for _, p := range []*string{&in.LastName, &in.FirstName, &in.Patronymic, &in.Address, &in.Email, &in.Phone, &in.Summary} {
+		trim(p)
+	}
+	checkName := func(field, val string, required bool) {
+		switch {
+		case val == "" && required:
+			v.Add(field, "appeal.error.required")
+		case utf8.RuneCountInString(val) > maxNameLen:
+			v.Add(field, "appeal.error.too_long")
+		case strings.IndexFunc(val, unicode.IsDigit) >= 0:
+			v.Add(field, "appeal.error.name_digits")
+		}
+	}
+	checkName("last_name", in.LastName, true)
+	checkName("first_name", in.FirstName, true)
+	checkName("patronymic", in.Patronymic, false)
+	switch {
+	case in.Address == "":
+		v.Add("address", "appeal.error.address_required")
+	case utf8.RuneCountInString(in.Address) > maxAddressLen:
+		v.Add("address", "appeal.error.too_long")
+	}
+	if in.Email != "" {
+		if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email {
+			v.Add("email", "appeal.error.email")
+		}
+	}
+	if in.Phone != "" && !validPhone(in.Phone) {
+		v.Add("phone", "appeal.error.phone")
+	}
+	if in.Channel == ChannelPortal && in.Email == "" && in.Phone == "" {
+		v.Add("email", "appeal.error.contact_required")
+	}
+	if in.Gender != "" && !s.clf.Genders.Has(in.Gender) {
+		v.Add("gender", "appeal.error.choose")
+	}
+	if in.SocialStatus != "" && !s.clf.SocialStatuses.Has(in.SocialStatus) {
+		v.Add("social_status", "appeal.error.choose")
+	}
+	for _, c := range in.Categories {
+		if !s.clf.Categories.Has(c) {
+			v.Add("categories", "appeal.error.choose")
+		}
+	}
+	if !s.clf.Types.Has(in.Type) {
+		v.Add("type", "appeal.error.type")
+	}
+	if !s.clf.Channels.Has(in.Channel) {
+		v.Add("channel", "appeal.error.choose")
+	}
+	// Blank question rows (the form offers spare ones) are dropped; a row with text needs a subject.
+	qs := in.Questions[:0]
+	for i, q := range in.Questions {
+		q.Text = strings.TrimSpace(q.Text)
+		if q.SubjectCode == "" && q.Text == "" {
+			continue
+		}
+		field := "questions." + strconv.Itoa(i)
+		switch {
+		case !s.clf.Subjects.Has(q.SubjectCode):
+			v.Add(field+".subject", "appeal.error.subject")
+		case utf8.RuneCountInString(q.Text) > maxQuestionLen:
+			v.Add(field+".text", "appeal.error.too_long")
+		}
+		qs = append(qs, q)
+	}
+	in.Questions = qs
+	switch {
+	case len(in.Questions) == 0:
+		v.Add("questions.0.subject", "appeal.error.question_required")
+	case len(in.Questions) > MaxQuestions:
+		v.Add("questions", "appeal.error.too_many_questions")
+	}
+	switch n := utf8.RuneCountInString(in.Summary); {
+	case n == 0:
+		v.Add("summary", "appeal.error.summary_required")
+	case n < minSummaryLen:
+		v.Add("summary", "appeal.error.summary_short")
+	case n > maxSummaryLen:
+		v.Add("summary", "appeal.error.too_long")
+	}
+	if in.Channel == ChannelPortal && !in.Consent {
+		v.Add("consent", "appeal.error.consent")
+	}
+	if len(in.Attachments) > s.maxFiles {
+		v.Add("attachments", "appeal.error.too_many_files")
+	}
+	for _, a := range in.Attachments {
+		if a.Size > s.files.MaxBytes() {
+			v.Add("attachments", "appeal.error.file_too_large")
+		}
+	}
+	return v.Err()
+}
+
+func validPhone(p string) bool {
+	digits := 0
+	for _, r := range p {
+		switch {
+		case unicode.IsDigit(r):
+			digits++
+		case strings.ContainsRune("+()- ", r):
+		default:
+			return false
+		}
+	}
+	return digits >= 9 && digits <= 15
+}
+
+// RegisterAppeal validates the appeal, stores its attachments and registers it in one transaction:
+// the next index of the year, the due date, the card, its questions and the first timeline event.
+func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal, error) {
+	if err := s.validate(&in); err != nil {
+		return nil, err
+	}
+	// Files are stored before the transaction, content-addressed: a rolled-back registration leaves at
+	// most an unreferenced file, never a row pointing at nothing.
+	var atts []Attachment
+	for _, up := range in.Attachments {
+		saved, err := s.saveUpload(up)
+		if err != nil {
+			return nil, err
+		}
+		atts = append(atts, Attachment{FileName: cleanFileName(up.Name), ContentType: saved.ContentType,
+			SizeBytes: saved.Size, SHA256: saved.SHA256})
+	}
+	now := time.Now().UTC()
+	received := in.ReceivedAt
+	if received.IsZero() {
+		received = now
+	}
+	local := received.In(s.loc)
+	a := &Appeal{
+		RegYear:            local.Year(),
+		ReceivedAt:         received.UTC(),
+		Channel:            in.Channel,
+		Type:               in.Type,
+		Nature:             NatureIndividual,
+		Signers:            1,
+		Sign:               "primary",
+		DocumentKind:       "electronic",
+		PersonID:           in.PersonID,
+		AuthorLastName:     in.LastName,
+		AuthorFirstName:    in.FirstName,
+		AuthorPatronymic:   in.Patronymic,
+		AuthorAddress:      in.Address,
+		AuthorEmail:        in.Email,
+		AuthorPhone:        in.Phone,
+		AuthorGender:       in.Gender,
+		AuthorCategories:   strings.Join(in.Categories, ";"),
+		AuthorSocialStatus: in.SocialStatus,
+		Priority:           s.hasPriority(in.Categories),
+		Summary:            in.Summary,
+		Status:             StatusRegistered,
+		DueDate:            DueDate(local, DefaultTermDays),
+		CreatedAt:          now,
+		UpdatedAt:          now,
+	}
+	for i, q := range in.Questions {
+		a.Questions = append(a.Questions, Question{Position: i + 1, SubjectCode: q.SubjectCode, Text: q.Text})
+	}
+	for i := range atts {
+		atts[i].CreatedAt = now
+	}
+	a.Attachments = atts
+	a.Events = []Event{{OccurredAt: now, Kind: EventRegistered, ActorPersonID: in.PersonID}}
+
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		seq, err := nextSeq(tx, a.RegYear)
+		if err != nil {
+			return err
+		}
+		a.RegSeq = seq
+		a.RegIndex = FormatIndex(s.pattern, a.AuthorLastName, a.Nature, local, seq)
+		return tx.Create(a).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("register appeal: %w", err)
+	}
+	return a, nil
+}
+
+func (s *Service) saveUpload(up Upload) (attachment.Saved, error) {
+	r, err := up.Open()
+	if err != nil {
+		return attachment.Saved{}, err
+	}
+	defer r.Close()
+	saved, err := s.files.Save(r)
+	switch {
+	case errors.Is(err, attachment.ErrType):
+		return saved, &errs.Error{Code: errs.Invalid, Message: "error.form_invalid",
+			Fields: map[string]string{"attachments": "appeal.error.file_type"}}
+	case errors.Is(err, attachment.ErrTooLarge):
+		return saved, &errs.Error{Code: errs.Invalid, Message: "error.form_invalid",
+			Fields: map[string]string{"attachments": "appeal.error.file_too_large"}}
+	}
+	return saved, err
+}
+
+func (s *Service) hasPriority(categories []string) bool {
+	for _, c := range categories {
+		if it, ok := s.clf.Categories.Get(c); ok && it.Priority {
+			return true
+		}
+	}
+	return false
+}
+
+// nextSeq takes the next number of the year inside the caller's transaction. The row lock (PostgreSQL)
+// or the write lock (SQLite) holds until commit, so concurrent registrations get consecutive numbers and
+// a rollback gives its number back.
+func nextSeq(tx *gorm.DB, year int) (int, error) {
+	var seq int
+	err := tx.Raw(`INSERT INTO registry_counters (year, last_seq) VALUES (?, 1)
+		ON CONFLICT (year) DO UPDATE SET last_seq = registry_counters.last_seq + 1
+		RETURNING last_seq`, year).Scan(&seq).Error
+	if err != nil {
+		return 0, fmt.Errorf("next registration number: %w", err)
+	}
+	return seq, nil
+}
+
+// DueDate is the calendar date termDays after the day of receipt (in the council's zone). Deadlines are
+// calendar days and never move later for a weekend (the warning comes earlier instead).
+func DueDate(receivedLocal time.Time, termDays int) time.Time {
+	y, m, d := receivedLocal.Date()
+	return time.Date(y, m, d+termDays, 0, 0, 0, 0, time.UTC)
+}
+
+// FormatIndex renders the registration index pattern: {letter} is the first letter of the author's
+// surname, "КО" for a collective and "БП" for an anonymous appeal; {seq} the yearly number; {year}, {yy}.
+func FormatIndex(pattern, lastName, nature string, local time.Time, seq int) string {
+	letter := "БП"
+	switch {
+	case nature == NatureCollective:
+		letter = "КО"
+	case nature == NatureAnonymous:
+	default:
+		if r, _ := utf8.DecodeRuneInString(strings.TrimSpace(lastName)); r != utf8.RuneError {
+			letter = string(unicode.ToUpper(r))
+		}
+	}
+	return strings.NewReplacer(
+		"{letter}", letter,
+		"{seq}", strconv.Itoa(seq),
+		"{year}", strconv.Itoa(local.Year()),
+		"{yy}", fmt.Sprintf("%02d", local.Year()%100),
+	).Replace(pattern)
+}
+
+// cleanFileName keeps the base name, printable, at most 200 characters.
+func cleanFileName(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '"' {
+			return -1
+		}
+		return r
+	}, name)
+	if utf8.RuneCountInString(name) > 200 {
+		name = string([]rune(name)[:200])
+	}
+	if name == "" {
+		name = "file"
+	}
+	return name
+}

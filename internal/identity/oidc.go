@@ -141,12 +141,14 @@ func (rp *RelyingParty) FinishSignIn(ctx context.Context, code string, ar AuthRe
 		}
 	}
 	c := mapClaims(rp.cfg.Claims, all)
-	c.Issuer, c.Subject, c.IDToken = idt.Issuer, idt.Subject, rawID
+	c.Issuer, c.Subject = idt.Issuer, idt.Subject
 	return c, nil
 }
 
-// EndSessionURL is the provider's logout address for this session, or "" when the provider has none.
-func (rp *RelyingParty) EndSessionURL(ctx context.Context, idTokenHint string) string {
+// EndSessionURL is the provider's logout address, or "" when the provider has none. It names the client
+// rather than passing an ID token hint, because Hromada does not keep ID tokens: they carry the tax
+// number in clear.
+func (rp *RelyingParty) EndSessionURL(ctx context.Context) string {
 	if _, err := rp.discover(ctx); err != nil || rp.endSession == "" {
 		return ""
 	}
@@ -155,9 +157,6 @@ func (rp *RelyingParty) EndSessionURL(ctx context.Context, idTokenHint string) s
 		return ""
 	}
 	q := u.Query()
-	if idTokenHint != "" {
-		q.Set("id_token_hint", idTokenHint)
-	}
 	q.Set("client_id", rp.cfg.ClientID)
 	q.Set("post_logout_redirect_uri", rp.postLogoutURL)
 	u.RawQuery = q.Encode()
@@ -175,7 +174,6 @@ type Claims struct {
 	Phone           string
 	Address         string
 	AuthType        string
-	IDToken         string // kept in the session as the end-session hint
 }
 
 func mapClaims(names config.ClaimNames, all map[string]any) Claims {

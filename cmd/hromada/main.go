@@ -1,0 +1,126 @@
+// Command hromada serves the portal and the staff area, and runs maintenance commands.
+//
+//	hromada [serve] [-migrate=true]   serve (the default command)
+//	hromada migrate                   apply pending database migrations and exit
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	_ "time/tzdata" // the council's time zone must load on machines without zoneinfo
+
+	"github.com/hromada/hromada/internal/app"
+	"github.com/hromada/hromada/internal/config"
+	"github.com/hromada/hromada/internal/db"
+	"github.com/hromada/hromada/internal/devidp"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "hromada:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	log := newLogger(cfg)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	switch cmd {
+	case "serve":
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		migrate := fs.Bool("migrate", cfg.AutoMigrate, "apply pending migrations at start (false: refuse an outdated schema)")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		cfg.AutoMigrate = *migrate
+		return serve(ctx, cfg, log, stdout)
+	case "migrate":
+		gdb, err := db.Open(cfg.DatabaseURL, log)
+		if err != nil {
+			return err
+		}
+		defer db.Close(gdb)
+		applied, err := db.Migrate(ctx, gdb, log)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "migrations applied: %v\n", applied)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, "usage: hromada [serve [-migrate=false] | migrate]\nconfiguration: environment variables, see README.md")
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q (serve, migrate)", cmd)
+	}
+}
+
+func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.Writer) error {
+	a, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	var idpLn net.Listener
+	if a.DevIdP != nil {
+		if idpLn, err = net.Listen("tcp", cfg.DevIdP.Addr); err != nil {
+			ln.Close()
+			return fmt.Errorf("development identity provider: %w", err)
+		}
+	}
+	printWelcome(stdout, cfg)
+	if err := a.Run(ctx, ln, idpLn); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+func printWelcome(w io.Writer, cfg *config.Config) {
+	fmt.Fprintf(w, "Hromada is serving %s at %s (database: %s)\n", cfg.Council.NameUK, cfg.BaseURL, dbKind(cfg.DatabaseURL))
+	if !cfg.DevIdP.Enabled {
+		return
+	}
+	fmt.Fprintf(w, "Development identity provider at %s — NOT for production. Test identities:\n", cfg.DevIdP.URL)
+	for _, id := range devidp.Identities() {
+		fmt.Fprintf(w, "  %-40s %-18s %s\n", id.FullName(), id.Note, id.AuthType)
+	}
+	fmt.Fprintf(w, "Open %s and choose \"Увійти\" (sign in).\n", cfg.BaseURL)
+}
+
+func dbKind(url string) string {
+	if len(url) >= 7 && url[:7] == "sqlite:" {
+		return "embedded SQLite " + url[7:]
+	}
+	return "PostgreSQL"
+}
+
+func newLogger(cfg *config.Config) *slog.Logger {
+	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[cfg.LogLevel]
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}

@@ -1,0 +1,148 @@
+// Package app wires Hromada together: configuration, database, services, the web app and, in
+// development, the built-in identity provider. cmd/hromada only parses the command line and calls it;
+// tests start the real program through it on port 0.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	"gorm.io/gorm"
+
+	"github.com/hromada/hromada/admin"
+	"github.com/hromada/hromada/internal/attachment"
+	"github.com/hromada/hromada/internal/classifier"
+	"github.com/hromada/hromada/internal/config"
+	"github.com/hromada/hromada/internal/db"
+	"github.com/hromada/hromada/internal/devidp"
+	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/registry"
+	"github.com/hromada/hromada/internal/web"
+	"github.com/hromada/hromada/portal"
+	"github.com/hromada/hromada/static"
+)
+
+// App is one running Hromada.
+type App struct {
+	Config *config.Config
+	Log    *slog.Logger
+	DB     *gorm.DB
+	Web    *web.Server
+	DevIdP *devidp.Provider // nil unless the development provider runs
+}
+
+// Open builds everything: it opens the database, migrates it (or refuses an outdated schema), and
+// builds the services and the web app. Nothing listens yet.
+func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error) {
+	gdb, err := db.Open(cfg.DatabaseURL, log)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Log: log, DB: gdb}
+	if err := a.build(ctx); err != nil {
+		_ = db.Close(gdb)
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) build(ctx context.Context) error {
+	cfg, log := a.Config, a.Log
+	if cfg.AutoMigrate {
+		applied, err := db.Migrate(ctx, a.DB, log)
+		if err != nil {
+			return err
+		}
+		if len(applied) > 0 {
+			log.Info("database migrated", "versions", applied)
+		}
+	} else if err := db.CheckSchema(ctx, a.DB, log); err != nil {
+		return err
+	}
+	clf, err := classifier.Load()
+	if err != nil {
+		return err
+	}
+	files, err := attachment.NewStore(filepath.Join(cfg.DataDir, "attachments"), cfg.MaxAttachmentBytes)
+	if err != nil {
+		return err
+	}
+	people := identity.NewService(a.DB, cfg.Secret)
+	reg := registry.NewService(a.DB, clf, files, registry.Options{
+		Timezone: cfg.Timezone, IndexPattern: cfg.RegIndexPattern, MaxAttachments: cfg.MaxAttachments})
+
+	a.Web, err = web.New(web.Deps{Config: cfg, Log: log, DB: a.DB, People: people, Assets: mustAssets(),
+		Views: map[string]fs.FS{"portal": portal.Views()}})
+	if err != nil {
+		return err
+	}
+	portal.Register(a.Web, portal.Deps{Config: cfg, Log: log, People: people, Registry: reg, Classifier: clf,
+		RP: identity.NewRelyingParty(cfg.OIDC, cfg.RedirectURL(), cfg.PostLogoutURL())})
+	admin.Register(a.Web)
+
+	if cfg.DevIdP.Enabled {
+		if err := devidp.CheckEnvironment(cfg.Env); err != nil {
+			return err
+		}
+		a.DevIdP, err = devidp.New(devidp.Config{
+			Issuer: cfg.DevIdP.URL, ClientID: cfg.OIDC.ClientID, ClientSecret: cfg.OIDC.ClientSecret,
+			RedirectURIs: []string{cfg.RedirectURL()}, PostLogoutRedirectURIs: []string{cfg.PostLogoutURL()},
+		})
+		if err != nil {
+			return fmt.Errorf("development identity provider: %w", err)
+		}
+	}
+	return nil
+}
+
+func mustAssets() *static.Assets {
+	a, err := static.Load("/static/")
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	return a
+}
+
+// Run serves the portal on ln (and the development provider on idpLn when it runs) until ctx ends,
+// then shuts down gracefully: requests in flight finish, new ones are refused.
+func (a *App) Run(ctx context.Context, ln, idpLn net.Listener) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return a.Web.App.Listener(ln) })
+	var idp *http.Server
+	if a.DevIdP != nil && idpLn != nil {
+		idp = &http.Server{Handler: a.DevIdP, ReadHeaderTimeout: 10 * time.Second}
+		g.Go(func() error {
+			if err := idp.Serve(idpLn); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		})
+	}
+	g.Go(func() error {
+		a.Web.CollectExpiredSessions(gctx)
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		a.Log.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		err := a.Web.App.ShutdownWithContext(sctx)
+		if idp != nil {
+			err = errors.Join(err, idp.Shutdown(sctx))
+		}
+		return err
+	})
+	return g.Wait()
+}
+
+// Close releases the database.
+func (a *App) Close() error { return db.Close(a.DB) }

@@ -1,0 +1,76 @@
+package web
+
+import (
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/hromada/hromada/internal/errs"
+)
+
+// statusOf maps a domain error code to its HTTP status.
+var statusOf = map[errs.Code]int{
+	errs.Invalid:   fiber.StatusBadRequest,
+	errs.NotFound:  fiber.StatusNotFound,
+	errs.Forbidden: fiber.StatusForbidden,
+	errs.Conflict:  fiber.StatusConflict,
+	errs.Internal:  fiber.StatusInternalServerError,
+}
+
+// messageOfStatus is the i18n id of the page shown for a status when the error brings none.
+var messageOfStatus = map[int]string{
+	fiber.StatusBadRequest:            "error.bad_request",
+	fiber.StatusForbidden:             "error.forbidden",
+	fiber.StatusNotFound:              "error.not_found",
+	fiber.StatusMethodNotAllowed:      "error.not_found",
+	fiber.StatusConflict:              "error.conflict",
+	fiber.StatusRequestEntityTooLarge: "error.too_large",
+	fiber.StatusTooManyRequests:       "error.too_many",
+	fiber.StatusServiceUnavailable:    "error.unavailable",
+}
+
+// handleError is the one place where errors become responses: a domain code or a Fiber error gives the
+// status, the message id gives the text, and internal errors are logged with the request id and shown
+// without detail.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	status, message := fiber.StatusInternalServerError, "error.internal"
+	var fe *fiber.Error
+	var de *errs.Error
+	switch {
+	case errors.As(err, &de):
+		status = statusOf[de.Code]
+		if de.Message != "" {
+			message = de.Message
+		}
+	case errors.As(err, &fe):
+		status = fe.Code
+		// Our own fiber errors carry a message id; Fiber's carry English text that we replace.
+		if strings.HasPrefix(fe.Message, "error.") || strings.HasPrefix(fe.Message, "auth.") {
+			message = fe.Message
+		} else if m, ok := messageOfStatus[status]; ok {
+			message = m
+		}
+	}
+	if status >= 500 {
+		s.log.Error("request failed", "request_id", requestID(c), "path", c.Path(), "err", err)
+		message = "error.internal"
+	}
+	if status == fiber.StatusServiceUnavailable && message == "error.internal" {
+		message = "error.unavailable"
+	}
+	c.Status(status)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	l := s.TextsOf(c)
+	if strings.HasPrefix(c.Path(), "/api/") || slices.Contains([]string{"/healthz"}, c.Path()) {
+		return c.JSON(fiber.Map{"error": l.T(message), "status": status})
+	}
+	// Errors raised before the visitor was loaded (a body over the limit) still get a page in a language.
+	data := fiber.Map{"L": l, "Lang": l.Lang(), "Status": status, "Message": l.T(message), "RequestID": requestID(c)}
+	if err := c.Render("web/error", data); err != nil {
+		s.log.Error("rendering the error page", "err", err)
+		return c.SendString(l.T(message))
+	}
+	return nil
+}

@@ -1,0 +1,84 @@
+package web
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+// Languages the portal speaks; the first is the default.
+var Languages = []string{"uk", "en"}
+
+//go:embed locales/*.json
+var localeFiles embed.FS
+
+// Translator holds one localizer per language; messages are flat JSON files, one per language, and a
+// test keeps their keys identical.
+type Translator struct {
+	byLang map[string]*i18n.Localizer
+}
+
+// NewTranslator parses the embedded message files; a broken file stops the boot.
+func NewTranslator() (*Translator, error) {
+	b := i18n.NewBundle(language.Ukrainian)
+	b.RegisterUnmarshalFunc("json", json.Unmarshal)
+	files, err := fs.Glob(localeFiles, "locales/*.json")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if _, err := b.LoadMessageFileFS(localeFiles, f); err != nil {
+			return nil, fmt.Errorf("messages %s: %w", f, err)
+		}
+	}
+	t := &Translator{byLang: map[string]*i18n.Localizer{}}
+	for _, l := range Languages {
+		t.byLang[l] = i18n.NewLocalizer(b, l)
+	}
+	return t, nil
+}
+
+// For returns the texts of one language (Ukrainian for anything unknown).
+func (t *Translator) For(lang string) *L {
+	if _, ok := t.byLang[lang]; !ok {
+		lang = Languages[0]
+	}
+	return &L{lang: lang, loc: t.byLang[lang]}
+}
+
+// L translates message ids into one language; templates call {{.L.T "id"}} and {{.L.Tf "id" "Name" value}}.
+type L struct {
+	lang string
+	loc  *i18n.Localizer
+}
+
+// Lang is the language code, for <html lang>.
+func (l *L) Lang() string { return l.lang }
+
+// T translates a message id; a missing id shows itself, so a gap is visible rather than blank.
+func (l *L) T(id string) string {
+	s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: id})
+	if err != nil {
+		return id
+	}
+	return s
+}
+
+// Tf translates a message with named values: Tf("appeal.registered", "Index", "К-12").
+func (l *L) Tf(id string, kv ...any) string {
+	data := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if k, ok := kv[i].(string); ok {
+			data[k] = kv[i+1]
+		}
+	}
+	s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	if err != nil {
+		return id
+	}
+	return s
+}

@@ -1,0 +1,228 @@
+// Package web is the Fiber application shared by the portal and the staff area: the middleware in its
+// one order, server-side sessions, CSRF, languages, templates, static assets and the error pages.
+package web
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/gofiber/fiber/v2/middleware/session"
+	"gorm.io/gorm"
+
+	"github.com/hromada/hromada/internal/config"
+	"github.com/hromada/hromada/internal/db"
+	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/static"
+)
+
+// Deps is what the web layer needs from the program.
+type Deps struct {
+	Config *config.Config
+	Log    *slog.Logger
+	DB     *gorm.DB
+	People *identity.Service
+	Assets *static.Assets
+	// Views are the template folders of the areas, by name ("portal", "admin"); templates are named
+	// "portal/appeal_new" and so on.
+	Views map[string]fs.FS
+}
+
+// Server is the Fiber app with what handlers need to share: sessions, texts, the current person.
+type Server struct {
+	App      *fiber.App
+	cfg      *config.Config
+	log      *slog.Logger
+	db       *gorm.DB
+	people   *identity.Service
+	sessions *session.Store
+	storage  *SessionStorage
+	texts    *Translator
+}
+
+// Body limit: the attachments allowed plus room for the form. Larger bodies get the 413 page; a single
+// file over its own limit is refused by the form itself, which keeps what the person typed.
+func bodyLimit(c *config.Config) int {
+	return int(c.MaxAttachmentBytes)*(c.MaxAttachments+1) + 1<<20
+}
+
+// New builds the app and its middleware. The order is deliberate:
+//
+//	recover → request id + log → security headers → static files, /healthz (no session needed)
+//	→ session, language, current person and flash → CSRF → the areas' routes (with their role checks).
+func New(d Deps) (*Server, error) {
+	texts, err := NewTranslator()
+	if err != nil {
+		return nil, err
+	}
+	engine, err := newEngine(d.Views, d.Assets, d.Config.Timezone)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: d.Config, log: d.Log, db: d.DB, people: d.People, texts: texts, storage: NewSessionStorage(d.DB)}
+	s.sessions = session.New(session.Config{
+		Storage:        s.storage,
+		Expiration:     d.Config.SessionLifetime,
+		KeyLookup:      "cookie:hromada_session",
+		CookieHTTPOnly: true,
+		CookieSecure:   d.Config.SecureCookies(),
+		CookieSameSite: "Lax",
+		CookiePath:     "/",
+		// Session-only cookie: closing the browser signs out; the server side expires after the lifetime.
+		CookieSessionOnly: true,
+	})
+	s.sessions.RegisterType(PendingAuth{})
+
+	app := fiber.New(fiber.Config{
+		AppName:               "Hromada",
+		Views:                 engine,
+		ErrorHandler:          s.handleError,
+		BodyLimit:             bodyLimit(d.Config),
+		Immutable:             true, // strings from the request are kept in sessions and the database
+		DisableStartupMessage: true,
+		ReadTimeout:           60 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		ProxyHeader:           "", // set only behind a trusted proxy; otherwise X-Forwarded-For is forged at will
+	})
+	s.App = app
+
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
+	app.Use(requestid.New())
+	app.Use(s.logRequests)
+	app.Use(helmet.New(helmet.Config{
+		ContentSecurityPolicy: contentSecurityPolicy(d.Config),
+		XFrameOptions:         "DENY",
+		ReferrerPolicy:        "same-origin",
+		HSTSMaxAge:            hstsMaxAge(d.Config),
+		PermissionPolicy:      "camera=(), microphone=(), geolocation=(), payment=()",
+	}))
+	app.Use(func(c *fiber.Ctx) error {
+		// Pages carry personal data: no caching unless a handler says otherwise.
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.Next()
+	})
+
+	app.Get("/static/*", serveStatic(d.Assets))
+	app.Get("/healthz", s.health)
+
+	app.Use(s.loadVisitor)
+	app.Use(csrf.New(csrf.Config{
+		KeyLookup:         "form:_csrf",
+		CookieName:        "hromada_csrf",
+		CookieHTTPOnly:    true,
+		CookieSecure:      d.Config.SecureCookies(),
+		CookieSameSite:    "Lax",
+		CookieSessionOnly: true,
+		Expiration:        d.Config.SessionLifetime,
+		Session:           s.sessions,
+		ContextKey:        csrfKey,
+		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			s.log.Info("CSRF check failed", "request_id", requestID(c), "err", err)
+			return fiber.NewError(fiber.StatusForbidden, "error.csrf")
+		},
+	}))
+	app.Use(func(c *fiber.Ctx) error {
+		// The token exists only after the CSRF middleware; share it with every page.
+		if err := c.Bind(fiber.Map{"CSRF": c.Locals(csrfKey)}); err != nil {
+			return err
+		}
+		return c.Next()
+	})
+	return s, nil
+}
+
+const csrfKey = "csrf"
+
+// contentSecurityPolicy allows only our own origin: no inline script or style. Forms may post to us and
+// be redirected to the identity provider (sign-out), which CSP form-action also governs.
+func contentSecurityPolicy(c *config.Config) string {
+	formAction := "'self'"
+	if u, err := url.Parse(c.OIDC.Issuer); err == nil && u.Host != "" {
+		formAction += " " + u.Scheme + "://" + u.Host
+	}
+	return strings.Join([]string{
+		"default-src 'self'",
+		"script-src 'self'",
+		"style-src 'self'",
+		"img-src 'self' data:",
+		"object-src 'none'",
+		"base-uri 'none'",
+		"frame-ancestors 'none'",
+		"form-action " + formAction,
+	}, "; ")
+}
+
+func hstsMaxAge(c *config.Config) int {
+	if c.SecureCookies() {
+		return 31536000
+	}
+	return 0
+}
+
+func (s *Server) health(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := db.Ping(ctx, s.db); err != nil {
+		s.log.Error("health check: database", "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "database": "down"})
+	}
+	return c.JSON(fiber.Map{"status": "ok", "database": "up"})
+}
+
+// CollectExpiredSessions runs until ctx ends, deleting expired sessions.
+func (s *Server) CollectExpiredSessions(ctx context.Context) {
+	s.storage.CollectExpired(ctx, 10*time.Minute, s.log)
+}
+
+func serveStatic(a *static.Assets) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		f, ok := a.Lookup(c.Params("*"))
+		if !ok {
+			return fiber.ErrNotFound
+		}
+		// The name carries the content hash: the file under it never changes.
+		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+		c.Set(fiber.HeaderContentType, f.ContentType)
+		return c.Send(f.Body)
+	}
+}
+
+func requestID(c *fiber.Ctx) string {
+	id, _ := c.Locals(requestid.ConfigDefault.ContextKey).(string)
+	return id
+}
+
+// logRequests writes one structured line per request. The query string is left out: it may carry
+// authorization codes and state.
+func (s *Server) logRequests(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		// Let the error handler set the status before it is logged.
+		if herr := s.App.ErrorHandler(c, err); herr != nil {
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
+	}
+	s.log.Info("request",
+		"request_id", requestID(c),
+		"method", c.Method(),
+		"path", c.Path(),
+		"status", c.Response().StatusCode(),
+		"duration_ms", float64(time.Since(start).Microseconds())/1000,
+		"ip", c.IP(),
+	)
+	return nil
+}
+
+func (s *Server) logPanic(c *fiber.Ctx, e any) {
+	s.log.Error("panic", "request_id", requestID(c), "path", c.Path(), "panic", e)
+}

@@ -1,0 +1,224 @@
+package portal
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/registry"
+	"github.com/hromada/hromada/internal/web"
+)
+
+// spareQuestions is how many question rows the form offers; "add a question" adds one more without
+// JavaScript by sending the form back with what was typed.
+const spareQuestions = 1
+
+// appealForm is the e-appeal form as the person filled it in, re-shown when it is refused.
+type appealForm struct {
+	LastName, FirstName, Patronymic string
+	Address, Email, Phone           string
+	Gender, SocialStatus, Category  string
+	Type                            string
+	Questions                       []registry.QuestionInput
+	Summary                         string
+	Consent                         bool
+	HadFiles                        bool // files were sent with a refused form: browsers cannot re-fill them
+}
+
+func (h *handlers) newAppeal(c *fiber.Ctx) error {
+	p := web.PersonOf(c)
+	f := appealForm{
+		LastName: p.LastName, FirstName: p.FirstName, Patronymic: p.Patronymic,
+		Address: p.Address, Email: p.Email, Phone: p.Phone,
+		Questions: make([]registry.QuestionInput, 1+spareQuestions),
+	}
+	return h.renderAppealForm(c, f, nil)
+}
+
+// formFields is the order of the form's fields, for the list of problems at its top.
+var formFields = []string{"last_name", "first_name", "patronymic", "address", "email", "phone", "category",
+	"social_status", "gender", "type", "questions", "summary", "attachments", "consent"}
+
+// problem is one entry of the list of problems above a refused form, linking to its field.
+type problem struct{ Anchor, Text string }
+
+func problemList(l *web.L, fields map[string]string, questions int) []problem {
+	var out []problem
+	add := func(field, label string) {
+		if msg, ok := fields[field]; ok {
+			out = append(out, problem{Anchor: "f-" + field, Text: label + ": " + l.T(msg)})
+		}
+	}
+	for _, f := range formFields {
+		if f != "questions" {
+			add(f, l.T("appeal.field."+f))
+			continue
+		}
+		add("questions", l.T("appeal.section.questions"))
+		for i := range questions {
+			n := l.Tf("appeal.question_n", "N", i+1)
+			add(fmt.Sprintf("questions.%d.subject", i), n+", "+l.T("appeal.field.subject"))
+			add(fmt.Sprintf("questions.%d.text", i), n+", "+l.T("appeal.field.question_text"))
+		}
+	}
+	return out
+}
+
+func (h *handlers) renderAppealForm(c *fiber.Ctx, f appealForm, fields map[string]string) error {
+	l := h.web.TextsOf(c)
+	return c.Render("portal/appeal_new", fiber.Map{
+		"Title":          l.T("appeal.new.title"),
+		"Form":           f,
+		"Errors":         fields,
+		"Problems":       problemList(l, fields, len(f.Questions)),
+		"Types":          h.Classifier.Types,
+		"Subjects":       h.Classifier.Subjects,
+		"Categories":     h.Classifier.Categories,
+		"SocialStatuses": h.Classifier.SocialStatuses,
+		"Genders":        h.Classifier.Genders,
+		"MaxFiles":       h.Config.MaxAttachments,
+		"MaxFileMB":      h.Config.MaxAttachmentBytes >> 20,
+	})
+}
+
+// createAppeal registers the appeal, or shows the form again with every problem beside its field and
+// everything the person typed kept. Success redirects (POST, redirect, GET) to the appeal's page.
+func (h *handlers) createAppeal(c *fiber.Ctx) error {
+	person := web.PersonOf(c)
+	form, files, err := readAppealForm(c)
+	if err != nil {
+		return err
+	}
+	if c.FormValue("action") == "add_question" {
+		if len(form.Questions) < registry.MaxQuestions {
+			form.Questions = append(form.Questions, registry.QuestionInput{})
+		}
+		form.HadFiles = len(files) > 0
+		return h.renderAppealForm(c, form, nil)
+	}
+	in := registry.RegisterInput{
+		Channel: registry.ChannelPortal, PersonID: &person.ID,
+		LastName: form.LastName, FirstName: form.FirstName, Patronymic: form.Patronymic,
+		Address: form.Address, Email: form.Email, Phone: form.Phone,
+		Gender: form.Gender, SocialStatus: form.SocialStatus,
+		Type: form.Type, Questions: append([]registry.QuestionInput(nil), form.Questions...),
+		Summary: form.Summary, Consent: form.Consent,
+	}
+	if form.Category != "" {
+		in.Categories = []string{form.Category}
+	}
+	for _, fh := range files {
+		in.Attachments = append(in.Attachments, registry.Upload{Name: fh.Filename, Size: fh.Size,
+			Open: func() (io.ReadCloser, error) { return fh.Open() }})
+	}
+	appeal, err := h.Registry.RegisterAppeal(c.UserContext(), in)
+	var invalid *errs.Error
+	if errors.As(err, &invalid) && invalid.Code == errs.Invalid {
+		form.HadFiles = len(files) > 0
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderAppealForm(c, form, invalid.Fields)
+	}
+	if err != nil {
+		return err
+	}
+	h.Log.Info("appeal registered", "appeal_id", appeal.ID, "reg_index", appeal.RegIndex, "channel", appeal.Channel)
+	return c.Redirect(fmt.Sprintf("/appeals/%d?registered=1", appeal.ID), fiber.StatusSeeOther)
+}
+
+// readAppealForm reads the form, multipart or not.
+func readAppealForm(c *fiber.Ctx) (appealForm, []*multipart.FileHeader, error) {
+	values := url.Values{}
+	var files []*multipart.FileHeader
+	if strings.HasPrefix(string(c.Request().Header.ContentType()), fiber.MIMEMultipartForm) {
+		mf, err := c.MultipartForm()
+		if err != nil {
+			return appealForm{}, nil, errs.New(errs.Invalid, "error.bad_request")
+		}
+		values = mf.Value
+		for _, fh := range mf.File["attachments"] {
+			if fh.Size > 0 || fh.Filename != "" {
+				files = append(files, fh)
+			}
+		}
+	} else {
+		c.Request().PostArgs().VisitAll(func(k, v []byte) { values.Add(string(k), string(v)) })
+	}
+	get := func(k string) string { return strings.TrimSpace(values.Get(k)) }
+	f := appealForm{
+		LastName: get("last_name"), FirstName: get("first_name"), Patronymic: get("patronymic"),
+		Address: get("address"), Email: get("email"), Phone: get("phone"),
+		Gender: get("gender"), SocialStatus: get("social_status"), Category: get("category"),
+		Type: get("type"), Summary: values.Get("summary"), Consent: get("consent") == "yes",
+	}
+	n, err := strconv.Atoi(get("questions"))
+	if err != nil || n < 1 {
+		n = 1
+	}
+	n = min(n, registry.MaxQuestions)
+	for i := range n {
+		f.Questions = append(f.Questions, registry.QuestionInput{
+			SubjectCode: get(fmt.Sprintf("q%d_subject", i)),
+			Text:        values.Get(fmt.Sprintf("q%d_text", i)),
+		})
+	}
+	// Files with an empty name are what browsers send for an untouched file input.
+	return f, files, nil
+}
+
+func (h *handlers) myAppeals(c *fiber.Ctx) error {
+	list, err := h.Registry.AppealsOfPerson(c.UserContext(), web.PersonOf(c).ID)
+	if err != nil {
+		return err
+	}
+	return c.Render("portal/appeal_list", fiber.Map{
+		"Title":    h.web.TextsOf(c).T("appeals.title"),
+		"Appeals":  list,
+		"Types":    h.Classifier.Types,
+		"Subjects": h.Classifier.Subjects,
+	})
+}
+
+func (h *handlers) showAppeal(c *fiber.Ctx) error {
+	id, err := c.ParamsInt("id")
+	if err != nil {
+		return errs.New(errs.NotFound, "error.not_found")
+	}
+	a, err := h.Registry.AppealOfPerson(c.UserContext(), web.PersonOf(c).ID, int64(id))
+	if err != nil {
+		return err
+	}
+	return c.Render("portal/appeal_show", fiber.Map{
+		"Title":          a.RegIndex,
+		"Appeal":         a,
+		"JustRegistered": c.Query("registered") == "1",
+		"Types":          h.Classifier.Types,
+		"Subjects":       h.Classifier.Subjects,
+		"Channels":       h.Classifier.Channels,
+		"Categories":     h.Classifier.Categories,
+	})
+}
+
+// appealAttachment sends a file of the citizen's own appeal as a download, never inline: a file is
+// only as safe as its sniffed type, and a download cannot run in our origin.
+func (h *handlers) appealAttachment(c *fiber.Ctx) error {
+	id, err1 := c.ParamsInt("id")
+	fileID, err2 := c.ParamsInt("file")
+	if err1 != nil || err2 != nil {
+		return errs.New(errs.NotFound, "error.not_found")
+	}
+	att, f, err := h.Registry.AttachmentOfPerson(c.UserContext(), web.PersonOf(c).ID, int64(id), int64(fileID))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, att.ContentType)
+	c.Set(fiber.HeaderContentDisposition, "attachment; filename*=UTF-8''"+url.PathEscape(att.FileName))
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.SendStream(f, int(att.SizeBytes))
+}

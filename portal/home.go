@@ -1,0 +1,19 @@
+package portal
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/hromada/hromada/internal/web"
+)
+
+func (h *handlers) home(c *fiber.Ctx) error {
+	return c.Render("portal/home", fiber.Map{})
+}
+
+// switchLanguage remembers the language and returns to the page the person was on.
+func (h *handlers) switchLanguage(c *fiber.Ctx) error {
+	if err := h.web.SetLanguage(c, c.Params("code")); err != nil {
+		return err
+	}
+	return c.Redirect(web.SafeNext(c.Query("next")), fiber.StatusSeeOther)
+}

@@ -48,10 +48,22 @@ type Server struct {
 	texts    *Translator
 }
 
-// Body limit: the attachments allowed plus room for the form. Larger bodies get the 413 page; a single
-// file over its own limit is refused by the form itself, which keeps what the person typed.
+// bodyLimit is what a form may send: the attachments allowed plus room for the text. A single file over
+// its own limit is refused by the form itself, which keeps what the person typed; a body over this limit
+// gets the 413 page. Fiber's own hard limit is twice as high: a connection closed with unread data is
+// reset, and the browser would show a network error instead of our page, so bodies between the two
+// limits are read and answered properly.
 func bodyLimit(c *config.Config) int {
 	return int(c.MaxAttachmentBytes)*(c.MaxAttachments+1) + 1<<20
+}
+
+func refuseLargeBodies(limit int) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if c.Request().Header.ContentLength() > limit {
+			return fiber.ErrRequestEntityTooLarge
+		}
+		return c.Next()
+	}
 }
 
 // New builds the app and its middleware. The order is deliberate:
@@ -85,7 +97,7 @@ func New(d Deps) (*Server, error) {
 		AppName:               "Hromada",
 		Views:                 engine,
 		ErrorHandler:          s.handleError,
-		BodyLimit:             bodyLimit(d.Config),
+		BodyLimit:             2 * bodyLimit(d.Config),
 		Immutable:             true, // strings from the request are kept in sessions and the database
 		DisableStartupMessage: true,
 		ReadTimeout:           60 * time.Second,
@@ -111,6 +123,7 @@ func New(d Deps) (*Server, error) {
 		return c.Next()
 	})
 
+	app.Use(refuseLargeBodies(bodyLimit(d.Config)))
 	app.Get("/static/*", serveStatic(d.Assets))
 	app.Get("/healthz", s.health)
 

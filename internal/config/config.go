@@ -112,7 +112,7 @@ var Vars = []Var{
 	{Name: "HROMADA_DEV_IDP_URL", Default: "http://localhost:8081", Help: "public URL (issuer) of the development provider"},
 	{Name: "HROMADA_COUNCIL_NAME", Default: "Зразкова міська рада", Help: "the council's name in Ukrainian"},
 	{Name: "HROMADA_COUNCIL_NAME_EN", Default: "Zrazkove City Council", Help: "the council's name in English"},
-	{Name: "HROMADA_REG_INDEX_PATTERN", Default: "{letter}-{seq}", Help: "registration index: {letter} first letter of the author's surname (БП when unsigned), {seq} the yearly number, {year}, {yy}, {mark} (КО for collective appeals)"},
+	{Name: "HROMADA_REG_INDEX_PATTERN", Default: "{letter}-{seq}", Help: "registration index: {letter} is the first letter of the author's surname (КО for a collective, БП for an anonymous appeal), {seq} the number within the year, {year} and {yy} the year"},
 	{Name: "HROMADA_MAX_ATTACHMENT_MB", Default: "10", Help: "largest accepted attachment, in MiB"},
 	{Name: "HROMADA_MAX_ATTACHMENTS", Default: "5", Help: "most attachments on one appeal"},
 }

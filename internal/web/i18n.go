@@ -68,7 +68,7 @@ func (l *L) T(id string) string {
 	return s
 }
 
-// Tf translates a message with named values: Tf("appeal.registered", "Index", "К-12").
+// Tf translates a message with named values: Tf("appeal.show.title", "Index", "К-12").
 func (l *L) Tf(id string, kv ...any) string {
 	data := map[string]any{}
 	for i := 0; i+1 < len(kv); i += 2 {

@@ -1,0 +1,112 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func load(env map[string]string) (*Config, error) {
+	return Load(func(k string) string { return env[k] })
+}
+
+func TestDefaultsNeedNoConfiguration(t *testing.T) {
+	c, err := load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || !strings.HasPrefix(c.DatabaseURL, "sqlite:") || !c.DevIdP.Enabled ||
+		c.OIDC.Issuer != "http://localhost:8081" || c.Timezone.String() != "Europe/Kyiv" || !c.AutoMigrate {
+		t.Fatalf("defaults: %+v", c)
+	}
+	if c.SecureCookies() {
+		t.Error("plain http must not set Secure cookies")
+	}
+	if c.RedirectURL() != "http://localhost:8080/auth/callback" {
+		t.Errorf("redirect URL %q", c.RedirectURL())
+	}
+}
+
+func TestBadValuesNameTheVariable(t *testing.T) {
+	cases := map[string]map[string]string{
+		"HROMADA_ENV":                {"HROMADA_ENV": "staging"},
+		"HROMADA_BASE_URL":           {"HROMADA_BASE_URL": "localhost:8080"},
+		"HROMADA_DATABASE_URL":       {"HROMADA_DATABASE_URL": "mysql://x"},
+		"HROMADA_AUTO_MIGRATE":       {"HROMADA_AUTO_MIGRATE": "perhaps"},
+		"HROMADA_TIMEZONE":           {"HROMADA_TIMEZONE": "Mars/Olympus"},
+		"HROMADA_SECRET":             {"HROMADA_SECRET": "short"},
+		"HROMADA_SESSION_LIFETIME":   {"HROMADA_SESSION_LIFETIME": "forever"},
+		"HROMADA_OIDC_SCOPES":        {"HROMADA_OIDC_SCOPES": "profile email"},
+		"HROMADA_REG_INDEX_PATTERN":  {"HROMADA_REG_INDEX_PATTERN": "{letter}"},
+		"HROMADA_MAX_ATTACHMENT_MB":  {"HROMADA_MAX_ATTACHMENT_MB": "-1"},
+		"HROMADA_LOG_LEVEL":          {"HROMADA_LOG_LEVEL": "loud"},
+		"HROMADA_OIDC_ISSUER":        {"HROMADA_DEV_IDP": "false"},
+		"HROMADA_OIDC_CLIENT_SECRET": {"HROMADA_OIDC_CLIENT_SECRET": "a", "HROMADA_OIDC_CLIENT_SECRET_FILE": "/x"},
+	}
+	for name, env := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := load(env)
+			if err == nil || !strings.Contains(err.Error(), name) {
+				t.Fatalf("want an error naming %s, got %v", name, err)
+			}
+		})
+	}
+}
+
+func TestProductionDemandsRealSecrets(t *testing.T) {
+	base := map[string]string{"HROMADA_ENV": "production", "HROMADA_OIDC_ISSUER": "https://id.example.gov.ua"}
+	if _, err := load(base); err == nil || !strings.Contains(err.Error(), "HROMADA_SECRET") {
+		t.Fatalf("production without a secret: %v", err)
+	}
+	base["HROMADA_SECRET"] = DevSecret
+	if _, err := load(base); err == nil {
+		t.Fatal("production with the public development secret must not start")
+	}
+	base["HROMADA_SECRET"] = strings.Repeat("s", 40)
+	c, err := load(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DevIdP.Enabled {
+		t.Fatal("the development provider must be off in production")
+	}
+}
+
+func TestSecretFromFile(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(f, []byte(strings.Repeat("k", 48)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := load(map[string]string{"HROMADA_SECRET_FILE": f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(c.Secret) != strings.Repeat("k", 48) {
+		t.Fatalf("secret from file: %q", c.Secret)
+	}
+	if _, err := load(map[string]string{"HROMADA_SECRET_FILE": f + ".missing"}); err == nil ||
+		!strings.Contains(err.Error(), "HROMADA_SECRET_FILE") {
+		t.Fatalf("missing secret file: %v", err)
+	}
+}
+
+// README documents every variable: Vars must list each name Load reads.
+func TestVarsListEveryVariable(t *testing.T) {
+	read := map[string]bool{}
+	_, _ = Load(func(k string) string { read[strings.TrimSuffix(k, "_FILE")] = true; return "" })
+	listed := map[string]bool{}
+	for _, v := range Vars {
+		listed[v.Name] = true
+	}
+	for k := range read {
+		if !listed[k] {
+			t.Errorf("%s is read but not listed in Vars", k)
+		}
+	}
+	for k := range listed {
+		if !read[k] {
+			t.Errorf("%s is listed in Vars but never read", k)
+		}
+	}
+}

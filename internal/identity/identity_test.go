@@ -1,0 +1,80 @@
+package identity
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hromada/hromada/internal/config"
+	"github.com/hromada/hromada/internal/dbtest"
+)
+
+var diiaNames = config.ClaimNames{TaxID: "drfocode", LastName: "lastname", GivenName: "givenname",
+	MiddleName: "middlename", Email: "email", Phone: "phone", Address: "address", AuthType: "auth_type"}
+
+func TestMapClaims(t *testing.T) {
+	c := mapClaims(diiaNames, map[string]any{
+		"drfocode": "1234567890", "lastname": " Шевченко ", "givenname": "Тарас", "middlename": "Григорович",
+		"email": "t@example.org", "phone": "+380441234567", "auth_type": "dig_sign",
+		"address": map[string]any{"formatted": "м. Київ, вул. Хрещатик, 1"},
+	})
+	want := Claims{TaxID: "1234567890", LastName: "Шевченко", GivenName: "Тарас", MiddleName: "Григорович",
+		Email: "t@example.org", Phone: "+380441234567", Address: "м. Київ, вул. Хрещатик, 1", AuthType: "dig_sign"}
+	if c != want {
+		t.Fatalf("got %+v\nwant %+v", c, want)
+	}
+	// Claim names come from configuration: a provider that uses the standard names works too.
+	std := config.ClaimNames{LastName: "family_name", GivenName: "given_name"}
+	if c := mapClaims(std, map[string]any{"family_name": "Franko", "given_name": "Ivan"}); c.LastName != "Franko" || c.GivenName != "Ivan" {
+		t.Fatalf("standard claims: %+v", c)
+	}
+}
+
+func TestTaxIDHashIsKeyedAndNormalised(t *testing.T) {
+	a := NewService(nil, []byte("secret-one-secret-one-secret-one"))
+	b := NewService(nil, []byte("secret-two-secret-two-secret-two"))
+	h := a.TaxIDHash("1234567890")
+	if len(h) != 64 || strings.Contains(h, "1234567890") {
+		t.Fatalf("hash %q", h)
+	}
+	if a.TaxIDHash(" 1234 567 890 ") != h {
+		t.Error("spaces must not change the hash")
+	}
+	if b.TaxIDHash("1234567890") == h {
+		t.Error("the hash must depend on the server secret")
+	}
+}
+
+func TestSignInRecognisesThePersonByTaxNumber(t *testing.T) {
+	s := NewService(dbtest.Open(t), []byte("test-secret-test-secret-test-secret"))
+	ctx := context.Background()
+	first, err := s.SignIn(ctx, Claims{Issuer: "https://idp.test", Subject: "bankid-1", TaxID: "3000000001", LastName: "Бондар"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same person through another identification method (another subject): the same record,
+	// with the details refreshed.
+	again, err := s.SignIn(ctx, Claims{Issuer: "https://idp.test", Subject: "diia-77", TaxID: "3000000001", LastName: "Бондар-Коваль"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.ID != first.ID || again.LastName != "Бондар-Коваль" {
+		t.Fatalf("want the same person refreshed, got %+v (first %d)", again, first.ID)
+	}
+	other, err := s.SignIn(ctx, Claims{Issuer: "https://idp.test", Subject: "diia-78", TaxID: "3000000002"})
+	if err != nil || other.ID == first.ID {
+		t.Fatalf("another tax number is another person: %v %v", other, err)
+	}
+	// Without a tax number, issuer and subject recognise the person.
+	n1, err := s.SignIn(ctx, Claims{Issuer: "https://idp.test", Subject: "no-tax"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n2, err := s.SignIn(ctx, Claims{Issuer: "https://idp.test", Subject: "no-tax"})
+	if err != nil || n1.ID != n2.ID || n1.TaxIDHash != nil {
+		t.Fatalf("subject-only sign-in: %+v %+v %v", n1, n2, err)
+	}
+	if _, err := s.SignIn(ctx, Claims{Issuer: "https://idp.test"}); err == nil {
+		t.Fatal("claims without a subject must be refused")
+	}
+}

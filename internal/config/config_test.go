@@ -110,3 +110,16 @@ func TestVarsListEveryVariable(t *testing.T) {
 		}
 	}
 }
+
+// README's configuration table lists every variable.
+func TestREADMEDocumentsEveryVariable(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range Vars {
+		if !strings.Contains(string(b), "`"+v.Name+"`") {
+			t.Errorf("README.md does not document %s", v.Name)
+		}
+	}
+}

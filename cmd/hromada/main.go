@@ -16,8 +16,6 @@ import (
 	"os/signal"
 	"syscall"
 
-	_ "time/tzdata" // the council's time zone must load on machines without zoneinfo
-
 	"github.com/hromada/hromada/internal/app"
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/db"

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // the council's zone must load on machines without a zoneinfo database
 )
 
 // Environment names.

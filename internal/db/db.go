@@ -60,9 +60,10 @@ func Open(url string, log *slog.Logger) (*gorm.DB, error) {
 			}
 		}
 		// WAL lets readers run beside the writer; immediate transactions take the write lock at BEGIN so
-		// two registrations wait for each other (busy_timeout) instead of failing on a lock upgrade.
+		// two registrations wait for each other (busy_timeout) instead of failing on a lock upgrade;
+		// synchronous=FULL makes an acknowledged appeal survive a power cut, not only a process crash.
 		dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-			"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+			"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
 		db, err := gorm.Open(sqlite.Open(dsn), gcfg)
 		if err != nil {
 			return nil, fmt.Errorf("open SQLite %s: %w", path, err)

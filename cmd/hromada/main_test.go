@@ -1,0 +1,36 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestMigrateCommand(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("HROMADA_DATA_DIR", dir)
+	t.Setenv("HROMADA_DATABASE_URL", "sqlite:"+filepath.Join(dir, "h.db"))
+	var out bytes.Buffer
+	if err := run([]string{"migrate"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "migrations applied: [1") {
+		t.Fatalf("first migrate: %q", out.String())
+	}
+	out.Reset()
+	if err := run([]string{"migrate"}, &out); err != nil || !strings.Contains(out.String(), "migrations applied: []") {
+		t.Fatalf("second migrate: %q %v", out.String(), err)
+	}
+}
+
+func TestBadUsage(t *testing.T) {
+	t.Setenv("HROMADA_DATA_DIR", t.TempDir())
+	if err := run([]string{"frobnicate"}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "unknown command") {
+		t.Fatalf("unknown command: %v", err)
+	}
+	t.Setenv("HROMADA_TIMEZONE", "Nowhere/Special")
+	if err := run([]string{"migrate"}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "HROMADA_TIMEZONE") {
+		t.Fatalf("bad configuration must name the variable: %v", err)
+	}
+}

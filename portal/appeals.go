@@ -43,7 +43,7 @@ func (h *handlers) newAppeal(c *fiber.Ctx) error {
 }
 
 // formFields is the order of the form's fields, for the list of problems at its top.
-var formFields = []string{"last_name", "first_name", "patronymic", "address", "email", "phone", "category",
+var formFields = []string{"last_name", "first_name", "patronymic", "address", "email", "phone", "categories",
 	"social_status", "gender", "type", "questions", "summary", "attachments", "consent"}
 
 // problem is one entry of the list of problems above a refused form, linking to its field.
@@ -154,7 +154,7 @@ func readAppealForm(c *fiber.Ctx) (appealForm, []*multipart.FileHeader, error) {
 	f := appealForm{
 		LastName: get("last_name"), FirstName: get("first_name"), Patronymic: get("patronymic"),
 		Address: get("address"), Email: get("email"), Phone: get("phone"),
-		Gender: get("gender"), SocialStatus: get("social_status"), Category: get("category"),
+		Gender: get("gender"), SocialStatus: get("social_status"), Category: get("categories"),
 		Type: get("type"), Summary: values.Get("summary"), Consent: get("consent") == "yes",
 	}
 	n, err := strconv.Atoi(get("questions"))

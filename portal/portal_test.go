@@ -202,7 +202,7 @@ func goodAppeal(csrf string) url.Values {
 		"type": {"complaint"}, "q0_subject": {"09"}, "q0_text": {"Немає гарячої води"},
 		"q1_subject": {"10"}, "q1_text": {"Протікає дах"},
 		"summary": {"Третій тиждень у будинку на Соборній, 12 немає гарячої води, а дах протікає."},
-		"consent": {"yes"}, "category": {"idp"},
+		"consent": {"yes"}, "categories": {"idp"},
 	}
 }
 

@@ -174,7 +174,7 @@ func TestRegisterAppealRefusesBadInput(t *testing.T) {
 		}, "questions.1.subject", "appeal.error.subject"},
 		{"unknown subject", func(in *registry.RegisterInput) { in.Questions[0].SubjectCode = "99" }, "questions.0.subject", "appeal.error.subject"},
 		{"no text", func(in *registry.RegisterInput) { in.Summary = "" }, "summary", "appeal.error.summary_required"},
-		{"short text", func(in *registry.RegisterInput) { in.Summary = "допоможіть" [:6] }, "summary", "appeal.error.summary_short"},
+		{"short text", func(in *registry.RegisterInput) { in.Summary = "допоможіть"[:6] }, "summary", "appeal.error.summary_short"},
 		{"huge text", func(in *registry.RegisterInput) { in.Summary = strings.Repeat("я", 20001) }, "summary", "appeal.error.too_long"},
 		{"no consent", func(in *registry.RegisterInput) { in.Consent = false }, "consent", "appeal.error.consent"},
 		{"unknown category", func(in *registry.RegisterInput) { in.Categories = []string{"king"} }, "categories", "appeal.error.choose"},

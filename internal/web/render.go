@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"net/http"
 	"path"
 	"testing/fstest"
@@ -75,7 +76,7 @@ func newEngine(areas map[string]fs.FS, assets *static.Assets, loc *time.Location
 			}
 			return m, nil
 		},
-		"kib":      func(n int64) string { return fmt.Sprintf("%.0f KiB", float64(n)/1024+0.5) },
+		"kib": func(n int64) string { return fmt.Sprintf("%.0f KiB", math.Ceil(float64(n)/1024)) },
 	})
 	if err := e.Load(); err != nil {
 		return nil, fmt.Errorf("templates: %w", err)

@@ -225,7 +225,11 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 			_ = c.SendStatus(fiber.StatusInternalServerError)
 		}
 	}
-	s.log.Info("request",
+	level := slog.LevelInfo
+	if c.Path() == "/healthz" && c.Response().StatusCode() == fiber.StatusOK {
+		level = slog.LevelDebug // load balancers ask every few seconds
+	}
+	s.log.Log(c.UserContext(), level, "request",
 		"request_id", requestID(c),
 		"method", c.Method(),
 		"path", c.Path(),

@@ -212,4 +212,3 @@ func SafeNext(raw string) string {
 	}
 	return u.RequestURI()
 }
-

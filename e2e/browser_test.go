@@ -1,0 +1,293 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/hromada/hromada/internal/apptest"
+)
+
+// Environment variables of the browser tests.
+const (
+	envChromium       = "HROMADA_CHROMIUM"        // path of the browser binary
+	envRequireBrowser = "HROMADA_REQUIRE_BROWSER" // "1": fail, not skip, when no browser is found
+	envScreenshots    = "HROMADA_SCREENSHOTS"     // directory for the screenshots (default: a temporary one)
+)
+
+// The desktop and phone viewports of the screenshots.
+const (
+	desktopWidth, desktopHeight = 1280, 900
+	phoneWidth, phoneHeight     = 390, 844
+)
+
+// findChromium returns the browser to drive, or skips the test (fails it under HROMADA_REQUIRE_BROWSER=1).
+func findChromium(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv(envChromium); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("%s=%s: %v", envChromium, p, err)
+		}
+		return p
+	}
+	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
+		return "/usr/bin/chromium"
+	}
+	for _, name := range []string{"chromium", "google-chrome", "google-chrome-stable", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	msg := "no Chromium found (looked at $" + envChromium + ", /usr/bin/chromium, chromium and google-chrome in PATH); " +
+		"install it (Debian: apt-get install chromium) or set " + envChromium
+	if os.Getenv(envRequireBrowser) == "1" {
+		t.Fatal(msg + "; " + envRequireBrowser + "=1 demands the browser test")
+	}
+	t.Skip(msg)
+	return ""
+}
+
+func screenshotDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv(envScreenshots)
+	if dir == "" {
+		return t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// browser drives one tab and reports a failed step with the page it was on.
+type browser struct {
+	t    *testing.T
+	ctx  context.Context
+	dir  string
+	mu   sync.Mutex
+	logs []string // console errors and uncaught exceptions of the pages
+}
+
+// do runs the actions of one step; on failure it saves a screenshot and prints where the browser was.
+func (b *browser) do(step string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		b.fail(step, err)
+	}
+}
+
+// text returns the visible text of the page's main content.
+func (b *browser) text(step string) string {
+	b.t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS("main")))
+	if err != nil {
+		b.fail(step, err)
+	}
+	return s
+}
+
+func (b *browser) fail(step string, err error) {
+	b.t.Helper()
+	// A short context of its own: the test's may be the one that ran out.
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	if errors.Is(b.ctx.Err(), context.DeadlineExceeded) {
+		b.t.Fatalf("%s: the browser test ran out of time: %v", step, err)
+	}
+	where, _ := chromedp.Run(ctx, chromedp.Location())
+	body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
+	if png, serr := chromedp.Run(ctx, chromedp.FullScreenshot(100)); serr == nil {
+		p := filepath.Join(b.dir, "failed.png")
+		if os.WriteFile(p, png, 0o644) == nil {
+			b.t.Logf("screenshot of the failure: %s", p)
+		}
+	}
+	b.t.Fatalf("%s: %v\nat %s\n%.1500s\nconsole: %q", step, err, where, body, b.console())
+}
+
+// screenshot saves a full-page PNG of the current page under name.
+func (b *browser) screenshot(name string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.fail("screenshot "+name, err)
+	}
+	p := filepath.Join(b.dir, name+".png")
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	b.t.Logf("screenshot: %s", p)
+}
+
+// watchConsole collects the console errors and uncaught exceptions of every page (a blocked
+// stylesheet, a failed request or a content-security-policy violation shows up here).
+func (b *browser) watchConsole() {
+	messages := chromedp.Console(b.ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.IsException() {
+				b.mu.Lock()
+				b.logs = append(b.logs, fmt.Sprintf("%s (%s)", m.String(), m.URL))
+				b.mu.Unlock()
+			}
+		}
+	}()
+}
+
+func (b *browser) console() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.logs...)
+}
+
+// TestCitizenSubmitsAppealInBrowser signs in as a citizen at the development provider, fills in and
+// sends an appeal with an attachment, sees it registered and finds it in "Мої звернення".
+func TestCitizenSubmitsAppealInBrowser(t *testing.T) {
+	chromium := findChromium(t)
+	s := apptest.Start(t, nil)
+	dir := screenshotDir(t)
+
+	// Everything, the browser included, stops after one minute at the latest.
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(chromium),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(desktopWidth, desktopHeight),
+	)
+	defer cancelAlloc()
+	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
+	defer cancelTab()
+
+	b := &browser{t: t, ctx: tabCtx, dir: dir}
+	b.do("start the browser", chromedp.EmulateViewport(desktopWidth, desktopHeight))
+	b.watchConsole()
+
+	// The home page, then "Увійти": the development provider's picker.
+	b.do("open the home page",
+		chromedp.Navigate(s.URL+"/"),
+		chromedp.WaitVisible(`//header//a[normalize-space()="Увійти"]`),
+		chromedp.Click(`//header//a[normalize-space()="Увійти"]`),
+		chromedp.WaitVisible(`//button[normalize-space()="Шевченко Олена Петрівна"]`),
+	)
+	if at, _ := chromedp.Run(tabCtx, chromedp.Location()); !strings.HasPrefix(at, s.IdPURL+"/login") {
+		t.Fatalf("the sign-in link led to %s, want the provider's picker at %s/login", at, s.IdPURL)
+	}
+
+	// Choose the citizen: back on the portal, signed in.
+	b.do("choose the identity",
+		chromedp.Click(`//button[normalize-space()="Шевченко Олена Петрівна"]`),
+		chromedp.WaitVisible(`//header//a[normalize-space()="Мої звернення"]`),
+	)
+	if at, _ := chromedp.Run(tabCtx, chromedp.Location()); !strings.HasPrefix(at, s.URL+"/") {
+		t.Fatalf("after sign-in the browser is at %s, want the portal %s", at, s.URL)
+	}
+
+	// The appeal form, with the person's data filled in from the identity.
+	b.do("open the appeal form",
+		chromedp.Click(`//header//a[normalize-space()="Подати звернення"]`),
+		chromedp.WaitVisible(chromedp.CSS("#f-summary")),
+	)
+	for id, want := range map[string]string{
+		"f-last_name":  "Шевченко",
+		"f-first_name": "Олена",
+		"f-address":    "м. Зразкове, вул. Соборна, буд. 12, кв. 5",
+		"f-email":      "olena.shevchenko@mail.example",
+	} {
+		got, err := chromedp.Run(tabCtx, chromedp.Value(chromedp.ID(id)))
+		if err != nil {
+			b.fail("read #"+id, err)
+		}
+		if got != want {
+			t.Errorf("#%s is prefilled with %q, want %q", id, got, want)
+		}
+	}
+	b.screenshot("appeal-form-desktop")
+	b.do("view the form on a phone", chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateMobile))
+	b.screenshot("appeal-form-phone")
+	b.do("back to the desktop", chromedp.EmulateViewport(desktopWidth, desktopHeight))
+
+	pdf := filepath.Join(t.TempDir(), "довідка.pdf")
+	if err := os.WriteFile(pdf, []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const question = "Коли відремонтують тротуар біля школи № 3?"
+	b.do("fill in the form",
+		chromedp.Click(chromedp.CSS("#type-complaint")),
+		chromedp.SetValue(chromedp.CSS(`select[name="q0_subject"]`), "09"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="q0_text"]`), question),
+		chromedp.SendKeys(chromedp.CSS("#f-summary"),
+			"Тротуар на вул. Соборній біля школи № 3 розбитий уже пів року, діти ходять проїжджою частиною. Прошу відремонтувати."),
+		chromedp.SetUploadFiles(chromedp.CSS("#f-attachments"), []string{pdf}),
+		chromedp.Click(chromedp.CSS("#f-consent")),
+	)
+	checked, err := chromedp.Run(tabCtx, chromedp.Evaluate[bool](
+		`document.querySelector("#type-complaint").checked && document.querySelector("#f-consent").checked && document.querySelector("#f-attachments").files.length === 1`))
+	if err != nil || !checked {
+		b.fail("check the form", fmt.Errorf("type, consent or attachment not set (%v)", err))
+	}
+
+	// Send it: the confirmation page with the registration index.
+	b.do("send the appeal",
+		chromedp.Click(`//button[normalize-space()="Надіслати звернення"]`),
+		chromedp.WaitVisible(`//main//h2[normalize-space()="Звернення зареєстровано"]`),
+	)
+	page := b.text("read the confirmation")
+	if !strings.Contains(page, "Звернення зареєстровано") {
+		b.fail("confirmation", fmt.Errorf("no %q on the page", "Звернення зареєстровано"))
+	}
+	index := regexp.MustCompile(`Ш-\d+`).FindString(page)
+	if index == "" {
+		b.fail("confirmation", errors.New("no registration index like Ш-1 on the page"))
+	}
+	for _, want := range []string{"Скарга", question, "довідка.pdf"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the confirmation page does not show %q", want)
+		}
+	}
+	b.screenshot("confirmation-desktop")
+	b.do("view the confirmation on a phone", chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateMobile))
+	b.screenshot("confirmation-phone")
+	b.do("back to the desktop", chromedp.EmulateViewport(desktopWidth, desktopHeight))
+
+	// "Мої звернення" lists it.
+	b.do("open my appeals",
+		chromedp.Click(`//header//a[normalize-space()="Мої звернення"]`),
+		chromedp.WaitVisible(`//main//h1[normalize-space()="Мої звернення"]`),
+	)
+	if list := b.text("read my appeals"); !strings.Contains(list, index) {
+		b.fail("my appeals", fmt.Errorf("the list does not show %s", index))
+	}
+	b.do("find the appeal's link in the list", chromedp.WaitVisible(fmt.Sprintf(`//main//table//a[normalize-space()=%q]`, index)))
+	b.screenshot("my-appeals-desktop")
+	b.do("view my appeals on a phone", chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateMobile))
+	b.screenshot("my-appeals-phone")
+
+	if logs := b.console(); len(logs) > 0 {
+		t.Errorf("the pages wrote errors to the browser console:\n%s", strings.Join(logs, "\n"))
+	}
+	t.Logf("appeal %s registered and listed; screenshots in %s", index, dir)
+}

@@ -26,7 +26,7 @@ func migrator(db *gorm.DB, log *slog.Logger) (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []goose.ProviderOption{goose.WithSlog(log)}
+	opts := []goose.ProviderOption{goose.WithSlog(log), goose.WithGoMigrations(riverMigration(dialect))}
 	var gd goose.Dialect
 	switch dialect {
 	case Postgres:

@@ -1,0 +1,253 @@
+// Package notify sends the portal's notices by e-mail through a durable job queue in the same database
+// (River). A notice is written to the outbox (mail_messages) and its sending job is enqueued in the
+// transaction of the change that causes it: a committed change always gets its notice, even if the
+// process dies right after the commit, and a rolled-back change never sends one.
+package notify
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/riverqueue/river"
+	"gorm.io/gorm"
+
+	"github.com/hromada/hromada/internal/db"
+	"github.com/hromada/hromada/internal/errs"
+)
+
+// Kind describes one notice: its template and whether the citizen may turn it off. Notices the law
+// requires (the answer to an appeal, its forwarding, return or extension) are never optional.
+type Kind struct {
+	Name     string
+	Optional bool
+}
+
+// The notices.
+var (
+	AppealRegistered = Kind{Name: "appeal_registered", Optional: true}
+)
+
+// Kinds lists every notice, in the order the account page shows the optional ones.
+var Kinds = []Kind{AppealRegistered}
+
+func kindByName(name string) (Kind, bool) {
+	for _, k := range Kinds {
+		if k.Name == name {
+			return k, true
+		}
+	}
+	return Kind{}, false
+}
+
+// Notice is one message to one recipient.
+type Notice struct {
+	Kind     Kind
+	PersonID *int64 // the recipient, when known: their language and their choices apply
+	To       string // e-mail address; a notice without one is not sent
+	Lang     string // language when there is no person
+	Path     string // the portal page the notice links to, e.g. /appeals/12
+	Data     map[string]any
+}
+
+// Message is a row of the outbox.
+type Message struct {
+	ID        int64
+	Kind      string
+	PersonID  *int64
+	ToAddress string
+	Lang      string
+	Data      string // JSON
+	Status    string
+	Attempts  int
+	LastError string
+	CreatedAt time.Time
+	SentAt    *time.Time
+}
+
+// TableName names the outbox table.
+func (Message) TableName() string { return "mail_messages" }
+
+// Message statuses.
+const (
+	StatusQueued = "queued"
+	StatusSent   = "sent"
+	StatusFailed = "failed"
+)
+
+// preference is a citizen's choice for an optional notice.
+type preference struct {
+	PersonID  int64 `gorm:"primaryKey;autoIncrement:false"`
+	Kind      string `gorm:"primaryKey"`
+	Enabled   bool
+	UpdatedAt time.Time
+}
+
+func (preference) TableName() string { return "notice_preferences" }
+
+// Models lists the tables this package owns, for the schema test.
+func Models() []any { return []any{&Message{}, &preference{}} }
+
+// Options configure the service.
+type Options struct {
+	BaseURL   *url.URL
+	CouncilUK string
+	CouncilEN string
+	Secret    []byte // signs unsubscribe links
+	Mailer    Mailer
+	Log       *slog.Logger
+	// Work makes this process send mail (serve and worker do; tests may not).
+	Work    bool
+	Workers int
+	// Queue tuning, for tests; zero values keep River's defaults.
+	FetchPollInterval    time.Duration
+	RescueStuckJobsAfter time.Duration
+	JobTimeout           time.Duration
+	RetryPolicy          river.ClientRetryPolicy
+}
+
+// Service writes notices to the outbox and sends them.
+type Service struct {
+	db       *gorm.DB
+	opts     Options
+	render   *renderer
+	queue    *river.Client[*sql.Tx]
+	hostname string
+}
+
+// NewService builds the queue client; with Options.Work it also works jobs once Start is called.
+func NewService(gdb *gorm.DB, o Options) (*Service, error) {
+	r, err := newRenderer()
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{db: gdb, opts: o, render: r, hostname: o.BaseURL.Hostname()}
+	drv, err := db.RiverDriver(gdb)
+	if err != nil {
+		return nil, err
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &sendWorker{s: s})
+	cfg := &river.Config{
+		Workers:              workers,
+		Logger:               o.Log,
+		FetchPollInterval:    o.FetchPollInterval,
+		RescueStuckJobsAfter: o.RescueStuckJobsAfter,
+		JobTimeout:           o.JobTimeout,
+		RetryPolicy:          o.RetryPolicy,
+	}
+	if o.Work {
+		n := o.Workers
+		if n <= 0 {
+			n = 10
+		}
+		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: n}}
+	}
+	s.queue, err = river.NewClient(drv, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	return s, nil
+}
+
+// Start begins working jobs (only with Options.Work).
+func (s *Service) Start(ctx context.Context) error {
+	if !s.opts.Work {
+		return nil
+	}
+	return s.queue.Start(ctx)
+}
+
+// Stop lets running jobs finish for a while, then stops; unfinished jobs are picked up again later.
+func (s *Service) Stop(ctx context.Context) error {
+	if !s.opts.Work {
+		return nil
+	}
+	return s.queue.Stop(ctx)
+}
+
+// Notify writes the notice to the outbox and enqueues its sending inside tx, the caller's transaction.
+// An optional notice the person has turned off, or one without an address, is not written.
+func (s *Service) Notify(ctx context.Context, tx *gorm.DB, n Notice) error {
+	if n.To == "" {
+		return nil
+	}
+	lang := n.Lang
+	if n.PersonID != nil {
+		var p struct{ Language string }
+		if err := tx.WithContext(ctx).Table("persons").Select("language").Where("id = ?", *n.PersonID).Take(&p).Error; err != nil {
+			return fmt.Errorf("notice recipient: %w", err)
+		}
+		lang = p.Language
+		if n.Kind.Optional {
+			on, err := s.enabled(ctx, tx, *n.PersonID, n.Kind.Name)
+			if err != nil || !on {
+				return err
+			}
+		}
+	}
+	data := map[string]any{}
+	for k, v := range n.Data {
+		data[k] = v
+	}
+	if n.Path != "" {
+		data["Link"] = s.opts.BaseURL.JoinPath(n.Path).String()
+	}
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	m := Message{Kind: n.Kind.Name, PersonID: n.PersonID, ToAddress: n.To, Lang: lang, Data: string(raw),
+		Status: StatusQueued, CreatedAt: time.Now().UTC()}
+	if err := tx.WithContext(ctx).Create(&m).Error; err != nil {
+		return fmt.Errorf("outbox: %w", err)
+	}
+	return s.enqueue(ctx, tx, m.ID)
+}
+
+func (s *Service) enqueue(ctx context.Context, tx *gorm.DB, messageID int64) error {
+	stx, err := db.SQLTx(tx)
+	if err != nil {
+		return err
+	}
+	if _, err := s.queue.InsertTx(ctx, stx, sendArgs{MessageID: messageID}, nil); err != nil {
+		return fmt.Errorf("enqueue e-mail: %w", err)
+	}
+	return nil
+}
+
+// FailedMessages lists messages that could not be sent after every retry, newest first.
+func (s *Service) FailedMessages(ctx context.Context, limit int) ([]Message, error) {
+	var list []Message
+	err := s.db.WithContext(ctx).Where("status = ?", StatusFailed).Order("created_at DESC, id DESC").Limit(limit).Find(&list).Error
+	return list, err
+}
+
+// Retry queues a failed message again.
+func (s *Service) Retry(ctx context.Context, messageID int64) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&Message{}).Where("id = ? AND status = ?", messageID, StatusFailed).
+			Updates(map[string]any{"status": StatusQueued, "last_error": ""})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return errs.New(errs.NotFound, "error.not_found")
+		}
+		return s.enqueue(ctx, tx, messageID)
+	})
+}
+
+// MessagesTo lists the messages to an address, newest first (tests and support).
+func (s *Service) MessagesTo(ctx context.Context, address string) ([]Message, error) {
+	var list []Message
+	err := s.db.WithContext(ctx).Where("to_address = ?", address).Order("id DESC").Find(&list).Error
+	return list, err
+}
+
+var errNoMessage = errors.New("outbox message not found")

@@ -1,0 +1,88 @@
+package notify
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"io/fs"
+	"path"
+	"strings"
+	texttemplate "text/template"
+)
+
+//go:embed templates/*.tmpl
+var templateFiles embed.FS
+
+// Languages notices are written in; the first is the fallback.
+var Languages = []string{"uk", "en"}
+
+// renderer holds, per notice kind and language, the template set parsed twice: as text (subject and
+// plain-text body) and as HTML (the HTML body, escaped by html/template).
+type renderer struct {
+	text map[string]*texttemplate.Template
+	html map[string]*htmltemplate.Template
+}
+
+func newRenderer() (*renderer, error) {
+	layout, err := fs.ReadFile(templateFiles, "templates/_layout.tmpl")
+	if err != nil {
+		return nil, err
+	}
+	r := &renderer{text: map[string]*texttemplate.Template{}, html: map[string]*htmltemplate.Template{}}
+	files, err := fs.Glob(templateFiles, "templates/*.*.tmpl")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		body, err := fs.ReadFile(templateFiles, f)
+		if err != nil {
+			return nil, err
+		}
+		key := strings.TrimSuffix(path.Base(f), ".tmpl") // "appeal_registered.uk"
+		all := string(layout) + string(body)
+		t, err := texttemplate.New(key).Option("missingkey=error").Parse(all)
+		if err != nil {
+			return nil, fmt.Errorf("notice template %s: %w", f, err)
+		}
+		h, err := htmltemplate.New(key).Option("missingkey=error").Parse(all)
+		if err != nil {
+			return nil, fmt.Errorf("notice template %s: %w", f, err)
+		}
+		for _, part := range []string{"subject", "text", "html"} {
+			if t.Lookup(part) == nil {
+				return nil, fmt.Errorf("notice template %s lacks {{define %q}}", f, part)
+			}
+		}
+		r.text[key], r.html[key] = t, h
+	}
+	return r, nil
+}
+
+// render fills the templates of a notice in a language (Ukrainian when that language has none).
+func (r *renderer) render(kind, lang string, data map[string]any) (subject, text, html string, err error) {
+	key := kind + "." + lang
+	if _, ok := r.text[key]; !ok {
+		key = kind + "." + Languages[0]
+	}
+	t, ok := r.text[key]
+	if !ok {
+		return "", "", "", fmt.Errorf("no template for notice %q", kind)
+	}
+	data["Lang"] = strings.TrimPrefix(path.Ext(key), ".")
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "subject", data); err != nil {
+		return "", "", "", err
+	}
+	subject = strings.TrimSpace(b.String())
+	b.Reset()
+	if err := t.ExecuteTemplate(&b, "text", data); err != nil {
+		return "", "", "", err
+	}
+	text = strings.TrimSpace(b.String()) + "\n"
+	b.Reset()
+	if err := r.html[key].ExecuteTemplate(&b, "html", data); err != nil {
+		return "", "", "", err
+	}
+	return subject, text, b.String(), nil
+}

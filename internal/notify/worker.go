@@ -1,0 +1,104 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+	"gorm.io/gorm"
+)
+
+// sendArgs is the job that sends one outbox message.
+type sendArgs struct {
+	MessageID int64 `json:"message_id"`
+}
+
+func (sendArgs) Kind() string { return "send_email" }
+
+// InsertOpts: with River's backoff (attempt⁴ seconds) 12 attempts keep trying for about a day and a
+// half, long enough to outlast an SMTP outage; after that the message shows as failed to staff.
+func (sendArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: 12} }
+
+type sendWorker struct {
+	river.WorkerDefaults[sendArgs]
+	s *Service
+}
+
+// Work renders and sends the message. A message already marked sent is skipped, so a job that runs
+// again (after a crash between the SMTP answer and the commit) does not normally send twice; the stable
+// Message-ID lets mail clients fold the rare duplicate.
+func (w *sendWorker) Work(ctx context.Context, job *river.Job[sendArgs]) error {
+	s := w.s
+	var m Message
+	err := s.db.WithContext(ctx).Take(&m, job.Args.MessageID).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return river.JobCancel(errNoMessage)
+	}
+	if err != nil {
+		return err
+	}
+	if m.Status == StatusSent {
+		return nil
+	}
+	email, err := s.compose(m)
+	if err != nil {
+		// A template that cannot render will not render on retry either.
+		s.markFailed(ctx, m.ID, err, true)
+		return river.JobCancel(err)
+	}
+	if err := s.opts.Mailer.Send(ctx, email); err != nil {
+		final := job.Attempt >= job.MaxAttempts
+		s.markFailed(ctx, m.ID, err, final)
+		return fmt.Errorf("send e-mail %d: %w", m.ID, err)
+	}
+	now := time.Now().UTC()
+	return s.db.WithContext(ctx).Model(&Message{}).Where("id = ?", m.ID).
+		Updates(map[string]any{"status": StatusSent, "sent_at": now, "attempts": gorm.Expr("attempts + 1"), "last_error": ""}).Error
+}
+
+func (s *Service) markFailed(ctx context.Context, id int64, cause error, final bool) {
+	upd := map[string]any{"attempts": gorm.Expr("attempts + 1"), "last_error": truncate(cause.Error(), 500)}
+	if final {
+		upd["status"] = StatusFailed
+	}
+	if err := s.db.WithContext(ctx).Model(&Message{}).Where("id = ?", id).Updates(upd).Error; err != nil {
+		s.opts.Log.Error("recording a failed e-mail", "message_id", id, "err", err)
+	}
+	s.opts.Log.Warn("e-mail not sent", "message_id", id, "final", final, "err", cause)
+}
+
+// compose renders a message in its language.
+func (s *Service) compose(m Message) (Email, error) {
+	data := map[string]any{}
+	if err := json.Unmarshal([]byte(m.Data), &data); err != nil {
+		return Email{}, fmt.Errorf("message data: %w", err)
+	}
+	data["Council"] = s.opts.CouncilUK
+	if m.Lang == "en" {
+		data["Council"] = s.opts.CouncilEN
+	}
+	data["UnsubscribeURL"] = ""
+	if k, ok := kindByName(m.Kind); ok && k.Optional && m.PersonID != nil {
+		data["UnsubscribeURL"] = s.opts.BaseURL.JoinPath("/notices/unsubscribe").String() + "?token=" + s.UnsubscribeToken(*m.PersonID, m.Kind)
+	}
+	subject, text, html, err := s.render.render(m.Kind, m.Lang, data)
+	if err != nil {
+		return Email{}, err
+	}
+	e := Email{To: m.ToAddress, Subject: subject, Text: text, HTML: html,
+		MessageID: fmt.Sprintf("hromada-%d@%s", m.ID, s.hostname)}
+	if u, _ := data["UnsubscribeURL"].(string); u != "" {
+		e.Unsubscribe = u
+	}
+	return e, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

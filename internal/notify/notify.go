@@ -82,7 +82,7 @@ const (
 
 // preference is a citizen's choice for an optional notice.
 type preference struct {
-	PersonID  int64 `gorm:"primaryKey;autoIncrement:false"`
+	PersonID  int64  `gorm:"primaryKey;autoIncrement:false"`
 	Kind      string `gorm:"primaryKey"`
 	Enabled   bool
 	UpdatedAt time.Time

@@ -21,7 +21,9 @@ import (
 // fastRetry retries after 100 ms instead of River's attempt⁴ seconds.
 type fastRetry struct{}
 
-func (fastRetry) NextRetry(*rivertype.JobRow) time.Time { return time.Now().Add(100 * time.Millisecond) }
+func (fastRetry) NextRetry(*rivertype.JobRow) time.Time {
+	return time.Now().Add(100 * time.Millisecond)
+}
 
 type fixture struct {
 	db   *gorm.DB

@@ -1,19 +1,48 @@
-// Package admin is the staff area under /admin. Staff roles and their pages arrive with the staff-area
-// issue; until then every /admin address answers 404 to everyone, signed in or not, so nothing of the
-// registry is reachable through it.
+// Package admin is the staff area under /admin: one route table, one file per resource, templates in
+// views/. Everything here needs a staff role (to everyone else it answers 404), and each page checks
+// its own role.
 package admin
 
 import (
-	"github.com/gofiber/fiber/v2"
+	"embed"
+	"io/fs"
+	"log/slog"
 
-	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/web"
 )
 
-// Register adds the staff area's routes to the app.
-func Register(s *web.Server) {
-	s.App.Use("/admin", requireStaff)
+//go:embed views/*.html
+var views embed.FS
+
+// Views are the staff area's templates, named "admin/<file>".
+func Views() fs.FS {
+	sub, err := fs.Sub(views, "views")
+	if err != nil {
+		panic(err) // embedded at build time
+	}
+	return sub
 }
 
-// requireStaff lets no one through yet: no staff roles exist before the staff-area issue.
-func requireStaff(*fiber.Ctx) error { return errs.New(errs.NotFound, "error.not_found") }
+// Deps is what the staff area's handlers use.
+type Deps struct {
+	Log    *slog.Logger
+	Notify *notify.Service
+}
+
+type handlers struct {
+	Deps
+	web *web.Server
+}
+
+// Register adds the staff area's routes to the app.
+func Register(s *web.Server, d Deps) {
+	h := &handlers{Deps: d, web: s}
+	staff := s.App.Group("/admin", web.RequireStaff)
+	staff.Get("/", h.dashboard)
+
+	admins := staff.Group("", web.RequireRole(identity.RoleAdmin))
+	admins.Get("/mail", h.failedMail)
+	admins.Post("/mail/:id<int>/retry", h.retryMail)
+}

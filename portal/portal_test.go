@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hromada/hromada/internal/apptest"
 )
@@ -256,6 +257,13 @@ func TestFileAppeal(t *testing.T) {
 	if l := apptest.Get(t, other, s.Path("/appeals")); strings.Contains(l.Body, "Ш-1") {
 		t.Error("another citizen's list shows the appeal")
 	}
+
+	// The author gets the notice with the index, by e-mail, in Ukrainian.
+	mails := s.Mail.WaitFor(t, 1, 15*time.Second)
+	if mails[0].To[0] != "olena.shevchenko@mail.example" || mails[0].Subject != "Звернення Ш-1 зареєстровано" ||
+		!strings.Contains(mails[0].Part("text/plain"), s.Path("/appeals/"+m[1])) {
+		t.Fatalf("registration notice: to %v, subject %q\n%s", mails[0].To, mails[0].Subject, mails[0].Part("text/plain"))
+	}
 }
 
 func TestRefusedAppealKeepsInput(t *testing.T) {
@@ -409,8 +417,8 @@ func TestSecurityHeadersAndLanguage(t *testing.T) {
 	if h := apptest.Get(t, c, s.Path("/healthz")); h.Status != 200 || !strings.Contains(h.Body, `"database":"up"`) {
 		t.Fatalf("healthz: %d %s", h.Status, h.Body)
 	}
-	if a := apptest.Get(t, c, s.Path("/admin/")); a.Status != http.StatusNotFound {
-		t.Fatalf("/admin without a staff role: want 404, got %d", a.Status)
+	if a := apptest.Get(t, c, s.Path("/admin/")); a.Status != http.StatusSeeOther || !strings.HasPrefix(a.Location, "/auth/login") {
+		t.Fatalf("/admin before sign-in: want a redirect to sign in, got %d %q", a.Status, a.Location)
 	}
 	if nf := apptest.Get(t, c, s.Path(fmt.Sprintf("/no-such-page-%d", 1))); nf.Status != 404 || !strings.Contains(nf.Body, "Page not found") {
 		t.Fatalf("unknown page: %d", nf.Status)

@@ -10,6 +10,7 @@ import (
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/web"
 )
@@ -34,6 +35,7 @@ type Deps struct {
 	People     *identity.Service
 	Registry   *registry.Service
 	Classifier *classifier.Classifier
+	Notify     *notify.Service
 }
 
 type handlers struct {
@@ -59,4 +61,11 @@ func Register(s *web.Server, d Deps) {
 	appeals.Post("/", h.createAppeal)
 	appeals.Get("/:id<int>", h.showAppeal)
 	appeals.Get("/:id<int>/attachments/:file<int>", h.appealAttachment)
+
+	account := app.Group("/account", web.RequireSignIn)
+	account.Get("/notices", h.noticeChoices)
+	account.Post("/notices", h.saveNoticeChoices)
+
+	app.Get("/notices/unsubscribe", h.unsubscribeForm)
+	app.Post("/notices/unsubscribe", h.unsubscribe)
 }

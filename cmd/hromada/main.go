@@ -2,6 +2,8 @@
 //
 //	hromada [serve] [-migrate=true]   serve (the default command)
 //	hromada migrate                   apply pending database migrations and exit
+//	hromada worker                    only send e-mail (more processes beside serve)
+//	hromada admin grant EMAIL ROLE    give a staff role to a person who has signed in once
 package main
 
 import (
@@ -14,12 +16,15 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/hromada/hromada/internal/app"
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/devidp"
+	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/identity"
 )
 
 func main() {
@@ -51,6 +56,37 @@ func run(args []string, stdout io.Writer) error {
 		}
 		cfg.AutoMigrate = *migrate
 		return serve(ctx, cfg, log, stdout)
+	case "worker":
+		a, err := app.Open(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		fmt.Fprintf(stdout, "Hromada worker: sending e-mail with %d workers\n", cfg.Workers)
+		return a.RunWorker(ctx)
+	case "admin":
+		if len(args) != 3 || args[0] != "grant" {
+			return errors.New("usage: hromada admin grant EMAIL ROLE (roles: " + strings.Join(identity.Roles, ", ") + ")")
+		}
+		gdb, err := db.Open(cfg.DatabaseURL, log)
+		if err != nil {
+			return err
+		}
+		defer db.Close(gdb)
+		if err := db.CheckSchema(ctx, gdb, log); err != nil {
+			return err
+		}
+		p, err := identity.NewService(gdb, cfg.Secret).GrantRole(ctx, args[1], args[2], "hromada admin grant")
+		if err != nil {
+			var e *errs.Error
+			if errors.As(err, &e) && e.Code == errs.NotFound {
+				return fmt.Errorf("nobody with the e-mail %s has signed in yet: sign in once, then grant the role", args[1])
+			}
+			return err
+		}
+		log.Info("role granted", "person_id", p.ID, "role", args[2])
+		fmt.Fprintf(stdout, "%s is now %s\n", p.FullName(), args[2])
+		return nil
 	case "migrate":
 		gdb, err := db.Open(cfg.DatabaseURL, log)
 		if err != nil {
@@ -64,10 +100,10 @@ func run(args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "migrations applied: %v\n", applied)
 		return nil
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: hromada [serve [-migrate=false] | migrate]\nconfiguration: environment variables, see README.md")
+		fmt.Fprintln(stdout, "usage: hromada [serve [-migrate=false] | migrate | worker | admin grant EMAIL ROLE]\nconfiguration: environment variables, see README.md")
 		return nil
 	default:
-		return fmt.Errorf("unknown command %q (serve, migrate)", cmd)
+		return fmt.Errorf("unknown command %q (serve, migrate, worker, admin)", cmd)
 	}
 }
 

@@ -34,3 +34,19 @@ func TestBadUsage(t *testing.T) {
 		t.Fatalf("bad configuration must name the variable: %v", err)
 	}
 }
+
+func TestAdminGrant(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("HROMADA_DATA_DIR", dir)
+	t.Setenv("HROMADA_DATABASE_URL", "sqlite:"+filepath.Join(dir, "h.db"))
+	if err := run([]string{"migrate"}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	err := run([]string{"admin", "grant", "head@rada.example", "admin"}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "has signed in yet") {
+		t.Fatalf("granting to nobody: %v", err)
+	}
+	if err := run([]string{"admin", "grant", "x"}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "usage") {
+		t.Fatalf("bad usage: %v", err)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/devidp"
 	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/web"
 	"github.com/hromada/hromada/portal"
@@ -37,6 +39,8 @@ type App struct {
 	DB     *gorm.DB
 	Web    *web.Server
 	DevIdP *devidp.Provider // nil unless the development provider runs
+	Notify *notify.Service
+	People *identity.Service
 }
 
 // Open builds everything: it opens the database, migrates it (or refuses an outdated schema), and
@@ -76,17 +80,21 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	people := identity.NewService(a.DB, cfg.Secret)
-	reg := registry.NewService(a.DB, clf, files, registry.Options{
-		Timezone: cfg.Timezone, IndexPattern: cfg.RegIndexPattern, MaxAttachments: cfg.MaxAttachments})
+	a.People = people
+	if a.Notify, err = newNotifier(a.DB, cfg, log); err != nil {
+		return err
+	}
+	reg := registry.NewService(a.DB, clf, files, registry.Options{Timezone: cfg.Timezone,
+		IndexPattern: cfg.RegIndexPattern, MaxAttachments: cfg.MaxAttachments, Notify: a.Notify})
 
 	a.Web, err = web.New(web.Deps{Config: cfg, Log: log, DB: a.DB, People: people, Assets: mustAssets(),
-		Views: map[string]fs.FS{"portal": portal.Views()}})
+		Views: map[string]fs.FS{"portal": portal.Views(), "admin": admin.Views()}})
 	if err != nil {
 		return err
 	}
-	portal.Register(a.Web, portal.Deps{Config: cfg, Log: log, People: people, Registry: reg, Classifier: clf,
+	portal.Register(a.Web, portal.Deps{Config: cfg, Log: log, People: people, Registry: reg, Classifier: clf, Notify: a.Notify,
 		RP: identity.NewRelyingParty(cfg.OIDC, cfg.RedirectURL(), cfg.PostLogoutURL())})
-	admin.Register(a.Web)
+	admin.Register(a.Web, admin.Deps{Log: log, Notify: a.Notify})
 
 	if cfg.DevIdP.Enabled {
 		if err := devidp.CheckEnvironment(cfg.Env); err != nil {
@@ -103,6 +111,22 @@ func (a *App) build(ctx context.Context) error {
 	return nil
 }
 
+// newNotifier builds the e-mail service: SMTP when configured, the console mailer in development.
+func newNotifier(gdb *gorm.DB, cfg *config.Config, log *slog.Logger) (*notify.Service, error) {
+	var mailer notify.Mailer = notify.NewConsoleMailer(os.Stdout)
+	if cfg.SMTPURL != "" {
+		m, err := notify.NewSMTPMailer(cfg.SMTPURL, cfg.MailFrom)
+		if err != nil {
+			return nil, fmt.Errorf("HROMADA_SMTP_URL: %w", err)
+		}
+		mailer = m
+	}
+	return notify.NewService(gdb, notify.Options{
+		BaseURL: cfg.BaseURL, CouncilUK: cfg.Council.NameUK, CouncilEN: cfg.Council.NameEN,
+		Secret: cfg.Secret, Mailer: mailer, Log: log, Work: cfg.Workers > 0, Workers: cfg.Workers,
+	})
+}
+
 func mustAssets() *static.Assets {
 	a, err := static.Load("/static/")
 	if err != nil {
@@ -115,6 +139,9 @@ func mustAssets() *static.Assets {
 // then shuts down gracefully: requests in flight finish, new ones are refused.
 func (a *App) Run(ctx context.Context, ln, idpLn net.Listener) error {
 	g, gctx := errgroup.WithContext(ctx)
+	if err := a.Notify.Start(gctx); err != nil {
+		return fmt.Errorf("job queue: %w", err)
+	}
 	g.Go(func() error { return a.Web.App.Listener(ln) })
 	var idp *http.Server
 	if a.DevIdP != nil && idpLn != nil {
@@ -139,9 +166,24 @@ func (a *App) Run(ctx context.Context, ln, idpLn net.Listener) error {
 		if idp != nil {
 			err = errors.Join(err, idp.Shutdown(sctx))
 		}
-		return err
+		// Jobs still running get a moment to finish; the rest are picked up again after restart.
+		return errors.Join(err, a.Notify.Stop(sctx))
 	})
 	return g.Wait()
+}
+
+// RunWorker only sends e-mail, until ctx ends: `hromada worker`, for separate worker processes.
+func (a *App) RunWorker(ctx context.Context) error {
+	if a.Config.Workers == 0 {
+		return errors.New("HROMADA_WORKERS is 0: a worker process must send something")
+	}
+	if err := a.Notify.Start(ctx); err != nil {
+		return fmt.Errorf("job queue: %w", err)
+	}
+	<-ctx.Done()
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return a.Notify.Stop(sctx)
 }
 
 // Close releases the database.

@@ -10,6 +10,7 @@ import (
 	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/dbtest"
 	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/web"
 )
@@ -19,6 +20,7 @@ func allModels() []any {
 	m = append(m, identity.Models()...)
 	m = append(m, registry.Models()...)
 	m = append(m, web.Models()...)
+	m = append(m, notify.Models()...)
 	return m
 }
 

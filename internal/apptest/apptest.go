@@ -20,6 +20,7 @@ import (
 	"github.com/hromada/hromada/internal/app"
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/dbtest"
+	"github.com/hromada/hromada/internal/mailtest"
 )
 
 // Server is a running Hromada.
@@ -27,6 +28,7 @@ type Server struct {
 	URL    string // the portal, e.g. http://127.0.0.1:41234
 	IdPURL string // the development identity provider
 	App    *app.App
+	Mail   *mailtest.Server // the SMTP server the program sends to
 }
 
 // Start runs Hromada until the test ends. env adds or overrides configuration variables.
@@ -40,7 +42,7 @@ func Start(t testing.TB, env map[string]string) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{URL: "http://" + ln.Addr().String(), IdPURL: "http://" + idpLn.Addr().String()}
+	s := &Server{URL: "http://" + ln.Addr().String(), IdPURL: "http://" + idpLn.Addr().String(), Mail: mailtest.Start(t)}
 	vars := map[string]string{
 		"HROMADA_ENV":          "development",
 		"HROMADA_BASE_URL":     s.URL,
@@ -48,6 +50,8 @@ func Start(t testing.TB, env map[string]string) *Server {
 		"HROMADA_DATA_DIR":     t.TempDir(),
 		"HROMADA_DATABASE_URL": dbtest.URL(t),
 		"HROMADA_LOG_LEVEL":    "error",
+		"HROMADA_SMTP_URL":     s.Mail.URL(),
+		"HROMADA_MAIL_FROM":    "Громада <noreply@rada.example>",
 	}
 	for k, v := range env {
 		vars[k] = v

@@ -8,6 +8,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -48,6 +49,10 @@ type Config struct {
 
 	MaxAttachmentBytes int64
 	MaxAttachments     int
+
+	SMTPURL  string // "" means the console mailer (development only)
+	MailFrom string
+	Workers  int // mail-sending workers in this process; 0 means this process sends nothing
 }
 
 // OIDC configures the relying party: any OpenID Connect provider.
@@ -116,6 +121,9 @@ var Vars = []Var{
 	{Name: "HROMADA_REG_INDEX_PATTERN", Default: "{letter}-{seq}", Help: "registration index: {letter} is the first letter of the author's surname (КО for a collective, БП for an anonymous appeal), {seq} the number within the year, {year} and {yy} the year"},
 	{Name: "HROMADA_MAX_ATTACHMENT_MB", Default: "10", Help: "largest accepted attachment, in MiB"},
 	{Name: "HROMADA_MAX_ATTACHMENTS", Default: "5", Help: "most attachments on one appeal"},
+	{Name: "HROMADA_SMTP_URL", Default: "(development: the console mailer)", Help: "SMTP server for e-mail: smtp://user:password@host:587?tls=starttls (tls: starttls, tls, opportunistic, none); required in production", Secret: true},
+	{Name: "HROMADA_MAIL_FROM", Default: "Громада <noreply@localhost>", Help: "sender of the portal's e-mail"},
+	{Name: "HROMADA_WORKERS", Default: "10", Help: "how many e-mails this process sends at once; 0 leaves sending to `hromada worker` processes"},
 }
 
 // DevSecret is the public secret used in development when none is given. Production refuses it.
@@ -212,6 +220,17 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	c.MaxAttachmentBytes = int64(r.positiveInt("HROMADA_MAX_ATTACHMENT_MB", 10)) << 20
 	c.MaxAttachments = r.positiveInt("HROMADA_MAX_ATTACHMENTS", 5)
+	c.SMTPURL = r.secret("HROMADA_SMTP_URL", "")
+	if c.SMTPURL == "" && prod {
+		r.fail("HROMADA_SMTP_URL", "is required in production (the console mailer is for development)")
+	} else if u, err := url.Parse(c.SMTPURL); c.SMTPURL != "" && (err != nil || u.Scheme != "smtp" || u.Host == "") {
+		r.fail("HROMADA_SMTP_URL", "must look like smtp://user:password@host:587?tls=starttls")
+	}
+	c.MailFrom = r.str("HROMADA_MAIL_FROM", "Громада <noreply@localhost>")
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		r.fail("HROMADA_MAIL_FROM", "must be an e-mail address, optionally with a name: %v", err)
+	}
+	c.Workers = r.nonNegativeInt("HROMADA_WORKERS", 10)
 
 	if len(r.errs) > 0 {
 		return nil, errors.Join(r.errs...)
@@ -310,6 +329,19 @@ func (r *reader) positiveInt(name string, def int) int {
 	n, err := strconv.Atoi(raw)
 	if err != nil || n <= 0 {
 		r.fail(name, "must be a positive whole number, got %q", raw)
+		return def
+	}
+	return n
+}
+
+func (r *reader) nonNegativeInt(name string, def int) int {
+	raw := r.str(name, "")
+	if raw == "" {
+		return def
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 0 {
+		r.fail(name, "must be a whole number, 0 or more, got %q", raw)
 		return def
 	}
 	return n

@@ -41,6 +41,9 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		"HROMADA_REG_INDEX_PATTERN":  {"HROMADA_REG_INDEX_PATTERN": "{letter}"},
 		"HROMADA_MAX_ATTACHMENT_MB":  {"HROMADA_MAX_ATTACHMENT_MB": "-1"},
 		"HROMADA_LOG_LEVEL":          {"HROMADA_LOG_LEVEL": "loud"},
+		"HROMADA_SMTP_URL":           {"HROMADA_SMTP_URL": "mail.example.org:25"},
+		"HROMADA_MAIL_FROM":          {"HROMADA_MAIL_FROM": "not an address"},
+		"HROMADA_WORKERS":            {"HROMADA_WORKERS": "-2"},
 		"HROMADA_OIDC_ISSUER":        {"HROMADA_DEV_IDP": "false"},
 		"HROMADA_OIDC_CLIENT_SECRET": {"HROMADA_OIDC_CLIENT_SECRET": "a", "HROMADA_OIDC_CLIENT_SECRET_FILE": "/x"},
 	}
@@ -55,7 +58,8 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 }
 
 func TestProductionDemandsRealSecrets(t *testing.T) {
-	base := map[string]string{"HROMADA_ENV": "production", "HROMADA_OIDC_ISSUER": "https://id.example.gov.ua"}
+	base := map[string]string{"HROMADA_ENV": "production", "HROMADA_OIDC_ISSUER": "https://id.example.gov.ua",
+		"HROMADA_SMTP_URL": "smtp://mail.example.gov.ua:587"}
 	if _, err := load(base); err == nil || !strings.Contains(err.Error(), "HROMADA_SECRET") {
 		t.Fatalf("production without a secret: %v", err)
 	}
@@ -121,5 +125,13 @@ func TestREADMEDocumentsEveryVariable(t *testing.T) {
 		if !strings.Contains(string(b), "`"+v.Name+"`") {
 			t.Errorf("README.md does not document %s", v.Name)
 		}
+	}
+}
+
+func TestProductionNeedsSMTP(t *testing.T) {
+	_, err := load(map[string]string{"HROMADA_ENV": "production", "HROMADA_OIDC_ISSUER": "https://id.example.gov.ua",
+		"HROMADA_SECRET": strings.Repeat("s", 40)})
+	if err == nil || !strings.Contains(err.Error(), "HROMADA_SMTP_URL") {
+		t.Fatalf("production without SMTP: %v", err)
 	}
 }

@@ -78,3 +78,30 @@ func TestSignInRecognisesThePersonByTaxNumber(t *testing.T) {
 		t.Fatal("claims without a subject must be refused")
 	}
 }
+
+func TestGrantRole(t *testing.T) {
+	s := NewService(dbtest.Open(t), []byte("test-secret-test-secret-test-secret"))
+	ctx := context.Background()
+	if _, err := s.GrantRole(ctx, "head@rada.example", RoleHead, "test"); err == nil {
+		t.Fatal("a role for someone who never signed in must be refused")
+	}
+	p, err := s.SignIn(ctx, Claims{Issuer: "i", Subject: "s", Email: "Head@Rada.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GrantRole(ctx, "head@rada.example", "king", "test"); err == nil {
+		t.Fatal("an unknown role must be refused")
+	}
+	for range 2 { // granting twice is harmless
+		if _, err := s.GrantRole(ctx, " head@rada.example ", RoleHead, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.GrantRole(ctx, "head@rada.example", RoleAdmin, "test"); err != nil {
+		t.Fatal(err)
+	}
+	roles, err := s.RolesOf(ctx, p.ID)
+	if err != nil || len(roles) != 2 || roles[0] != RoleAdmin || roles[1] != RoleHead {
+		t.Fatalf("roles: %v %v", roles, err)
+	}
+}

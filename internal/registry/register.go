@@ -17,6 +17,7 @@ import (
 	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/notify"
 )
 
 // Limits on what a citizen may type.
@@ -37,6 +38,7 @@ type Service struct {
 	loc      *time.Location
 	pattern  string
 	maxFiles int
+	notify   *notify.Service
 }
 
 // Options configure the registry.
@@ -44,11 +46,13 @@ type Options struct {
 	Timezone       *time.Location // registration years and due dates are counted in the council's zone
 	IndexPattern   string         // e.g. "{letter}-{seq}"
 	MaxAttachments int
+	Notify         *notify.Service // nil: no e-mail (unit tests)
 }
 
 // NewService builds the registry.
 func NewService(db *gorm.DB, clf *classifier.Classifier, files *attachment.Store, o Options) *Service {
-	return &Service{db: db, clf: clf, files: files, loc: o.Timezone, pattern: o.IndexPattern, maxFiles: o.MaxAttachments}
+	return &Service{db: db, clf: clf, files: files, loc: o.Timezone, pattern: o.IndexPattern,
+		maxFiles: o.MaxAttachments, notify: o.Notify}
 }
 
 // Upload is a file as it arrives with a form.
@@ -264,12 +268,33 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 		}
 		a.RegSeq = seq
 		a.RegIndex = FormatIndex(s.pattern, a.AuthorLastName, a.Nature, local, seq)
-		return tx.Create(a).Error
+		if err := tx.Create(a).Error; err != nil {
+			return err
+		}
+		return s.tellAuthor(ctx, tx, a, notify.AppealRegistered, nil)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("register appeal: %w", err)
 	}
 	return a, nil
+}
+
+// tellAuthor sends the author a notice about the appeal inside the transaction that changes it.
+func (s *Service) tellAuthor(ctx context.Context, tx *gorm.DB, a *Appeal, kind notify.Kind, extra map[string]any) error {
+	if s.notify == nil || a.AuthorEmail == "" {
+		return nil
+	}
+	data := map[string]any{
+		"Name":     strings.TrimSpace(a.AuthorFirstName + " " + a.AuthorPatronymic),
+		"Index":    a.RegIndex,
+		"Received": a.ReceivedAt.In(s.loc).Format("02.01.2006"),
+		"Due":      a.DueDate.Format("02.01.2006"),
+	}
+	for k, v := range extra {
+		data[k] = v
+	}
+	return s.notify.Notify(ctx, tx, notify.Notice{Kind: kind, PersonID: a.PersonID, To: a.AuthorEmail,
+		Path: fmt.Sprintf("/appeals/%d", a.ID), Data: data})
 }
 
 func (s *Service) saveUpload(up Upload) (attachment.Saved, error) {

@@ -22,6 +22,7 @@ const (
 // Locals keys.
 const (
 	localPerson = "person"
+	localRoles  = "roles"
 	localLang   = "lang"
 	localL      = "texts"
 )
@@ -41,6 +42,7 @@ func (s *Server) loadVisitor(c *fiber.Ctx) error {
 		return err
 	}
 	var person *identity.Person
+	var roles []string
 	flash, _ := sess.Get(keyFlash).(string)
 	if id, ok := sess.Get(keyPersonID).(int64); ok {
 		p, err := s.people.Person(c.UserContext(), id)
@@ -51,6 +53,9 @@ func (s *Server) loadVisitor(c *fiber.Ctx) error {
 			return err
 		default:
 			person = p
+			if roles, err = s.people.RolesOf(c.UserContext(), p.ID); err != nil {
+				return err
+			}
 		}
 	}
 	if flash != "" || (person == nil && sess.Get(keyPersonID) != nil) {
@@ -64,6 +69,7 @@ func (s *Server) loadVisitor(c *fiber.Ctx) error {
 	c.Locals(localL, l)
 	if person != nil {
 		c.Locals(localPerson, person)
+		c.Locals(localRoles, roles)
 	}
 	council := s.cfg.Council.NameUK
 	if lang == "en" {
@@ -72,6 +78,7 @@ func (s *Server) loadVisitor(c *fiber.Ctx) error {
 	shared := fiber.Map{"L": l, "Lang": lang, "Council": council, "Path": c.OriginalURL()}
 	if person != nil {
 		shared["Person"] = person
+		shared["IsStaff"] = len(roles) > 0
 	}
 	if flash != "" {
 		shared["Flash"] = l.T(flash)
@@ -114,6 +121,44 @@ func RequireSignIn(c *fiber.Ctx) error {
 		next = "/"
 	}
 	return c.Redirect("/auth/login?next="+url.QueryEscape(next), fiber.StatusSeeOther)
+}
+
+// RolesOf returns the signed-in person's staff roles.
+func RolesOf(c *fiber.Ctx) []string {
+	r, _ := c.Locals(localRoles).([]string)
+	return r
+}
+
+// HasRole says whether the signed-in person holds any of the roles.
+func HasRole(c *fiber.Ctx, roles ...string) bool {
+	for _, r := range RolesOf(c) {
+		if slices.Contains(roles, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// RequireStaff lets only staff through. Visitors are asked to sign in (staff sign in like everyone);
+// to a signed-in citizen the staff area does not exist (404).
+func RequireStaff(c *fiber.Ctx) error {
+	if PersonOf(c) == nil {
+		return RequireSignIn(c)
+	}
+	if len(RolesOf(c)) == 0 {
+		return errs.New(errs.NotFound, "error.not_found")
+	}
+	return c.Next()
+}
+
+// RequireRole lets through staff holding one of the roles; other staff get 403.
+func RequireRole(roles ...string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if !HasRole(c, roles...) {
+			return errs.New(errs.Forbidden, "error.forbidden")
+		}
+		return c.Next()
+	}
 }
 
 // SetFlash shows a message (an i18n id) on the next page.

@@ -1,0 +1,67 @@
+package identity
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm/clause"
+
+	"github.com/hromada/hromada/internal/errs"
+)
+
+// Staff roles.
+const (
+	RoleRegistrar = "registrar" // registers appeals from every channel
+	RoleExecutor  = "executor"  // prepares replies in a department
+	RoleHead      = "head"      // resolutions, approvals, extensions
+	RoleModerator = "moderator" // petitions
+	RoleAnalyst   = "analyst"   // reports
+	RoleAdmin     = "admin"     // staff, departments, settings, failed e-mail
+)
+
+// Roles lists every staff role.
+var Roles = []string{RoleRegistrar, RoleExecutor, RoleHead, RoleModerator, RoleAnalyst, RoleAdmin}
+
+type staffRole struct {
+	PersonID  int64  `gorm:"primaryKey;autoIncrement:false"`
+	Role      string `gorm:"primaryKey"`
+	GrantedAt time.Time
+	GrantedBy string
+}
+
+func (staffRole) TableName() string { return "staff_roles" }
+
+// RolesOf returns the person's staff roles; none means a citizen.
+func (s *Service) RolesOf(ctx context.Context, personID int64) ([]string, error) {
+	var roles []string
+	err := s.db.WithContext(ctx).Model(&staffRole{}).Where("person_id = ?", personID).Order("role").Pluck("role", &roles).Error
+	return roles, err
+}
+
+// GrantRole gives a role to the person with the e-mail. The person must have signed in once, so the
+// role is tied to an identity the provider vouched for, not to an address anyone could claim later.
+func (s *Service) GrantRole(ctx context.Context, email, role, grantedBy string) (*Person, error) {
+	if !slices.Contains(Roles, role) {
+		return nil, errs.New(errs.Invalid, "staff.error.role")
+	}
+	var people []Person
+	err := s.db.WithContext(ctx).Where("LOWER(email) = ?", strings.ToLower(strings.TrimSpace(email))).Limit(2).Find(&people).Error
+	if err != nil {
+		return nil, err
+	}
+	switch len(people) {
+	case 0:
+		return nil, errs.New(errs.NotFound, "staff.error.no_person")
+	case 2:
+		return nil, errs.New(errs.Conflict, "staff.error.ambiguous_email")
+	}
+	p := people[0]
+	err = s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).
+		Create(&staffRole{PersonID: p.ID, Role: role, GrantedAt: time.Now().UTC(), GrantedBy: grantedBy}).Error
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}

@@ -1,0 +1,63 @@
+package portal
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/hromada/hromada/internal/web"
+)
+
+// noticeChoices shows the optional notices with on/off switches.
+func (h *handlers) noticeChoices(c *fiber.Ctx) error {
+	choices, err := h.Notify.Choices(c.UserContext(), web.PersonOf(c).ID)
+	if err != nil {
+		return err
+	}
+	return c.Render("portal/notices", fiber.Map{
+		"Title":   h.web.TextsOf(c).T("notices.title"),
+		"Choices": choices,
+	})
+}
+
+func (h *handlers) saveNoticeChoices(c *fiber.Ctx) error {
+	p := web.PersonOf(c)
+	choices, err := h.Notify.Choices(c.UserContext(), p.ID)
+	if err != nil {
+		return err
+	}
+	for _, ch := range choices {
+		if err := h.Notify.SetChoice(c.UserContext(), p.ID, ch.Kind, c.FormValue("notice_"+ch.Kind) == "on"); err != nil {
+			return err
+		}
+	}
+	if err := h.web.SetFlash(c, "notices.saved"); err != nil {
+		return err
+	}
+	return c.Redirect("/account/notices", fiber.StatusSeeOther)
+}
+
+// unsubscribeForm is where the link in an e-mail leads: the token alone identifies the person and the
+// notice, no sign-in needed. One button confirms, so mail scanners that follow links change nothing.
+func (h *handlers) unsubscribeForm(c *fiber.Ctx) error {
+	token := c.Query("token")
+	_, kind, err := h.Notify.ReadUnsubscribeToken(token)
+	if err != nil {
+		return err
+	}
+	return c.Render("portal/unsubscribe", fiber.Map{
+		"Title": h.web.TextsOf(c).T("notices.unsubscribe.title"),
+		"Token": token,
+		"Kind":  kind,
+	})
+}
+
+func (h *handlers) unsubscribe(c *fiber.Ctx) error {
+	kind, err := h.Notify.Unsubscribe(c.UserContext(), c.FormValue("token"))
+	if err != nil {
+		return err
+	}
+	return c.Render("portal/unsubscribe", fiber.Map{
+		"Title": h.web.TextsOf(c).T("notices.unsubscribe.title"),
+		"Kind":  kind,
+		"Done":  true,
+	})
+}

@@ -9,8 +9,9 @@ import (
 
 func (h *handlers) dashboard(c *fiber.Ctx) error {
 	return c.Render("admin/dashboard", fiber.Map{
-		"Title":   h.web.TextsOf(c).T("admin.title"),
-		"Roles":   web.RolesOf(c),
-		"IsAdmin": web.HasRole(c, identity.RoleAdmin),
+		"Title":        h.web.TextsOf(c).T("admin.title"),
+		"Roles":        web.RolesOf(c),
+		"IsAdmin":      web.HasRole(c, identity.RoleAdmin),
+		"CanPetitions": web.HasRole(c, identity.RoleModerator, identity.RoleHead),
 	})
 }

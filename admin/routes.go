@@ -10,6 +10,7 @@ import (
 
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/notify"
+	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/web"
 )
 
@@ -27,8 +28,10 @@ func Views() fs.FS {
 
 // Deps is what the staff area's handlers use.
 type Deps struct {
-	Log    *slog.Logger
-	Notify *notify.Service
+	Log       *slog.Logger
+	Notify    *notify.Service
+	Petitions *petition.Service
+	People    *identity.Service
 }
 
 type handlers struct {
@@ -41,6 +44,11 @@ func Register(s *web.Server, d Deps) {
 	h := &handlers{Deps: d, web: s}
 	staff := s.App.Group("/admin", web.RequireStaff)
 	staff.Get("/", h.dashboard)
+
+	petitions := staff.Group("/petitions", web.RequireRole(identity.RoleModerator, identity.RoleHead))
+	petitions.Get("/", h.petitionQueue)
+	petitions.Get("/:id<int>", h.petition)
+	petitions.Post("/:id<int>/:action", h.petitionAction)
 
 	admins := staff.Group("", web.RequireRole(identity.RoleAdmin))
 	admins.Get("/mail", h.failedMail)

@@ -57,7 +57,7 @@ func TestCitizenTurnsOffOptionalNotices(t *testing.T) {
 
 	// Back on, from the account page.
 	page = apptest.Get(t, c, s.Path("/account/notices"))
-	if strings.Contains(page.Body, "checked") {
+	if !strings.Contains(page.Body, `name="notice_appeal_registered" value="on">`) {
 		t.Fatal("the notice shows as on after unsubscribing")
 	}
 	r = apptest.PostForm(t, c, s.Path("/account/notices"),
@@ -65,7 +65,7 @@ func TestCitizenTurnsOffOptionalNotices(t *testing.T) {
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("saving choices: %d", r.Status)
 	}
-	if page = apptest.Get(t, c, s.Path("/account/notices")); !strings.Contains(page.Body, "checked") {
+	if page = apptest.Get(t, c, s.Path("/account/notices")); !strings.Contains(page.Body, `name="notice_appeal_registered" value="on" checked>`) {
 		t.Fatal("the notice is not back on")
 	}
 	fileAppeal(t, s, c)

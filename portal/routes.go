@@ -4,6 +4,10 @@ package portal
 
 import (
 	"embed"
+	"net/url"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
 	"io/fs"
 	"log/slog"
 
@@ -11,6 +15,7 @@ import (
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/notify"
+	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/web"
 )
@@ -36,6 +41,7 @@ type Deps struct {
 	Registry   *registry.Service
 	Classifier *classifier.Classifier
 	Notify     *notify.Service
+	Petitions  *petition.Service
 }
 
 type handlers struct {
@@ -62,10 +68,34 @@ func Register(s *web.Server, d Deps) {
 	appeals.Get("/:id<int>", h.showAppeal)
 	appeals.Get("/:id<int>/attachments/:file<int>", h.appealAttachment)
 
+	app.Get("/petitions", h.petitions)
+	app.Get("/petitions.csv", h.petitionsCSV)
+	app.Get("/petitions/new", web.RequireSignIn, h.newPetition)
+	app.Post("/petitions", web.RequireSignIn, limitByAccount(s, "create", d.Config.Limits.Create),
+		limitByIP(s, "create", d.Config.Limits.CreateIP), h.createPetition)
+	app.Get("/petitions/:id<int>", h.showPetition)
+	app.Post("/petitions/:id<int>/sign", web.RequireSignIn, limitByIP(s, "sign", d.Config.Limits.SignIP),
+		limitByAccount(s, "sign", d.Config.Limits.Sign), h.signPetition)
+	app.Get("/api/v1/petitions", h.apiPetitions)
+	app.Get("/api/v1/petitions/:id<int>", h.apiPetition)
+
 	account := app.Group("/account", web.RequireSignIn)
+	account.Get("/petitions", h.myPetitions)
 	account.Get("/notices", h.noticeChoices)
 	account.Post("/notices", h.saveNoticeChoices)
 
 	app.Get("/notices/unsubscribe", h.unsubscribeForm)
 	app.Post("/notices/unsubscribe", h.unsubscribe)
 }
+
+func limitByAccount(s *web.Server, action string, l config.Limit) fiber.Handler {
+	return s.RateLimit(l.N, l.Window, func(c *fiber.Ctx) string {
+		return action + ":person:" + strconv.FormatInt(web.PersonOf(c).ID, 10)
+	})
+}
+
+func limitByIP(s *web.Server, action string, l config.Limit) fiber.Handler {
+	return s.RateLimit(l.N, l.Window, func(c *fiber.Ctx) string { return action + ":ip:" + c.IP() })
+}
+
+func urlEscape(s string) string { return url.QueryEscape(s) }

@@ -20,12 +20,14 @@ import (
 
 	"github.com/hromada/hromada/admin"
 	"github.com/hromada/hromada/internal/attachment"
+	"github.com/hromada/hromada/internal/calendar"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/devidp"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/notify"
+	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/web"
 	"github.com/hromada/hromada/portal"
@@ -34,13 +36,14 @@ import (
 
 // App is one running Hromada.
 type App struct {
-	Config *config.Config
-	Log    *slog.Logger
-	DB     *gorm.DB
-	Web    *web.Server
-	DevIdP *devidp.Provider // nil unless the development provider runs
-	Notify *notify.Service
-	People *identity.Service
+	Config    *config.Config
+	Log       *slog.Logger
+	DB        *gorm.DB
+	Web       *web.Server
+	DevIdP    *devidp.Provider // nil unless the development provider runs
+	Notify    *notify.Service
+	People    *identity.Service
+	Petitions *petition.Service
 }
 
 // Open builds everything: it opens the database, migrates it (or refuses an outdated schema), and
@@ -87,14 +90,43 @@ func (a *App) build(ctx context.Context) error {
 	reg := registry.NewService(a.DB, clf, files, registry.Options{Timezone: cfg.Timezone,
 		IndexPattern: cfg.RegIndexPattern, MaxAttachments: cfg.MaxAttachments, Notify: a.Notify})
 
+	cal, err := calendar.Load(cfg.Petitions.MartialLaw)
+	if err != nil {
+		return err
+	}
+	rules := cfg.Petitions
+	petitions := petition.NewService(a.DB, clf, petition.Options{
+		Rules: petition.Rules{Threshold: rules.Threshold, CollectionDays: rules.CollectionDays,
+			ModerationDays: rules.ModerationDays, ConsiderationDays: rules.ConsiderationDays,
+			Settlements: rules.Settlements, OnExpiry: rules.OnExpiry},
+		Calendar: cal, Timezone: cfg.Timezone, Notify: a.Notify, Appeals: reg,
+		Moderators: func(ctx context.Context, tx *gorm.DB) ([]petition.StaffContact, error) {
+			staff, err := identity.StaffWithRoles(ctx, tx, identity.RoleModerator, identity.RoleHead)
+			out := make([]petition.StaffContact, 0, len(staff))
+			for _, s := range staff {
+				out = append(out, petition.StaffContact{PersonID: s.PersonID, Email: s.Email})
+			}
+			return out, err
+		},
+	})
+	a.Petitions = petitions
+	a.Notify.AddPeriodic("petition_counts", notify.PeriodicTask{Every: 5 * time.Second, Run: petitions.RefreshCounts})
+	a.Notify.AddPeriodic("petition_expiry", notify.PeriodicTask{Every: time.Minute, Run: func(ctx context.Context) error {
+		n, err := petitions.ExpireDue(ctx)
+		if n > 0 {
+			log.Info("petitions closed at the end of collection", "count", n)
+		}
+		return err
+	}})
+
 	a.Web, err = web.New(web.Deps{Config: cfg, Log: log, DB: a.DB, People: people, Assets: mustAssets(),
 		Views: map[string]fs.FS{"portal": portal.Views(), "admin": admin.Views()}})
 	if err != nil {
 		return err
 	}
 	portal.Register(a.Web, portal.Deps{Config: cfg, Log: log, People: people, Registry: reg, Classifier: clf, Notify: a.Notify,
-		RP: identity.NewRelyingParty(cfg.OIDC, cfg.RedirectURL(), cfg.PostLogoutURL())})
-	admin.Register(a.Web, admin.Deps{Log: log, Notify: a.Notify})
+		Petitions: petitions, RP: identity.NewRelyingParty(cfg.OIDC, cfg.RedirectURL(), cfg.PostLogoutURL())})
+	admin.Register(a.Web, admin.Deps{Log: log, Notify: a.Notify, Petitions: petitions, People: people})
 
 	if cfg.DevIdP.Enabled {
 		if err := devidp.CheckEnvironment(cfg.Env); err != nil {

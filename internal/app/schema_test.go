@@ -11,6 +11,7 @@ import (
 	"github.com/hromada/hromada/internal/dbtest"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/notify"
+	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/web"
 )
@@ -21,6 +22,7 @@ func allModels() []any {
 	m = append(m, registry.Models()...)
 	m = append(m, web.Models()...)
 	m = append(m, notify.Models()...)
+	m = append(m, petition.Models()...)
 	return m
 }
 

@@ -50,6 +50,9 @@ type Config struct {
 	MaxAttachmentBytes int64
 	MaxAttachments     int
 
+	Petitions PetitionRules
+	Limits    Limits
+
 	SMTPURL  string // "" means the console mailer (development only)
 	MailFrom string
 	Workers  int // mail-sending workers in this process; 0 means this process sends nothing
@@ -80,6 +83,28 @@ type DevIdP struct {
 // CouncilInfo names the council on pages and in the registry.
 type CouncilInfo struct {
 	NameUK, NameEN string
+}
+
+// PetitionRules are the community charter's rules for local e-petitions.
+type PetitionRules struct {
+	Threshold         int
+	CollectionDays    int
+	ModerationDays    int
+	ConsiderationDays int
+	Settlements       []string // empty: anyone identified may sign
+	OnExpiry          string   // appeal | archive
+	MartialLaw        bool     // public holidays are working days
+}
+
+// Limit is at most N events per Window.
+type Limit struct {
+	N      int
+	Window time.Duration
+}
+
+// Limits protect petitions from abuse; counters are shared through the database.
+type Limits struct {
+	Sign, SignIP, Create, CreateIP Limit
 }
 
 // Var documents one environment variable.
@@ -121,6 +146,18 @@ var Vars = []Var{
 	{Name: "HROMADA_REG_INDEX_PATTERN", Default: "{letter}-{seq}", Help: "registration index: {letter} is the first letter of the author's surname (КО for a collective, БП for an anonymous appeal), {seq} the number within the year, {year} and {yy} the year"},
 	{Name: "HROMADA_MAX_ATTACHMENT_MB", Default: "10", Help: "largest accepted attachment, in MiB"},
 	{Name: "HROMADA_MAX_ATTACHMENTS", Default: "5", Help: "most attachments on one appeal"},
+	{Name: "HROMADA_PETITION_THRESHOLD", Default: "250", Help: "signatures a petition needs (the community's charter)"},
+	{Name: "HROMADA_PETITION_DAYS", Default: "60", Help: "days of collecting signatures"},
+	{Name: "HROMADA_PETITION_MAX_DAYS", Default: "90", Help: "the longest collection period HROMADA_PETITION_DAYS may set (3 months by default)"},
+	{Name: "HROMADA_PETITION_MODERATION_DAYS", Default: "2", Help: "working days to publish or reject a new petition"},
+	{Name: "HROMADA_PETITION_CONSIDERATION_DAYS", Default: "10", Help: "working days to answer a petition that reached its threshold"},
+	{Name: "HROMADA_PETITION_SETTLEMENTS", Default: "(anyone identified may sign)", Help: "settlements whose residents may sign, separated by ; (matched in the signer's address)"},
+	{Name: "HROMADA_PETITION_ON_EXPIRY", Default: "appeal", Help: "a petition without enough signatures at the end: appeal (registered as a collective appeal) or archive"},
+	{Name: "HROMADA_MARTIAL_LAW", Default: "true", Help: "martial law: public holidays are working days (only Saturdays and Sundays are off)"},
+	{Name: "HROMADA_LIMIT_SIGN", Default: "30/1m", Help: "signatures one account may make per period (N/duration)"},
+	{Name: "HROMADA_LIMIT_SIGN_IP", Default: "300/1m", Help: "signatures from one IP address per period"},
+	{Name: "HROMADA_LIMIT_CREATE", Default: "5/24h", Help: "petitions one account may create per period"},
+	{Name: "HROMADA_LIMIT_CREATE_IP", Default: "20/1h", Help: "petitions from one IP address per period"},
 	{Name: "HROMADA_SMTP_URL", Default: "(development: the console mailer)", Help: "SMTP server for e-mail: smtp://user:password@host:587?tls=starttls (tls: starttls, tls, opportunistic, none); required in production", Secret: true},
 	{Name: "HROMADA_MAIL_FROM", Default: "Громада <noreply@localhost>", Help: "sender of the portal's e-mail"},
 	{Name: "HROMADA_WORKERS", Default: "10", Help: "how many e-mails this process sends at once; 0 leaves sending to `hromada worker` processes"},
@@ -220,6 +257,28 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	c.MaxAttachmentBytes = int64(r.positiveInt("HROMADA_MAX_ATTACHMENT_MB", 10)) << 20
 	c.MaxAttachments = r.positiveInt("HROMADA_MAX_ATTACHMENTS", 5)
+	c.Petitions = PetitionRules{
+		Threshold:         r.positiveInt("HROMADA_PETITION_THRESHOLD", 250),
+		CollectionDays:    r.positiveInt("HROMADA_PETITION_DAYS", 60),
+		ModerationDays:    r.positiveInt("HROMADA_PETITION_MODERATION_DAYS", 2),
+		ConsiderationDays: r.positiveInt("HROMADA_PETITION_CONSIDERATION_DAYS", 10),
+		OnExpiry:          r.oneOf("HROMADA_PETITION_ON_EXPIRY", "appeal", "appeal", "archive"),
+		MartialLaw:        r.boolean("HROMADA_MARTIAL_LAW", true),
+	}
+	if maxDays := r.positiveInt("HROMADA_PETITION_MAX_DAYS", 90); c.Petitions.CollectionDays > maxDays {
+		r.fail("HROMADA_PETITION_DAYS", "is %d, longer than HROMADA_PETITION_MAX_DAYS (%d)", c.Petitions.CollectionDays, maxDays)
+	}
+	for _, name := range strings.Split(r.str("HROMADA_PETITION_SETTLEMENTS", ""), ";") {
+		if name = strings.TrimSpace(name); name != "" {
+			c.Petitions.Settlements = append(c.Petitions.Settlements, name)
+		}
+	}
+	c.Limits = Limits{
+		Sign:     r.limit("HROMADA_LIMIT_SIGN", Limit{30, time.Minute}),
+		SignIP:   r.limit("HROMADA_LIMIT_SIGN_IP", Limit{300, time.Minute}),
+		Create:   r.limit("HROMADA_LIMIT_CREATE", Limit{5, 24 * time.Hour}),
+		CreateIP: r.limit("HROMADA_LIMIT_CREATE_IP", Limit{20, time.Hour}),
+	}
 	c.SMTPURL = r.secret("HROMADA_SMTP_URL", "")
 	if c.SMTPURL == "" && prod {
 		r.fail("HROMADA_SMTP_URL", "is required in production (the console mailer is for development)")
@@ -345,6 +404,22 @@ func (r *reader) nonNegativeInt(name string, def int) int {
 		return def
 	}
 	return n
+}
+
+// limit reads "N/duration", e.g. 30/1m.
+func (r *reader) limit(name string, def Limit) Limit {
+	raw := r.str(name, "")
+	if raw == "" {
+		return def
+	}
+	n, w, ok := strings.Cut(raw, "/")
+	count, err1 := strconv.Atoi(strings.TrimSpace(n))
+	window, err2 := time.ParseDuration(strings.TrimSpace(w))
+	if !ok || err1 != nil || err2 != nil || count <= 0 || window <= 0 {
+		r.fail(name, "must look like 30/1m (how many per how long), got %q", raw)
+		return def
+	}
+	return Limit{N: count, Window: window}
 }
 
 func (r *reader) oneOf(name, def string, allowed ...string) string {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/hromada/hromada/internal/errs"
@@ -64,4 +65,19 @@ func (s *Service) GrantRole(ctx context.Context, email, role, grantedBy string) 
 		return nil, err
 	}
 	return &p, nil
+}
+
+// StaffContact is a staff member and the address to tell them at.
+type StaffContact struct {
+	PersonID int64
+	Email    string
+}
+
+// StaffWithRoles lists the staff holding any of the roles who have an e-mail, inside tx.
+func StaffWithRoles(ctx context.Context, tx *gorm.DB, roles ...string) ([]StaffContact, error) {
+	var out []StaffContact
+	err := tx.WithContext(ctx).Table("persons").Distinct("persons.id AS person_id", "persons.email").
+		Joins("JOIN staff_roles ON staff_roles.person_id = persons.id").
+		Where("staff_roles.role IN ? AND persons.email <> ''", roles).Order("persons.id").Scan(&out).Error
+	return out, err
 }

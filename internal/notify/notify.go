@@ -30,11 +30,18 @@ type Kind struct {
 
 // The notices.
 var (
-	AppealRegistered = Kind{Name: "appeal_registered", Optional: true}
+	AppealRegistered          = Kind{Name: "appeal_registered", Optional: true}
+	PetitionPublished         = Kind{Name: "petition_published"}
+	PetitionRejected          = Kind{Name: "petition_rejected"}
+	PetitionThreshold         = Kind{Name: "petition_threshold"}
+	PetitionThresholdStaff    = Kind{Name: "petition_threshold_staff"}
+	PetitionAnswered          = Kind{Name: "petition_answered"}
+	PetitionAnsweredSignatory = Kind{Name: "petition_answered_signatory", Optional: true}
 )
 
 // Kinds lists every notice, in the order the account page shows the optional ones.
-var Kinds = []Kind{AppealRegistered}
+var Kinds = []Kind{AppealRegistered, PetitionAnsweredSignatory, PetitionPublished, PetitionRejected,
+	PetitionThreshold, PetitionThresholdStaff, PetitionAnswered}
 
 func kindByName(name string) (Kind, bool) {
 	for _, k := range Kinds {
@@ -118,6 +125,8 @@ type Service struct {
 	render   *renderer
 	queue    *river.Client[*sql.Tx]
 	hostname string
+	fanouts  fanouts
+	periodic map[string]PeriodicTask // guarded by fanouts.mu
 }
 
 // NewService builds the queue client; with Options.Work it also works jobs once Start is called.
@@ -133,6 +142,8 @@ func NewService(gdb *gorm.DB, o Options) (*Service, error) {
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &sendWorker{s: s})
+	river.AddWorker(workers, &fanoutWorker{s: s})
+	river.AddWorker(workers, &periodicWorker{s: s})
 	cfg := &river.Config{
 		Workers:              workers,
 		Logger:               o.Log,
@@ -160,6 +171,7 @@ func (s *Service) Start(ctx context.Context) error {
 	if !s.opts.Work {
 		return nil
 	}
+	s.schedulePeriodic()
 	return s.queue.Start(ctx)
 }
 

@@ -274,7 +274,7 @@ func TestUnsubscribeIsHonoured(t *testing.T) {
 		t.Fatal("an optional notice was sent after unsubscribing")
 	}
 	choices, err := s.Choices(context.Background(), p)
-	if err != nil || len(choices) != 1 || choices[0].Enabled {
+	if err != nil || len(choices) != 2 || choices[0].Kind != notify.AppealRegistered.Name || choices[0].Enabled || !choices[1].Enabled {
 		t.Fatalf("choices after unsubscribing: %+v %v", choices, err)
 	}
 	if err := s.SetChoice(context.Background(), p, notify.AppealRegistered.Name, true); err != nil {

@@ -25,8 +25,9 @@ const (
 
 // Event kinds on an appeal's timeline.
 const (
-	EventRegistered = "registered"
-	EventAnswered   = "answered"
+	EventRegistered   = "registered"
+	EventAnswered     = "answered"
+	EventFromPetition = "from_petition" // registered from a petition that did not reach its threshold
 )
 
 // DefaultTermDays is the legal maximum for considering an appeal (Law 393/96-ВР, Art. 20), in calendar days.

@@ -61,6 +61,7 @@ func newEngine(areas map[string]fs.FS, assets *static.Assets, loc *time.Location
 		"datetime": func(t time.Time) string { return t.In(loc).Format("02.01.2006 15:04") },
 		"isoDate":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 		"add":      func(a, b int) int { return a + b },
+		"list":     func(items ...string) []string { return items },
 		// dict passes several values to a partial: {{template "x" (dict "Name" "email" "Value" .Email)}}.
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {

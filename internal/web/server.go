@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/gofiber/fiber/v2/middleware/session"
@@ -45,6 +46,7 @@ type Server struct {
 	people   *identity.Service
 	sessions *session.Store
 	storage  *SessionStorage
+	limits   *DBStorage
 	texts    *Translator
 }
 
@@ -79,7 +81,8 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: d.Config, log: d.Log, db: d.DB, people: d.People, texts: texts, storage: NewSessionStorage(d.DB)}
+	s := &Server{cfg: d.Config, log: d.Log, db: d.DB, people: d.People, texts: texts, storage: NewSessionStorage(d.DB),
+		limits: NewRateLimitStorage(d.DB)}
 	s.sessions = session.New(session.Config{
 		Storage:        s.storage,
 		Expiration:     d.Config.SessionLifetime,
@@ -193,6 +196,7 @@ func (s *Server) health(c *fiber.Ctx) error {
 
 // CollectExpiredSessions runs until ctx ends, deleting expired sessions.
 func (s *Server) CollectExpiredSessions(ctx context.Context) {
+	go s.limits.CollectExpired(ctx, time.Minute, s.log)
 	s.storage.CollectExpired(ctx, 10*time.Minute, s.log)
 }
 
@@ -242,4 +246,18 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 
 func (s *Server) logPanic(c *fiber.Ctx, e any) {
 	s.log.Error("panic", "request_id", requestID(c), "path", c.Path(), "panic", e)
+}
+
+// RateLimit allows at most n requests per window for each key that key returns (an account, an
+// address); counters live in the database, shared by every instance. Over the limit: 429 with a message.
+func (s *Server) RateLimit(n int, window time.Duration, key func(*fiber.Ctx) string) fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max:          n,
+		Expiration:   window,
+		KeyGenerator: key,
+		Storage:      s.limits,
+		LimitReached: func(*fiber.Ctx) error {
+			return fiber.NewError(fiber.StatusTooManyRequests, "error.too_many")
+		},
+	})
 }

@@ -10,34 +10,52 @@ import (
 	"gorm.io/gorm/clause"
 )
 
-// sessionRow is one server-side session; every instance reads the same table.
-type sessionRow struct {
+// kvRow is one entry of a key-value table: sessions, rate-limit counters. Every instance reads the same
+// tables, so state shared by several instances lives here, never in memory.
+type kvRow struct {
 	ID        string `gorm:"primaryKey"`
 	Data      []byte
 	ExpiresAt *time.Time
 }
 
+type sessionRow kvRow
+
 func (sessionRow) TableName() string { return "sessions" }
 
-// Models lists the tables this package owns, for the schema test.
-func Models() []any { return []any{&sessionRow{}} }
+type rateLimitRow kvRow
 
-// SessionStorage is fiber.Storage over the sessions table, so Fiber's session middleware keeps its
-// data in the database and any instance can serve any request.
-type SessionStorage struct {
-	db *gorm.DB
+func (rateLimitRow) TableName() string { return "rate_limits" }
+
+// Models lists the tables this package owns, for the schema test.
+func Models() []any { return []any{&sessionRow{}, &rateLimitRow{}} }
+
+// DBStorage is fiber.Storage over a key-value table, so Fiber's session and limiter middleware keep
+// their state in the database and any instance can serve any request.
+type DBStorage struct {
+	db    *gorm.DB
+	table string
 }
 
-// NewSessionStorage returns the storage.
-func NewSessionStorage(db *gorm.DB) *SessionStorage { return &SessionStorage{db: db} }
+// SessionStorage is the storage of sessions.
+type SessionStorage = DBStorage
 
-// Get returns nil, nil for a missing or expired session, as fiber.Storage requires.
-func (s *SessionStorage) Get(key string) ([]byte, error) {
+// NewSessionStorage returns the storage of sessions.
+func NewSessionStorage(db *gorm.DB) *DBStorage { return &DBStorage{db: db, table: "sessions"} }
+
+// NewRateLimitStorage returns the storage of rate-limit counters.
+func NewRateLimitStorage(db *gorm.DB) *DBStorage {
+	return &DBStorage{db: db, table: "rate_limits"}
+}
+
+func (s *DBStorage) q() *gorm.DB { return s.db.Table(s.table) }
+
+// Get returns nil, nil for a missing or expired entry, as fiber.Storage requires.
+func (s *DBStorage) Get(key string) ([]byte, error) {
 	if key == "" {
 		return nil, nil
 	}
-	var row sessionRow
-	err := s.db.Where("id = ? AND (expires_at IS NULL OR expires_at > ?)", key, time.Now().UTC()).Take(&row).Error
+	var row kvRow
+	err := s.q().Where("id = ? AND (expires_at IS NULL OR expires_at > ?)", key, time.Now().UTC()).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}
@@ -48,42 +66,42 @@ func (s *SessionStorage) Get(key string) ([]byte, error) {
 }
 
 // Set stores the value; exp 0 means no expiry.
-func (s *SessionStorage) Set(key string, val []byte, exp time.Duration) error {
+func (s *DBStorage) Set(key string, val []byte, exp time.Duration) error {
 	if key == "" || len(val) == 0 {
 		return nil
 	}
-	row := sessionRow{ID: key, Data: val}
+	row := kvRow{ID: key, Data: val}
 	if exp > 0 {
 		t := time.Now().UTC().Add(exp)
 		row.ExpiresAt = &t
 	}
-	return s.db.Clauses(clause.OnConflict{
+	return s.q().Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"data", "expires_at"}),
 	}).Create(&row).Error
 }
 
-// Delete removes the session.
-func (s *SessionStorage) Delete(key string) error {
-	return s.db.Where("id = ?", key).Delete(&sessionRow{}).Error
+// Delete removes the entry.
+func (s *DBStorage) Delete(key string) error {
+	return s.q().Where("id = ?", key).Delete(&kvRow{}).Error
 }
 
-// Reset removes every session: everybody is signed out.
-func (s *SessionStorage) Reset() error {
-	return s.db.Where("1 = 1").Delete(&sessionRow{}).Error
+// Reset removes every entry (for sessions: everybody is signed out).
+func (s *DBStorage) Reset() error {
+	return s.q().Where("1 = 1").Delete(&kvRow{}).Error
 }
 
 // Close is a no-op: the database pool belongs to the program.
-func (s *SessionStorage) Close() error { return nil }
+func (s *DBStorage) Close() error { return nil }
 
-// DeleteExpired removes expired sessions; every instance may run it, it is idempotent.
-func (s *SessionStorage) DeleteExpired(ctx context.Context) (int64, error) {
-	res := s.db.WithContext(ctx).Where("expires_at <= ?", time.Now().UTC()).Delete(&sessionRow{})
+// DeleteExpired removes expired entries; every instance may run it, it is idempotent.
+func (s *DBStorage) DeleteExpired(ctx context.Context) (int64, error) {
+	res := s.q().WithContext(ctx).Where("expires_at <= ?", time.Now().UTC()).Delete(&kvRow{})
 	return res.RowsAffected, res.Error
 }
 
-// CollectExpired deletes expired sessions every interval until ctx ends.
-func (s *SessionStorage) CollectExpired(ctx context.Context, every time.Duration, log *slog.Logger) {
+// CollectExpired deletes expired entries every interval until ctx ends.
+func (s *DBStorage) CollectExpired(ctx context.Context, every time.Duration, log *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -92,9 +110,9 @@ func (s *SessionStorage) CollectExpired(ctx context.Context, every time.Duration
 			return
 		case <-t.C:
 			if n, err := s.DeleteExpired(ctx); err != nil {
-				log.Warn("deleting expired sessions", "err", err)
+				log.Warn("deleting expired entries", "table", s.table, "err", err)
 			} else if n > 0 {
-				log.Debug("deleted expired sessions", "count", n)
+				log.Debug("deleted expired entries", "table", s.table, "count", n)
 			}
 		}
 	}

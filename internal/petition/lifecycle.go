@@ -1,0 +1,335 @@
+package petition
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/notify"
+)
+
+func sortByScore(list []Petition, score func(Petition) int) {
+	slices.SortStableFunc(list, func(a, b Petition) int { return score(b) - score(a) })
+}
+
+// inState loads a petition for a change inside tx and checks its state.
+func inState(tx *gorm.DB, id int64, states ...string) (*Petition, error) {
+	var p Petition
+	err := tx.Take(&p, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, errs.New(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(states, p.State) {
+		return nil, errs.New(errs.Conflict, "petition.error.state")
+	}
+	return &p, nil
+}
+
+// ModerationQueue lists petitions waiting for a moderator, the most urgent first.
+func (s *Service) ModerationQueue(ctx context.Context) ([]Petition, error) {
+	var list []Petition
+	err := s.db.WithContext(ctx).Where("state = ?", StateModeration).Order("moderation_due, id").Find(&list).Error
+	return list, err
+}
+
+// ModerationOverdue says whether a petition in moderation is at or past its limit today.
+func (s *Service) ModerationOverdue(p *Petition) bool { return !s.today().Before(p.ModerationDue) }
+
+// Correct lets a moderator fix typos before publication; the previous wording stays in the history.
+func (s *Service) Correct(ctx context.Context, id, moderatorID int64, title, text string) error {
+	in := CreateInput{AuthorName: "-", Title: title, Text: text}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		p, err := inState(tx, id, StateModeration)
+		if err != nil {
+			return err
+		}
+		in.SubjectCode = p.SubjectCode
+		if err := s.validate(&in); err != nil {
+			return err
+		}
+		if in.Title == p.Title && in.Text == p.Text {
+			return nil
+		}
+		note := "Було: «" + p.Title + "»"
+		if in.Text != p.Text {
+			note += "\n\n" + p.Text
+		}
+		now := s.now().UTC()
+		if err := tx.Model(p).Updates(map[string]any{"title": in.Title, "text": in.Text, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		return addEvent(tx, id, EventCorrected, &moderatorID, note, now)
+	})
+}
+
+// Publish starts the collection. The author's own signature is the first.
+func (s *Service) Publish(ctx context.Context, id, moderatorID int64, authorKey string) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		p, err := inState(tx, id, StateModeration)
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		ends := now.AddDate(0, 0, p.CollectionDays)
+		err = tx.Model(p).Updates(map[string]any{"state": StateCollecting, "published_at": now,
+			"collection_ends_at": ends, "updated_at": now}).Error
+		if err != nil {
+			return err
+		}
+		if err := addEvent(tx, id, EventPublished, &moderatorID, "", now); err != nil {
+			return err
+		}
+		if authorKey != "" {
+			if _, err := insertSignature(tx, &Signature{PetitionID: id, PersonID: p.AuthorPersonID, SignerKey: authorKey,
+				SignerName: p.AuthorName, SignedAt: now}); err != nil {
+				return err
+			}
+		}
+		p.State, p.PublishedAt, p.CollectionEndsAt = StateCollecting, &now, &ends
+		return s.tellAuthor(ctx, tx, p, notify.PetitionPublished, map[string]any{"Ends": ends.In(s.loc).Format("02.01.2006")})
+	})
+}
+
+// RejectionReasons are the grounds for not publishing (the law's and local practice's), as i18n ids
+// "petition.reject.<code>".
+var RejectionReasons = []string{"constitution", "war_propaganda", "hatred", "terrorism", "obscene",
+	"false_author", "duplicate", "competence", "other"}
+
+// Reject refuses publication with a reason from the list and an explanation.
+func (s *Service) Reject(ctx context.Context, id, moderatorID int64, reason, text string) error {
+	text = strings.TrimSpace(text)
+	v := errs.Validation{}
+	if !slices.Contains(RejectionReasons, reason) {
+		v.Add("reason", "petition.error.reason")
+	}
+	if utf8.RuneCountInString(text) < 10 {
+		v.Add("text", "petition.error.reject_text")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		p, err := inState(tx, id, StateModeration)
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		err = tx.Model(p).Updates(map[string]any{"state": StateRejected, "rejection_reason": reason,
+			"rejection_text": text, "updated_at": now}).Error
+		if err != nil {
+			return err
+		}
+		if err := addEvent(tx, id, EventRejected, &moderatorID, text, now); err != nil {
+			return err
+		}
+		return s.tellAuthor(ctx, tx, p, notify.PetitionRejected, map[string]any{"Reason": reason, "Explanation": text})
+	})
+}
+
+// Signer is a signed-in citizen about to sign.
+type Signer struct {
+	PersonID int64
+	Key      string // keyed hash of the tax number: one signature per person
+	Name     string
+	Address  string
+}
+
+// Sign adds the person's signature. Signing again is not an error: it reports false. A petition that
+// is not collecting, or whose period has ended, cannot be signed.
+func (s *Service) Sign(ctx context.Context, id int64, sg Signer) (added bool, err error) {
+	var p Petition
+	if err := s.db.WithContext(ctx).Select("id", "state", "threshold", "collection_ends_at").Take(&p, id).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return false, errs.New(errs.NotFound, "error.not_found")
+		}
+		return false, err
+	}
+	now := s.now().UTC()
+	if p.State != StateCollecting || p.CollectionEndsAt == nil || !now.Before(*p.CollectionEndsAt) {
+		return false, errs.New(errs.Conflict, "petition.error.closed")
+	}
+	if sg.Key == "" {
+		return false, errs.New(errs.Forbidden, "petition.error.no_tax_id")
+	}
+	if !s.resident(sg.Address) {
+		return false, errs.New(errs.Forbidden, "petition.error.not_resident")
+	}
+	added, err = insertSignature(s.db.WithContext(ctx), &Signature{PetitionID: id, PersonID: sg.PersonID,
+		SignerKey: sg.Key, SignerName: sg.Name, SignedAt: now})
+	if err != nil || !added {
+		return false, err
+	}
+	n, err := s.Count(ctx, id)
+	if err != nil {
+		return true, err
+	}
+	// The cached count may lag by a couple of seconds; the transition itself counts exactly.
+	if n+1 >= p.Threshold {
+		s.forgetCount(id)
+		if _, err := s.reachThreshold(ctx, id); err != nil {
+			return true, err
+		}
+	}
+	return true, nil
+}
+
+func (s *Service) resident(address string) bool {
+	if len(s.rules.Settlements) == 0 {
+		return true
+	}
+	a := strings.ToLower(address)
+	for _, name := range s.rules.Settlements {
+		if strings.Contains(a, strings.ToLower(name)) {
+			return true
+		}
+	}
+	return false
+}
+
+// reachThreshold moves a collecting petition with enough signatures to consideration. The state
+// condition in the UPDATE makes it happen exactly once, however many signers cross the line together.
+func (s *Service) reachThreshold(ctx context.Context, id int64) (bool, error) {
+	moved := false
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		now := s.now().UTC()
+		due := s.cal.AddWorkingDays(s.today(), s.rules.ConsiderationDays)
+		res := tx.Model(&Petition{}).
+			Where("id = ? AND state = ? AND threshold <= (SELECT COUNT(*) FROM petition_signatures WHERE petition_id = ?)", id, StateCollecting, id).
+			Updates(map[string]any{"state": StateConsideration, "threshold_reached_at": now, "consideration_due": due, "updated_at": now})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		moved = true
+		if err := addEvent(tx, id, EventThresholdReached, nil, "", now); err != nil {
+			return err
+		}
+		var p Petition
+		if err := tx.Take(&p, id).Error; err != nil {
+			return err
+		}
+		return s.tellThreshold(ctx, tx, &p)
+	})
+	return moved, err
+}
+
+// Answer records the council's decision on a petition under consideration and publishes it; the
+// author and every signatory are told.
+func (s *Service) Answer(ctx context.Context, id, staffID int64, kind, text string) error {
+	text = strings.TrimSpace(text)
+	v := errs.Validation{}
+	if !slices.Contains([]string{AnswerSupported, AnswerNotSupported, AnswerPartly}, kind) {
+		v.Add("answer_kind", "petition.error.answer_kind")
+	}
+	if utf8.RuneCountInString(text) < 20 {
+		v.Add("answer_text", "petition.error.answer_text")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		p, err := inState(tx, id, StateConsideration)
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		err = tx.Model(p).Updates(map[string]any{"state": StateAnswered, "answer_kind": kind, "answer_text": text,
+			"answered_at": now, "updated_at": now}).Error
+		if err != nil {
+			return err
+		}
+		if err := addEvent(tx, id, EventAnswered, &staffID, "", now); err != nil {
+			return err
+		}
+		if s.notify == nil {
+			return nil
+		}
+		// Signatories may be a hundred thousand: they are told in batches by a background job.
+		return s.notify.Fanout(ctx, tx, fanoutSignatories, id)
+	})
+}
+
+// ExpireDue closes petitions whose collection ended without enough signatures: each is registered as
+// a collective appeal with its signer count, or archived, as the charter says. It returns how many.
+func (s *Service) ExpireDue(ctx context.Context) (int, error) {
+	var ids []int64
+	now := s.now().UTC()
+	err := s.db.WithContext(ctx).Model(&Petition{}).Where("state = ? AND collection_ends_at <= ?", StateCollecting, now).
+		Order("id").Limit(500).Pluck("id", &ids).Error
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	for _, id := range ids {
+		// The threshold may have been crossed in the last seconds: that wins over expiry.
+		if moved, err := s.reachThreshold(ctx, id); err != nil || moved {
+			if err != nil {
+				return done, err
+			}
+			continue
+		}
+		if err := s.expire(ctx, id); err != nil {
+			return done, err
+		}
+		done++
+	}
+	return done, nil
+}
+
+func (s *Service) expire(ctx context.Context, id int64) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		p, err := inState(tx, id, StateCollecting)
+		if err != nil {
+			if errs.CodeOf(err) == errs.Conflict {
+				return nil // another instance got there first
+			}
+			return err
+		}
+		var n int64
+		if err := tx.Model(&Signature{}).Where("petition_id = ?", id).Count(&n).Error; err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		upd := map[string]any{"state": StateArchived, "signature_count": n, "updated_at": now}
+		event := EventArchived
+		if s.rules.OnExpiry == OnExpiryAppeal && s.appeals != nil {
+			appealID, err := s.appeals.RegisterPetitionAppeal(ctx, tx, PetitionAppeal{
+				AuthorPersonID: p.AuthorPersonID, AuthorName: p.AuthorName, AuthorEmail: p.AuthorEmail,
+				Title: p.Title, Text: p.Text, SubjectCode: p.SubjectCode, Signers: max(int(n), 1), ReceivedAt: now})
+			if err != nil {
+				return fmt.Errorf("register expired petition %d as an appeal: %w", id, err)
+			}
+			upd["state"], upd["appeal_id"], event = StateExpired, appealID, EventExpired
+		}
+		if err := tx.Model(p).Updates(upd).Error; err != nil {
+			return err
+		}
+		return addEvent(tx, id, event, nil, fmt.Sprintf("%d", n), now)
+	})
+}
+
+// RefreshCounts stores the live signature counts on the petitions still open, for lists and sorting;
+// pages count live. Run every few seconds by one instance (the queue's leader).
+func (s *Service) RefreshCounts(ctx context.Context) error {
+	return s.db.WithContext(ctx).Exec(`UPDATE petitions SET signature_count =
+		(SELECT COUNT(*) FROM petition_signatures WHERE petition_signatures.petition_id = petitions.id)
+		WHERE state IN (?, ?)`, StateCollecting, StateConsideration).Error
+}
+
+// DaysLeft is how many whole days of collection remain (0 on the last day and after).
+func (s *Service) DaysLeft(p *Petition) int {
+	if p.CollectionEndsAt == nil {
+		return 0
+	}
+	d := int(p.CollectionEndsAt.Sub(s.now()).Hours() / 24)
+	return max(d, 0)
+}
+

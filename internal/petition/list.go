@@ -1,0 +1,82 @@
+package petition
+
+import (
+	"context"
+	"slices"
+	"strings"
+)
+
+// Filter selects petitions for the public list and the open-data API.
+type Filter struct {
+	State   string // one of the public states, or "" for all public ones
+	Subject string
+	Query   string // words of the title or text
+	Sort    string // "signatures", "newest" (default), "ending"
+	Page    int    // from 1
+	PerPage int
+}
+
+// Sorts the list offers.
+var Sorts = []string{"newest", "signatures", "ending"}
+
+// PublicStates are the states anyone may see.
+var PublicStates = []string{StateCollecting, StateConsideration, StateAnswered, StateExpired, StateArchived}
+
+// List returns one page of public petitions and the total that match.
+func (s *Service) List(ctx context.Context, f Filter) ([]Petition, int64, error) {
+	q := s.db.WithContext(ctx).Model(&Petition{})
+	if slices.Contains(PublicStates, f.State) {
+		q = q.Where("state = ?", f.State)
+	} else {
+		q = q.Where("state IN ?", PublicStates)
+	}
+	if s.clf.Subjects.Has(f.Subject) {
+		q = q.Where("subject_code = ?", f.Subject)
+	}
+	for _, w := range strings.Fields(strings.ToLower(f.Query)) {
+		if len(w) > 64 {
+			w = w[:64]
+		}
+		like := "%" + escapeLike(w) + "%"
+		q = q.Where("(LOWER(title) LIKE ? ESCAPE '\\' OR LOWER(text) LIKE ? ESCAPE '\\')", like, like)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	switch f.Sort {
+	case "signatures":
+		q = q.Order("signature_count DESC, id DESC")
+	case "ending":
+		q = q.Order("CASE WHEN state = 'collecting' THEN 0 ELSE 1 END, collection_ends_at, id")
+	default:
+		q = q.Order("COALESCE(published_at, created_at) DESC, id DESC")
+	}
+	if f.PerPage <= 0 || f.PerPage > 100 {
+		f.PerPage = 20
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	var list []Petition
+	err := q.Offset((f.Page - 1) * f.PerPage).Limit(f.PerPage).Find(&list).Error
+	return list, total, err
+}
+
+// AllPublic returns every public petition, oldest first, for the CSV export.
+func (s *Service) AllPublic(ctx context.Context) ([]Petition, error) {
+	var list []Petition
+	err := s.db.WithContext(ctx).Where("state IN ?", PublicStates).Order("id").Find(&list).Error
+	return list, err
+}
+
+// UnderConsideration lists petitions waiting for the council's answer, the most urgent first.
+func (s *Service) UnderConsideration(ctx context.Context) ([]Petition, error) {
+	var list []Petition
+	err := s.db.WithContext(ctx).Where("state = ?", StateConsideration).Order("consideration_due, id").Find(&list).Error
+	return list, err
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

@@ -1,0 +1,339 @@
+package petition
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/hromada/hromada/internal/calendar"
+	"github.com/hromada/hromada/internal/classifier"
+	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/notify"
+)
+
+// Expiry rules: what happens to a petition that did not collect enough signatures in time.
+const (
+	OnExpiryAppeal  = "appeal"  // registered in the appeals registry as a collective appeal
+	OnExpiryArchive = "archive" // archived
+)
+
+// Rules come from the community's charter (configuration).
+type Rules struct {
+	Threshold         int      // signatures needed
+	CollectionDays    int      // calendar days of collection
+	ModerationDays    int      // working days to publish or reject
+	ConsiderationDays int      // working days to answer once the threshold is reached
+	Settlements       []string // when set, only people whose address names one of these may sign
+	OnExpiry          string   // OnExpiryAppeal or OnExpiryArchive
+}
+
+// AppealRegistrar registers an expired petition as a collective appeal; the registry implements it.
+type AppealRegistrar interface {
+	RegisterPetitionAppeal(ctx context.Context, tx *gorm.DB, in PetitionAppeal) (appealID int64, err error)
+}
+
+// PetitionAppeal is what the registry needs to register an expired petition.
+type PetitionAppeal struct {
+	AuthorPersonID int64
+	AuthorName     string
+	AuthorEmail    string
+	Title, Text    string
+	SubjectCode    string
+	Signers        int
+	ReceivedAt     time.Time
+}
+
+// Service runs petitions.
+type Service struct {
+	db       *gorm.DB
+	rules    Rules
+	cal      *calendar.Calendar
+	clf      *classifier.Classifier
+	notify   *notify.Service
+	appeals  AppealRegistrar
+	loc      *time.Location
+	counts   countCache
+	now      func() time.Time
+	staffFor func(ctx context.Context, tx *gorm.DB) ([]StaffContact, error)
+}
+
+// StaffContact is a staff member to tell about petitions.
+type StaffContact struct {
+	PersonID int64
+	Email    string
+}
+
+// Options wire the service.
+type Options struct {
+	Rules    Rules
+	Calendar *calendar.Calendar
+	Timezone *time.Location
+	Notify   *notify.Service // nil: no e-mail (unit tests)
+	Appeals  AppealRegistrar
+	// Moderators returns whom to tell that a petition reached its threshold.
+	Moderators func(ctx context.Context, tx *gorm.DB) ([]StaffContact, error)
+	Now        func() time.Time // tests move the clock; nil is time.Now
+}
+
+// NewService builds the petition service.
+func NewService(db *gorm.DB, clf *classifier.Classifier, o Options) *Service {
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	s := &Service{db: db, rules: o.Rules, cal: o.Calendar, clf: clf, notify: o.Notify, appeals: o.Appeals,
+		loc: o.Timezone, now: now, staffFor: o.Moderators}
+	s.counts.ttl = 2 * time.Second
+	if s.notify != nil {
+		s.notify.RegisterFanout(fanoutSignatories, s.signatoryNotices)
+	}
+	return s
+}
+
+// Rules returns the charter's rules.
+func (s *Service) Rules() Rules { return s.rules }
+
+// today is the current calendar date in the council's zone.
+func (s *Service) today() time.Time {
+	y, m, d := s.now().In(s.loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// Limits on what a citizen may write.
+const (
+	minTitle, maxTitle = 10, 200
+	minText, maxText   = 50, 10000
+)
+
+// CreateInput is a new petition as its author wrote it.
+type CreateInput struct {
+	PersonID    int64
+	AuthorName  string
+	AuthorEmail string
+	Title       string
+	Text        string
+	SubjectCode string
+}
+
+func (s *Service) validate(in *CreateInput) error {
+	v := errs.Validation{}
+	in.Title, in.Text = strings.TrimSpace(in.Title), strings.TrimSpace(in.Text)
+	switch n := utf8.RuneCountInString(in.Title); {
+	case n == 0:
+		v.Add("title", "petition.error.title_required")
+	case n < minTitle:
+		v.Add("title", "petition.error.title_short")
+	case n > maxTitle:
+		v.Add("title", "petition.error.too_long")
+	}
+	switch n := utf8.RuneCountInString(in.Text); {
+	case n == 0:
+		v.Add("text", "petition.error.text_required")
+	case n < minText:
+		v.Add("text", "petition.error.text_short")
+	case n > maxText:
+		v.Add("text", "petition.error.too_long")
+	}
+	if !s.clf.Subjects.Has(in.SubjectCode) {
+		v.Add("subject", "petition.error.subject")
+	}
+	if strings.TrimSpace(in.AuthorName) == "" {
+		v.Add("title", "petition.error.no_name")
+	}
+	return v.Err()
+}
+
+// Create sends a new petition to moderation; it is due for a decision within the moderation period.
+func (s *Service) Create(ctx context.Context, in CreateInput) (*Petition, error) {
+	if err := s.validate(&in); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	p := &Petition{
+		AuthorPersonID: in.PersonID, AuthorName: strings.TrimSpace(in.AuthorName), AuthorEmail: in.AuthorEmail,
+		Title: in.Title, Text: in.Text, SubjectCode: in.SubjectCode, State: StateModeration,
+		Threshold: s.rules.Threshold, CollectionDays: s.rules.CollectionDays,
+		CreatedAt: now, UpdatedAt: now, ModerationDue: s.cal.AddWorkingDays(s.today(), s.rules.ModerationDays),
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(p).Error; err != nil {
+			return err
+		}
+		return addEvent(tx, p.ID, EventCreated, &in.PersonID, "", now)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create petition: %w", err)
+	}
+	return p, nil
+}
+
+func addEvent(tx *gorm.DB, petitionID int64, kind string, actor *int64, note string, at time.Time) error {
+	return tx.Create(&Event{PetitionID: petitionID, Kind: kind, ActorPersonID: actor, Note: note, OccurredAt: at}).Error
+}
+
+// significantWords are the words of a title worth comparing: four letters or more, lower case.
+func significantWords(title string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(title), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		if utf8.RuneCountInString(w) >= 4 && !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	if len(out) > 8 {
+		out = out[:8]
+	}
+	return out
+}
+
+// Similar finds petitions still collecting whose titles share words with title, best match first, so
+// that a citizen signs an existing petition instead of starting a duplicate.
+func (s *Service) Similar(ctx context.Context, title string) ([]Petition, error) {
+	words := significantWords(title)
+	if len(words) == 0 {
+		return nil, nil
+	}
+	q := s.db.WithContext(ctx).Where("state = ?", StateCollecting)
+	var cond *gorm.DB
+	for _, w := range words {
+		// The stem (the word less its ending) catches Ukrainian inflection: "парку" finds "парк".
+		stem := []rune(w)
+		if len(stem) > 5 {
+			stem = stem[:len(stem)-2]
+		}
+		like := "%" + string(stem) + "%"
+		if cond == nil {
+			cond = s.db.Where("LOWER(title) LIKE ?", like)
+		} else {
+			cond = cond.Or("LOWER(title) LIKE ?", like)
+		}
+	}
+	var found []Petition
+	if err := q.Where(cond).Order("id DESC").Limit(50).Find(&found).Error; err != nil {
+		return nil, err
+	}
+	// Rank by shared words; keep the five best.
+	score := func(p Petition) int {
+		n := 0
+		for _, w := range significantWords(p.Title) {
+			for _, x := range words {
+				if strings.HasPrefix(w, string([]rune(x)[:min(len([]rune(x)), 5)])) {
+					n++
+					break
+				}
+			}
+		}
+		return n
+	}
+	sortByScore(found, score)
+	if len(found) > 5 {
+		found = found[:5]
+	}
+	return found, nil
+}
+
+// Get returns a petition; a petition in moderation or rejected is visible only to its author (and staff,
+// who pass asStaff), to everyone else it does not exist.
+func (s *Service) Get(ctx context.Context, id int64, viewerID int64, asStaff bool) (*Petition, error) {
+	var p Petition
+	err := s.db.WithContext(ctx).Take(&p, id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, errs.New(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !p.Public() && !asStaff && p.AuthorPersonID != viewerID {
+		return nil, errs.New(errs.NotFound, "error.not_found")
+	}
+	return &p, nil
+}
+
+// History returns a petition's events, oldest first.
+func (s *Service) History(ctx context.Context, id int64) ([]Event, error) {
+	var list []Event
+	err := s.db.WithContext(ctx).Where("petition_id = ?", id).Order("occurred_at, id").Find(&list).Error
+	return list, err
+}
+
+// OfAuthor lists a citizen's own petitions, newest first.
+func (s *Service) OfAuthor(ctx context.Context, personID int64) ([]Petition, error) {
+	var list []Petition
+	err := s.db.WithContext(ctx).Where("author_person_id = ?", personID).Order("created_at DESC, id DESC").Limit(200).Find(&list).Error
+	return list, err
+}
+
+// countCache keeps live counts for a moment: a popular petition's page is read far more often than it
+// is signed, and a count a second or two old is exact enough for a page.
+type countCache struct {
+	mu  sync.Mutex
+	ttl time.Duration
+	m   map[int64]cachedCount
+}
+
+type cachedCount struct {
+	n  int
+	at time.Time
+}
+
+// Count returns the number of signatures, counted from the signatures themselves (never a counter
+// bumped per signature: that row would be the hot spot of every signing), cached for two seconds.
+func (s *Service) Count(ctx context.Context, id int64) (int, error) {
+	s.counts.mu.Lock()
+	if c, ok := s.counts.m[id]; ok && time.Since(c.at) < s.counts.ttl {
+		s.counts.mu.Unlock()
+		return c.n, nil
+	}
+	s.counts.mu.Unlock()
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&Signature{}).Where("petition_id = ?", id).Count(&n).Error; err != nil {
+		return 0, err
+	}
+	s.counts.mu.Lock()
+	if s.counts.m == nil {
+		s.counts.m = map[int64]cachedCount{}
+	}
+	s.counts.m[id] = cachedCount{n: int(n), at: time.Now()}
+	s.counts.mu.Unlock()
+	return int(n), nil
+}
+
+// forgetCount drops a cached count after a change this process made.
+func (s *Service) forgetCount(id int64) {
+	s.counts.mu.Lock()
+	delete(s.counts.m, id)
+	s.counts.mu.Unlock()
+}
+
+// Signatories returns one page of signatories' names, first signers first.
+func (s *Service) Signatories(ctx context.Context, id int64, page, perPage int) ([]Signature, error) {
+	var list []Signature
+	err := s.db.WithContext(ctx).Select("id", "signer_name", "signed_at").Where("petition_id = ?", id).
+		Order("id").Offset((page - 1) * perPage).Limit(perPage).Find(&list).Error
+	return list, err
+}
+
+// HasSigned says whether the person with the key signed the petition.
+func (s *Service) HasSigned(ctx context.Context, id int64, signerKey string) (bool, error) {
+	if signerKey == "" {
+		return false, nil
+	}
+	var n int64
+	err := s.db.WithContext(ctx).Model(&Signature{}).Where("petition_id = ? AND signer_key = ?", id, signerKey).Count(&n).Error
+	return n > 0, err
+}
+
+// insertSignature adds a signature unless the person signed already; it reports whether it was new.
+func insertSignature(tx *gorm.DB, sig *Signature) (bool, error) {
+	res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "petition_id"}, {Name: "signer_key"}}, DoNothing: true}).Create(sig)
+	return res.RowsAffected == 1, res.Error
+}

@@ -1,0 +1,296 @@
+package portal
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/petition"
+	"github.com/hromada/hromada/internal/web"
+)
+
+const signatoriesPerPage = 50
+
+// listFilter reads the list's filters from the query string.
+func listFilter(c *fiber.Ctx) petition.Filter {
+	return petition.Filter{State: c.Query("state"), Subject: c.Query("subject"), Query: strings.TrimSpace(c.Query("q")),
+		Sort: c.Query("sort"), Page: max(c.QueryInt("page", 1), 1), PerPage: 20}
+}
+
+func (h *handlers) petitions(c *fiber.Ctx) error {
+	f := listFilter(c)
+	list, total, err := h.Petitions.List(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	pages := int((total + int64(f.PerPage) - 1) / int64(f.PerPage))
+	return c.Render("portal/petition_list", fiber.Map{
+		"Title": h.web.TextsOf(c).T("petitions.title"), "Petitions": list, "Filter": f, "Total": total,
+		"Pages": pages, "States": petition.PublicStates, "Sorts": petition.Sorts, "Subjects": h.Classifier.Subjects,
+		"PrevURL": pageURL(c, f.Page-1, pages), "NextURL": pageURL(c, f.Page+1, pages),
+	})
+}
+
+// pageURL is the list's address for another page with the same filters, or "" past the ends.
+func pageURL(c *fiber.Ctx, page, pages int) string {
+	if page < 1 || page > pages {
+		return ""
+	}
+	q := c.Context().QueryArgs()
+	v := fmt.Sprintf("page=%d", page)
+	for _, k := range []string{"state", "subject", "q", "sort"} {
+		if x := string(q.Peek(k)); x != "" {
+			v += "&" + k + "=" + urlEscape(x)
+		}
+	}
+	return c.Path() + "?" + v
+}
+
+func (h *handlers) showPetition(c *fiber.Ctx) error {
+	id, err := c.ParamsInt("id")
+	if err != nil {
+		return errs.New(errs.NotFound, "error.not_found")
+	}
+	viewer := web.PersonOf(c)
+	var viewerID int64
+	if viewer != nil {
+		viewerID = viewer.ID
+	}
+	p, err := h.Petitions.Get(c.UserContext(), int64(id), viewerID, false)
+	if err != nil {
+		return err
+	}
+	count, err := h.Petitions.Count(c.UserContext(), p.ID)
+	if err != nil {
+		return err
+	}
+	page := max(c.QueryInt("page", 1), 1)
+	signers, err := h.Petitions.Signatories(c.UserContext(), p.ID, page, signatoriesPerPage)
+	if err != nil {
+		return err
+	}
+	history, err := h.Petitions.History(c.UserContext(), p.ID)
+	if err != nil {
+		return err
+	}
+	signed := false
+	if viewer != nil && viewer.TaxIDHash != nil {
+		if signed, err = h.Petitions.HasSigned(c.UserContext(), p.ID, *viewer.TaxIDHash); err != nil {
+			return err
+		}
+	}
+	if viewer == nil && p.Public() {
+		// Anonymous views of a popular petition may be served from a cache for a second.
+		c.Set(fiber.HeaderCacheControl, "public, max-age=1, stale-while-revalidate=5")
+	}
+	pages := (count + signatoriesPerPage - 1) / signatoriesPerPage
+	return c.Render("portal/petition_show", fiber.Map{
+		"Title": p.Title, "Petition": p, "Count": count, "Percent": min(100, count*100/max(p.Threshold, 1)),
+		"DaysLeft": h.Petitions.DaysLeft(p), "Signers": signers, "SignersPage": page, "SignersPages": pages,
+		"FirstSigner": (page-1)*signatoriesPerPage + 1, "History": history, "Signed": signed,
+		"CanSign": p.State == petition.StateCollecting, "Subjects": h.Classifier.Subjects,
+		"JustCreated": c.Query("created") == "1", "PageURL": h.Config.BaseURL.JoinPath(c.Path()).String(),
+		"OGDescription": ogDescription(p.Text),
+	})
+}
+
+func ogDescription(text string) string {
+	r := []rune(strings.Join(strings.Fields(text), " "))
+	if len(r) > 200 {
+		return string(r[:199]) + "…"
+	}
+	return string(r)
+}
+
+// signPetition adds the signature; signing twice says so on the page rather than failing.
+func (h *handlers) signPetition(c *fiber.Ctx) error {
+	id, err := c.ParamsInt("id")
+	if err != nil {
+		return errs.New(errs.NotFound, "error.not_found")
+	}
+	p := web.PersonOf(c)
+	key := ""
+	if p.TaxIDHash != nil {
+		key = *p.TaxIDHash
+	}
+	added, err := h.Petitions.Sign(c.UserContext(), int64(id), petition.Signer{PersonID: p.ID, Key: key,
+		Name: p.FullName(), Address: p.Address})
+	var e *errs.Error
+	if errors.As(err, &e) && (e.Code == errs.Conflict || e.Code == errs.Forbidden) {
+		if err := h.web.SetFlash(c, e.Message); err != nil {
+			return err
+		}
+		return c.Redirect(fmt.Sprintf("/petitions/%d", id), fiber.StatusSeeOther)
+	}
+	if err != nil {
+		return err
+	}
+	msg := "petition.signed"
+	if !added {
+		msg = "petition.already_signed"
+	}
+	if err := h.web.SetFlash(c, msg); err != nil {
+		return err
+	}
+	return c.Redirect(fmt.Sprintf("/petitions/%d#sign", id), fiber.StatusSeeOther)
+}
+
+// petitionForm is the new-petition form as the author filled it in.
+type petitionForm struct {
+	Title, Text, Subject string
+}
+
+func (h *handlers) newPetition(c *fiber.Ctx) error {
+	return h.renderPetitionForm(c, petitionForm{}, nil, nil, false)
+}
+
+func (h *handlers) renderPetitionForm(c *fiber.Ctx, f petitionForm, fields map[string]string, similar []petition.Petition, checked bool) error {
+	return c.Render("portal/petition_new", fiber.Map{
+		"Title": h.web.TextsOf(c).T("petition.new.title"), "Form": f, "Errors": fields, "Similar": similar,
+		"Checked": checked, "Subjects": h.Classifier.Subjects, "Rules": h.Petitions.Rules(),
+	})
+}
+
+// createPetition first shows petitions like this one that are still collecting ("check"), then creates
+// it when the author confirms ("submit").
+func (h *handlers) createPetition(c *fiber.Ctx) error {
+	p := web.PersonOf(c)
+	f := petitionForm{Title: c.FormValue("title"), Text: c.FormValue("text"), Subject: c.FormValue("subject")}
+	if c.FormValue("action") != "submit" {
+		similar, err := h.Petitions.Similar(c.UserContext(), f.Title)
+		if err != nil {
+			return err
+		}
+		if len(similar) > 0 {
+			return h.renderPetitionForm(c, f, nil, similar, true)
+		}
+	}
+	created, err := h.Petitions.Create(c.UserContext(), petition.CreateInput{PersonID: p.ID, AuthorName: p.FullName(),
+		AuthorEmail: p.Email, Title: f.Title, Text: f.Text, SubjectCode: f.Subject})
+	var invalid *errs.Error
+	if errors.As(err, &invalid) && invalid.Code == errs.Invalid {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderPetitionForm(c, f, invalid.Fields, nil, false)
+	}
+	if err != nil {
+		return err
+	}
+	h.Log.Info("petition created", "petition_id", created.ID)
+	return c.Redirect(fmt.Sprintf("/petitions/%d?created=1", created.ID), fiber.StatusSeeOther)
+}
+
+func (h *handlers) myPetitions(c *fiber.Ctx) error {
+	list, err := h.Petitions.OfAuthor(c.UserContext(), web.PersonOf(c).ID)
+	if err != nil {
+		return err
+	}
+	return c.Render("portal/petition_mine", fiber.Map{"Title": h.web.TextsOf(c).T("petitions.mine"), "Petitions": list})
+}
+
+// The open data: petitions in JSON and CSV, with no personal data beyond signatories' and authors' names.
+
+type petitionJSON struct {
+	ID               int64      `json:"id"`
+	Title            string     `json:"title"`
+	Text             string     `json:"text"`
+	Subject          string     `json:"subject"`
+	State            string     `json:"state"`
+	Author           string     `json:"author"`
+	Signatures       int        `json:"signatures"`
+	Threshold        int        `json:"threshold"`
+	PublishedAt      *time.Time `json:"published_at"`
+	CollectionEndsAt *time.Time `json:"collection_ends_at"`
+	ThresholdReached *time.Time `json:"threshold_reached_at"`
+	Answer           *answerJSON `json:"answer"`
+	URL              string     `json:"url"`
+}
+
+type answerJSON struct {
+	Kind string    `json:"kind"`
+	Text string    `json:"text"`
+	Date time.Time `json:"date"`
+}
+
+func (h *handlers) toJSON(p *petition.Petition, count int) petitionJSON {
+	j := petitionJSON{ID: p.ID, Title: p.Title, Text: p.Text, Subject: p.SubjectCode, State: p.State, Author: p.AuthorName,
+		Signatures: count, Threshold: p.Threshold, PublishedAt: p.PublishedAt, CollectionEndsAt: p.CollectionEndsAt,
+		ThresholdReached: p.ThresholdReachedAt, URL: h.Config.BaseURL.JoinPath("/petitions/", strconv.FormatInt(p.ID, 10)).String()}
+	if p.AnsweredAt != nil {
+		j.Answer = &answerJSON{Kind: p.AnswerKind, Text: p.AnswerText, Date: *p.AnsweredAt}
+	}
+	return j
+}
+
+func (h *handlers) apiPetitions(c *fiber.Ctx) error {
+	f := listFilter(c)
+	f.PerPage = min(max(c.QueryInt("per_page", 20), 1), 100)
+	list, total, err := h.Petitions.List(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	items := make([]petitionJSON, 0, len(list))
+	for i := range list {
+		items = append(items, h.toJSON(&list[i], list[i].SignatureCount))
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=5")
+	return c.JSON(fiber.Map{"items": items, "page": f.Page, "per_page": f.PerPage, "total": total})
+}
+
+func (h *handlers) apiPetition(c *fiber.Ctx) error {
+	id, err := c.ParamsInt("id")
+	if err != nil {
+		return errs.New(errs.NotFound, "error.not_found")
+	}
+	p, err := h.Petitions.Get(c.UserContext(), int64(id), 0, false)
+	if err != nil {
+		return err
+	}
+	count, err := h.Petitions.Count(c.UserContext(), p.ID)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=1, stale-while-revalidate=5")
+	return c.JSON(h.toJSON(p, count))
+}
+
+func (h *handlers) petitionsCSV(c *fiber.Ctx) error {
+	list, err := h.Petitions.AllPublic(c.UserContext())
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="petitions.csv"`)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
+	w := csv.NewWriter(c.Response().BodyWriter())
+	_ = w.Write([]string{"id", "title", "subject", "state", "author", "signatures", "threshold", "published_at",
+		"collection_ends_at", "threshold_reached_at", "answer_kind", "answered_at", "url"})
+	ts := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339)
+	}
+	for i := range list {
+		p := &list[i]
+		j := h.toJSON(p, p.SignatureCount)
+		_ = w.Write([]string{strconv.FormatInt(p.ID, 10), csvSafe(p.Title), p.SubjectCode, p.State, csvSafe(p.AuthorName),
+			strconv.Itoa(p.SignatureCount), strconv.Itoa(p.Threshold), ts(p.PublishedAt), ts(p.CollectionEndsAt),
+			ts(p.ThresholdReachedAt), p.AnswerKind, ts(p.AnsweredAt), j.URL})
+	}
+	w.Flush()
+	return w.Error()
+}
+
+// csvSafe keeps spreadsheet programs from running a cell as a formula.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

@@ -168,12 +168,14 @@ func (s *Service) Sign(ctx context.Context, id int64, sg Signer) (added bool, er
 	if err != nil || !added {
 		return false, err
 	}
+	s.countSigned(id)
 	n, err := s.Count(ctx, id)
 	if err != nil {
 		return true, err
 	}
-	// The cached count may lag by a couple of seconds; the transition itself counts exactly.
-	if n+1 >= p.Threshold {
+	// The cached count may miss other instances' last seconds (RefreshCounts catches those up); the
+	// transition itself counts exactly.
+	if n >= p.Threshold {
 		s.forgetCount(id)
 		if _, err := s.reachThreshold(ctx, id); err != nil {
 			return true, err
@@ -316,12 +318,27 @@ func (s *Service) expire(ctx context.Context, id int64) error {
 	})
 }
 
-// RefreshCounts stores the live signature counts on the petitions still open, for lists and sorting;
-// pages count live. Run every few seconds by one instance (the queue's leader).
+// RefreshCounts stores the live signature counts on the petitions still open, for lists and sorting
+// (pages count live), and moves any petition that crossed its threshold unseen. Run every few seconds by
+// one instance (the queue's leader).
 func (s *Service) RefreshCounts(ctx context.Context) error {
-	return s.db.WithContext(ctx).Exec(`UPDATE petitions SET signature_count =
+	err := s.db.WithContext(ctx).Exec(`UPDATE petitions SET signature_count =
 		(SELECT COUNT(*) FROM petition_signatures WHERE petition_signatures.petition_id = petitions.id)
 		WHERE state IN (?, ?)`, StateCollecting, StateConsideration).Error
+	if err != nil {
+		return err
+	}
+	var due []int64
+	if err := s.db.WithContext(ctx).Model(&Petition{}).Where("state = ? AND signature_count >= threshold", StateCollecting).
+		Pluck("id", &due).Error; err != nil {
+		return err
+	}
+	for _, id := range due {
+		if _, err := s.reachThreshold(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // DaysLeft is how many whole days of collection remain (0 on the last day and after).

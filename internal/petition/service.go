@@ -307,6 +307,17 @@ func (s *Service) Count(ctx context.Context, id int64) (int, error) {
 	return int(n), nil
 }
 
+// countSigned adds this process's new signature to the cached count, so the count a signer sees (and
+// the threshold check) does not wait for the cache to expire.
+func (s *Service) countSigned(id int64) {
+	s.counts.mu.Lock()
+	if c, ok := s.counts.m[id]; ok {
+		c.n++
+		s.counts.m[id] = c
+	}
+	s.counts.mu.Unlock()
+}
+
 // forgetCount drops a cached count after a change this process made.
 func (s *Service) forgetCount(id int64) {
 	s.counts.mu.Lock()

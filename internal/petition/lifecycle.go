@@ -349,4 +349,3 @@ func (s *Service) DaysLeft(p *Petition) int {
 	d := int(p.CollectionEndsAt.Sub(s.now()).Hours() / 24)
 	return max(d, 0)
 }
-

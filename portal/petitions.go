@@ -95,8 +95,9 @@ func (h *handlers) showPetition(c *fiber.Ctx) error {
 		"DaysLeft": h.Petitions.DaysLeft(p), "Signers": signers, "SignersPage": page, "SignersPages": pages,
 		"FirstSigner": (page-1)*signatoriesPerPage + 1, "History": history, "Signed": signed,
 		"CanSign": p.State == petition.StateCollecting, "Subjects": h.Classifier.Subjects,
-		"JustCreated": c.Query("created") == "1", "PageURL": h.Config.BaseURL.JoinPath(c.Path()).String(),
-		"OGDescription": ogDescription(p.Text),
+		"JustCreated": c.Query("created") == "1",
+		"OG": map[string]string{"Title": p.Title, "Description": ogDescription(p.Text),
+			"URL": h.Config.BaseURL.JoinPath(c.Path()).String()},
 	})
 }
 
@@ -196,19 +197,19 @@ func (h *handlers) myPetitions(c *fiber.Ctx) error {
 // The open data: petitions in JSON and CSV, with no personal data beyond signatories' and authors' names.
 
 type petitionJSON struct {
-	ID               int64      `json:"id"`
-	Title            string     `json:"title"`
-	Text             string     `json:"text"`
-	Subject          string     `json:"subject"`
-	State            string     `json:"state"`
-	Author           string     `json:"author"`
-	Signatures       int        `json:"signatures"`
-	Threshold        int        `json:"threshold"`
-	PublishedAt      *time.Time `json:"published_at"`
-	CollectionEndsAt *time.Time `json:"collection_ends_at"`
-	ThresholdReached *time.Time `json:"threshold_reached_at"`
+	ID               int64       `json:"id"`
+	Title            string      `json:"title"`
+	Text             string      `json:"text"`
+	Subject          string      `json:"subject"`
+	State            string      `json:"state"`
+	Author           string      `json:"author"`
+	Signatures       int         `json:"signatures"`
+	Threshold        int         `json:"threshold"`
+	PublishedAt      *time.Time  `json:"published_at"`
+	CollectionEndsAt *time.Time  `json:"collection_ends_at"`
+	ThresholdReached *time.Time  `json:"threshold_reached_at"`
 	Answer           *answerJSON `json:"answer"`
-	URL              string     `json:"url"`
+	URL              string      `json:"url"`
 }
 
 type answerJSON struct {

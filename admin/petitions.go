@@ -3,9 +3,11 @@ package admin
 import (
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/petition"
 )
@@ -79,7 +81,11 @@ func (h *handlers) petitionAction(c *fiber.Ctx) error {
 	case "correct":
 		err = h.Petitions.Correct(ctx, int64(id), staff, c.FormValue("title"), c.FormValue("text"))
 	case "answer":
-		err = h.Petitions.Answer(ctx, int64(id), staff, c.FormValue("answer_kind"), c.FormValue("answer_text"))
+		var file *attachment.Upload
+		if fh, ferr := c.FormFile("answer_file"); ferr == nil && fh.Size > 0 {
+			file = &attachment.Upload{Name: fh.Filename, Size: fh.Size, Open: func() (io.ReadCloser, error) { return fh.Open() }}
+		}
+		err = h.Petitions.Answer(ctx, int64(id), staff, c.FormValue("answer_kind"), c.FormValue("answer_text"), file)
 	default:
 		return errs.New(errs.NotFound, "error.not_found")
 	}

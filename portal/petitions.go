@@ -4,12 +4,15 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/web"
@@ -163,6 +166,10 @@ func (h *handlers) renderPetitionForm(c *fiber.Ctx, f petitionForm, fields map[s
 func (h *handlers) createPetition(c *fiber.Ctx) error {
 	p := web.PersonOf(c)
 	f := petitionForm{Title: c.FormValue("title"), Text: c.FormValue("text"), Subject: c.FormValue("subject")}
+	var file *attachment.Upload
+	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
+		file = &attachment.Upload{Name: fh.Filename, Size: fh.Size, Open: func() (io.ReadCloser, error) { return fh.Open() }}
+	}
 	if c.FormValue("action") != "submit" {
 		similar, err := h.Petitions.Similar(c.UserContext(), f.Title)
 		if err != nil {
@@ -173,7 +180,7 @@ func (h *handlers) createPetition(c *fiber.Ctx) error {
 		}
 	}
 	created, err := h.Petitions.Create(c.UserContext(), petition.CreateInput{PersonID: p.ID, AuthorName: p.FullName(),
-		AuthorEmail: p.Email, Title: f.Title, Text: f.Text, SubjectCode: f.Subject})
+		AuthorEmail: p.Email, Title: f.Title, Text: f.Text, SubjectCode: f.Subject, Attachment: file})
 	var invalid *errs.Error
 	if errors.As(err, &invalid) && invalid.Code == errs.Invalid {
 		c.Status(fiber.StatusUnprocessableEntity)
@@ -184,6 +191,26 @@ func (h *handlers) createPetition(c *fiber.Ctx) error {
 	}
 	h.Log.Info("petition created", "petition_id", created.ID)
 	return c.Redirect(fmt.Sprintf("/petitions/%d?created=1", created.ID), fiber.StatusSeeOther)
+}
+
+// petitionFile sends a petition's attachment, or its answer's, as a download.
+func (h *handlers) petitionFile(c *fiber.Ctx) error {
+	id, err := c.ParamsInt("id")
+	if err != nil {
+		return errs.New(errs.NotFound, "error.not_found")
+	}
+	var viewerID int64
+	if p := web.PersonOf(c); p != nil {
+		viewerID = p.ID
+	}
+	f, r, err := h.Petitions.OpenFile(c.UserContext(), int64(id), viewerID, c.Params("which") == "answer")
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, f.Type)
+	c.Set(fiber.HeaderContentDisposition, "attachment; filename*=UTF-8''"+urlPathEscape(f.Name))
+	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+	return c.SendStream(r, int(f.Size))
 }
 
 func (h *handlers) myPetitions(c *fiber.Ctx) error {
@@ -295,3 +322,5 @@ func csvSafe(s string) string {
 	}
 	return s
 }
+
+func urlPathEscape(s string) string { return url.PathEscape(s) }

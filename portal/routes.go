@@ -74,6 +74,7 @@ func Register(s *web.Server, d Deps) {
 	app.Post("/petitions", web.RequireSignIn, limitByAccount(s, "create", d.Config.Limits.Create),
 		limitByIP(s, "create", d.Config.Limits.CreateIP), h.createPetition)
 	app.Get("/petitions/:id<int>", h.showPetition)
+	app.Get("/petitions/:id<int>/files/:which<regex(^(petition|answer)$)>", h.petitionFile)
 	app.Post("/petitions/:id<int>/sign", web.RequireSignIn, limitByIP(s, "sign", d.Config.Limits.SignIP),
 		limitByAccount(s, "sign", d.Config.Limits.Sign), h.signPetition)
 	app.Get("/api/v1/petitions", h.apiPetitions)

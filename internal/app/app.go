@@ -99,7 +99,7 @@ func (a *App) build(ctx context.Context) error {
 		Rules: petition.Rules{Threshold: rules.Threshold, CollectionDays: rules.CollectionDays,
 			ModerationDays: rules.ModerationDays, ConsiderationDays: rules.ConsiderationDays,
 			Settlements: rules.Settlements, OnExpiry: rules.OnExpiry},
-		Calendar: cal, Timezone: cfg.Timezone, Notify: a.Notify, Appeals: reg,
+		Calendar: cal, Timezone: cfg.Timezone, Notify: a.Notify, Appeals: reg, Files: files,
 		Moderators: func(ctx context.Context, tx *gorm.DB) ([]petition.StaffContact, error) {
 			staff, err := identity.StaffWithRoles(ctx, tx, identity.RoleModerator, identity.RoleHead)
 			out := make([]petition.StaffContact, 0, len(staff))

@@ -13,6 +13,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Allowed content types, as sniffed from the first bytes of the file.
@@ -115,3 +118,41 @@ func (s *Store) Open(sum string) (*os.File, error) {
 }
 
 func (s *Store) path(sum string) string { return filepath.Join(s.dir, sum[:2], sum) }
+
+// Upload is a file as it arrives with a form.
+type Upload struct {
+	Name string
+	Size int64
+	Open func() (io.ReadCloser, error)
+}
+
+// SaveUpload opens, checks and stores an upload.
+func (s *Store) SaveUpload(up Upload) (Saved, error) {
+	r, err := up.Open()
+	if err != nil {
+		return Saved{}, err
+	}
+	defer r.Close()
+	return s.Save(r)
+}
+
+// CleanName keeps a file's base name, printable, at most 200 characters: it is shown and sent back in
+// Content-Disposition.
+func CleanName(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '"' {
+			return -1
+		}
+		return r
+	}, name)
+	if utf8.RuneCountInString(name) > 200 {
+		name = string([]rune(name)[:200])
+	}
+	if name == "" {
+		name = "file"
+	}
+	return name
+}

@@ -10,6 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/notify"
 )
@@ -225,7 +226,7 @@ func (s *Service) reachThreshold(ctx context.Context, id int64) (bool, error) {
 
 // Answer records the council's decision on a petition under consideration and publishes it; the
 // author and every signatory are told.
-func (s *Service) Answer(ctx context.Context, id, staffID int64, kind, text string) error {
+func (s *Service) Answer(ctx context.Context, id, staffID int64, kind, text string, file *attachment.Upload) error {
 	text = strings.TrimSpace(text)
 	v := errs.Validation{}
 	if !slices.Contains([]string{AnswerSupported, AnswerNotSupported, AnswerPartly}, kind) {
@@ -237,6 +238,10 @@ func (s *Service) Answer(ctx context.Context, id, staffID int64, kind, text stri
 	if err := v.Err(); err != nil {
 		return err
 	}
+	stored, err := s.storeFile(file, "answer_file")
+	if err != nil {
+		return err
+	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		p, err := inState(tx, id, StateConsideration)
 		if err != nil {
@@ -244,7 +249,8 @@ func (s *Service) Answer(ctx context.Context, id, staffID int64, kind, text stri
 		}
 		now := s.now().UTC()
 		err = tx.Model(p).Updates(map[string]any{"state": StateAnswered, "answer_kind": kind, "answer_text": text,
-			"answered_at": now, "updated_at": now}).Error
+			"answered_at": now, "updated_at": now, "answer_file_name": stored.Name, "answer_file_sha256": stored.SHA256,
+			"answer_file_type": stored.Type, "answer_file_size": stored.Size}).Error
 		if err != nil {
 			return err
 		}

@@ -44,6 +44,7 @@ type Petition struct {
 	Title              string
 	Text               string
 	SubjectCode        string
+	File               File `gorm:"embedded;embeddedPrefix:file_"`
 	State              string
 	Threshold          int
 	CollectionDays     int
@@ -58,9 +59,18 @@ type Petition struct {
 	AnswerKind         string
 	AnswerText         string
 	AnsweredAt         *time.Time
-	SignatureCount     int // refreshed in batches for lists; pages count live (see Count)
+	AnswerFile         File `gorm:"embedded;embeddedPrefix:answer_file_"`
+	SignatureCount     int  // refreshed in batches for lists; pages count live (see Count)
 	AppealID           *int64
 	UpdatedAt          time.Time
+}
+
+// File is an attachment kept in the attachment store; an empty SHA256 means none.
+type File struct {
+	Name   string
+	SHA256 string `gorm:"column:sha256"`
+	Type   string
+	Size   int64
 }
 
 // Public says whether anyone may see the petition (moderation and rejection are the author's business).

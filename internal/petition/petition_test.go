@@ -155,10 +155,10 @@ func TestLifecycleAndWorkingDayDeadlines(t *testing.T) {
 	if got.Title != "Відновити сквер біля школи №3" {
 		t.Fatalf("the correction: %q", got.Title)
 	}
-	if err := f.svc.Answer(ctx, p.ID, author.PersonID, "maybe", "Рада розглянула петицію і підтримує її."); errs.CodeOf(err) != errs.Invalid {
+	if err := f.svc.Answer(ctx, p.ID, author.PersonID, "maybe", "Рада розглянула петицію і підтримує її.", nil); errs.CodeOf(err) != errs.Invalid {
 		t.Fatalf("an unknown answer kind: %v", err)
 	}
-	if err := f.svc.Answer(ctx, p.ID, author.PersonID, petition.AnswerSupported, "Рада розглянула петицію і підтримує її."); err != nil {
+	if err := f.svc.Answer(ctx, p.ID, author.PersonID, petition.AnswerSupported, "Рада розглянула петицію і підтримує її.", nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.svc.Sign(ctx, p.ID, f.citizen(t, 9, "")); errs.CodeOf(err) != errs.Conflict {

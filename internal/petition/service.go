@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/calendar"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/errs"
@@ -58,6 +60,7 @@ type Service struct {
 	cal      *calendar.Calendar
 	clf      *classifier.Classifier
 	notify   *notify.Service
+	files    *attachment.Store
 	appeals  AppealRegistrar
 	loc      *time.Location
 	counts   countCache
@@ -77,6 +80,7 @@ type Options struct {
 	Calendar *calendar.Calendar
 	Timezone *time.Location
 	Notify   *notify.Service // nil: no e-mail (unit tests)
+	Files    *attachment.Store
 	Appeals  AppealRegistrar
 	// Moderators returns whom to tell that a petition reached its threshold.
 	Moderators func(ctx context.Context, tx *gorm.DB) ([]StaffContact, error)
@@ -89,7 +93,7 @@ func NewService(db *gorm.DB, clf *classifier.Classifier, o Options) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Service{db: db, rules: o.Rules, cal: o.Calendar, clf: clf, notify: o.Notify, appeals: o.Appeals,
+	s := &Service{db: db, rules: o.Rules, cal: o.Calendar, clf: clf, notify: o.Notify, files: o.Files, appeals: o.Appeals,
 		loc: o.Timezone, now: now, staffFor: o.Moderators}
 	s.counts.ttl = 2 * time.Second
 	if s.notify != nil {
@@ -121,6 +125,7 @@ type CreateInput struct {
 	Title       string
 	Text        string
 	SubjectCode string
+	Attachment  *attachment.Upload // optional
 }
 
 func (s *Service) validate(in *CreateInput) error {
@@ -148,7 +153,48 @@ func (s *Service) validate(in *CreateInput) error {
 	if strings.TrimSpace(in.AuthorName) == "" {
 		v.Add("title", "petition.error.no_name")
 	}
+	if in.Attachment != nil && s.files != nil && in.Attachment.Size > s.files.MaxBytes() {
+		v.Add("file", "appeal.error.file_too_large")
+	}
 	return v.Err()
+}
+
+// storeFile keeps an upload in the attachment store; a refused file is reported on field.
+func (s *Service) storeFile(up *attachment.Upload, field string) (File, error) {
+	if up == nil || s.files == nil {
+		return File{}, nil
+	}
+	saved, err := s.files.SaveUpload(*up)
+	switch {
+	case errors.Is(err, attachment.ErrType):
+		return File{}, &errs.Error{Code: errs.Invalid, Message: "error.form_invalid", Fields: map[string]string{field: "appeal.error.file_type"}}
+	case errors.Is(err, attachment.ErrTooLarge):
+		return File{}, &errs.Error{Code: errs.Invalid, Message: "error.form_invalid", Fields: map[string]string{field: "appeal.error.file_too_large"}}
+	case err != nil:
+		return File{}, err
+	}
+	return File{Name: attachment.CleanName(up.Name), SHA256: saved.SHA256, Type: saved.ContentType, Size: saved.Size}, nil
+}
+
+// OpenFile opens a petition's attachment (answer false) or its answer's (answer true) for download, when
+// the petition is visible to the viewer.
+func (s *Service) OpenFile(ctx context.Context, id, viewerID int64, answer bool) (File, io.ReadCloser, error) {
+	p, err := s.Get(ctx, id, viewerID, false)
+	if err != nil {
+		return File{}, nil, err
+	}
+	f := p.File
+	if answer {
+		f = p.AnswerFile
+	}
+	if f.SHA256 == "" || s.files == nil {
+		return File{}, nil, errs.New(errs.NotFound, "error.not_found")
+	}
+	r, err := s.files.Open(f.SHA256)
+	if err != nil {
+		return File{}, nil, err
+	}
+	return f, r, nil
 }
 
 // Create sends a new petition to moderation; it is due for a decision within the moderation period.
@@ -156,14 +202,18 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Petition, error)
 	if err := s.validate(&in); err != nil {
 		return nil, err
 	}
+	file, err := s.storeFile(in.Attachment, "file")
+	if err != nil {
+		return nil, err
+	}
 	now := s.now().UTC()
-	p := &Petition{
+	p := &Petition{File: file,
 		AuthorPersonID: in.PersonID, AuthorName: strings.TrimSpace(in.AuthorName), AuthorEmail: in.AuthorEmail,
 		Title: in.Title, Text: in.Text, SubjectCode: in.SubjectCode, State: StateModeration,
 		Threshold: s.rules.Threshold, CollectionDays: s.rules.CollectionDays,
 		CreatedAt: now, UpdatedAt: now, ModerationDue: s.cal.AddWorkingDays(s.today(), s.rules.ModerationDays),
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(p).Error; err != nil {
 			return err
 		}

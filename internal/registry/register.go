@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/mail"
 	"strconv"
 	"strings"
@@ -56,11 +55,7 @@ func NewService(db *gorm.DB, clf *classifier.Classifier, files *attachment.Store
 }
 
 // Upload is a file as it arrives with a form.
-type Upload struct {
-	Name string
-	Size int64
-	Open func() (io.ReadCloser, error)
-}
+type Upload = attachment.Upload
 
 // QuestionInput is one question with its subject code.
 type QuestionInput struct {
@@ -217,7 +212,7 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 		if err != nil {
 			return nil, err
 		}
-		atts = append(atts, Attachment{FileName: cleanFileName(up.Name), ContentType: saved.ContentType,
+		atts = append(atts, Attachment{FileName: attachment.CleanName(up.Name), ContentType: saved.ContentType,
 			SizeBytes: saved.Size, SHA256: saved.SHA256})
 	}
 	now := time.Now().UTC()
@@ -298,12 +293,7 @@ func (s *Service) tellAuthor(ctx context.Context, tx *gorm.DB, a *Appeal, kind n
 }
 
 func (s *Service) saveUpload(up Upload) (attachment.Saved, error) {
-	r, err := up.Open()
-	if err != nil {
-		return attachment.Saved{}, err
-	}
-	defer r.Close()
-	saved, err := s.files.Save(r)
+	saved, err := s.files.SaveUpload(up)
 	switch {
 	case errors.Is(err, attachment.ErrType):
 		return saved, &errs.Error{Code: errs.Invalid, Message: "error.form_invalid",
@@ -364,24 +354,4 @@ func FormatIndex(pattern, lastName, nature string, local time.Time, seq int) str
 		"{year}", strconv.Itoa(local.Year()),
 		"{yy}", fmt.Sprintf("%02d", local.Year()%100),
 	).Replace(pattern)
-}
-
-// cleanFileName keeps the base name, printable, at most 200 characters.
-func cleanFileName(name string) string {
-	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
-		name = name[i+1:]
-	}
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' {
-			return -1
-		}
-		return r
-	}, name)
-	if utf8.RuneCountInString(name) > 200 {
-		name = string([]rune(name)[:200])
-	}
-	if name == "" {
-		name = "file"
-	}
-	return name
 }

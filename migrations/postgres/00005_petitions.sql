@@ -10,6 +10,11 @@ CREATE TABLE petitions (
     title                TEXT NOT NULL,
     text                 TEXT NOT NULL,
     subject_code         TEXT NOT NULL,
+    -- One optional attachment of the author and one of the answer, stored in the attachment store.
+    file_name            TEXT NOT NULL DEFAULT '',
+    file_sha256          TEXT NOT NULL DEFAULT '',
+    file_type            TEXT NOT NULL DEFAULT '',
+    file_size            BIGINT NOT NULL DEFAULT 0,
     state                TEXT NOT NULL CHECK (state IN ('moderation', 'rejected', 'collecting', 'consideration', 'answered', 'expired', 'archived')),
     threshold            INTEGER NOT NULL,
     collection_days      INTEGER NOT NULL,
@@ -24,6 +29,10 @@ CREATE TABLE petitions (
     answer_kind          TEXT NOT NULL DEFAULT '' CHECK (answer_kind IN ('', 'supported', 'not_supported', 'partly')),
     answer_text          TEXT NOT NULL DEFAULT '',
     answered_at          TIMESTAMPTZ,
+    answer_file_name     TEXT NOT NULL DEFAULT '',
+    answer_file_sha256   TEXT NOT NULL DEFAULT '',
+    answer_file_type     TEXT NOT NULL DEFAULT '',
+    answer_file_size     BIGINT NOT NULL DEFAULT 0,
     signature_count      INTEGER NOT NULL DEFAULT 0,
     appeal_id            BIGINT REFERENCES appeals (id),
     updated_at           TIMESTAMPTZ NOT NULL

@@ -111,6 +111,10 @@ func (a *App) build(ctx context.Context) error {
 	})
 	a.Petitions = petitions
 	a.Notify.AddPeriodic("petition_counts", notify.PeriodicTask{Every: 5 * time.Second, Run: petitions.RefreshCounts})
+	a.Notify.AddPeriodic("petition_moderation_reminders", notify.PeriodicTask{Every: 15 * time.Minute, Run: func(ctx context.Context) error {
+		_, err := petitions.RemindModerators(ctx)
+		return err
+	}})
 	a.Notify.AddPeriodic("petition_expiry", notify.PeriodicTask{Every: time.Minute, Run: func(ctx context.Context) error {
 		n, err := petitions.ExpireDue(ctx)
 		if n > 0 {

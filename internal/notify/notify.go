@@ -37,11 +37,12 @@ var (
 	PetitionThresholdStaff    = Kind{Name: "petition_threshold_staff"}
 	PetitionAnswered          = Kind{Name: "petition_answered"}
 	PetitionAnsweredSignatory = Kind{Name: "petition_answered_signatory", Optional: true}
+	PetitionModerationDue     = Kind{Name: "petition_moderation_due"}
 )
 
 // Kinds lists every notice, in the order the account page shows the optional ones.
 var Kinds = []Kind{AppealRegistered, PetitionAnsweredSignatory, PetitionPublished, PetitionRejected,
-	PetitionThreshold, PetitionThresholdStaff, PetitionAnswered}
+	PetitionThreshold, PetitionThresholdStaff, PetitionAnswered, PetitionModerationDue}
 
 func kindByName(name string) (Kind, bool) {
 	for _, k := range Kinds {

@@ -33,6 +33,8 @@ const (
 	EventAnswered         = "answered"
 	EventExpired          = "expired"
 	EventArchived         = "archived"
+	// EventModerationReminder is internal: the moderators were told the moderation limit is near.
+	EventModerationReminder = "moderation_reminder"
 )
 
 // Petition is one e-petition.

@@ -103,3 +103,45 @@ func (s *Service) signatoryNotices(ctx context.Context, tx *gorm.DB, petitionID,
 	}
 	return out, last, nil
 }
+
+// RemindModerators tells the moderators, once per petition, about petitions whose moderation limit is
+// today or the next working day. Run periodically by the queue's leader.
+func (s *Service) RemindModerators(ctx context.Context) (int, error) {
+	if s.notify == nil || s.staffFor == nil {
+		return 0, nil
+	}
+	limit := s.cal.AddWorkingDays(s.today(), 1)
+	var due []Petition
+	err := s.db.WithContext(ctx).Where("state = ? AND moderation_due <= ?", StateModeration, limit).
+		Where("NOT EXISTS (SELECT 1 FROM petition_events e WHERE e.petition_id = petitions.id AND e.kind = ?)", EventModerationReminder).
+		Order("moderation_due, id").Limit(100).Find(&due).Error
+	if err != nil {
+		return 0, err
+	}
+	for i := range due {
+		p := &due[i]
+		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := addEvent(tx, p.ID, EventModerationReminder, nil, "", s.now().UTC()); err != nil {
+				return err
+			}
+			staff, err := s.staffFor(ctx, tx)
+			if err != nil {
+				return err
+			}
+			for _, st := range staff {
+				id := st.PersonID
+				err := s.notify.Notify(ctx, tx, notify.Notice{Kind: notify.PetitionModerationDue, PersonID: &id, To: st.Email,
+					Path: fmt.Sprintf("/admin/petitions/%d", p.ID),
+					Data: s.petitionData(p, map[string]any{"Due": p.ModerationDue.Format("02.01.2006")})})
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return i, err
+		}
+	}
+	return len(due), nil
+}

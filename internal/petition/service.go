@@ -308,10 +308,10 @@ func (s *Service) Get(ctx context.Context, id int64, viewerID int64, asStaff boo
 	return &p, nil
 }
 
-// History returns a petition's events, oldest first.
+// History returns a petition's public events, oldest first.
 func (s *Service) History(ctx context.Context, id int64) ([]Event, error) {
 	var list []Event
-	err := s.db.WithContext(ctx).Where("petition_id = ?", id).Order("occurred_at, id").Find(&list).Error
+	err := s.db.WithContext(ctx).Where("petition_id = ? AND kind <> ?", id, EventModerationReminder).Order("occurred_at, id").Find(&list).Error
 	return list, err
 }
 

@@ -142,7 +142,7 @@ func (h *handlers) signPetition(c *fiber.Ctx) error {
 	if err := h.web.SetFlash(c, msg); err != nil {
 		return err
 	}
-	return c.Redirect(fmt.Sprintf("/petitions/%d#sign", id), fiber.StatusSeeOther)
+	return c.Redirect(fmt.Sprintf("/petitions/%d", id), fiber.StatusSeeOther)
 }
 
 // petitionForm is the new-petition form as the author filled it in.

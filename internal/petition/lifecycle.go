@@ -65,7 +65,9 @@ func (s *Service) Correct(ctx context.Context, id, moderatorID int64, title, tex
 			note += "\n\n" + p.Text
 		}
 		now := s.now().UTC()
-		if err := tx.Model(p).Updates(map[string]any{"title": in.Title, "text": in.Text, "updated_at": now}).Error; err != nil {
+		err = tx.Model(p).Updates(map[string]any{"title": in.Title, "text": in.Text, "updated_at": now,
+			"search_title": strings.ToLower(in.Title), "search_text": searchText(in.Title, in.Text)}).Error
+		if err != nil {
 			return err
 		}
 		return addEvent(tx, id, EventCorrected, &moderatorID, note, now)
@@ -74,6 +76,7 @@ func (s *Service) Correct(ctx context.Context, id, moderatorID int64, title, tex
 
 // Publish starts the collection. The author's own signature is the first.
 func (s *Service) Publish(ctx context.Context, id, moderatorID int64, authorKey string) error {
+	defer s.forgetCount(id) // the author's signature must show at once
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		p, err := inState(tx, id, StateModeration)
 		if err != nil {
@@ -153,6 +156,9 @@ func (s *Service) Sign(ctx context.Context, id int64, sg Signer) (added bool, er
 			return false, errs.New(errs.NotFound, "error.not_found")
 		}
 		return false, err
+	}
+	if !p.Public() {
+		return false, errs.New(errs.NotFound, "error.not_found") // moderation and rejection stay unseen
 	}
 	now := s.now().UTC()
 	if p.State != StateCollecting || p.CollectionEndsAt == nil || !now.Before(*p.CollectionEndsAt) {

@@ -38,7 +38,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Petition, int64, error)
 			w = w[:64]
 		}
 		like := "%" + escapeLike(w) + "%"
-		q = q.Where("(LOWER(title) LIKE ? ESCAPE '\\' OR LOWER(text) LIKE ? ESCAPE '\\')", like, like)
+		q = q.Where("search_text LIKE ? ESCAPE '\\'", like)
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {

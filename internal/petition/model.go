@@ -46,7 +46,9 @@ type Petition struct {
 	Title              string
 	Text               string
 	SubjectCode        string
-	File               File `gorm:"embedded;embeddedPrefix:file_"`
+	SearchTitle        string // lower-cased title, for search on every database
+	SearchText         string // lower-cased title and text
+	File               File   `gorm:"embedded;embeddedPrefix:file_"`
 	State              string
 	Threshold          int
 	CollectionDays     int

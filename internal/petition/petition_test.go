@@ -127,7 +127,7 @@ func TestLifecycleAndWorkingDayDeadlines(t *testing.T) {
 	if _, err := f.svc.Get(ctx, p.ID, author.PersonID+100, false); errs.CodeOf(err) != errs.NotFound {
 		t.Fatal("a petition in moderation is not public")
 	}
-	if _, err := f.svc.Sign(ctx, p.ID, f.citizen(t, 2, "")); errs.CodeOf(err) != errs.Conflict {
+	if _, err := f.svc.Sign(ctx, p.ID, f.citizen(t, 2, "")); errs.CodeOf(err) != errs.NotFound {
 		t.Fatalf("signing in moderation: %v", err)
 	}
 	if err := f.svc.Correct(ctx, p.ID, author.PersonID, "Відновити сквер біля школи №3", p.Text); err != nil {

@@ -207,7 +207,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Petition, error)
 		return nil, err
 	}
 	now := s.now().UTC()
-	p := &Petition{File: file,
+	p := &Petition{File: file, SearchTitle: strings.ToLower(in.Title), SearchText: searchText(in.Title, in.Text),
 		AuthorPersonID: in.PersonID, AuthorName: strings.TrimSpace(in.AuthorName), AuthorEmail: in.AuthorEmail,
 		Title: in.Title, Text: in.Text, SubjectCode: in.SubjectCode, State: StateModeration,
 		Threshold: s.rules.Threshold, CollectionDays: s.rules.CollectionDays,
@@ -227,6 +227,19 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Petition, error)
 
 func addEvent(tx *gorm.DB, petitionID int64, kind string, actor *int64, note string, at time.Time) error {
 	return tx.Create(&Event{PetitionID: petitionID, Kind: kind, ActorPersonID: actor, Note: note, OccurredAt: at}).Error
+}
+
+func searchText(title, text string) string { return strings.ToLower(title + "\n" + text) }
+
+// stem drops up to three final letters of a word, keeping at least four, so that inflected forms meet:
+// "парку" and "парк", "міському" and "міський".
+func stem(w string) string {
+	r := []rune(w)
+	cut := min(3, len(r)-4)
+	if cut > 0 {
+		r = r[:len(r)-cut]
+	}
+	return string(r)
 }
 
 // significantWords are the words of a title worth comparing: four letters or more, lower case.
@@ -255,16 +268,11 @@ func (s *Service) Similar(ctx context.Context, title string) ([]Petition, error)
 	q := s.db.WithContext(ctx).Where("state = ?", StateCollecting)
 	var cond *gorm.DB
 	for _, w := range words {
-		// The stem (the word less its ending) catches Ukrainian inflection: "парку" finds "парк".
-		stem := []rune(w)
-		if len(stem) > 5 {
-			stem = stem[:len(stem)-2]
-		}
-		like := "%" + string(stem) + "%"
+		like := "%" + escapeLike(stem(w)) + "%"
 		if cond == nil {
-			cond = s.db.Where("LOWER(title) LIKE ?", like)
+			cond = s.db.Where("search_title LIKE ? ESCAPE '\\'", like)
 		} else {
-			cond = cond.Or("LOWER(title) LIKE ?", like)
+			cond = cond.Or("search_title LIKE ? ESCAPE '\\'", like)
 		}
 	}
 	var found []Petition
@@ -276,7 +284,7 @@ func (s *Service) Similar(ctx context.Context, title string) ([]Petition, error)
 		n := 0
 		for _, w := range significantWords(p.Title) {
 			for _, x := range words {
-				if strings.HasPrefix(w, string([]rune(x)[:min(len([]rune(x)), 5)])) {
+				if strings.HasPrefix(w, stem(x)) || strings.HasPrefix(x, stem(w)) {
 					n++
 					break
 				}

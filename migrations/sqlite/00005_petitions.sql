@@ -10,6 +10,9 @@ CREATE TABLE petitions (
     title                TEXT NOT NULL,
     text                 TEXT NOT NULL,
     subject_code         TEXT NOT NULL,
+    -- Lower-cased in Go for search: SQLite's LOWER() and LIKE fold only Latin letters.
+    search_title         TEXT NOT NULL DEFAULT '',
+    search_text          TEXT NOT NULL DEFAULT '',
     -- One optional attachment of the author and one of the answer, stored in the attachment store.
     file_name            TEXT NOT NULL DEFAULT '',
     file_sha256          TEXT NOT NULL DEFAULT '',

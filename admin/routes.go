@@ -18,13 +18,7 @@ import (
 var views embed.FS
 
 // Views are the staff area's templates, named "admin/<file>".
-func Views() fs.FS {
-	sub, err := fs.Sub(views, "views")
-	if err != nil {
-		panic(err) // embedded at build time
-	}
-	return sub
-}
+func Views() fs.FS { return web.ViewsOf(views) }
 
 // Deps is what the staff area's handlers use.
 type Deps struct {

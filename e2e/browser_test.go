@@ -158,33 +158,7 @@ func (b *browser) console() []string {
 func TestCitizenSubmitsAppealInBrowser(t *testing.T) {
 	chromium := findChromium(t)
 	s := apptest.Start(t, nil)
-	dir := screenshotDir(t)
-
-	// Everything, the browser included, stops after one minute at the latest.
-	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
-	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(desktopWidth, desktopHeight),
-	)
-	defer cancelAlloc()
-	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
-	defer cancelTab()
-
-	b := &browser{t: t, ctx: tabCtx, dir: dir}
-	b.do("start the browser", chromedp.EmulateViewport(desktopWidth, desktopHeight))
-	b.watchConsole()
+	b := startBrowser(t, chromium, 60*time.Second)
 
 	// The home page, then "Увійти": the development provider's picker.
 	b.do("open the home page",
@@ -193,7 +167,7 @@ func TestCitizenSubmitsAppealInBrowser(t *testing.T) {
 		chromedp.Click(`//header//a[normalize-space()="Увійти"]`),
 		chromedp.WaitVisible(`//button[normalize-space()="Шевченко Олена Петрівна"]`),
 	)
-	if at, _ := chromedp.Run(tabCtx, chromedp.Location()); !strings.HasPrefix(at, s.IdPURL+"/login") {
+	if at, _ := chromedp.Run(b.ctx, chromedp.Location()); !strings.HasPrefix(at, s.IdPURL+"/login") {
 		t.Fatalf("the sign-in link led to %s, want the provider's picker at %s/login", at, s.IdPURL)
 	}
 
@@ -202,7 +176,7 @@ func TestCitizenSubmitsAppealInBrowser(t *testing.T) {
 		chromedp.Click(`//button[normalize-space()="Шевченко Олена Петрівна"]`),
 		chromedp.WaitVisible(`//header//a[normalize-space()="Мої звернення"]`),
 	)
-	if at, _ := chromedp.Run(tabCtx, chromedp.Location()); !strings.HasPrefix(at, s.URL+"/") {
+	if at, _ := chromedp.Run(b.ctx, chromedp.Location()); !strings.HasPrefix(at, s.URL+"/") {
 		t.Fatalf("after sign-in the browser is at %s, want the portal %s", at, s.URL)
 	}
 
@@ -217,7 +191,7 @@ func TestCitizenSubmitsAppealInBrowser(t *testing.T) {
 		"f-address":    "м. Зразкове, вул. Соборна, буд. 12, кв. 5",
 		"f-email":      "olena.shevchenko@mail.example",
 	} {
-		got, err := chromedp.Run(tabCtx, chromedp.Value(chromedp.ID(id)))
+		got, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.ID(id)))
 		if err != nil {
 			b.fail("read #"+id, err)
 		}
@@ -244,7 +218,7 @@ func TestCitizenSubmitsAppealInBrowser(t *testing.T) {
 		chromedp.SetUploadFiles(chromedp.CSS("#f-attachments"), []string{pdf}),
 		chromedp.Click(chromedp.CSS("#f-consent")),
 	)
-	checked, err := chromedp.Run(tabCtx, chromedp.Evaluate[bool](
+	checked, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](
 		`document.querySelector("#type-complaint").checked && document.querySelector("#f-consent").checked && document.querySelector("#f-attachments").files.length === 1`))
 	if err != nil || !checked {
 		b.fail("check the form", fmt.Errorf("type, consent or attachment not set (%v)", err))
@@ -289,5 +263,5 @@ func TestCitizenSubmitsAppealInBrowser(t *testing.T) {
 	if logs := b.console(); len(logs) > 0 {
 		t.Errorf("the pages wrote errors to the browser console:\n%s", strings.Join(logs, "\n"))
 	}
-	t.Logf("appeal %s registered and listed; screenshots in %s", index, dir)
+	t.Logf("appeal %s registered and listed; screenshots in %s", index, b.dir)
 }

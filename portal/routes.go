@@ -24,13 +24,7 @@ import (
 var views embed.FS
 
 // Views are the portal's templates, named "portal/<file>".
-func Views() fs.FS {
-	sub, err := fs.Sub(views, "views")
-	if err != nil {
-		panic(err) // embedded at build time
-	}
-	return sub
-}
+func Views() fs.FS { return web.ViewsOf(views) }
 
 // Deps is what the portal's handlers use.
 type Deps struct {

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/hromada/hromada/internal/errs"
 )
 
 // Allowed content types, as sniffed from the first bytes of the file.
@@ -126,14 +128,22 @@ type Upload struct {
 	Open func() (io.ReadCloser, error)
 }
 
-// SaveUpload opens, checks and stores an upload.
-func (s *Store) SaveUpload(up Upload) (Saved, error) {
+// SaveUpload opens, checks and stores an upload. A file refused for its type or size is an Invalid
+// error on the form's field.
+func (s *Store) SaveUpload(up Upload, field string) (Saved, error) {
 	r, err := up.Open()
 	if err != nil {
 		return Saved{}, err
 	}
 	defer r.Close()
-	return s.Save(r)
+	saved, err := s.Save(r)
+	switch {
+	case errors.Is(err, ErrType):
+		return saved, &errs.Error{Code: errs.Invalid, Message: "error.form_invalid", Fields: map[string]string{field: "appeal.error.file_type"}}
+	case errors.Is(err, ErrTooLarge):
+		return saved, &errs.Error{Code: errs.Invalid, Message: "error.form_invalid", Fields: map[string]string{field: "appeal.error.file_too_large"}}
+	}
+	return saved, err
 }
 
 // CleanName keeps a file's base name, printable, at most 200 characters: it is shown and sent back in

@@ -164,13 +164,8 @@ func (s *Service) storeFile(up *attachment.Upload, field string) (File, error) {
 	if up == nil || s.files == nil {
 		return File{}, nil
 	}
-	saved, err := s.files.SaveUpload(*up)
-	switch {
-	case errors.Is(err, attachment.ErrType):
-		return File{}, &errs.Error{Code: errs.Invalid, Message: "error.form_invalid", Fields: map[string]string{field: "appeal.error.file_type"}}
-	case errors.Is(err, attachment.ErrTooLarge):
-		return File{}, &errs.Error{Code: errs.Invalid, Message: "error.form_invalid", Fields: map[string]string{field: "appeal.error.file_too_large"}}
-	case err != nil:
+	saved, err := s.files.SaveUpload(*up, field)
+	if err != nil {
 		return File{}, err
 	}
 	return File{Name: attachment.CleanName(up.Name), SHA256: saved.SHA256, Type: saved.ContentType, Size: saved.Size}, nil

@@ -2,7 +2,6 @@ package registry
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/mail"
 	"strconv"
@@ -208,7 +207,7 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 	// most an unreferenced file, never a row pointing at nothing.
 	var atts []Attachment
 	for _, up := range in.Attachments {
-		saved, err := s.saveUpload(up)
+		saved, err := s.files.SaveUpload(up, "attachments")
 		if err != nil {
 			return nil, err
 		}
@@ -290,19 +289,6 @@ func (s *Service) tellAuthor(ctx context.Context, tx *gorm.DB, a *Appeal, kind n
 	}
 	return s.notify.Notify(ctx, tx, notify.Notice{Kind: kind, PersonID: a.PersonID, To: a.AuthorEmail,
 		Path: fmt.Sprintf("/appeals/%d", a.ID), Data: data})
-}
-
-func (s *Service) saveUpload(up Upload) (attachment.Saved, error) {
-	saved, err := s.files.SaveUpload(up)
-	switch {
-	case errors.Is(err, attachment.ErrType):
-		return saved, &errs.Error{Code: errs.Invalid, Message: "error.form_invalid",
-			Fields: map[string]string{"attachments": "appeal.error.file_type"}}
-	case errors.Is(err, attachment.ErrTooLarge):
-		return saved, &errs.Error{Code: errs.Invalid, Message: "error.form_invalid",
-			Fields: map[string]string{"attachments": "appeal.error.file_too_large"}}
-	}
-	return saved, err
 }
 
 func (s *Service) hasPriority(categories []string) bool {

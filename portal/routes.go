@@ -65,12 +65,13 @@ func Register(s *web.Server, d Deps) {
 	app.Get("/petitions", h.petitions)
 	app.Get("/petitions.csv", h.petitionsCSV)
 	app.Get("/petitions/new", web.RequireSignIn, h.newPetition)
-	app.Post("/petitions", web.RequireSignIn, limitByAccount(s, "create", d.Config.Limits.Create),
-		limitByIP(s, "create", d.Config.Limits.CreateIP), h.createPetition)
+	app.Post("/petitions", web.RequireSignIn, s.RateLimit(byAccount("create", d.Config.Limits.Create),
+		byIP("create", d.Config.Limits.CreateIP)), h.createPetition)
 	app.Get("/petitions/:id<int>", h.showPetition)
 	app.Get("/petitions/:id<int>/files/:which<regex(^(petition|answer)$)>", h.petitionFile)
-	app.Post("/petitions/:id<int>/sign", web.RequireSignIn, limitByIP(s, "sign", d.Config.Limits.SignIP),
-		limitByAccount(s, "sign", d.Config.Limits.Sign), h.signPetition)
+	// Both limits are counted in one database round trip; the address, which many people may share, last.
+	app.Post("/petitions/:id<int>/sign", web.RequireSignIn, s.RateLimit(byAccount("sign", d.Config.Limits.Sign),
+		byIP("sign", d.Config.Limits.SignIP)), h.signPetition)
 	app.Get("/api/v1/petitions", h.apiPetitions)
 	app.Get("/api/v1/petitions/:id<int>", h.apiPetition)
 
@@ -83,14 +84,14 @@ func Register(s *web.Server, d Deps) {
 	app.Post("/notices/unsubscribe", h.unsubscribe)
 }
 
-func limitByAccount(s *web.Server, action string, l config.Limit) fiber.Handler {
-	return s.RateLimit(l.N, l.Window, func(c *fiber.Ctx) string {
+func byAccount(action string, l config.Limit) web.Limit {
+	return web.Limit{N: l.N, Window: l.Window, Key: func(c *fiber.Ctx) string {
 		return action + ":person:" + strconv.FormatInt(web.PersonOf(c).ID, 10)
-	})
+	}}
 }
 
-func limitByIP(s *web.Server, action string, l config.Limit) fiber.Handler {
-	return s.RateLimit(l.N, l.Window, func(c *fiber.Ctx) string { return action + ":ip:" + c.IP() })
+func byIP(action string, l config.Limit) web.Limit {
+	return web.Limit{N: l.N, Window: l.Window, Key: func(c *fiber.Ctx) string { return action + ":ip:" + c.IP() }}
 }
 
 func urlEscape(s string) string { return url.QueryEscape(s) }

@@ -28,12 +28,12 @@ const (
 func Open(url string, log *slog.Logger) (*gorm.DB, error) {
 	gcfg := &gorm.Config{
 		// Parameters stay out of logs: they hold names, addresses and tax-number hashes.
-		Logger: logger.NewSlogLogger(log, logger.Config{
-			SlowThreshold:             500 * time.Millisecond,
+		Logger: quietTracer{Interface: logger.NewSlogLogger(log, logger.Config{
+			SlowThreshold:             slowQuery,
 			LogLevel:                  logger.Warn,
 			IgnoreRecordNotFoundError: true,
 			ParameterizedQueries:      true,
-		}),
+		}), level: logger.Warn},
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
@@ -48,8 +48,11 @@ func Open(url string, log *slog.Logger) (*gorm.DB, error) {
 		if err != nil {
 			return nil, err
 		}
-		sqlDB.SetMaxOpenConns(40)
-		sqlDB.SetMaxIdleConns(40)
+		// Enough for requests, jobs and the queue's listener; more only adds backends that compete for
+		// the database's cores (bench/sign on 2 cores: 20 connections signed 10-20 % faster than 40).
+		// Several instances share the server's max_connections.
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(20)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 		return db, nil
 	case strings.HasPrefix(url, "sqlite:"):
@@ -72,6 +75,27 @@ func Open(url string, log *slog.Logger) (*gorm.DB, error) {
 	default:
 		return nil, errors.New("database URL must start with postgres:// or sqlite:")
 	}
+}
+
+const slowQuery = 500 * time.Millisecond
+
+// quietTracer passes GORM's logger only the statements it will write at levels below Info (failed and
+// slow ones). GORM's slog logger renders every statement's SQL text (with regular expressions) before it
+// decides not to log it, which cost more CPU than some of the queries themselves.
+type quietTracer struct {
+	logger.Interface
+	level logger.LogLevel
+}
+
+func (q quietTracer) LogMode(level logger.LogLevel) logger.Interface {
+	return quietTracer{Interface: q.Interface.LogMode(level), level: level}
+}
+
+func (q quietTracer) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
+	if q.level < logger.Info && (err == nil || errors.Is(err, gorm.ErrRecordNotFound)) && time.Since(begin) <= slowQuery {
+		return
+	}
+	q.Interface.Trace(ctx, begin, fc, err)
 }
 
 // Dialect returns Postgres or SQLite.

@@ -41,6 +41,32 @@ func (s *Service) RolesOf(ctx context.Context, personID int64) ([]string, error)
 	return roles, err
 }
 
+// PersonWithRoles returns the person with the id and their staff roles in one query: every signed-in
+// request needs both, and two round trips per request would be one too many.
+func (s *Service) PersonWithRoles(ctx context.Context, id int64) (*Person, []string, error) {
+	var rows []struct {
+		Person
+		Role *string
+	}
+	err := s.db.WithContext(ctx).Table("persons").Select("persons.*, staff_roles.role AS role").
+		Joins("LEFT JOIN staff_roles ON staff_roles.person_id = persons.id").
+		Where("persons.id = ?", id).Order("staff_roles.role").Find(&rows).Error
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(rows) == 0 {
+		return nil, nil, errs.New(errs.NotFound, "error.not_found")
+	}
+	var roles []string
+	for _, r := range rows {
+		if r.Role != nil {
+			roles = append(roles, *r.Role)
+		}
+	}
+	p := rows[0].Person
+	return &p, roles, nil
+}
+
 // GrantRole gives a role to the person with the e-mail. The person must have signed in once, so the
 // role is tied to an identity the provider vouched for, not to an address anyone could claim later.
 func (s *Service) GrantRole(ctx context.Context, email, role, grantedBy string) (*Person, error) {

@@ -150,6 +150,32 @@ type Signer struct {
 // Sign adds the person's signature. Signing again is not an error: it reports false. A petition that
 // is not collecting, or whose period has ended, cannot be signed.
 func (s *Service) Sign(ctx context.Context, id int64, sg Signer) (added bool, err error) {
+	now := s.now().UTC()
+	if sg.Key != "" && s.resident(sg.Address) {
+		// The usual case in one round trip: the INSERT itself checks that the petition is collecting,
+		// the unique constraint keeps one signature per person, and the petition's threshold (fixed at
+		// creation) comes back with the new row.
+		rows, err := s.db.WithContext(ctx).Raw(`INSERT INTO petition_signatures (petition_id, person_id, signer_key, signer_name, signed_at)
+			SELECT id, ?, ?, ?, ? FROM petitions WHERE id = ? AND state = ? AND collection_ends_at > ?
+			ON CONFLICT (petition_id, signer_key) DO NOTHING
+			RETURNING (SELECT threshold FROM petitions WHERE petitions.id = petition_signatures.petition_id)`,
+			sg.PersonID, sg.Key, sg.Name, now, id, StateCollecting, now).Rows()
+		if err != nil {
+			return false, err
+		}
+		threshold, added := 0, rows.Next()
+		if added {
+			err = rows.Scan(&threshold)
+		}
+		if err = errors.Join(err, rows.Close(), rows.Err()); err != nil {
+			return false, err
+		}
+		if added {
+			s.countSigned(id)
+			return true, s.checkThreshold(ctx, id, threshold)
+		}
+		// Nothing inserted: signed already, or the petition is missing or closed; the checks below say which.
+	}
 	var p Petition
 	if err := s.db.WithContext(ctx).Select("id", "state", "threshold", "collection_ends_at").Take(&p, id).Error; err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -160,7 +186,6 @@ func (s *Service) Sign(ctx context.Context, id int64, sg Signer) (added bool, er
 	if !p.Public() {
 		return false, errs.New(errs.NotFound, "error.not_found") // moderation and rejection stay unseen
 	}
-	now := s.now().UTC()
 	if p.State != StateCollecting || p.CollectionEndsAt == nil || !now.Before(*p.CollectionEndsAt) {
 		return false, errs.New(errs.Conflict, "petition.error.closed")
 	}
@@ -170,25 +195,25 @@ func (s *Service) Sign(ctx context.Context, id int64, sg Signer) (added bool, er
 	if !s.resident(sg.Address) {
 		return false, errs.New(errs.Forbidden, "petition.error.not_resident")
 	}
-	added, err = insertSignature(s.db.WithContext(ctx), &Signature{PetitionID: id, PersonID: sg.PersonID,
-		SignerKey: sg.Key, SignerName: sg.Name, SignedAt: now})
-	if err != nil || !added {
-		return false, err
-	}
-	s.countSigned(id)
+	return false, nil // signed already: the unique constraint refused the second signature
+}
+
+// checkThreshold moves the petition to consideration when a new signature may have reached its
+// threshold.
+func (s *Service) checkThreshold(ctx context.Context, id int64, threshold int) error {
 	n, err := s.Count(ctx, id)
 	if err != nil {
-		return true, err
+		return err
 	}
 	// The cached count may miss other instances' last seconds (RefreshCounts catches those up); the
 	// transition itself counts exactly.
-	if n >= p.Threshold {
+	if n >= threshold {
 		s.forgetCount(id)
 		if _, err := s.reachThreshold(ctx, id); err != nil {
-			return true, err
+			return err
 		}
 	}
-	return true, nil
+	return nil
 }
 
 func (s *Service) resident(address string) bool {

@@ -68,6 +68,12 @@ func (l *L) T(id string) string {
 	return s
 }
 
+// Has says whether id is a message of ours.
+func (l *L) Has(id string) bool {
+	_, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: id})
+	return err == nil
+}
+
 // Tf translates a message with named values: Tf("appeal.show.title", "Index", "К-12").
 func (l *L) Tf(id string, kv ...any) string {
 	data := map[string]any{}

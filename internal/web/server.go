@@ -6,14 +6,14 @@ import (
 	"context"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/gofiber/fiber/v2/middleware/session"
@@ -47,6 +47,7 @@ type Server struct {
 	sessions *session.Store
 	storage  *SessionStorage
 	limits   *DBStorage
+	csrf     *csrfGuard
 	texts    *Translator
 }
 
@@ -81,8 +82,9 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: d.Config, log: d.Log, db: d.DB, people: d.People, texts: texts, storage: NewSessionStorage(d.DB),
-		limits: NewRateLimitStorage(d.DB)}
+	s := &Server{cfg: d.Config, log: d.Log, db: d.DB, people: d.People, texts: texts,
+		storage: NewSessionStorage(d.DB, d.Config.SessionLifetime), limits: NewRateLimitStorage(d.DB),
+		csrf: newCSRFGuard(d.Config.Secret)}
 	s.sessions = session.New(session.Config{
 		Storage:        s.storage,
 		Expiration:     d.Config.SessionLifetime,
@@ -131,28 +133,7 @@ func New(d Deps) (*Server, error) {
 	app.Get("/healthz", s.health)
 
 	app.Use(s.loadVisitor)
-	app.Use(csrf.New(csrf.Config{
-		KeyLookup:         "form:_csrf",
-		CookieName:        "hromada_csrf",
-		CookieHTTPOnly:    true,
-		CookieSecure:      d.Config.SecureCookies(),
-		CookieSameSite:    "Lax",
-		CookieSessionOnly: true,
-		Expiration:        d.Config.SessionLifetime,
-		Session:           s.sessions,
-		ContextKey:        csrfKey,
-		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			s.log.Info("CSRF check failed", "request_id", requestID(c), "err", err)
-			return fiber.NewError(fiber.StatusForbidden, "error.csrf")
-		},
-	}))
-	app.Use(func(c *fiber.Ctx) error {
-		// The token exists only after the CSRF middleware; share it with every page.
-		if err := c.Bind(fiber.Map{"CSRF": c.Locals(csrfKey)}); err != nil {
-			return err
-		}
-		return c.Next()
-	})
+	app.Use(s.checkCSRF) // see csrf.go
 	return s, nil
 }
 
@@ -248,16 +229,32 @@ func (s *Server) logPanic(c *fiber.Ctx, e any) {
 	s.log.Error("panic", "request_id", requestID(c), "path", c.Path(), "panic", e)
 }
 
-// RateLimit allows at most n requests per window for each key that key returns (an account, an
-// address); counters live in the database, shared by every instance. Over the limit: 429 with a message.
-func (s *Server) RateLimit(n int, window time.Duration, key func(*fiber.Ctx) string) fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max:          n,
-		Expiration:   window,
-		KeyGenerator: key,
-		Storage:      s.limits,
-		LimitReached: func(*fiber.Ctx) error {
-			return fiber.NewError(fiber.StatusTooManyRequests, "error.too_many")
-		},
-	})
+// Limit allows at most N requests per Window for each key that Key returns (an account, an address).
+type Limit struct {
+	N      int
+	Window time.Duration
+	Key    func(*fiber.Ctx) string
+}
+
+// RateLimit enforces the limits; their counters live in the database, shared by every instance, and
+// are all counted in one round trip (DBStorage.Hit). Over any of them: 429 with a message. Give the
+// limits in one fixed order, the one whose key most requests share (an address) last.
+func (s *Server) RateLimit(limits ...Limit) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		counters := make([]Counter, len(limits))
+		for i, l := range limits {
+			counters[i] = Counter{Key: l.Key(c), Window: l.Window}
+		}
+		hits, ends, err := s.limits.Hit(c.UserContext(), counters...)
+		if err != nil {
+			return err
+		}
+		for i, l := range limits {
+			if hits[i] > l.N {
+				c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(time.Until(ends[i]).Seconds()))))
+				return fiber.NewError(fiber.StatusTooManyRequests, "error.too_many")
+			}
+		}
+		return c.Next()
+	}
 }

@@ -3,11 +3,17 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+
+	"github.com/hromada/hromada/internal/db"
 )
 
 // kvRow is one entry of a key-value table: sessions, rate-limit counters. Every instance reads the same
@@ -34,13 +40,20 @@ func Models() []any { return []any{&sessionRow{}, &rateLimitRow{}} }
 type DBStorage struct {
 	db    *gorm.DB
 	table string
+	// Sessions only: a read that finds less than lifetime-renewEvery left moves the expiry to
+	// now+lifetime, so a session lasts its lifetime after the last request, at the cost of at most one
+	// write per renewEvery (the session itself is written only when its data changes).
+	lifetime, renewEvery time.Duration
 }
 
 // SessionStorage is the storage of sessions.
 type SessionStorage = DBStorage
 
-// NewSessionStorage returns the storage of sessions.
-func NewSessionStorage(db *gorm.DB) *DBStorage { return &DBStorage{db: db, table: "sessions"} }
+// NewSessionStorage returns the storage of sessions that expire lifetime after the last request.
+func NewSessionStorage(db *gorm.DB, lifetime time.Duration) *DBStorage {
+	// Within 5 % of the lifetime (10 minutes at most): 12 hours is 11 h 50 min to 12 h after the last request.
+	return &DBStorage{db: db, table: "sessions", lifetime: lifetime, renewEvery: min(10*time.Minute, lifetime/20)}
+}
 
 // NewRateLimitStorage returns the storage of rate-limit counters.
 func NewRateLimitStorage(db *gorm.DB) *DBStorage {
@@ -55,12 +68,18 @@ func (s *DBStorage) Get(key string) ([]byte, error) {
 		return nil, nil
 	}
 	var row kvRow
-	err := s.q().Where("id = ? AND (expires_at IS NULL OR expires_at > ?)", key, time.Now().UTC()).Take(&row).Error
+	now := time.Now().UTC()
+	err := s.q().Where("id = ? AND (expires_at IS NULL OR expires_at > ?)", key, now).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
+	}
+	if s.lifetime > 0 && row.ExpiresAt != nil && row.ExpiresAt.Sub(now) < s.lifetime-s.renewEvery {
+		if err := s.q().Where("id = ?", key).Update("expires_at", now.Add(s.lifetime)).Error; err != nil {
+			return nil, err
+		}
 	}
 	return row.Data, nil
 }
@@ -116,4 +135,70 @@ func (s *DBStorage) CollectExpired(ctx context.Context, every time.Duration, log
 			}
 		}
 	}
+}
+
+// Counter names one rate-limit counter: a key (an account, an address) and the length of its window.
+type Counter struct {
+	Key    string
+	Window time.Duration
+}
+
+// Hit counts one event on each counter in its current fixed window and returns, in the same order, how
+// many events each window has counted, this one included, and when each window ends.
+//
+// It is one atomic statement for all the counters, so instances sharing the database never lose each
+// other's counts and nothing is locked in this process. (Fiber's limiter, used before, read and then
+// wrote each counter under a process-wide mutex: every request waited for the database round trips of
+// all the others, and two instances could still overwrite each other's counts.) The rows are locked in
+// the order given: callers pass their counters in one fixed order, so no two statements wait for each
+// other crosswise, with the one most requests share (an address) last, so its lock is held shortest.
+func (s *DBStorage) Hit(ctx context.Context, counters ...Counter) ([]int, []time.Time, error) {
+	if len(counters) == 0 {
+		return nil, nil, nil
+	}
+	now := time.Now().UTC()
+	ids := make([]string, len(counters))
+	ends := make([]time.Time, len(counters))
+	values := make([]string, 0, len(counters))
+	args := make([]any, 0, 3*len(counters))
+	for i, c := range counters {
+		start := now.Truncate(c.Window)
+		ids[i] = c.Key + "|" + c.Window.String() + "|" + strconv.FormatInt(start.Unix(), 10)
+		ends[i] = start.Add(c.Window)
+		if slices.Contains(ids[:i], ids[i]) {
+			continue // the same counter twice counts once
+		}
+		values = append(values, "(?, ?, ?)")
+		args = append(args, ids[i], []byte("1"), ends[i])
+	}
+	// The count is kept as decimal digits in the data column.
+	incr := "convert_to((convert_from(" + s.table + ".data, 'UTF8')::bigint + 1)::text, 'UTF8')"
+	if db.Dialect(s.db) == db.SQLite {
+		incr = "CAST(CAST(" + s.table + ".data AS INTEGER) + 1 AS BLOB)"
+	}
+	res, err := s.db.WithContext(ctx).Raw("INSERT INTO "+s.table+" (id, data, expires_at) VALUES "+strings.Join(values, ", ")+
+		" ON CONFLICT (id) DO UPDATE SET data = "+incr+" RETURNING id, data", args...).Rows()
+	if err != nil {
+		return nil, nil, fmt.Errorf("rate limits: %w", err)
+	}
+	defer res.Close()
+	counts := map[string]int{}
+	for res.Next() {
+		var id string
+		var data []byte
+		if err := res.Scan(&id, &data); err != nil {
+			return nil, nil, fmt.Errorf("rate limits: %w", err)
+		}
+		if counts[id], err = strconv.Atoi(string(data)); err != nil {
+			return nil, nil, fmt.Errorf("rate limit %s: counter %q: %w", id, data, err)
+		}
+	}
+	if err := res.Err(); err != nil {
+		return nil, nil, fmt.Errorf("rate limits: %w", err)
+	}
+	hits := make([]int, len(counters))
+	for i, id := range ids {
+		hits[i] = counts[id]
+	}
+	return hits, ends, nil
 }

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -15,7 +17,6 @@ import (
 // Session keys.
 const (
 	keyPersonID = "person_id"
-	keyFlash    = "flash"
 	keyAuth     = "oidc_auth" // the pending authorization request: state, nonce, verifier, return path
 )
 
@@ -25,10 +26,17 @@ const (
 	localRoles  = "roles"
 	localLang   = "lang"
 	localL      = "texts"
+	// localSessionID is the id of the session this request runs in.
+	localSessionID = "session_id"
 )
 
 // langCookie remembers the chosen language for a year; it is not personal data.
 const langCookie = "hromada_lang"
+
+// flashCookie carries a message id to the next page. Not the session: the message is no secret, any
+// instance reads the cookie, and keeping it in the session cost a durable session write for every
+// message set (every signature) plus another to clear it on the next page.
+const flashCookie = "hromada_flash"
 
 // loadVisitor reads the session once per request: the signed-in person, the language and a flash
 // message, and shares them with every page.
@@ -41,30 +49,37 @@ func (s *Server) loadVisitor(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The CSRF token is made from the session id (csrf.go).
+	c.Locals(localSessionID, sess.ID())
 	var person *identity.Person
 	var roles []string
-	flash, _ := sess.Get(keyFlash).(string)
+	save := false
 	if id, ok := sess.Get(keyPersonID).(int64); ok {
-		p, err := s.people.Person(c.UserContext(), id)
+		p, r, err := s.people.PersonWithRoles(c.UserContext(), id)
 		switch {
 		case errs.CodeOf(err) == errs.NotFound:
 			sess.Delete(keyPersonID) // the person is gone: the session signs out
+			save = true
 		case err != nil:
 			return err
 		default:
-			person = p
-			if roles, err = s.people.RolesOf(c.UserContext(), p.ID); err != nil {
-				return err
-			}
+			person, roles = p, r
 		}
 	}
-	if flash != "" || (person == nil && sess.Get(keyPersonID) != nil) {
-		sess.Delete(keyFlash)
+	if sess.Fresh() && (c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead) {
+		// A first visit: the page's forms need a CSRF token, and the token a session that exists.
+		save = true
+	}
+	if save {
 		if err := sess.Save(); err != nil {
 			return err
 		}
 	}
 	l := s.texts.For(lang)
+	flash := c.Cookies(flashCookie)
+	if flash != "" {
+		c.Cookie(s.flashCookie("", true)) // shown once
+	}
 	c.Locals(localLang, lang)
 	c.Locals(localL, l)
 	if person != nil {
@@ -80,7 +95,7 @@ func (s *Server) loadVisitor(c *fiber.Ctx) error {
 		shared["Person"] = person
 		shared["IsStaff"] = len(roles) > 0
 	}
-	if flash != "" {
+	if flash != "" && l.Has(flash) { // only our own messages, whatever the cookie says
 		shared["Flash"] = l.T(flash)
 	}
 	if err := c.Bind(shared); err != nil {
@@ -163,12 +178,24 @@ func RequireRole(roles ...string) fiber.Handler {
 
 // SetFlash shows a message (an i18n id) on the next page.
 func (s *Server) SetFlash(c *fiber.Ctx, message string) error {
-	sess, err := s.sessions.Get(c)
-	if err != nil {
-		return err
+	if !flashID.MatchString(message) {
+		return fmt.Errorf("flash message id %q", message)
 	}
-	sess.Set(keyFlash, message)
-	return sess.Save()
+	c.Cookie(s.flashCookie(message, false))
+	return nil
+}
+
+// flashID is what a message id looks like; anything else never reaches a cookie.
+var flashID = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_-]+)*$`)
+
+func (s *Server) flashCookie(message string, clear bool) *fiber.Cookie {
+	ck := &fiber.Cookie{Name: flashCookie, Value: message, Path: "/", HTTPOnly: true, Secure: s.cfg.SecureCookies(),
+		SameSite: "Lax", SessionOnly: true}
+	if clear {
+		ck.Expires = time.Unix(0, 0)
+		ck.SessionOnly = false
+	}
+	return ck
 }
 
 // PendingAuth is a sign-in in progress, kept server-side between the redirect and the callback.
@@ -219,8 +246,10 @@ func (s *Server) SignIn(c *fiber.Ctx, personID int64) error {
 		return err
 	}
 	sess.Set(keyPersonID, personID)
-	sess.Set(keyFlash, "auth.signed_in")
-	return sess.Save()
+	if err := sess.Save(); err != nil {
+		return err
+	}
+	return s.SetFlash(c, "auth.signed_in")
 }
 
 // SignOut ends the session.

@@ -1,0 +1,995 @@
+// Command sign measures the petition signing path end to end: it starts the real program on a fresh
+// PostgreSQL database, signs N distinct people in through the real OIDC flow (a development provider it
+// runs itself), and has all of them POST /petitions/{id}/sign at once over HTTP. It then checks in the
+// database that every person's signature is there exactly once, runs pgbench's single-row INSERT on the
+// same server for comparison, and prints throughput, latency and the ratio of the two.
+//
+//	go run ./bench/sign -n 20000 -c 64
+//
+// See docs/BENCHMARKS.md for the figures and what they mean.
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	mrand "math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	_ "net/http/pprof" // served with -pprof
+	"net/url"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	"gorm.io/gorm"
+
+	"github.com/hromada/hromada/internal/app"
+	"github.com/hromada/hromada/internal/config"
+	"github.com/hromada/hromada/internal/db"
+	"github.com/hromada/hromada/internal/devidp"
+	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/petition"
+)
+
+type options struct {
+	n, c         int
+	adminURL     string
+	keep         bool
+	retry        float64
+	timeout      time.Duration
+	pgbenchT     int
+	logLevel     string
+	logFile      string
+	pprofAddr    string
+	cpuProfile   string
+	blockProfile string
+	mutexProfile string
+	queries      bool
+	checkFlash   int
+}
+
+func main() {
+	var o options
+	flag.IntVar(&o.n, "n", 20000, "distinct people who sign")
+	flag.IntVar(&o.c, "c", 64, "concurrent clients (HTTP requests in flight; also pgbench's -c, bounded by max_connections)")
+	flag.StringVar(&o.adminURL, "admin-url", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable",
+		"PostgreSQL URL of a role that may create and drop databases")
+	flag.BoolVar(&o.keep, "keep", false, "keep the benchmark database afterwards")
+	flag.Float64Var(&o.retry, "retry", 0.05, "fraction of people who sign a second time (must be told they already signed)")
+	flag.DurationVar(&o.timeout, "timeout", 20*time.Minute, "give up after this long")
+	flag.IntVar(&o.pgbenchT, "pgbench-seconds", 10, "duration of the pgbench baseline (0 skips it)")
+	flag.StringVar(&o.logLevel, "log-level", "info", "the program's HROMADA_LOG_LEVEL (request lines are written to -log-file)")
+	flag.StringVar(&o.logFile, "log-file", "", "where the program's log goes (default: a temporary file, removed at the end)")
+	flag.StringVar(&o.pprofAddr, "pprof", "", "serve net/http/pprof on this address while running, e.g. 127.0.0.1:6060")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the timed phase (server and load generator share the process)")
+	flag.StringVar(&o.blockProfile, "blockprofile", "", "write a block profile of the timed phase")
+	flag.StringVar(&o.mutexProfile, "mutexprofile", "", "write a mutex profile of the timed phase")
+	flag.BoolVar(&o.queries, "queries", false, "count SQL statements per signing request (a GORM callback; adds a little overhead)")
+	flag.IntVar(&o.checkFlash, "check-pages", 200, "after the run, open the petition page as this many first-time signers and check the thank-you message")
+	flag.Parse()
+	if o.n < 1 || o.n >= maxPeople || o.c < 1 || o.retry < 0 || o.retry > 1 {
+		fmt.Fprintf(os.Stderr, "-n must be 1 to %d, -c positive, -retry between 0 and 1\n", maxPeople-1)
+		os.Exit(2)
+	}
+	// Interrupted or out of time, the run still stops the program and drops its database.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	if err := run(ctx, o); err != nil {
+		fmt.Fprintln(os.Stderr, "FAIL:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, o options) (err error) {
+	if o.pprofAddr != "" {
+		go func() { _ = http.ListenAndServe(o.pprofAddr, nil) }()
+	}
+	fmt.Println("== machine")
+	printMachine(ctx, o.adminURL)
+
+	// A fresh database, dropped at the end unless -keep.
+	admin, err := db.Open(o.adminURL, quiet())
+	if err != nil {
+		return err
+	}
+	defer db.Close(admin)
+	dbName := fmt.Sprintf("hromada_bench_%d", time.Now().Unix())
+	if err := admin.Exec("CREATE DATABASE " + dbName).Error; err != nil {
+		return fmt.Errorf("create database: %w", err)
+	}
+	dbURL, err := withDatabase(o.adminURL, dbName)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if o.keep {
+			fmt.Printf("database kept: %s\n", dbURL)
+			return
+		}
+		if derr := admin.Exec("DROP DATABASE " + dbName + " WITH (FORCE)").Error; derr != nil {
+			err = errors.Join(err, fmt.Errorf("drop database: %w", derr))
+		}
+	}()
+
+	tmp, err := os.MkdirTemp("", "hromada-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if o.logFile == "" {
+		o.logFile = filepath.Join(tmp, "hromada.log")
+	}
+	logOut, err := os.Create(o.logFile)
+	if err != nil {
+		return err
+	}
+	defer logOut.Close()
+
+	// The development provider offers exactly the people of this run.
+	people := makePeople(o.n)
+	author := devidp.Identity{Subject: "bench-author", TaxID: taxID(maxPeople), LastName: "Авторенко", GivenName: "Петро",
+		MiddleName: "Іванович", Address: "м. Зразкове, вул. Соборна, буд. 1", AuthType: "diia"}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	idpLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	portalURL, idpURL := "http://"+ln.Addr().String(), "http://"+idpLn.Addr().String()
+	clientSecret := randomHex(16)
+	limits := map[string]string{
+		// Every client comes from 127.0.0.1, so the per-address limit must allow the whole run; the
+		// per-account limit stays at its default, which two attempts per person never reach.
+		"HROMADA_LIMIT_SIGN_IP": fmt.Sprintf("%d/1m", 2*o.n+100),
+		"HROMADA_LIMIT_SIGN":    "30/1m",
+	}
+	vars := map[string]string{
+		"HROMADA_ENV":                "development",
+		"HROMADA_BASE_URL":           portalURL,
+		"HROMADA_DATABASE_URL":       dbURL,
+		"HROMADA_DATA_DIR":           tmp,
+		"HROMADA_LOG_LEVEL":          o.logLevel,
+		"HROMADA_DEV_IDP":            "false",
+		"HROMADA_OIDC_ISSUER":        idpURL,
+		"HROMADA_OIDC_CLIENT_ID":     "hromada-bench",
+		"HROMADA_OIDC_CLIENT_SECRET": clientSecret,
+		"HROMADA_PETITION_THRESHOLD": strconv.Itoa(2*o.n + 100), // never reached: this run measures signing alone
+	}
+	for k, v := range limits {
+		vars[k] = v
+	}
+	cfg, err := config.Load(func(k string) string { return vars[k] })
+	if err != nil {
+		return err
+	}
+	idp, err := devidp.New(devidp.Config{Issuer: idpURL, ClientID: cfg.OIDC.ClientID, ClientSecret: cfg.OIDC.ClientSecret,
+		RedirectURIs: []string{cfg.RedirectURL()}, PostLogoutRedirectURIs: []string{cfg.PostLogoutURL()},
+		Identities: append(slices.Clone(people), author)})
+	if err != nil {
+		return err
+	}
+	idpSrv := &http.Server{Handler: idp, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = idpSrv.Serve(idpLn) }()
+	defer idpSrv.Close()
+
+	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[cfg.LogLevel]
+	logw := bufio.NewWriterSize(logOut, 1<<20)
+	log := slog.New(slog.NewTextHandler(&lockedWriter{w: logw}, &slog.HandlerOptions{Level: level}))
+	defer logw.Flush()
+
+	fmt.Println("\n== setup")
+	fmt.Printf("database %s, portal %s, identity provider %s, log %s (level %s)\n", dbName, portalURL, idpURL, o.logFile, cfg.LogLevel)
+	fmt.Printf("rate limits raised for this run: HROMADA_LIMIT_SIGN_IP=%s (all clients share 127.0.0.1), HROMADA_LIMIT_SIGN=%s (the default)\n",
+		limits["HROMADA_LIMIT_SIGN_IP"], limits["HROMADA_LIMIT_SIGN"])
+	t0 := time.Now()
+	a, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- a.Run(runCtx, ln, nil) }()
+	stopped := false
+	stopApp := func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		stop()
+		var err error
+		select {
+		case err = <-done:
+			if errors.Is(err, context.Canceled) {
+				err = nil
+			}
+		case <-time.After(30 * time.Second):
+			err = errors.New("the program did not stop within 30 s")
+		}
+		return errors.Join(err, a.Close())
+	}
+	defer func() { err = errors.Join(err, stopApp()) }()
+
+	tr := &http.Transport{MaxIdleConns: 4 * o.c, MaxIdleConnsPerHost: 4 * o.c, IdleConnTimeout: 2 * time.Minute,
+		DisableCompression: true, DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext}
+	defer tr.CloseIdleConnections()
+	if err := waitHealthy(ctx, tr, portalURL); err != nil {
+		return err
+	}
+
+	// The petition, created and published through the services; its author is its first signatory.
+	authorPerson, err := a.People.SignIn(ctx, identity.Claims{Issuer: idpURL, Subject: author.Subject, TaxID: author.TaxID,
+		LastName: author.LastName, GivenName: author.GivenName, MiddleName: author.MiddleName, Address: author.Address, AuthType: author.AuthType})
+	if err != nil {
+		return err
+	}
+	pet, err := a.Petitions.Create(ctx, petition.CreateInput{PersonID: authorPerson.ID, AuthorName: authorPerson.FullName(),
+		Title: "Облаштувати велодоріжку на вулиці Соборній", SubjectCode: "09",
+		Text: "Пропоную облаштувати безпечну велодоріжку вздовж вулиці Соборної від площі до парку, з освітленням і розміткою."})
+	if err != nil {
+		return err
+	}
+	if err := a.Petitions.Publish(ctx, pet.ID, authorPerson.ID, *authorPerson.TaxIDHash); err != nil {
+		return err
+	}
+	petPath := fmt.Sprintf("/petitions/%d", pet.ID)
+	fmt.Printf("petition %d published (threshold %d); program ready in %s\n", pet.ID, cfg.Petitions.Threshold, since(t0))
+
+	// Every person signs in through the real OIDC flow in their own browser (cookie jar). Not timed.
+	clients := make([]*browser, o.n)
+	t0 = time.Now()
+	err = parallel(ctx, o.c, o.n, func(ctx context.Context, i int) error {
+		b, err := newBrowser(tr)
+		if err != nil {
+			return err
+		}
+		clients[i] = b
+		return b.signIn(ctx, portalURL, idpURL, people[i].Subject, petPath)
+	})
+	if err != nil {
+		return fmt.Errorf("sign-in: %w", err)
+	}
+	fmt.Printf("%d people signed in through OIDC in %s (%.0f/s)\n", o.n, since(t0), float64(o.n)/time.Since(t0).Seconds())
+
+	// Each opens the petition page and keeps the form's CSRF token. Not timed.
+	t0 = time.Now()
+	err = parallel(ctx, o.c, o.n, func(ctx context.Context, i int) error {
+		r, err := clients[i].get(ctx, portalURL+petPath)
+		if err != nil {
+			return err
+		}
+		if r.status != http.StatusOK {
+			return fmt.Errorf("petition page: %d", r.status)
+		}
+		if !strings.Contains(r.body, `action="`+petPath+`/sign"`) {
+			return errors.New("petition page: no signing form (not signed in?)")
+		}
+		m := csrfField.FindStringSubmatch(r.body)
+		if m == nil {
+			return errors.New("petition page: no CSRF token")
+		}
+		clients[i].csrf = m[1]
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("petition page: %w", err)
+	}
+	fmt.Printf("%d petition pages opened in %s\n", o.n, since(t0))
+
+	// Who signs twice: a fixed fraction, spread over the run.
+	retry := make([]bool, o.n)
+	rng := mrand.New(mrand.NewPCG(1, 2))
+	retries := int(math.Round(o.retry * float64(o.n)))
+	for _, i := range rng.Perm(o.n)[:retries] {
+		retry[i] = true
+	}
+	order := rng.Perm(o.n)
+
+	// The timed phase.
+	var counter *queryCounter
+	if o.queries {
+		counter = countQueries(a.DB)
+	}
+	stopProfiles, err := startProfiles(o)
+	if err != nil {
+		return err
+	}
+	type result struct {
+		d        time.Duration
+		status   int
+		location string
+		err      error
+	}
+	first := make([]result, o.n)
+	second := make([]result, o.n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	signURL := portalURL + petPath + "/sign"
+	// Back to the petition (an anchor on the page is the portal's business).
+	wantLocation := regexp.MustCompile("^" + regexp.QuoteMeta(petPath) + "(#.*)?$")
+	if counter != nil {
+		counter.on.Store(true)
+	}
+	cpu0 := readCPU()
+	t0 = time.Now()
+	for w := 0; w < o.c; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= o.n || ctx.Err() != nil {
+					return
+				}
+				i := order[k]
+				sign := func() result {
+					start := time.Now()
+					r, err := clients[i].postForm(ctx, signURL, url.Values{"_csrf": {clients[i].csrf}})
+					return result{d: time.Since(start), status: r.status, location: r.location, err: err}
+				}
+				first[i] = sign()
+				if retry[i] {
+					second[i] = sign()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(t0)
+	cpu := readCPU().since(cpu0)
+	if counter != nil {
+		counter.on.Store(false)
+	}
+	if err := stopProfiles(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("timed phase: %w", err)
+	}
+
+	// Every request must have been answered 303 back to the petition.
+	var lat []time.Duration
+	errorsN := 0
+	var firstErrs []string
+	check := func(r result) {
+		lat = append(lat, r.d)
+		if r.err != nil || r.status != http.StatusSeeOther || !wantLocation.MatchString(r.location) {
+			errorsN++
+			if len(firstErrs) < 5 {
+				firstErrs = append(firstErrs, fmt.Sprintf("status %d location %q err %v", r.status, r.location, r.err))
+			}
+		}
+	}
+	for i := range first {
+		check(first[i])
+		if retry[i] {
+			check(second[i])
+		}
+	}
+
+	// The database must hold exactly one signature per person: the N signers and the author.
+	want := map[string]bool{*authorPerson.TaxIDHash: true}
+	for _, p := range people {
+		want[a.People.TaxIDHash(p.TaxID)] = true
+	}
+	var keys []string
+	if err := a.DB.WithContext(ctx).Table("petition_signatures").Where("petition_id = ?", pet.ID).Pluck("signer_key", &keys).Error; err != nil {
+		return err
+	}
+	seen := map[string]int{}
+	for _, k := range keys {
+		seen[k]++
+	}
+	doubled, unexpected, lost := 0, 0, 0
+	for k, n := range seen {
+		if n > 1 {
+			doubled += n - 1
+		}
+		if !want[k] {
+			unexpected++
+		}
+	}
+	for k := range want {
+		if seen[k] == 0 {
+			lost++
+		}
+	}
+
+	// Those who signed twice must have been told so; a sample of the others thanked. Not timed.
+	var refusedOK, refusedBad, thankedOK, thankedBad atomic.Int64
+	alreadyUK := "Ви вже підписали цю петицію."
+	thanksUK := "Дякуємо! Ваш підпис зараховано."
+	var toCheck []int
+	sample := 0
+	for _, i := range order {
+		if retry[i] {
+			toCheck = append(toCheck, i)
+		} else if sample < o.checkFlash {
+			toCheck = append(toCheck, i)
+			sample++
+		}
+	}
+	err = parallel(ctx, o.c, len(toCheck), func(ctx context.Context, k int) error {
+		i := toCheck[k]
+		r, err := clients[i].get(ctx, portalURL+petPath)
+		if err != nil {
+			return err
+		}
+		switch {
+		case retry[i] && strings.Contains(r.body, alreadyUK):
+			refusedOK.Add(1)
+		case retry[i]:
+			refusedBad.Add(1)
+		case strings.Contains(r.body, thanksUK):
+			thankedOK.Add(1)
+		default:
+			thankedBad.Add(1)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("checking the messages: %w", err)
+	}
+
+	// The program stops before pgbench, so the baseline has the machine to itself as the program had.
+	if err := stopApp(); err != nil {
+		return err
+	}
+	tps, pgClients, pgErr := runPgbench(ctx, o, admin, dbURL, tmp)
+
+	requests := o.n + retries
+	rate := float64(o.n) / elapsed.Seconds()
+	fmt.Println("\n== signing: POST /petitions/{id}/sign")
+	fmt.Printf("people %d, concurrency %d, second attempts %d (%.0f%%)\n", o.n, o.c, retries, 100*o.retry)
+	fmt.Printf("elapsed %s, requests %d (%.0f/s)\n", elapsed.Round(time.Millisecond), requests, float64(requests)/elapsed.Seconds())
+	fmt.Printf("signatures/s %.0f\n", rate)
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	fmt.Printf("latency p50 %s  p90 %s  p99 %s  max %s\n", ms(pct(lat, 50)), ms(pct(lat, 90)), ms(pct(lat, 99)), ms(lat[len(lat)-1]))
+	fmt.Printf("errors %d", errorsN)
+	for _, e := range firstErrs {
+		fmt.Printf("\n  %s", e)
+	}
+	fmt.Println()
+	fmt.Printf("CPU while timed (%d cores = 100%%): busy %.0f%%: this process (program and load generator) %.0f%%, "+
+		"PostgreSQL %.0f%%, the rest (kernel, other work) %.0f%%; %.0f µs of CPU per request in all\n",
+		runtime.NumCPU(), cpu.busy*100, cpu.self*100, cpu.postgres*100, (cpu.busy-cpu.self-cpu.postgres)*100,
+		cpu.busy*float64(runtime.NumCPU())*elapsed.Seconds()/float64(requests)*1e6)
+	if counter != nil {
+		counter.print(requests)
+	}
+	fmt.Println("\n== checks")
+	fmt.Printf("signatures in the database %d, distinct signers %d, want %d (N + the author)\n", len(keys), len(seen), len(want))
+	fmt.Printf("lost %d, doubled %d, unexpected %d\n", lost, doubled, unexpected)
+	fmt.Printf("second attempts told \"already signed\": %d of %d; first-time signers thanked: %d of %d checked\n",
+		refusedOK.Load(), retries, thankedOK.Load(), thankedOK.Load()+thankedBad.Load())
+
+	fmt.Println("\n== baseline: pgbench single-row INSERT on the same PostgreSQL")
+	if pgErr != nil {
+		fmt.Printf("pgbench: %v\n", pgErr)
+	} else if tps > 0 {
+		fmt.Printf("pgbench -n -c %d -j 2 -T %d: %.0f inserts/s\n", pgClients, o.pgbenchT, tps)
+		fmt.Printf("ratio signatures/s ÷ pgbench inserts/s = %.3f\n", rate/tps)
+	}
+
+	ok := errorsN == 0 && lost == 0 && doubled == 0 && unexpected == 0 && len(keys) == len(want) &&
+		refusedOK.Load() == int64(retries) && thankedBad.Load() == 0
+	target := rate >= 2000 && pct(lat, 99) < 200*time.Millisecond
+	fmt.Println("\n== verdict")
+	fmt.Printf("correct: %v; target (≥ 2,000 signatures/s, p99 < 200 ms): %v\n", ok, target)
+	if !ok {
+		return errors.New("signatures lost, doubled or requests failed")
+	}
+	return nil
+}
+
+// browser is one person's browser: its own cookies, a shared connection pool, no redirects followed.
+type browser struct {
+	c    *http.Client
+	csrf string
+}
+
+func newBrowser(tr http.RoundTripper) (*browser, error) {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		return nil, err
+	}
+	return &browser{c: &http.Client{Jar: jar, Transport: tr, Timeout: 60 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}, nil
+}
+
+type response struct {
+	status   int
+	location string
+	body     string
+}
+
+func (b *browser) do(req *http.Request) (response, error) {
+	res, err := b.c.Do(req)
+	if err != nil {
+		return response{}, err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	return response{status: res.StatusCode, location: res.Header.Get("Location"), body: string(body)}, err
+}
+
+func (b *browser) get(ctx context.Context, u string) (response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return response{}, err
+	}
+	return b.do(req)
+}
+
+func (b *browser) postForm(ctx context.Context, u string, v url.Values) (response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader(v.Encode()))
+	if err != nil {
+		return response{}, err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+var (
+	csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+	requestID = regexp.MustCompile(`[?&]authRequestID=([^&]+)`)
+)
+
+// signIn walks the flow of apptest.SignInSteps: the portal's /auth/login, the provider's authorize
+// endpoint, the picker (its form is posted; the page itself, which lists every identity of the run, is
+// not fetched), the provider's callback, then the portal's callback, which must sign the person in.
+func (b *browser) signIn(ctx context.Context, portalURL, idpURL, subject, next string) error {
+	r, err := b.get(ctx, portalURL+"/auth/login?next="+url.QueryEscape(next))
+	if err != nil {
+		return err
+	}
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location, idpURL) {
+		return fmt.Errorf("login: want a redirect to the provider, got %d %q", r.status, r.location)
+	}
+	at := r.location
+	for i := 0; i < 5 && !strings.Contains(at, "/login?"); i++ {
+		if r, err = b.get(ctx, at); err != nil {
+			return err
+		}
+		if r.status < 300 || r.status >= 400 {
+			return fmt.Errorf("authorize: got %d at %s", r.status, at)
+		}
+		at = resolve(at, r.location)
+	}
+	m := requestID.FindStringSubmatch(at)
+	if m == nil {
+		return fmt.Errorf("no picker after authorize: %s", at)
+	}
+	id, err := url.QueryUnescape(m[1])
+	if err != nil {
+		return err
+	}
+	action := resolve(at, "/login")
+	r, err = b.postForm(ctx, action, url.Values{"authRequestID": {id}, "sub": {subject}})
+	if err != nil {
+		return err
+	}
+	for i := 0; i < 5 && r.status >= 300 && r.status < 400; i++ {
+		u := resolve(action, r.location)
+		if strings.HasPrefix(u, portalURL+"/auth/callback") {
+			r, err = b.get(ctx, u)
+			if err != nil {
+				return err
+			}
+			if r.status != http.StatusSeeOther || r.location != next {
+				return fmt.Errorf("callback: want 303 to %s, got %d %q", next, r.status, r.location)
+			}
+			return nil
+		}
+		action = u
+		if r, err = b.get(ctx, u); err != nil {
+			return err
+		}
+	}
+	return fmt.Errorf("the provider did not redirect back to the portal: %d %q", r.status, r.location)
+}
+
+func resolve(base, location string) string {
+	b, err := url.Parse(base)
+	if err != nil {
+		return location
+	}
+	l, err := b.Parse(location)
+	if err != nil {
+		return location
+	}
+	return l.String()
+}
+
+// parallel runs f for 0..n-1 on c goroutines and stops at the first error.
+func parallel(ctx context.Context, c, n int, f func(ctx context.Context, i int) error) error {
+	g, gctx := errgroup.WithContext(ctx)
+	var next atomic.Int64
+	for w := 0; w < min(c, n); w++ {
+		g.Go(func() error {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return nil
+				}
+				if err := f(gctx, i); err != nil {
+					return fmt.Errorf("#%d: %w", i, err)
+				}
+			}
+		})
+	}
+	return g.Wait()
+}
+
+// Test people: fake tax numbers that pass the РНОКПП checksum but encode birth dates in the 2170s
+// (like the development provider's own), and names combined from common ones.
+var (
+	lastNames = []string{"Шевченко", "Коваленко", "Бондаренко", "Ткаченко", "Кравченко", "Олійник", "Шевчук", "Поліщук",
+		"Бондар", "Ткачук", "Марченко", "Мельник", "Савченко", "Руденко", "Лисенко", "Петренко", "Клименко", "Павленко",
+		"Кравчук", "Кузьменко", "Гончаренко", "Романенко", "Мороз", "Левченко", "Коваль", "Гнатюк", "Дем'яненко",
+		"Карпенко", "Литвиненко", "Сидоренко"}
+	givenNames = []string{"Олена", "Андрій", "Ірина", "Мар'яна", "Тарас", "Світлана", "Василь", "Оксана", "Дмитро",
+		"Наталія", "Сергій", "Юлія", "Олександр", "Тетяна", "Микола", "Галина", "Богдан", "Людмила", "Іван", "Катерина",
+		"Петро", "Софія", "Роман", "Анна", "Юрій", "Вікторія", "Олег", "Лариса", "Максим", "Зоряна"}
+	middleNames = []string{"Петрович", "Іванович", "Миколайович", "Васильович", "Олегович", "Степанович", "Ігорович",
+		"Андрійович", "Сергійович", "Богданович", "Романович", "Юрійович", "Тарасович", "Дмитрович", "Олександрович",
+		"Михайлович", "Григорович", "Вікторович", "Павлович", "Федорович", "Анатолійович", "Володимирович",
+		"Ярославович", "Остапович", "Левкович"}
+	streets = []string{"вул. Соборна", "вул. Садова", "просп. Незалежності", "пров. Шкільний", "вул. Лесі Українки", "вул. Вишнева"}
+)
+
+func makePeople(n int) []devidp.Identity {
+	out := make([]devidp.Identity, n)
+	a, b := len(lastNames), len(givenNames)
+	for i := range out {
+		middle := middleNames[(i/(a*b))%len(middleNames)]
+		if k := i / (a * b * len(middleNames)); k > 0 {
+			middle += " " + strconv.Itoa(k+1) // beyond 22,500 people names repeat otherwise
+		}
+		out[i] = devidp.Identity{
+			Subject: fmt.Sprintf("bench-%06d", i), TaxID: taxID(i),
+			LastName: lastNames[i%a], GivenName: givenNames[(i/a)%b], MiddleName: middle,
+			Email:    fmt.Sprintf("bench-%06d@mail.example", i),
+			Address:  fmt.Sprintf("м. Зразкове, %s, буд. %d", streets[i%len(streets)], i%200+1),
+			AuthType: "diia", Note: "citizen",
+		}
+	}
+	return out
+}
+
+// maxPeople bounds -n: taxID has seven digits for the person's number; the last is the author's.
+const maxPeople = 9_999_999
+
+// taxID is the i-th fake РНОКПП: "99" (a 2170s birth date), seven digits of i, and the check digit.
+func taxID(i int) string {
+	s := fmt.Sprintf("99%07d", i)
+	weights := []int{-1, 5, 7, 9, 4, 6, 10, 5, 7}
+	sum := 0
+	for k, w := range weights {
+		sum += int(s[k]-'0') * w
+	}
+	return s + strconv.Itoa(((sum%11)+11)%11%10)
+}
+
+// runPgbench measures single-row INSERTs into a small table with a serial key and a text column.
+func runPgbench(ctx context.Context, o options, admin *gorm.DB, dbURL, tmp string) (tps float64, clients int, err error) {
+	if o.pgbenchT <= 0 {
+		return 0, 0, nil
+	}
+	bdb, err := db.Open(dbURL, quiet())
+	if err != nil {
+		return 0, 0, err
+	}
+	err = bdb.Exec("CREATE TABLE bench_insert (id BIGSERIAL PRIMARY KEY, note TEXT NOT NULL)").Error
+	_ = db.Close(bdb)
+	if err != nil {
+		return 0, 0, err
+	}
+	var maxConn, used int
+	if err := admin.Raw("SELECT current_setting('max_connections')::int").Scan(&maxConn).Error; err != nil {
+		return 0, 0, err
+	}
+	if err := admin.Raw("SELECT count(*) FROM pg_stat_activity").Scan(&used).Error; err != nil {
+		return 0, 0, err
+	}
+	clients = max(1, min(o.c, maxConn-used-5))
+	script := filepath.Join(tmp, "insert.sql")
+	if err := os.WriteFile(script, []byte("INSERT INTO bench_insert (note) VALUES ('signature');\n"), 0o600); err != nil {
+		return 0, 0, err
+	}
+	pctx, cancel := context.WithTimeout(ctx, time.Duration(o.pgbenchT+60)*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(pctx, "pgbench", "-n", "-c", strconv.Itoa(clients), "-j", "2", "-T", strconv.Itoa(o.pgbenchT),
+		"-f", script, dbURL)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return 0, clients, fmt.Errorf("%w\n%s", err, out)
+	}
+	m := regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`).FindSubmatch(out)
+	if m == nil {
+		return 0, clients, fmt.Errorf("no tps in pgbench's output:\n%s", out)
+	}
+	tps, err = strconv.ParseFloat(string(m[1]), 64)
+	return tps, clients, err
+}
+
+func printMachine(ctx context.Context, adminURL string) {
+	model, mem := "?", "?"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		if m := regexp.MustCompile(`(?m)^model name\s*:\s*(.+)$`).FindSubmatch(b); m != nil {
+			model = string(m[1])
+		}
+	}
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		if m := regexp.MustCompile(`(?m)^MemTotal:\s*(\d+) kB`).FindSubmatch(b); m != nil {
+			kb, _ := strconv.Atoi(string(m[1]))
+			mem = fmt.Sprintf("%.1f GiB", float64(kb)/(1<<20))
+		}
+	}
+	pg := "?"
+	if out, err := exec.CommandContext(ctx, "psql", adminURL, "-Atc", "SHOW server_version").Output(); err == nil {
+		pg = strings.TrimSpace(string(out))
+	} else if a, err := db.Open(adminURL, quiet()); err == nil {
+		_ = a.Raw("SHOW server_version").Scan(&pg).Error
+		_ = db.Close(a)
+	}
+	var settings []string
+	if a, err := db.Open(adminURL, quiet()); err == nil {
+		for _, name := range []string{"max_connections", "shared_buffers", "synchronous_commit", "fsync", "wal_level"} {
+			var v string
+			if a.Raw("SELECT current_setting(?)", name).Scan(&v).Error == nil {
+				settings = append(settings, name+"="+v)
+			}
+		}
+		_ = db.Close(a)
+	}
+	load, _ := os.ReadFile("/proc/loadavg")
+	fmt.Printf("load average before the run: %s\n", strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " "))
+	fmt.Printf("cpus %d (GOMAXPROCS %d), %s, memory %s, %s/%s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), model, mem, runtime.GOOS, runtime.GOARCH)
+	fmt.Printf("PostgreSQL %s (%s), %s\n", pg, strings.Join(settings, ", "), runtime.Version())
+}
+
+// startProfiles starts the profiles asked for; the returned function writes them.
+func startProfiles(o options) (func() error, error) {
+	var cpu *os.File
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, err
+		}
+		cpu = f
+	}
+	if o.blockProfile != "" {
+		runtime.SetBlockProfileRate(int(10 * time.Microsecond))
+	}
+	if o.mutexProfile != "" {
+		runtime.SetMutexProfileFraction(10)
+	}
+	return func() error {
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			if err := cpu.Close(); err != nil {
+				return err
+			}
+		}
+		for name, path := range map[string]string{"block": o.blockProfile, "mutex": o.mutexProfile} {
+			if path == "" {
+				continue
+			}
+			f, err := os.Create(path)
+			if err != nil {
+				return err
+			}
+			if err := pprof.Lookup(name).WriteTo(f, 0); err != nil {
+				return err
+			}
+			if err := f.Close(); err != nil {
+				return err
+			}
+		}
+		runtime.SetBlockProfileRate(0)
+		runtime.SetMutexProfileFraction(0)
+		return nil
+	}, nil
+}
+
+// queryCounter counts the SQL statements the program sends through GORM while on (transactions'
+// BEGIN and COMMIT are not seen by GORM's callbacks, and River's own queries bypass GORM).
+type queryCounter struct {
+	on atomic.Bool
+	mu sync.Mutex
+	by map[string]int
+}
+
+var spaces = regexp.MustCompile(`\s+`)
+
+func countQueries(gdb *gorm.DB) *queryCounter {
+	q := &queryCounter{by: map[string]int{}}
+	count := func(tx *gorm.DB) {
+		if !q.on.Load() {
+			return
+		}
+		sql := spaces.ReplaceAllString(tx.Statement.SQL.String(), " ")
+		if len(sql) > 110 {
+			sql = sql[:110] + "…"
+		}
+		q.mu.Lock()
+		q.by[sql]++
+		q.mu.Unlock()
+	}
+	cb := gdb.Callback()
+	_ = cb.Create().After("gorm:create").Register("bench:count", count)
+	_ = cb.Query().After("gorm:query").Register("bench:count", count)
+	_ = cb.Update().After("gorm:update").Register("bench:count", count)
+	_ = cb.Delete().After("gorm:delete").Register("bench:count", count)
+	_ = cb.Row().After("gorm:row").Register("bench:count", count)
+	_ = cb.Raw().After("gorm:raw").Register("bench:count", count)
+	return q
+}
+
+func (q *queryCounter) print(requests int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	type kv struct {
+		sql string
+		n   int
+	}
+	var list []kv
+	total := 0
+	for k, n := range q.by {
+		list = append(list, kv{k, n})
+		total += n
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].n > list[j].n })
+	fmt.Printf("SQL statements through GORM: %d, %.2f per request\n", total, float64(total)/float64(requests))
+	for _, e := range list[:min(len(list), 15)] {
+		fmt.Printf("  %6.2f/request  %s\n", float64(e.n)/float64(requests), e.sql)
+	}
+}
+
+// cpuSample is the machine's and this process's CPU time so far.
+type cpuSample struct {
+	at                time.Time
+	busy, total       float64 // jiffies from /proc/stat
+	postgres          float64 // jiffies of the processes named postgres (this machine's server)
+	selfUser, selfSys time.Duration
+}
+
+type cpuUse struct{ busy, self, postgres float64 } // shares of all cores
+
+func readCPU() cpuSample {
+	s := cpuSample{at: time.Now()}
+	if b, err := os.ReadFile("/proc/stat"); err == nil {
+		line, _, _ := strings.Cut(string(b), "\n")
+		f := strings.Fields(line)
+		for i, v := range f[1:] {
+			x, _ := strconv.ParseFloat(v, 64)
+			s.total += x
+			if i != 3 && i != 4 { // idle, iowait
+				s.busy += x
+			}
+		}
+	}
+	if dirs, err := os.ReadDir("/proc"); err == nil {
+		for _, d := range dirs {
+			b, err := os.ReadFile("/proc/" + d.Name() + "/stat")
+			if err != nil {
+				continue
+			}
+			// pid (comm) state ppid ...: utime and stime are the 14th and 15th fields.
+			_, rest, ok := strings.Cut(string(b), "(")
+			comm, rest, ok2 := strings.Cut(rest, ")")
+			if !ok || !ok2 || comm != "postgres" {
+				continue
+			}
+			if f := strings.Fields(rest); len(f) > 12 {
+				u, _ := strconv.ParseFloat(f[11], 64)
+				k, _ := strconv.ParseFloat(f[12], 64)
+				s.postgres += u + k
+			}
+		}
+	}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		s.selfUser = time.Duration(ru.Utime.Nano())
+		s.selfSys = time.Duration(ru.Stime.Nano())
+	}
+	return s
+}
+
+func (s cpuSample) since(a cpuSample) cpuUse {
+	u := cpuUse{}
+	if d := s.total - a.total; d > 0 {
+		u.busy = (s.busy - a.busy) / d
+		u.postgres = (s.postgres - a.postgres) / d
+	}
+	wall := s.at.Sub(a.at).Seconds() * float64(runtime.NumCPU())
+	u.self = (s.selfUser - a.selfUser + s.selfSys - a.selfSys).Seconds() / wall
+	return u
+}
+
+func waitHealthy(ctx context.Context, tr http.RoundTripper, base string) error {
+	c := &http.Client{Transport: tr, Timeout: 2 * time.Second}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/healthz", nil)
+		if res, err := c.Do(req); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return errors.New("the program did not become healthy within 30 s")
+}
+
+func withDatabase(raw, name string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+func pct(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	k := int(math.Ceil(p/100*float64(len(sorted)))) - 1
+	return sorted[min(max(k, 0), len(sorted)-1)]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+func since(t time.Time) string { return time.Since(t).Round(time.Millisecond).String() }
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// lockedWriter serialises writes to a buffered writer shared by every request's log line.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  *bufio.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}

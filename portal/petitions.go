@@ -89,7 +89,7 @@ func (h *handlers) showPetition(c *fiber.Ctx) error {
 		}
 	}
 	if viewer == nil && p.Public() {
-		// Anonymous views of a popular petition may be served from a cache for a second.
+		// Anonymous views of a popular petition may be served from a shared cache for a second.
 		c.Set(fiber.HeaderCacheControl, "public, max-age=1, stale-while-revalidate=5")
 	}
 	pages := (count + signatoriesPerPage - 1) / signatoriesPerPage

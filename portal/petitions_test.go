@@ -705,3 +705,24 @@ func TestPublishedCountIncludesAuthorAtOnce(t *testing.T) {
 	page := signAndSee(t, s, b, id, "Дякуємо")
 	mustContain(t, "the petition at its threshold", page.Body, "Набрала підписи, на розгляді", "Підписали 2 з 2 необхідних")
 }
+
+// A shared cache may keep an anonymous view of a petition for a second, but never a response that sets
+// a cookie (it would hand one visitor's session to the next).
+func TestAnonymousPetitionPageCaching(t *testing.T) {
+	s := apptest.Start(t, nil)
+	author := signedIn(t, s, olena)
+	mod := staffWith(t, s, head, identity.RoleModerator)
+	id, _ := createPetition(t, s, author, "Нічне освітлення на набережній", longText, "09")
+	publish(t, s, mod, id)
+	anon := apptest.Browser(t)
+	for _, path := range []string{"/petitions/" + id, "/api/v1/petitions/" + id, "/api/v1/petitions", "/petitions.csv"} {
+		r := apptest.Get(t, anon, s.Path(path))
+		if r.Status != 200 || len(r.Header.Values("Set-Cookie")) > 0 || !strings.Contains(r.Header.Get("Cache-Control"), "public") {
+			t.Errorf("%s for an anonymous reader: %d, cookies %v, Cache-Control %q (want no cookie, public)",
+				path, r.Status, r.Header.Values("Set-Cookie"), r.Header.Get("Cache-Control"))
+		}
+	}
+	if r := apptest.Get(t, author, s.Path("/petitions/"+id)); strings.Contains(r.Header.Get("Cache-Control"), "public") {
+		t.Fatal("a signed-in view must not be cacheable by others")
+	}
+}

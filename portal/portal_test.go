@@ -35,9 +35,13 @@ func TestSignInFlow(t *testing.T) {
 	c := apptest.Browser(t)
 
 	home := apptest.Get(t, c, s.Path("/"))
+	if home.Status != 200 || sessionCookie(t, c, s.URL) != "" {
+		t.Fatalf("home: %d; reading public pages must not start a session", home.Status)
+	}
+	apptest.Get(t, c, s.Path("/auth/login")) // the pending sign-in lives in a session
 	before := sessionCookie(t, c, s.URL)
-	if home.Status != 200 || before == "" {
-		t.Fatalf("home: %d, session cookie %q", home.Status, before)
+	if before == "" {
+		t.Fatal("starting a sign-in keeps a session")
 	}
 	landed := s.SignIn(t, c, olena)
 	if landed != "/appeals" {

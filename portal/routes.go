@@ -80,7 +80,7 @@ func Register(s *web.Server, d Deps) {
 	account.Get("/notices", h.noticeChoices)
 	account.Post("/notices", h.saveNoticeChoices)
 
-	app.Get("/notices/unsubscribe", h.unsubscribeForm)
+	app.Get("/notices/unsubscribe", web.KeepSession, h.unsubscribeForm)
 	app.Post("/notices/unsubscribe", h.unsubscribe)
 }
 

@@ -123,9 +123,14 @@ func New(d Deps) (*Server, error) {
 		PermissionPolicy:      "camera=(), microphone=(), geolocation=(), payment=()",
 	}))
 	app.Use(func(c *fiber.Ctx) error {
-		// Pages carry personal data: no caching unless a handler says otherwise.
+		// Pages carry personal data: no caching unless a handler says otherwise, and never in a shared
+		// cache when the response sets a cookie (it would hand one visitor's session to the next).
 		c.Set(fiber.HeaderCacheControl, "no-store")
-		return c.Next()
+		err := c.Next()
+		if strings.Contains(string(c.Response().Header.Peek(fiber.HeaderCacheControl)), "public") && setsCookie(c) {
+			c.Set(fiber.HeaderCacheControl, "private, no-store")
+		}
+		return err
 	})
 
 	app.Use(refuseLargeBodies(bodyLimit(d.Config)))
@@ -257,4 +262,11 @@ func (s *Server) RateLimit(limits ...Limit) fiber.Handler {
 		}
 		return c.Next()
 	}
+}
+
+// setsCookie says whether the response sets a cookie.
+func setsCookie(c *fiber.Ctx) bool {
+	found := false
+	c.Response().Header.VisitAllCookie(func(_, _ []byte) { found = true })
+	return found
 }

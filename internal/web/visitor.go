@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/session"
 
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/identity"
@@ -22,10 +23,11 @@ const (
 
 // Locals keys.
 const (
-	localPerson = "person"
-	localRoles  = "roles"
-	localLang   = "lang"
-	localL      = "texts"
+	localPerson  = "person"
+	localRoles   = "roles"
+	localSession = "session"
+	localLang    = "lang"
+	localL       = "texts"
 	// localSessionID is the id of the session this request runs in.
 	localSessionID = "session_id"
 )
@@ -66,10 +68,10 @@ func (s *Server) loadVisitor(c *fiber.Ctx) error {
 			person, roles = p, r
 		}
 	}
-	if sess.Fresh() && (c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead) {
-		// A first visit: the page's forms need a CSRF token, and the token a session that exists.
-		save = true
-	}
+	// A visitor's first session is saved only by pages whose forms need it (KeepSession): a reader of
+	// public pages, a bot or an API client leaves no row behind and gets no cookie, so those responses
+	// stay cacheable.
+	c.Locals(localSession, sess)
 	if save {
 		if err := sess.Save(); err != nil {
 			return err
@@ -100,6 +102,17 @@ func (s *Server) loadVisitor(c *fiber.Ctx) error {
 	}
 	if err := c.Bind(shared); err != nil {
 		return err
+	}
+	return c.Next()
+}
+
+// KeepSession saves a visitor's new session before a page with a form is shown: the form's CSRF token
+// is made from the session's id, which must exist when the form comes back.
+func KeepSession(c *fiber.Ctx) error {
+	if sess, ok := c.Locals(localSession).(*session.Session); ok && sess.Fresh() {
+		if err := sess.Save(); err != nil {
+			return err
+		}
 	}
 	return c.Next()
 }

@@ -77,10 +77,8 @@ func (w *fanoutWorker) Work(ctx context.Context, job *river.Job[fanoutArgs]) err
 		if err != nil {
 			return err
 		}
-		for _, n := range notices {
-			if err := s.Notify(ctx, tx, n); err != nil {
-				return err
-			}
+		if err := s.NotifyMany(ctx, tx, notices); err != nil {
+			return err
 		}
 		stx, err := db.SQLTx(tx)
 		if err != nil {

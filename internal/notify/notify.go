@@ -187,40 +187,92 @@ func (s *Service) Stop(ctx context.Context) error {
 // Notify writes the notice to the outbox and enqueues its sending inside tx, the caller's transaction.
 // An optional notice the person has turned off, or one without an address, is not written.
 func (s *Service) Notify(ctx context.Context, tx *gorm.DB, n Notice) error {
-	if n.To == "" {
+	return s.NotifyMany(ctx, tx, []Notice{n})
+}
+
+// NotifyMany writes many notices the way Notify writes one, in a few statements: the recipients'
+// languages and choices in one query each, the outbox rows and their jobs in bulk inserts.
+func (s *Service) NotifyMany(ctx context.Context, tx *gorm.DB, notices []Notice) error {
+	tx = tx.WithContext(ctx)
+	var ids []int64
+	for _, n := range notices {
+		if n.To != "" && n.PersonID != nil {
+			ids = append(ids, *n.PersonID)
+		}
+	}
+	langs := map[int64]string{}
+	off := map[int64]map[string]bool{}
+	if len(ids) > 0 {
+		var people []struct {
+			ID       int64
+			Language string
+		}
+		if err := tx.Table("persons").Select("id", "language").Where("id IN ?", ids).Scan(&people).Error; err != nil {
+			return fmt.Errorf("notice recipients: %w", err)
+		}
+		for _, p := range people {
+			langs[p.ID] = p.Language
+		}
+		var prefs []preference
+		if err := tx.Where("person_id IN ? AND enabled = ?", ids, false).Find(&prefs).Error; err != nil {
+			return fmt.Errorf("notice choices: %w", err)
+		}
+		for _, p := range prefs {
+			if off[p.PersonID] == nil {
+				off[p.PersonID] = map[string]bool{}
+			}
+			off[p.PersonID][p.Kind] = true
+		}
+	}
+	now := time.Now().UTC()
+	msgs := make([]Message, 0, len(notices))
+	for _, n := range notices {
+		if n.To == "" {
+			continue
+		}
+		lang := n.Lang
+		if n.PersonID != nil {
+			l, known := langs[*n.PersonID]
+			if !known {
+				return fmt.Errorf("notice recipient %d: %w", *n.PersonID, gorm.ErrRecordNotFound)
+			}
+			if n.Kind.Optional && off[*n.PersonID][n.Kind.Name] {
+				continue
+			}
+			lang = l
+		}
+		data := make(map[string]any, len(n.Data)+1)
+		for k, v := range n.Data {
+			data[k] = v
+		}
+		if n.Path != "" {
+			data["Link"] = s.opts.BaseURL.JoinPath(n.Path).String()
+		}
+		raw, err := json.Marshal(data)
+		if err != nil {
+			return err
+		}
+		msgs = append(msgs, Message{Kind: n.Kind.Name, PersonID: n.PersonID, ToAddress: n.To, Lang: lang,
+			Data: string(raw), Status: StatusQueued, CreatedAt: now})
+	}
+	if len(msgs) == 0 {
 		return nil
 	}
-	lang := n.Lang
-	if n.PersonID != nil {
-		var p struct{ Language string }
-		if err := tx.WithContext(ctx).Table("persons").Select("language").Where("id = ?", *n.PersonID).Take(&p).Error; err != nil {
-			return fmt.Errorf("notice recipient: %w", err)
-		}
-		lang = p.Language
-		if n.Kind.Optional {
-			on, err := s.enabled(ctx, tx, *n.PersonID, n.Kind.Name)
-			if err != nil || !on {
-				return err
-			}
-		}
+	if err := tx.CreateInBatches(&msgs, 500).Error; err != nil {
+		return fmt.Errorf("outbox: %w", err)
 	}
-	data := map[string]any{}
-	for k, v := range n.Data {
-		data[k] = v
+	jobs := make([]river.InsertManyParams, len(msgs))
+	for i, m := range msgs {
+		jobs[i] = river.InsertManyParams{Args: sendArgs{MessageID: m.ID}}
 	}
-	if n.Path != "" {
-		data["Link"] = s.opts.BaseURL.JoinPath(n.Path).String()
-	}
-	raw, err := json.Marshal(data)
+	stx, err := db.SQLTx(tx)
 	if err != nil {
 		return err
 	}
-	m := Message{Kind: n.Kind.Name, PersonID: n.PersonID, ToAddress: n.To, Lang: lang, Data: string(raw),
-		Status: StatusQueued, CreatedAt: time.Now().UTC()}
-	if err := tx.WithContext(ctx).Create(&m).Error; err != nil {
-		return fmt.Errorf("outbox: %w", err)
+	if _, err := s.queue.InsertManyTx(ctx, stx, jobs); err != nil {
+		return fmt.Errorf("enqueue e-mail: %w", err)
 	}
-	return s.enqueue(ctx, tx, m.ID)
+	return nil
 }
 
 func (s *Service) enqueue(ctx context.Context, tx *gorm.DB, messageID int64) error {

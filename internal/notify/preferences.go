@@ -5,29 +5,14 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/hromada/hromada/internal/errs"
 )
-
-// enabled says whether an optional notice is on for the person (on unless they turned it off).
-func (s *Service) enabled(ctx context.Context, tx *gorm.DB, personID int64, kind string) (bool, error) {
-	var p preference
-	err := tx.WithContext(ctx).Where("person_id = ? AND kind = ?", personID, kind).Take(&p).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return true, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return p.Enabled, nil
-}
 
 // Choice is an optional notice and whether the person receives it.
 type Choice struct {

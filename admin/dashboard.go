@@ -13,5 +13,6 @@ func (h *handlers) dashboard(c *fiber.Ctx) error {
 		"Roles":        web.RolesOf(c),
 		"IsAdmin":      web.HasRole(c, identity.RoleAdmin),
 		"CanPetitions": web.HasRole(c, identity.RoleModerator, identity.RoleHead),
+		"CanRegistry":  web.HasRole(c, registryRoles...),
 	})
 }

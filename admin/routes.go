@@ -7,10 +7,14 @@ import (
 	"embed"
 	"io/fs"
 	"log/slog"
+	"time"
 
+	"github.com/hromada/hromada/internal/classifier"
+	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/petition"
+	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/web"
 )
 
@@ -22,11 +26,19 @@ func Views() fs.FS { return web.ViewsOf(views) }
 
 // Deps is what the staff area's handlers use.
 type Deps struct {
-	Log       *slog.Logger
-	Notify    *notify.Service
-	Petitions *petition.Service
-	People    *identity.Service
+	Log         *slog.Logger
+	Notify      *notify.Service
+	Petitions   *petition.Service
+	People      *identity.Service
+	Registry    *registry.Service
+	Departments *department.Service
+	Classifier  *classifier.Classifier
+	Timezone    *time.Location // the council's zone, for dates in exports
 }
+
+// registryRoles may read the registry of appeals: everyone who works with appeals, not moderators.
+var registryRoles = []string{identity.RoleRegistrar, identity.RoleExecutor, identity.RoleHead,
+	identity.RoleAnalyst, identity.RoleAdmin}
 
 type handlers struct {
 	Deps
@@ -43,6 +55,16 @@ func Register(s *web.Server, d Deps) {
 	petitions.Get("/", h.petitionQueue)
 	petitions.Get("/:id<int>", h.petition)
 	petitions.Post("/:id<int>/:action", h.petitionAction)
+
+	// Route-level role checks here: a group with an empty prefix would guard every later /admin route.
+	registrars := web.RequireRole(registryRoles...)
+	staff.Get("/appeals", registrars, h.appealList)
+	staff.Get("/appeals.csv", registrars, h.appealsCSV)
+
+	departments := staff.Group("/departments", web.RequireRole(identity.RoleAdmin))
+	departments.Get("/", h.departments)
+	departments.Post("/", h.createDepartment)
+	departments.Post("/:id<int>/active", h.setDepartmentActive)
 
 	admins := staff.Group("", web.RequireRole(identity.RoleAdmin))
 	admins.Get("/mail", h.failedMail)

@@ -307,20 +307,12 @@ func (h *handlers) petitionsCSV(c *fiber.Ctx) error {
 	for i := range list {
 		p := &list[i]
 		j := h.toJSON(p, p.SignatureCount)
-		_ = w.Write([]string{strconv.FormatInt(p.ID, 10), csvSafe(p.Title), p.SubjectCode, p.State, csvSafe(p.AuthorName),
+		_ = w.Write([]string{strconv.FormatInt(p.ID, 10), web.CSVSafe(p.Title), p.SubjectCode, p.State, web.CSVSafe(p.AuthorName),
 			strconv.Itoa(p.SignatureCount), strconv.Itoa(p.Threshold), ts(p.PublishedAt), ts(p.CollectionEndsAt),
 			ts(p.ThresholdReachedAt), p.AnswerKind, ts(p.AnsweredAt), j.URL})
 	}
 	w.Flush()
 	return w.Error()
-}
-
-// csvSafe keeps spreadsheet programs from running a cell as a formula.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 func urlPathEscape(s string) string { return url.PathEscape(s) }

@@ -24,6 +24,7 @@ import (
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/db"
+	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/devidp"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/notify"
@@ -36,14 +37,16 @@ import (
 
 // App is one running Hromada.
 type App struct {
-	Config    *config.Config
-	Log       *slog.Logger
-	DB        *gorm.DB
-	Web       *web.Server
-	DevIdP    *devidp.Provider // nil unless the development provider runs
-	Notify    *notify.Service
-	People    *identity.Service
-	Petitions *petition.Service
+	Config      *config.Config
+	Log         *slog.Logger
+	DB          *gorm.DB
+	Web         *web.Server
+	DevIdP      *devidp.Provider // nil unless the development provider runs
+	Notify      *notify.Service
+	People      *identity.Service
+	Petitions   *petition.Service
+	Registry    *registry.Service
+	Departments *department.Service
 }
 
 // Open builds everything: it opens the database, migrates it (or refuses an outdated schema), and
@@ -89,6 +92,8 @@ func (a *App) build(ctx context.Context) error {
 	}
 	reg := registry.NewService(a.DB, clf, files, registry.Options{Timezone: cfg.Timezone,
 		IndexPattern: cfg.RegIndexPattern, MaxAttachments: cfg.MaxAttachments, Notify: a.Notify})
+	a.Registry = reg
+	a.Departments = department.NewService(a.DB)
 
 	cal, err := calendar.Load(cfg.Petitions.MartialLaw)
 	if err != nil {
@@ -130,7 +135,8 @@ func (a *App) build(ctx context.Context) error {
 	}
 	portal.Register(a.Web, portal.Deps{Config: cfg, Log: log, People: people, Registry: reg, Classifier: clf, Notify: a.Notify,
 		Petitions: petitions, RP: identity.NewRelyingParty(cfg.OIDC, cfg.RedirectURL(), cfg.PostLogoutURL())})
-	admin.Register(a.Web, admin.Deps{Log: log, Notify: a.Notify, Petitions: petitions, People: people})
+	admin.Register(a.Web, admin.Deps{Log: log, Notify: a.Notify, Petitions: petitions, People: people,
+		Registry: reg, Departments: a.Departments, Classifier: clf, Timezone: cfg.Timezone})
 
 	if cfg.DevIdP.Enabled {
 		if err := devidp.CheckEnvironment(cfg.Env); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/dbtest"
+	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/petition"
@@ -23,6 +24,7 @@ func allModels() []any {
 	m = append(m, web.Models()...)
 	m = append(m, notify.Models()...)
 	m = append(m, petition.Models()...)
+	m = append(m, department.Models()...)
 	return m
 }
 

@@ -13,6 +13,9 @@ const (
 	StatusAnswered   = "answered"
 )
 
+// Statuses lists the statuses in the order of an appeal's life.
+var Statuses = []string{StatusRegistered, StatusAnswered}
+
 // Channel of the portal itself.
 const ChannelPortal = "portal"
 
@@ -64,6 +67,8 @@ type Appeal struct {
 	Result             string
 	AnsweredAt         *time.Time
 	AnswerText         string
+	DepartmentID       *int64 // the lead executor, once routed
+	SearchText         string // lower-cased index, author and summary: what staff search (staff.go)
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 

@@ -30,6 +30,7 @@ func (s *Service) RegisterPetitionAppeal(ctx context.Context, tx *gorm.DB, in pe
 	}
 	a.RegSeq = seq
 	a.RegIndex = FormatIndex(s.pattern, a.AuthorLastName, a.Nature, local, seq)
+	a.SearchText = searchText(a)
 	if err := tx.WithContext(ctx).Create(a).Error; err != nil {
 		return 0, err
 	}

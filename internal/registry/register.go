@@ -262,6 +262,7 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 		}
 		a.RegSeq = seq
 		a.RegIndex = FormatIndex(s.pattern, a.AuthorLastName, a.Nature, local, seq)
+		a.SearchText = searchText(a)
 		if err := tx.Create(a).Error; err != nil {
 			return err
 		}

@@ -1,0 +1,69 @@
+package admin
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/hromada/hromada/internal/errs"
+)
+
+// departments lists the council's departments with a form to add one.
+func (h *handlers) departments(c *fiber.Ctx) error {
+	return h.renderDepartments(c, nil)
+}
+
+func (h *handlers) renderDepartments(c *fiber.Ctx, fields map[string]string) error {
+	list, err := h.Departments.List(c.UserContext(), false)
+	if err != nil {
+		return err
+	}
+	return c.Render("admin/departments", fiber.Map{
+		"Title":       h.web.TextsOf(c).T("admin.departments.title"),
+		"Departments": list,
+		"Errors":      fields,
+		"NameUK":      c.FormValue("name_uk"),
+		"NameEN":      c.FormValue("name_en"),
+	})
+}
+
+// createDepartment adds a department; a refused form comes back with what was typed and the reason
+// beside the field.
+func (h *handlers) createDepartment(c *fiber.Ctx) error {
+	d, err := h.Departments.Create(c.UserContext(), c.FormValue("name_uk"), c.FormValue("name_en"))
+	var invalid *errs.Error
+	if errors.As(err, &invalid) && invalid.Code == errs.Invalid {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderDepartments(c, invalid.Fields)
+	}
+	if err != nil {
+		return err
+	}
+	h.Log.Info("department created", "department_id", d.ID, "by_person_id", personID(c))
+	if err := h.web.SetFlash(c, "admin.departments.created"); err != nil {
+		return err
+	}
+	return c.Redirect("/admin/departments", fiber.StatusSeeOther)
+}
+
+// setDepartmentActive stops offering a department for new appeals, or offers it again. The form says
+// which, so a repeated click does not flip it back.
+func (h *handlers) setDepartmentActive(c *fiber.Ctx) error {
+	id, err := c.ParamsInt("id")
+	if err != nil {
+		return errs.New(errs.NotFound, "error.not_found")
+	}
+	active := c.FormValue("active") == "true"
+	if err := h.Departments.SetActive(c.UserContext(), int64(id), active); err != nil {
+		return err
+	}
+	h.Log.Info("department active changed", "department_id", id, "active", active, "by_person_id", personID(c))
+	msg := "admin.departments.deactivated"
+	if active {
+		msg = "admin.departments.activated"
+	}
+	if err := h.web.SetFlash(c, msg); err != nil {
+		return err
+	}
+	return c.Redirect("/admin/departments", fiber.StatusSeeOther)
+}

@@ -1,0 +1,155 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// PageSize is the number of appeals on one page of the staff registry.
+const PageSize = 50
+
+// MaxExportRows caps one export, so a careless filter cannot make a file no spreadsheet opens.
+const MaxExportRows = 100000
+
+// Orders of the staff registry.
+const (
+	SortReceivedDesc = "received_desc" // newest first (the default)
+	SortReceivedAsc  = "received_asc"
+	SortDueAsc       = "due_asc" // the nearest deadline first
+)
+
+// Sorts lists the orders the registry offers.
+var Sorts = []string{SortReceivedDesc, SortReceivedAsc, SortDueAsc}
+
+// Filter is what staff narrow the registry by. Zero values filter nothing.
+type Filter struct {
+	From, To      time.Time // days of receipt, inclusive, as calendar dates in the council's zone (only Y-M-D is read)
+	Channel       string
+	Status        string
+	Type          string
+	Subject       string // any question with this subject code
+	DepartmentID  int64
+	Overdue       bool // the due date has passed and there is no answer yet
+	DueWithinDays int  // > 0: not answered and due between today and today + N
+	Priority      bool
+	Query         string // part of the index, the author's name or the summary, in any case
+	Sort          string
+	Page          int // from 1
+}
+
+// ListForStaff returns one page of the appeals the filter selects, with their questions, and how many
+// the filter selects in all.
+func (s *Service) ListForStaff(ctx context.Context, f Filter) ([]Appeal, int64, error) {
+	var total int64
+	if err := s.staffQuery(ctx, f).Model(&Appeal{}).Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("count appeals: %w", err)
+	}
+	page := max(f.Page, 1)
+	list, err := s.staffPage(ctx, f, (page-1)*PageSize, PageSize)
+	if err != nil {
+		return nil, 0, err
+	}
+	return list, total, nil
+}
+
+// EachForStaff calls fn with every appeal the filter selects (at most MaxExportRows), in the filter's
+// order, reading them in batches so an export never holds the whole registry in memory.
+func (s *Service) EachForStaff(ctx context.Context, f Filter, fn func(*Appeal) error) error {
+	const batch = 500
+	for offset := 0; offset < MaxExportRows; offset += batch {
+		list, err := s.staffPage(ctx, f, offset, min(batch, MaxExportRows-offset))
+		if err != nil {
+			return err
+		}
+		for i := range list {
+			if err := fn(&list[i]); err != nil {
+				return err
+			}
+		}
+		if len(list) < batch {
+			return nil
+		}
+	}
+	return nil
+}
+
+func (s *Service) staffPage(ctx context.Context, f Filter, offset, limit int) ([]Appeal, error) {
+	var list []Appeal
+	q := s.staffQuery(ctx, f).
+		Preload("Questions", func(db *gorm.DB) *gorm.DB { return db.Order("position") })
+	switch f.Sort {
+	case SortReceivedAsc:
+		q = q.Order("received_at ASC, id ASC")
+	case SortDueAsc:
+		q = q.Order("due_date ASC, received_at ASC, id ASC")
+	default:
+		q = q.Order("received_at DESC, id DESC")
+	}
+	if err := q.Offset(offset).Limit(limit).Find(&list).Error; err != nil {
+		return nil, fmt.Errorf("list appeals: %w", err)
+	}
+	return list, nil
+}
+
+// staffQuery applies the filter's conditions.
+func (s *Service) staffQuery(ctx context.Context, f Filter) *gorm.DB {
+	q := s.db.WithContext(ctx).Where("1 = 1")
+	if !f.From.IsZero() {
+		q = q.Where("received_at >= ?", s.startOfDay(f.From, 0))
+	}
+	if !f.To.IsZero() {
+		q = q.Where("received_at < ?", s.startOfDay(f.To, 1))
+	}
+	for _, c := range [][2]string{{"channel", f.Channel}, {"status", f.Status}, {"type", f.Type}} {
+		if c[1] != "" {
+			q = q.Where(c[0]+" = ?", c[1])
+		}
+	}
+	if f.Subject != "" {
+		q = q.Where("EXISTS (SELECT 1 FROM appeal_questions WHERE appeal_questions.appeal_id = appeals.id AND appeal_questions.subject_code = ?)", f.Subject)
+	}
+	if f.DepartmentID > 0 {
+		q = q.Where("department_id = ?", f.DepartmentID)
+	}
+	today := s.today()
+	if f.Overdue {
+		q = q.Where("due_date < ? AND status <> ?", today, StatusAnswered)
+	}
+	if f.DueWithinDays > 0 {
+		q = q.Where("due_date >= ? AND due_date <= ? AND status <> ?", today, today.AddDate(0, 0, f.DueWithinDays), StatusAnswered)
+	}
+	if f.Priority {
+		q = q.Where("priority = ?", true)
+	}
+	if words := strings.Fields(strings.ToLower(f.Query)); len(words) > 0 {
+		// Every word must appear somewhere, so "коваленко к-12" finds the card.
+		for _, w := range words {
+			q = q.Where(`search_text LIKE ? ESCAPE '\'`, "%"+likeEscaper.Replace(w)+"%")
+		}
+	}
+	return q
+}
+
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// startOfDay is the instant the calendar day of d (plus days) begins in the council's zone.
+func (s *Service) startOfDay(d time.Time, days int) time.Time {
+	y, m, day := d.Date()
+	return time.Date(y, m, day+days, 0, 0, 0, 0, s.loc).UTC()
+}
+
+// today is the council's calendar date, stored like due dates: midnight UTC.
+func (s *Service) today() time.Time {
+	y, m, d := time.Now().In(s.loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// searchText is what the staff search reads: lower-cased here, because SQLite cannot lower-case
+// Cyrillic and a LIKE over one prepared column behaves the same on both databases.
+func searchText(a *Appeal) string {
+	return strings.ToLower(strings.Join([]string{a.RegIndex, a.AuthorName(), a.Summary}, " "))
+}

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/dbtest"
@@ -22,6 +24,8 @@ import (
 type fixture struct {
 	reg    *registry.Service
 	people *identity.Service
+	db     *gorm.DB
+	kyiv   *time.Location
 }
 
 func setup(t *testing.T) fixture {
@@ -42,6 +46,8 @@ func setup(t *testing.T) fixture {
 	return fixture{
 		reg:    registry.NewService(gdb, clf, store, registry.Options{Timezone: kyiv, IndexPattern: "{letter}-{seq}", MaxAttachments: 3}),
 		people: identity.NewService(gdb, []byte("test-secret-test-secret-test-secret")),
+		db:     gdb,
+		kyiv:   kyiv,
 	}
 }
 

@@ -9,9 +9,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/hromada/hromada/internal/attachment"
-	"github.com/hromada/hromada/internal/classifier"
-	"github.com/hromada/hromada/internal/dbtest"
 	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/registry"
 )
@@ -38,21 +35,8 @@ func filler(i int) string { return fmt.Sprintf("Архів%c%c", 'а'+i/32, 'а'
 
 func newStaffRegistry(t *testing.T) staffRegistry {
 	t.Helper()
-	gdb := dbtest.Open(t)
-	clf, err := classifier.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := attachment.NewStore(t.TempDir(), 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kyiv, err := time.LoadLocation("Europe/Kyiv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := staffRegistry{db: gdb, kyiv: kyiv, byName: map[string]*registry.Appeal{},
-		reg: registry.NewService(gdb, clf, store, registry.Options{Timezone: kyiv, IndexPattern: "{letter}-{seq}", MaxAttachments: 3})}
+	f := setup(t)
+	s := staffRegistry{db: f.db, kyiv: f.kyiv, byName: map[string]*registry.Appeal{}, reg: f.reg}
 	ctx := context.Background()
 	add := func(last, channel, typ string, received time.Time, summary string, subjects ...string) *registry.Appeal {
 		in := registry.RegisterInput{Channel: channel, LastName: last, FirstName: "Олена", Address: "м. Зразкове, вул. Соборна, 1",
@@ -71,14 +55,14 @@ func newStaffRegistry(t *testing.T) staffRegistry {
 	for i := range 52 {
 		add(filler(i), "mail", "proposal", s.daysAgo(100+i, 12, 0), "Лист про благоустрій двору.", "25")
 	}
-	if err := gdb.Exec("UPDATE appeals SET status = ? WHERE channel = 'mail'", registry.StatusAnswered).Error; err != nil {
+	if err := f.db.Exec("UPDATE appeals SET status = ? WHERE channel = 'mail'", registry.StatusAnswered).Error; err != nil {
 		t.Fatal(err)
 	}
 	add("Коваленко", "portal", "complaint", s.daysAgo(60, 12, 0), "Третій тиждень немає гарячої води.", "09")
 	add("Шевченко", "phone", "application", s.daysAgo(40, 9, 0), "Прошу допомогу на ремонт даху.", "06", "09")
 	add("Бондар", "gov_hotline", "proposal", s.daysAgo(10, 0, 30), "Пропоную облаштувати пандус 100% доступності.", "10")
 	add("Мельник", "email", "complaint", time.Time{}, "Не вивозять сміття з вулиці.", "06")
-	if err := gdb.Model(&registry.Appeal{}).Where("id = ?", s.byName["Шевченко"].ID).Update("status", registry.StatusAnswered).Error; err != nil {
+	if err := f.db.Model(&registry.Appeal{}).Where("id = ?", s.byName["Шевченко"].ID).Update("status", registry.StatusAnswered).Error; err != nil {
 		t.Fatal(err)
 	}
 	return s

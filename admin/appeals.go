@@ -13,6 +13,7 @@ import (
 
 	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/web"
 )
@@ -107,6 +108,7 @@ func (h *handlers) appealList(c *fiber.Ctx) error {
 		"Channels": h.Classifier.Channels, "Types": h.Classifier.Types, "Subjects": h.Classifier.Subjects,
 		"Statuses": registry.Statuses, "Sorts": registry.Sorts, "Departments": deps,
 		"DepartmentOf": depOf, "CSV": "/admin/appeals.csv?" + query.Encode(),
+		"CanRegister": web.HasRole(c, identity.RoleRegistrar, identity.RoleAdmin),
 	}
 	if page > 1 {
 		data["Prev"] = pageLink(page - 1)

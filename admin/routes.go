@@ -60,6 +60,11 @@ func Register(s *web.Server, d Deps) {
 	registrars := web.RequireRole(registryRoles...)
 	staff.Get("/appeals", registrars, h.appealList)
 	staff.Get("/appeals.csv", registrars, h.appealsCSV)
+	registerers := web.RequireRole(identity.RoleRegistrar, identity.RoleAdmin)
+	staff.Get("/appeals/new", registerers, h.newStaffAppeal)
+	staff.Post("/appeals", registerers, h.createStaffAppeal)
+	staff.Get("/appeals/:id<int>", registrars, h.appealCard)
+	staff.Get("/appeals/:id<int>/attachments/:file<int>", registrars, h.appealAttachment)
 
 	departments := staff.Group("/departments", web.RequireRole(identity.RoleAdmin))
 	departments.Get("/", h.departments)

@@ -61,3 +61,40 @@ func (s *Service) AttachmentOfPerson(ctx context.Context, personID, appealID, at
 	}
 	return &att, f, nil
 }
+
+// AppealForStaff returns any appeal's registration card with its questions, timeline and attachments.
+func (s *Service) AppealForStaff(ctx context.Context, appealID int64) (*Appeal, error) {
+	var a Appeal
+	err := s.db.WithContext(ctx).
+		Preload("Questions", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
+		Preload("Events", func(db *gorm.DB) *gorm.DB { return db.Order("occurred_at, id") }).
+		Preload("Attachments", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
+		Where("id = ?", appealID).
+		Take(&a).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, errs.New(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// AttachmentForStaff opens an attachment of any appeal.
+func (s *Service) AttachmentForStaff(ctx context.Context, appealID, attachmentID int64) (*Attachment, *os.File, error) {
+	var att Attachment
+	err := s.db.WithContext(ctx).
+		Where("id = ? AND appeal_id = ?", attachmentID, appealID).
+		Take(&att).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil, errs.New(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := s.files.Open(att.SHA256)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &att, f, nil
+}

@@ -26,7 +26,44 @@ const (
 	minSummaryLen  = 10
 	maxQuestionLen = 1000
 	MaxQuestions   = 20
+	maxExternalRef = 100
+	MaxSigners     = 100000
 )
+
+// Document kinds of the registration card.
+const (
+	DocElectronic = "electronic" // an e-appeal on the portal
+	DocLetter     = "letter"
+	DocOral       = "oral"
+	DocEmail      = "email"
+)
+
+// DocumentKinds lists the document kinds a card can show.
+var DocumentKinds = []string{DocElectronic, DocLetter, DocOral, DocEmail}
+
+// DocumentKindOf is the document kind an appeal arriving by the channel has.
+func DocumentKindOf(channel string) string {
+	switch channel {
+	case ChannelPortal:
+		return DocElectronic
+	case "email":
+		return DocEmail
+	case "reception", "phone", "gov_hotline", "oda_hotline":
+		return DocOral
+	default:
+		return DocLetter
+	}
+}
+
+// NeedsExternalRef tells whether appeals by the channel carry the number given by the sender
+// (the hotlines' card number, the forwarding body's outgoing number).
+func NeedsExternalRef(channel string) bool {
+	switch channel {
+	case "gov_hotline", "oda_hotline", "authority":
+		return true
+	}
+	return false
+}
 
 // Service registers appeals and answers questions about them.
 type Service struct {
@@ -81,6 +118,12 @@ type RegisterInput struct {
 	Consent      bool
 	Attachments  []Upload
 	ReceivedAt   time.Time // zero: now
+	// Registered by staff on behalf of the author (every channel but the portal).
+	RegisteredBy *int64 // the registrar: the actor of the first event
+	ExternalRef  string // the hotline's or the forwarding body's number and date
+	Nature       string // "": individual
+	Signers      int    // collective appeals: the number of signers (≥ 2)
+	DocumentKind string // "": derived from the channel
 }
 
 // validate checks the required content of an electronic appeal (Law 393/96-ВР, Art. 5). Field names
@@ -88,9 +131,41 @@ type RegisterInput struct {
 func (s *Service) validate(in *RegisterInput) error {
 	v := errs.Validation{}
 	trim := func(p *string) { *p = strings.TrimSpace(*p) }
-	for _, p := range []*string{&in.LastName, &in.FirstName, &in.Patronymic, &in.Address, &in.Email, &in.Phone, &in.Summary} {
+	for _, p := range []*string{&in.LastName, &in.FirstName, &in.Patronymic, &in.Address, &in.Email, &in.Phone, &in.Summary, &in.ExternalRef} {
 		trim(p)
 	}
+	if in.Nature == "" {
+		in.Nature = NatureIndividual
+	}
+	if in.DocumentKind == "" {
+		in.DocumentKind = DocumentKindOf(in.Channel)
+	}
+	switch {
+	case !s.clf.Natures.Has(in.Nature):
+		v.Add("nature", "appeal.error.choose")
+	case in.Nature == NatureCollective && (in.Signers < 2 || in.Signers > MaxSigners):
+		v.Add("signers", "appeal.error.signers")
+	case in.Nature != NatureCollective:
+		in.Signers = 1
+	}
+	if in.Channel == ChannelPortal && (in.RegisteredBy != nil || in.Nature != NatureIndividual) {
+		// The portal's own appeals come from the signed-in author; staff register the other channels.
+		v.Add("channel", "appeal.error.choose")
+	}
+	switch {
+	case NeedsExternalRef(in.Channel) && in.ExternalRef == "":
+		v.Add("external_ref", "appeal.error.external_ref_required")
+	case utf8.RuneCountInString(in.ExternalRef) > maxExternalRef:
+		v.Add("external_ref", "appeal.error.too_long")
+	}
+	if !in.ReceivedAt.IsZero() {
+		y, m, d := in.ReceivedAt.In(s.loc).Date()
+		if time.Date(y, m, d, 0, 0, 0, 0, time.UTC).After(s.today()) {
+			v.Add("received_at", "appeal.error.received_future")
+		}
+	}
+	// An anonymous appeal is registered without a name or an address (and is not considered on the merits).
+	named := in.Nature != NatureAnonymous
 	checkName := func(field, val string, required bool) {
 		switch {
 		case val == "" && required:
@@ -101,11 +176,11 @@ func (s *Service) validate(in *RegisterInput) error {
 			v.Add(field, "appeal.error.name_digits")
 		}
 	}
-	checkName("last_name", in.LastName, true)
-	checkName("first_name", in.FirstName, true)
+	checkName("last_name", in.LastName, named)
+	checkName("first_name", in.FirstName, named)
 	checkName("patronymic", in.Patronymic, false)
 	switch {
-	case in.Address == "":
+	case in.Address == "" && named:
 		v.Add("address", "appeal.error.address_required")
 	case utf8.RuneCountInString(in.Address) > maxAddressLen:
 		v.Add("address", "appeal.error.too_long")
@@ -197,6 +272,12 @@ func validPhone(p string) bool {
 	return digits >= 9 && digits <= 15
 }
 
+// Check validates an appeal without registering it, so a form can report every problem at once.
+func (s *Service) Check(in RegisterInput) error {
+	in.Questions = append([]QuestionInput(nil), in.Questions...)
+	return s.validate(&in)
+}
+
 // RegisterAppeal validates the appeal, stores its attachments and registers it in one transaction:
 // the next index of the year, the due date, the card, its questions and the first timeline event.
 func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal, error) {
@@ -225,10 +306,11 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 		ReceivedAt:         received.UTC(),
 		Channel:            in.Channel,
 		Type:               in.Type,
-		Nature:             NatureIndividual,
-		Signers:            1,
+		ExternalRef:        in.ExternalRef,
+		Nature:             in.Nature,
+		Signers:            in.Signers,
 		Sign:               "primary",
-		DocumentKind:       "electronic",
+		DocumentKind:       in.DocumentKind,
 		PersonID:           in.PersonID,
 		AuthorLastName:     in.LastName,
 		AuthorFirstName:    in.FirstName,
@@ -253,7 +335,11 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 		atts[i].CreatedAt = now
 	}
 	a.Attachments = atts
-	a.Events = []Event{{OccurredAt: now, Kind: EventRegistered, ActorPersonID: in.PersonID}}
+	actor := in.PersonID
+	if in.RegisteredBy != nil {
+		actor = in.RegisteredBy
+	}
+	a.Events = []Event{{OccurredAt: now, Kind: EventRegistered, ActorPersonID: actor}}
 
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		seq, err := nextSeq(tx, a.RegYear)

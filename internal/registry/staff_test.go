@@ -41,6 +41,9 @@ func newStaffRegistry(t *testing.T) staffRegistry {
 	add := func(last, channel, typ string, received time.Time, summary string, subjects ...string) *registry.Appeal {
 		in := registry.RegisterInput{Channel: channel, LastName: last, FirstName: "Олена", Address: "м. Зразкове, вул. Соборна, 1",
 			Type: typ, Summary: summary, ReceivedAt: received, Email: "author@example.org", Consent: true}
+		if registry.NeedsExternalRef(channel) {
+			in.ExternalRef = "1545-000001" // the hotlines' own number is required
+		}
 		for _, code := range subjects {
 			in.Questions = append(in.Questions, registry.QuestionInput{SubjectCode: code, Text: "Питання"})
 		}

@@ -1,0 +1,154 @@
+package admin_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hromada/hromada/internal/apptest"
+	"github.com/hromada/hromada/internal/identity"
+)
+
+// postMultipart sends the form with one file, as a browser does.
+func postMultipart(t *testing.T, c *http.Client, u string, v url.Values, file string, data []byte) apptest.Response {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, vs := range v {
+		for _, x := range vs {
+			if err := w.WriteField(k, x); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	fw, err := w.CreateFormFile("attachments", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fw.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, u, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return apptest.Do(t, c, req)
+}
+
+func TestRegisterOnBehalfOfCitizen(t *testing.T) {
+	s, citizen, registrar, _ := staffServer(t)
+	executor := apptest.Browser(t)
+	s.SignIn(t, executor, "dev-staff-executor")
+	if _, err := s.App.People.GrantRole(t.Context(), "t.melnyk@rada.zrazkove.example", identity.RoleExecutor, "test"); err != nil {
+		t.Fatal(err)
+	}
+
+	page := apptest.Get(t, registrar, s.Path("/admin/appeals/new"))
+	if page.Status != http.StatusOK {
+		t.Fatalf("the form: %d", page.Status)
+	}
+	today := time.Now().Format("2006-01-02")
+	if !strings.Contains(page.Body, `value="`+today+`"`) && !strings.Contains(page.Body, `value="`+time.Now().UTC().Format("2006-01-02")+`"`) {
+		t.Error("the date of receipt is not today by default")
+	}
+	if strings.Contains(page.Body, `<option value="portal"`) {
+		t.Error("the form offers the portal channel")
+	}
+	csrf := apptest.CSRF(t, page.Body)
+	base := func(channel string) url.Values {
+		return url.Values{"_csrf": {csrf}, "action": {"submit"}, "questions": {"1"}, "channel": {channel},
+			"received_at": {today}, "nature": {"individual"}, "last_name": {"Шевчук"}, "first_name": {"Іван"},
+			"address": {"м. Зразкове, вул. Садова, 3"}, "type": {"application"}, "q0_subject": {"09"},
+			"q0_text": {"Вивіз сміття"}, "summary": {"Прошу впорядкувати графік вивезення сміття."}}
+	}
+
+	// A telephone appeal, with a scanned note attached.
+	r := postMultipart(t, registrar, s.Path("/admin/appeals"), base("phone"), "note.pdf", []byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"))
+	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/admin/appeals/") {
+		t.Fatalf("register by telephone: %d %q\n%.3000s", r.Status, r.Location, r.Body)
+	}
+	card := apptest.Get(t, registrar, apptest.Follow(s.Path("/admin/appeals"), r.Location))
+	due := time.Now().AddDate(0, 0, 30)
+	for _, want := range []string{"Ш-", "Телефонна лінія ради", "Усне", "Шевчук Іван", "Гнатюк Світлана",
+		"note.pdf", "Звернення зареєстровано"} {
+		if !strings.Contains(card.Body, want) {
+			t.Errorf("the card lacks %q", want)
+		}
+	}
+	if !strings.Contains(card.Body, due.Format("02.01.2006")) && !strings.Contains(card.Body, due.UTC().Format("02.01.2006")) {
+		t.Error("the card lacks the due date")
+	}
+	cardPath := regexp.MustCompile(`^/admin/appeals/\d+`).FindString(r.Location)
+	link := regexp.MustCompile(`href="(` + cardPath + `/attachments/\d+)"`).FindStringSubmatch(card.Body)
+	if link == nil {
+		t.Fatal("no download link")
+	}
+	if f := apptest.Get(t, executor, s.Path(link[1])); f.Status != http.StatusOK || !strings.HasPrefix(f.Body, "%PDF") ||
+		!strings.HasPrefix(f.Header.Get("Content-Disposition"), "attachment") {
+		t.Errorf("download: %d %q", f.Status, f.Header.Get("Content-Disposition"))
+	}
+
+	// A Government hotline appeal with its number.
+	v := base("gov_hotline")
+	v.Set("external_ref", "1545-777 від 20.11.2026")
+	v.Set("last_name", "Ярошенко")
+	r = apptest.PostForm(t, registrar, s.Path("/admin/appeals"), v)
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("register a hotline appeal: %d\n%.3000s", r.Status, r.Body)
+	}
+	card = apptest.Get(t, registrar, apptest.Follow(s.Path("/admin/appeals"), r.Location))
+	index := regexp.MustCompile(`Я-\d+`).FindString(card.Body)
+	if index == "" || !strings.Contains(card.Body, "1545-777 від 20.11.2026") || !strings.Contains(card.Body, "Урядова гаряча лінія 1545") {
+		t.Fatalf("the hotline card:\n%.4000s", card.Body)
+	}
+	if list := apptest.Get(t, registrar, s.Path("/admin/appeals?q=ярошенко")); !regexp.MustCompile(`href="/admin/appeals/\d+">` + index + `</a>`).MatchString(list.Body) {
+		t.Error("the registry does not link the card")
+	}
+
+	// Refused: without the hotline number and with a date in the future. What was typed stays.
+	v.Del("external_ref")
+	v.Set("received_at", time.Now().AddDate(0, 0, 3).Format("2006-01-02"))
+	r = apptest.PostForm(t, registrar, s.Path("/admin/appeals"), v)
+	if r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("a refused form: %d", r.Status)
+	}
+	for _, want := range []string{`id="f-external_ref-error"`, `id="f-received_at-error"`, "Дата надходження не може бути пізнішою за сьогодні.",
+		`value="Ярошенко"`, "Прошу впорядкувати графік вивезення сміття.", `<option value="gov_hotline" selected>`} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("the refused form lacks %s", want)
+		}
+	}
+
+	// Who may do what.
+	for _, tc := range []struct {
+		who    *http.Client
+		name   string
+		path   string
+		status int
+	}{
+		{citizen, "citizen", "/admin/appeals/new", http.StatusNotFound},
+		{citizen, "citizen", cardPath, http.StatusNotFound},
+		{citizen, "citizen", link[1], http.StatusNotFound},
+		{executor, "executor", cardPath, http.StatusOK},
+		{executor, "executor", "/admin/appeals/new", http.StatusForbidden},
+		{registrar, "registrar", "/admin/appeals/99999", http.StatusNotFound},
+	} {
+		if r := apptest.Get(t, tc.who, s.Path(tc.path)); r.Status != tc.status {
+			t.Errorf("%s %s: got %d, want %d", tc.name, tc.path, r.Status, tc.status)
+		}
+	}
+	v = base("phone")
+	v.Set("_csrf", apptest.CSRF(t, apptest.Get(t, executor, s.Path(cardPath)).Body))
+	if r := apptest.PostForm(t, executor, s.Path("/admin/appeals"), v); r.Status != http.StatusForbidden {
+		t.Errorf("an executor registering: %d", r.Status)
+	}
+}

@@ -3,13 +3,12 @@ package admin
 import (
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/petition"
+	"github.com/hromada/hromada/internal/web"
 )
 
 // petitionQueue shows what waits for moderators (most urgent first) and what waits for an answer.
@@ -81,11 +80,8 @@ func (h *handlers) petitionAction(c *fiber.Ctx) error {
 	case "correct":
 		err = h.Petitions.Correct(ctx, int64(id), staff, c.FormValue("title"), c.FormValue("text"))
 	case "answer":
-		var file *attachment.Upload
-		if fh, ferr := c.FormFile("answer_file"); ferr == nil && fh.Size > 0 {
-			file = &attachment.Upload{Name: fh.Filename, Size: fh.Size, Open: func() (io.ReadCloser, error) { return fh.Open() }}
-		}
-		err = h.Petitions.Answer(ctx, int64(id), staff, c.FormValue("answer_kind"), c.FormValue("answer_text"), file)
+		err = h.Petitions.Answer(ctx, int64(id), staff, c.FormValue("answer_kind"), c.FormValue("answer_text"),
+			web.OptionalUpload(c, "answer_file"))
 	default:
 		return errs.New(errs.NotFound, "error.not_found")
 	}

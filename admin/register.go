@@ -3,9 +3,7 @@ package admin
 import (
 	"errors"
 	"fmt"
-	"io"
 	"maps"
-	"mime/multipart"
 	"net/url"
 	"strconv"
 	"strings"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/registry"
@@ -95,10 +94,7 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 	if form.Category != "" {
 		in.Categories = []string{form.Category}
 	}
-	for _, fh := range files {
-		in.Attachments = append(in.Attachments, registry.Upload{Name: fh.Filename, Size: fh.Size,
-			Open: func() (io.ReadCloser, error) { return fh.Open() }})
-	}
+	in.Attachments = files
 	// What only the form can tell wrong: a date or a number that cannot be read.
 	own := errs.Validation{}
 	if d, err := time.ParseInLocation("2006-01-02", form.ReceivedAt, h.Timezone); err != nil {
@@ -141,23 +137,10 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 }
 
 // readStaffAppealForm reads the form, multipart or not.
-func readStaffAppealForm(c *fiber.Ctx) (staffAppealForm, []*multipart.FileHeader, error) {
-	values := url.Values{}
-	var files []*multipart.FileHeader
-	if strings.HasPrefix(string(c.Request().Header.ContentType()), fiber.MIMEMultipartForm) {
-		mf, err := c.MultipartForm()
-		if err != nil {
-			return staffAppealForm{}, nil, errs.New(errs.Invalid, "error.bad_request")
-		}
-		values = mf.Value
-		// Files with an empty name are what browsers send for an untouched file input.
-		for _, fh := range mf.File["attachments"] {
-			if fh.Size > 0 || fh.Filename != "" {
-				files = append(files, fh)
-			}
-		}
-	} else {
-		c.Request().PostArgs().VisitAll(func(k, v []byte) { values.Add(string(k), string(v)) })
+func readStaffAppealForm(c *fiber.Ctx) (staffAppealForm, []attachment.Upload, error) {
+	values, files, err := web.FormWithFiles(c, "attachments")
+	if err != nil {
+		return staffAppealForm{}, nil, err
 	}
 	get := func(k string) string { return strings.TrimSpace(values.Get(k)) }
 	f := staffAppealForm{

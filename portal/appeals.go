@@ -3,14 +3,13 @@ package portal
 import (
 	"errors"
 	"fmt"
-	"io"
-	"mime/multipart"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/web"
@@ -114,10 +113,7 @@ func (h *handlers) createAppeal(c *fiber.Ctx) error {
 	if form.Category != "" {
 		in.Categories = []string{form.Category}
 	}
-	for _, fh := range files {
-		in.Attachments = append(in.Attachments, registry.Upload{Name: fh.Filename, Size: fh.Size,
-			Open: func() (io.ReadCloser, error) { return fh.Open() }})
-	}
+	in.Attachments = files
 	appeal, err := h.Registry.RegisterAppeal(c.UserContext(), in)
 	var invalid *errs.Error
 	if errors.As(err, &invalid) && invalid.Code == errs.Invalid {
@@ -133,22 +129,10 @@ func (h *handlers) createAppeal(c *fiber.Ctx) error {
 }
 
 // readAppealForm reads the form, multipart or not.
-func readAppealForm(c *fiber.Ctx) (appealForm, []*multipart.FileHeader, error) {
-	values := url.Values{}
-	var files []*multipart.FileHeader
-	if strings.HasPrefix(string(c.Request().Header.ContentType()), fiber.MIMEMultipartForm) {
-		mf, err := c.MultipartForm()
-		if err != nil {
-			return appealForm{}, nil, errs.New(errs.Invalid, "error.bad_request")
-		}
-		values = mf.Value
-		for _, fh := range mf.File["attachments"] {
-			if fh.Size > 0 || fh.Filename != "" {
-				files = append(files, fh)
-			}
-		}
-	} else {
-		c.Request().PostArgs().VisitAll(func(k, v []byte) { values.Add(string(k), string(v)) })
+func readAppealForm(c *fiber.Ctx) (appealForm, []attachment.Upload, error) {
+	values, files, err := web.FormWithFiles(c, "attachments")
+	if err != nil {
+		return appealForm{}, nil, err
 	}
 	get := func(k string) string { return strings.TrimSpace(values.Get(k)) }
 	f := appealForm{

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/web"
@@ -166,10 +164,7 @@ func (h *handlers) renderPetitionForm(c *fiber.Ctx, f petitionForm, fields map[s
 func (h *handlers) createPetition(c *fiber.Ctx) error {
 	p := web.PersonOf(c)
 	f := petitionForm{Title: c.FormValue("title"), Text: c.FormValue("text"), Subject: c.FormValue("subject")}
-	var file *attachment.Upload
-	if fh, err := c.FormFile("file"); err == nil && fh.Size > 0 {
-		file = &attachment.Upload{Name: fh.Filename, Size: fh.Size, Open: func() (io.ReadCloser, error) { return fh.Open() }}
-	}
+	file := web.OptionalUpload(c, "file")
 	if c.FormValue("action") != "submit" {
 		similar, err := h.Petitions.Similar(c.UserContext(), f.Title)
 		if err != nil {

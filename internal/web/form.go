@@ -1,0 +1,49 @@
+package web
+
+import (
+	"io"
+	"mime/multipart"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/hromada/hromada/internal/attachment"
+	"github.com/hromada/hromada/internal/errs"
+)
+
+// FormWithFiles reads a posted form, multipart or not: its values, and the uploads of fileField.
+// Browsers send an empty part for an untouched file input; those are dropped.
+func FormWithFiles(c *fiber.Ctx, fileField string) (url.Values, []attachment.Upload, error) {
+	values := url.Values{}
+	var uploads []attachment.Upload
+	if !strings.HasPrefix(string(c.Request().Header.ContentType()), fiber.MIMEMultipartForm) {
+		c.Request().PostArgs().VisitAll(func(k, v []byte) { values.Add(string(k), string(v)) })
+		return values, nil, nil
+	}
+	mf, err := c.MultipartForm()
+	if err != nil {
+		return nil, nil, errs.New(errs.Invalid, "error.bad_request")
+	}
+	for _, fh := range mf.File[fileField] {
+		if fh.Size > 0 || fh.Filename != "" {
+			uploads = append(uploads, Upload(fh))
+		}
+	}
+	return mf.Value, uploads, nil
+}
+
+// Upload turns a posted file into an attachment upload.
+func Upload(fh *multipart.FileHeader) attachment.Upload {
+	return attachment.Upload{Name: fh.Filename, Size: fh.Size, Open: func() (io.ReadCloser, error) { return fh.Open() }}
+}
+
+// OptionalUpload returns the single file posted as field, or nil when none was chosen.
+func OptionalUpload(c *fiber.Ctx, field string) *attachment.Upload {
+	fh, err := c.FormFile(field)
+	if err != nil || fh.Size == 0 {
+		return nil
+	}
+	up := Upload(fh)
+	return &up
+}

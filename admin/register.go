@@ -11,25 +11,19 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/web"
+	"github.com/hromada/hromada/portal"
 )
 
 // staffAppealForm is the form a registrar fills in for an appeal received by any channel but the
 // portal, kept as typed to show it again when it is refused.
 type staffAppealForm struct {
+	portal.AppealForm
 	Channel, ExternalRef, ReceivedAt string
 	Nature, Signers                  string
-	LastName, FirstName, Patronymic  string
-	Address, Email, Phone            string
-	Gender, SocialStatus, Category   string
-	Type                             string
-	Questions                        []registry.QuestionInput
-	Summary                          string
-	HadFiles                         bool
 }
 
 // staffChannels is every channel but the portal's own.
@@ -47,7 +41,7 @@ func (h *handlers) newStaffAppeal(c *fiber.Ctx) error {
 	f := staffAppealForm{
 		ReceivedAt: time.Now().In(h.Timezone).Format("2006-01-02"),
 		Nature:     registry.NatureIndividual,
-		Questions:  make([]registry.QuestionInput, 2),
+		AppealForm: portal.AppealForm{Questions: make([]registry.QuestionInput, 2)},
 	}
 	return h.renderStaffAppealForm(c, f, nil)
 }
@@ -71,30 +65,19 @@ func (h *handlers) renderStaffAppealForm(c *fiber.Ctx, f staffAppealForm, fields
 // createStaffAppeal registers an appeal on behalf of its author, or shows the form again with every
 // problem beside its field. Success redirects to the registration card.
 func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
-	form, files, err := readStaffAppealForm(c)
+	values, files, err := web.FormWithFiles(c, "attachments")
 	if err != nil {
 		return err
 	}
+	form := readStaffAppealForm(values)
 	if c.FormValue("action") == "add_question" {
-		if len(form.Questions) < registry.MaxQuestions {
-			form.Questions = append(form.Questions, registry.QuestionInput{})
-		}
+		form.AddQuestion()
 		form.HadFiles = len(files) > 0
 		return h.renderStaffAppealForm(c, form, nil)
 	}
 	registrar := web.PersonOf(c).ID
-	in := registry.RegisterInput{
-		Channel: form.Channel, RegisteredBy: &registrar, ExternalRef: form.ExternalRef, Nature: form.Nature,
-		LastName: form.LastName, FirstName: form.FirstName, Patronymic: form.Patronymic,
-		Address: form.Address, Email: form.Email, Phone: form.Phone,
-		Gender: form.Gender, SocialStatus: form.SocialStatus,
-		Type: form.Type, Questions: append([]registry.QuestionInput(nil), form.Questions...),
-		Summary: form.Summary,
-	}
-	if form.Category != "" {
-		in.Categories = []string{form.Category}
-	}
-	in.Attachments = files
+	in := form.Input(files)
+	in.Channel, in.RegisteredBy, in.ExternalRef, in.Nature = form.Channel, &registrar, form.ExternalRef, form.Nature
 	// What only the form can tell wrong: a date or a number that cannot be read.
 	own := errs.Validation{}
 	if d, err := time.ParseInLocation("2006-01-02", form.ReceivedAt, h.Timezone); err != nil {
@@ -136,36 +119,16 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 	return c.Redirect(fmt.Sprintf("/admin/appeals/%d?registered=1", appeal.ID), fiber.StatusSeeOther)
 }
 
-// readStaffAppealForm reads the form, multipart or not.
-func readStaffAppealForm(c *fiber.Ctx) (staffAppealForm, []attachment.Upload, error) {
-	values, files, err := web.FormWithFiles(c, "attachments")
-	if err != nil {
-		return staffAppealForm{}, nil, err
-	}
+// readStaffAppealForm reads the registrar's form: the appeal's fields and the receipt details.
+func readStaffAppealForm(values url.Values) staffAppealForm {
 	get := func(k string) string { return strings.TrimSpace(values.Get(k)) }
-	f := staffAppealForm{
+	f := staffAppealForm{AppealForm: portal.ReadAppealForm(values),
 		Channel: get("channel"), ExternalRef: get("external_ref"), ReceivedAt: get("received_at"),
-		Nature: get("nature"), Signers: get("signers"),
-		LastName: get("last_name"), FirstName: get("first_name"), Patronymic: get("patronymic"),
-		Address: get("address"), Email: get("email"), Phone: get("phone"),
-		Gender: get("gender"), SocialStatus: get("social_status"), Category: get("categories"),
-		Type: get("type"), Summary: values.Get("summary"),
-	}
+		Nature: get("nature"), Signers: get("signers")}
 	if f.Channel == registry.ChannelPortal {
 		f.Channel = "" // the portal's appeals are the citizens' own: refused as "choose from the list"
 	}
-	n, err := strconv.Atoi(get("questions"))
-	if err != nil || n < 1 {
-		n = 1
-	}
-	n = min(n, registry.MaxQuestions)
-	for i := range n {
-		f.Questions = append(f.Questions, registry.QuestionInput{
-			SubjectCode: get(fmt.Sprintf("q%d_subject", i)),
-			Text:        values.Get(fmt.Sprintf("q%d_text", i)),
-		})
-	}
-	return f, files, nil
+	return f
 }
 
 // appealCard is the registration card of one appeal, for everyone who works with the registry.
@@ -180,31 +143,28 @@ func (h *handlers) appealCard(c *fiber.Ctx) error {
 	}
 	department := ""
 	if a.DepartmentID != nil {
-		deps, err := h.Departments.List(c.UserContext(), false)
+		d, err := h.Departments.Get(c.UserContext(), *a.DepartmentID)
 		if err != nil {
 			return err
 		}
-		department = departmentNames(deps, web.LangOf(c))[*a.DepartmentID]
+		department = d.Name(web.LangOf(c))
 	}
-	// Who did what on the timeline: event id → the actor's name.
-	actors := map[int64]string{}
-	names := map[int64]string{}
+	// Who did what on the timeline: event id → the actor's name, the names in one query.
+	var ids []int64
 	for _, e := range a.Events {
-		if e.ActorPersonID == nil {
-			continue
+		if e.ActorPersonID != nil {
+			ids = append(ids, *e.ActorPersonID)
 		}
-		name, ok := names[*e.ActorPersonID]
-		if !ok {
-			p, err := h.People.Person(c.UserContext(), *e.ActorPersonID)
-			if err != nil && errs.CodeOf(err) != errs.NotFound {
-				return err
-			}
-			if p != nil {
-				name = p.FullName()
-			}
-			names[*e.ActorPersonID] = name
+	}
+	names, err := h.People.Names(c.UserContext(), ids)
+	if err != nil {
+		return err
+	}
+	actors := map[int64]string{}
+	for _, e := range a.Events {
+		if e.ActorPersonID != nil {
+			actors[e.ID] = names[*e.ActorPersonID]
 		}
-		actors[e.ID] = name
 	}
 	return c.Render("admin/appeal_card", fiber.Map{
 		"Title":          a.RegIndex,

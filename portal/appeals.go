@@ -19,8 +19,11 @@ import (
 // JavaScript by sending the form back with what was typed.
 const spareQuestions = 1
 
-// appealForm is the e-appeal form as the person filled it in, re-shown when it is refused.
-type appealForm struct {
+// AppealForm is the e-appeal form as the person filled it in, re-shown when it is refused.
+//
+// The staff area's registration form embeds it: both forms share these fields, their template
+// (portal/appeal_body) and the way they are read.
+type AppealForm struct {
 	LastName, FirstName, Patronymic string
 	Address, Email, Phone           string
 	Gender, SocialStatus, Category  string
@@ -31,9 +34,53 @@ type appealForm struct {
 	HadFiles                        bool // files were sent with a refused form: browsers cannot re-fill them
 }
 
+// ReadAppealForm reads the appeal's fields from the posted values.
+func ReadAppealForm(values url.Values) AppealForm {
+	get := func(k string) string { return strings.TrimSpace(values.Get(k)) }
+	f := AppealForm{
+		LastName: get("last_name"), FirstName: get("first_name"), Patronymic: get("patronymic"),
+		Address: get("address"), Email: get("email"), Phone: get("phone"),
+		Gender: get("gender"), SocialStatus: get("social_status"), Category: get("categories"),
+		Type: get("type"), Summary: values.Get("summary"), Consent: get("consent") == "yes",
+	}
+	n, err := strconv.Atoi(get("questions"))
+	if err != nil || n < 1 {
+		n = 1
+	}
+	for i := range min(n, registry.MaxQuestions) {
+		f.Questions = append(f.Questions, registry.QuestionInput{
+			SubjectCode: get(fmt.Sprintf("q%d_subject", i)),
+			Text:        values.Get(fmt.Sprintf("q%d_text", i)),
+		})
+	}
+	return f
+}
+
+// AddQuestion adds an empty question row (the "add a question" button), up to the limit.
+func (f *AppealForm) AddQuestion() {
+	if len(f.Questions) < registry.MaxQuestions {
+		f.Questions = append(f.Questions, registry.QuestionInput{})
+	}
+}
+
+// Input is the registration these fields describe; the caller sets the channel and who registers.
+func (f AppealForm) Input(files []attachment.Upload) registry.RegisterInput {
+	in := registry.RegisterInput{
+		LastName: f.LastName, FirstName: f.FirstName, Patronymic: f.Patronymic,
+		Address: f.Address, Email: f.Email, Phone: f.Phone,
+		Gender: f.Gender, SocialStatus: f.SocialStatus,
+		Type: f.Type, Questions: append([]registry.QuestionInput(nil), f.Questions...),
+		Summary: f.Summary, Consent: f.Consent, Attachments: files,
+	}
+	if f.Category != "" {
+		in.Categories = []string{f.Category}
+	}
+	return in
+}
+
 func (h *handlers) newAppeal(c *fiber.Ctx) error {
 	p := web.PersonOf(c)
-	f := appealForm{
+	f := AppealForm{
 		LastName: p.LastName, FirstName: p.FirstName, Patronymic: p.Patronymic,
 		Address: p.Address, Email: p.Email, Phone: p.Phone,
 		Questions: make([]registry.QuestionInput, 1+spareQuestions),
@@ -70,7 +117,7 @@ func problemList(l *web.L, fields map[string]string, questions int) []problem {
 	return out
 }
 
-func (h *handlers) renderAppealForm(c *fiber.Ctx, f appealForm, fields map[string]string) error {
+func (h *handlers) renderAppealForm(c *fiber.Ctx, f AppealForm, fields map[string]string) error {
 	l := h.web.TextsOf(c)
 	return c.Render("portal/appeal_new", fiber.Map{
 		"Title":          l.T("appeal.new.title"),
@@ -91,29 +138,18 @@ func (h *handlers) renderAppealForm(c *fiber.Ctx, f appealForm, fields map[strin
 // everything the person typed kept. Success redirects (POST, redirect, GET) to the appeal's page.
 func (h *handlers) createAppeal(c *fiber.Ctx) error {
 	person := web.PersonOf(c)
-	form, files, err := readAppealForm(c)
+	values, files, err := web.FormWithFiles(c, "attachments")
 	if err != nil {
 		return err
 	}
+	form := ReadAppealForm(values)
 	if c.FormValue("action") == "add_question" {
-		if len(form.Questions) < registry.MaxQuestions {
-			form.Questions = append(form.Questions, registry.QuestionInput{})
-		}
+		form.AddQuestion()
 		form.HadFiles = len(files) > 0
 		return h.renderAppealForm(c, form, nil)
 	}
-	in := registry.RegisterInput{
-		Channel: registry.ChannelPortal, PersonID: &person.ID,
-		LastName: form.LastName, FirstName: form.FirstName, Patronymic: form.Patronymic,
-		Address: form.Address, Email: form.Email, Phone: form.Phone,
-		Gender: form.Gender, SocialStatus: form.SocialStatus,
-		Type: form.Type, Questions: append([]registry.QuestionInput(nil), form.Questions...),
-		Summary: form.Summary, Consent: form.Consent,
-	}
-	if form.Category != "" {
-		in.Categories = []string{form.Category}
-	}
-	in.Attachments = files
+	in := form.Input(files)
+	in.Channel, in.PersonID = registry.ChannelPortal, &person.ID
 	appeal, err := h.Registry.RegisterAppeal(c.UserContext(), in)
 	var invalid *errs.Error
 	if errors.As(err, &invalid) && invalid.Code == errs.Invalid {
@@ -126,34 +162,6 @@ func (h *handlers) createAppeal(c *fiber.Ctx) error {
 	}
 	h.Log.Info("appeal registered", "appeal_id", appeal.ID, "reg_index", appeal.RegIndex, "channel", appeal.Channel)
 	return c.Redirect(fmt.Sprintf("/appeals/%d?registered=1", appeal.ID), fiber.StatusSeeOther)
-}
-
-// readAppealForm reads the form, multipart or not.
-func readAppealForm(c *fiber.Ctx) (appealForm, []attachment.Upload, error) {
-	values, files, err := web.FormWithFiles(c, "attachments")
-	if err != nil {
-		return appealForm{}, nil, err
-	}
-	get := func(k string) string { return strings.TrimSpace(values.Get(k)) }
-	f := appealForm{
-		LastName: get("last_name"), FirstName: get("first_name"), Patronymic: get("patronymic"),
-		Address: get("address"), Email: get("email"), Phone: get("phone"),
-		Gender: get("gender"), SocialStatus: get("social_status"), Category: get("categories"),
-		Type: get("type"), Summary: values.Get("summary"), Consent: get("consent") == "yes",
-	}
-	n, err := strconv.Atoi(get("questions"))
-	if err != nil || n < 1 {
-		n = 1
-	}
-	n = min(n, registry.MaxQuestions)
-	for i := range n {
-		f.Questions = append(f.Questions, registry.QuestionInput{
-			SubjectCode: get(fmt.Sprintf("q%d_subject", i)),
-			Text:        values.Get(fmt.Sprintf("q%d_text", i)),
-		})
-	}
-	// Files with an empty name are what browsers send for an untouched file input.
-	return f, files, nil
 }
 
 func (h *handlers) myAppeals(c *fiber.Ctx) error {

@@ -105,13 +105,8 @@ func (a *App) build(ctx context.Context) error {
 			ModerationDays: rules.ModerationDays, ConsiderationDays: rules.ConsiderationDays,
 			Settlements: rules.Settlements, OnExpiry: rules.OnExpiry},
 		Calendar: cal, Timezone: cfg.Timezone, Notify: a.Notify, Appeals: reg, Files: files,
-		Moderators: func(ctx context.Context, tx *gorm.DB) ([]petition.StaffContact, error) {
-			staff, err := identity.StaffWithRoles(ctx, tx, identity.RoleModerator, identity.RoleHead)
-			out := make([]petition.StaffContact, 0, len(staff))
-			for _, s := range staff {
-				out = append(out, petition.StaffContact{PersonID: s.PersonID, Email: s.Email})
-			}
-			return out, err
+		Moderators: func(ctx context.Context, tx *gorm.DB) ([]identity.StaffContact, error) {
+			return identity.StaffWithRoles(ctx, tx, identity.RoleModerator, identity.RoleHead)
 		},
 	})
 	a.Petitions = petitions

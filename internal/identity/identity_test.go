@@ -100,7 +100,7 @@ func TestGrantRole(t *testing.T) {
 	if _, err := s.GrantRole(ctx, "head@rada.example", RoleAdmin, "test"); err != nil {
 		t.Fatal(err)
 	}
-	roles, err := s.RolesOf(ctx, p.ID)
+	_, roles, err := s.PersonWithRoles(ctx, p.ID)
 	if err != nil || len(roles) != 2 || roles[0] != RoleAdmin || roles[1] != RoleHead {
 		t.Fatalf("roles: %v %v", roles, err)
 	}

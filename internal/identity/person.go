@@ -132,6 +132,22 @@ func (s *Service) Person(ctx context.Context, id int64) (*Person, error) {
 	return &p, nil
 }
 
+// Names returns the full names of the persons with the ids, in one query.
+func (s *Service) Names(ctx context.Context, ids []int64) (map[int64]string, error) {
+	names := map[int64]string{}
+	if len(ids) == 0 {
+		return names, nil
+	}
+	var people []Person
+	if err := s.db.WithContext(ctx).Where("id IN ?", ids).Find(&people).Error; err != nil {
+		return nil, err
+	}
+	for i := range people {
+		names[people[i].ID] = people[i].FullName()
+	}
+	return names, nil
+}
+
 // SetLanguage remembers the person's chosen language for notices.
 func (s *Service) SetLanguage(ctx context.Context, id int64, lang string) error {
 	return s.db.WithContext(ctx).Model(&Person{}).Where("id = ?", id).Update("language", lang).Error

@@ -34,13 +34,6 @@ type staffRole struct {
 
 func (staffRole) TableName() string { return "staff_roles" }
 
-// RolesOf returns the person's staff roles; none means a citizen.
-func (s *Service) RolesOf(ctx context.Context, personID int64) ([]string, error) {
-	var roles []string
-	err := s.db.WithContext(ctx).Model(&staffRole{}).Where("person_id = ?", personID).Order("role").Pluck("role", &roles).Error
-	return roles, err
-}
-
 // PersonWithRoles returns the person with the id and their staff roles in one query: every signed-in
 // request needs both, and two round trips per request would be one too many.
 func (s *Service) PersonWithRoles(ctx context.Context, id int64) (*Person, []string, error) {

@@ -308,11 +308,4 @@ func (s *Service) Retry(ctx context.Context, messageID int64) error {
 	})
 }
 
-// MessagesTo lists the messages to an address, newest first (tests and support).
-func (s *Service) MessagesTo(ctx context.Context, address string) ([]Message, error) {
-	var list []Message
-	err := s.db.WithContext(ctx).Where("to_address = ?", address).Order("id DESC").Find(&list).Error
-	return list, err
-}
-
 var errNoMessage = errors.New("outbox message not found")

@@ -38,13 +38,8 @@ func TestAnswerFanOutAndModerationReminder(t *testing.T) {
 	svc := petition.NewService(gdb, clf, petition.Options{Now: clk.now,
 		Rules:    petition.Rules{Threshold: 5000, CollectionDays: 30, ModerationDays: 2, ConsiderationDays: 10, OnExpiry: petition.OnExpiryArchive},
 		Calendar: cal, Timezone: kyiv, Notify: ns,
-		Moderators: func(ctx context.Context, tx *gorm.DB) ([]petition.StaffContact, error) {
-			staff, err := identity.StaffWithRoles(ctx, tx, identity.RoleModerator)
-			var out []petition.StaffContact
-			for _, s := range staff {
-				out = append(out, petition.StaffContact{PersonID: s.PersonID, Email: s.Email})
-			}
-			return out, err
+		Moderators: func(ctx context.Context, tx *gorm.DB) ([]identity.StaffContact, error) {
+			return identity.StaffWithRoles(ctx, tx, identity.RoleModerator)
 		},
 	})
 	runCtx, cancel := context.WithCancel(ctx)

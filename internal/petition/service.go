@@ -18,6 +18,7 @@ import (
 	"github.com/hromada/hromada/internal/calendar"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/notify"
 )
 
@@ -65,13 +66,7 @@ type Service struct {
 	loc      *time.Location
 	counts   countCache
 	now      func() time.Time
-	staffFor func(ctx context.Context, tx *gorm.DB) ([]StaffContact, error)
-}
-
-// StaffContact is a staff member to tell about petitions.
-type StaffContact struct {
-	PersonID int64
-	Email    string
+	staffFor func(ctx context.Context, tx *gorm.DB) ([]identity.StaffContact, error)
 }
 
 // Options wire the service.
@@ -83,7 +78,7 @@ type Options struct {
 	Files    *attachment.Store
 	Appeals  AppealRegistrar
 	// Moderators returns whom to tell that a petition reached its threshold.
-	Moderators func(ctx context.Context, tx *gorm.DB) ([]StaffContact, error)
+	Moderators func(ctx context.Context, tx *gorm.DB) ([]identity.StaffContact, error)
 	Now        func() time.Time // tests move the clock; nil is time.Now
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/dbtest"
 	"github.com/hromada/hromada/internal/department"
@@ -25,6 +26,7 @@ func allModels() []any {
 	m = append(m, notify.Models()...)
 	m = append(m, petition.Models()...)
 	m = append(m, department.Models()...)
+	m = append(m, audit.Models()...)
 	return m
 }
 

@@ -63,6 +63,8 @@ type Classifier struct {
 	Categories     List `json:"categories"`
 	SocialStatuses List `json:"social_statuses"`
 	Genders        List `json:"genders"`
+	Results        List `json:"results"`      // results of consideration (9.x)
+	Art8Reasons    List `json:"art8_reasons"` // reasons to leave an appeal without consideration
 }
 
 //go:embed data/classifier.json
@@ -75,7 +77,8 @@ func Load() (*Classifier, error) {
 		return nil, fmt.Errorf("classifier data: %w", err)
 	}
 	for name, l := range map[string]List{"types": c.Types, "channels": c.Channels, "subjects": c.Subjects,
-		"categories": c.Categories, "social_statuses": c.SocialStatuses, "natures": c.Natures, "signs": c.Signs} {
+		"categories": c.Categories, "social_statuses": c.SocialStatuses, "natures": c.Natures, "signs": c.Signs,
+		"results": c.Results, "art8_reasons": c.Art8Reasons} {
 		if len(l) == 0 {
 			return nil, fmt.Errorf("classifier data: list %s is empty", name)
 		}

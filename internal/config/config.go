@@ -45,7 +45,7 @@ type Config struct {
 
 	Council CouncilInfo
 
-	RegIndexPattern string // e.g. "{letter}-{seq}"
+	RegIndexPattern string // e.g. "{letter}-{seq}/{yy}"
 
 	MaxAttachmentBytes int64
 	MaxAttachments     int
@@ -143,7 +143,7 @@ var Vars = []Var{
 	{Name: "HROMADA_DEV_IDP_URL", Default: "http://localhost:8081", Help: "public URL (issuer) of the development provider"},
 	{Name: "HROMADA_COUNCIL_NAME", Default: "Зразкова міська рада", Help: "the council's name in Ukrainian"},
 	{Name: "HROMADA_COUNCIL_NAME_EN", Default: "Zrazkove City Council", Help: "the council's name in English"},
-	{Name: "HROMADA_REG_INDEX_PATTERN", Default: "{letter}-{seq}", Help: "registration index: {letter} is the first letter of the author's surname (КО for a collective, БП for an anonymous appeal), {seq} the number within the year, {year} and {yy} the year"},
+	{Name: "HROMADA_REG_INDEX_PATTERN", Default: "{letter}-{seq}/{yy}", Help: "registration index: {letter} is the first letter of the author's surname (КО for a collective, БП for an anonymous appeal), {seq} the number within the year, {year} or {yy} the year (required: numbers restart every year and an index never repeats)"},
 	{Name: "HROMADA_MAX_ATTACHMENT_MB", Default: "10", Help: "largest accepted attachment, in MiB"},
 	{Name: "HROMADA_MAX_ATTACHMENTS", Default: "5", Help: "most attachments on one appeal"},
 	{Name: "HROMADA_PETITION_THRESHOLD", Default: "250", Help: "signatures a petition needs (the community's charter)"},
@@ -251,9 +251,13 @@ func Load(getenv func(string) string) (*Config, error) {
 		NameUK: r.str("HROMADA_COUNCIL_NAME", "Зразкова міська рада"),
 		NameEN: r.str("HROMADA_COUNCIL_NAME_EN", "Zrazkove City Council"),
 	}
-	c.RegIndexPattern = r.str("HROMADA_REG_INDEX_PATTERN", "{letter}-{seq}")
-	if !strings.Contains(c.RegIndexPattern, "{seq}") {
+	c.RegIndexPattern = r.str("HROMADA_REG_INDEX_PATTERN", "{letter}-{seq}/{yy}")
+	switch {
+	case !strings.Contains(c.RegIndexPattern, "{seq}"):
 		r.fail("HROMADA_REG_INDEX_PATTERN", "must contain {seq}")
+	case !strings.Contains(c.RegIndexPattern, "{year}") && !strings.Contains(c.RegIndexPattern, "{yy}"):
+		// The sequence restarts every year: without the year, next January's К-1 would be this year's.
+		r.fail("HROMADA_REG_INDEX_PATTERN", "must contain {year} or {yy}: numbers restart every year")
 	}
 	c.MaxAttachmentBytes = int64(r.positiveInt("HROMADA_MAX_ATTACHMENT_MB", 10)) << 20
 	c.MaxAttachments = r.positiveInt("HROMADA_MAX_ATTACHMENTS", 5)

@@ -53,7 +53,7 @@ func nonEmpty(parts ...string) []string {
 }
 
 // Models lists the tables this package owns, for the schema test.
-func Models() []any { return []any{&Person{}, &staffRole{}} }
+func Models() []any { return []any{&Person{}, &staffRole{}, &staffDepartment{}} }
 
 // Service keeps persons.
 type Service struct {

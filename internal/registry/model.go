@@ -68,11 +68,21 @@ type Appeal struct {
 	AnsweredAt         *time.Time
 	AnswerText         string
 	DepartmentID       *int64 // the lead executor, once routed
+	Simple             bool   // needs no extra study: due in 15 days (Art. 20)
+	Resolution         string // the head's resolution
+	ResolutionBy       *int64
+	ExecutorID         *int64 // the executor named within the lead department, if any
+	ForwardedTo        string // the competent body an appeal was forwarded to
+	AnswerOutNumber    string // the answer's outgoing number
+	ClosedBy           *int64 // who removed the appeal from control
+	RelatedAppealID    *int64 // the earlier appeal a repeat or duplicate one points at
+	RemindedDays       *int   // the last deadline reminder sent, in days before the due date
 	SearchText         string // lower-cased index, author and summary: what staff search (staff.go)
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 
 	Questions   []Question   `gorm:"foreignKey:AppealID"`
+	CoExecutors []CoExecutor `gorm:"foreignKey:AppealID"`
 	Events      []Event      `gorm:"foreignKey:AppealID"`
 	Attachments []Attachment `gorm:"foreignKey:AppealID"`
 }
@@ -121,6 +131,7 @@ type Attachment struct {
 	ContentType string
 	SizeBytes   int64
 	SHA256      string `gorm:"column:sha256"`
+	ReplyID     *int64 // set for the files of a reply
 	CreatedAt   time.Time
 }
 
@@ -129,6 +140,52 @@ func (Attachment) TableName() string { return "appeal_attachments" }
 
 // TableName keeps the table name explicit.
 func (Question) TableName() string { return "appeal_questions" }
+
+// CoExecutor is a department that helps the lead one with an appeal.
+type CoExecutor struct {
+	AppealID     int64 `gorm:"primaryKey;autoIncrement:false"`
+	DepartmentID int64 `gorm:"primaryKey;autoIncrement:false"`
+}
+
+// TableName keeps the table name explicit.
+func (CoExecutor) TableName() string { return "appeal_co_executors" }
+
+// Reply states: submitted by the executor, then approved or sent back by the head.
+const (
+	ReplySubmitted = "submitted"
+	ReplyApproved  = "approved"
+	ReplySentBack  = "sent_back"
+)
+
+// Reply is an executor's draft answer to an appeal; only an approved one reaches the author.
+type Reply struct {
+	ID               int64
+	AppealID         int64
+	AuthorPersonID   int64
+	Text             string
+	OutNumber        string
+	State            string
+	ReviewNote       string
+	ReviewerPersonID *int64
+	CreatedAt        time.Time
+	ReviewedAt       *time.Time
+
+	Results     []ReplyResult `gorm:"foreignKey:ReplyID"`
+	Attachments []Attachment  `gorm:"foreignKey:ReplyID"`
+}
+
+// TableName keeps the table name explicit.
+func (Reply) TableName() string { return "appeal_replies" }
+
+// ReplyResult is the result a reply gives one question.
+type ReplyResult struct {
+	ReplyID    int64 `gorm:"primaryKey;autoIncrement:false"`
+	QuestionID int64 `gorm:"primaryKey;autoIncrement:false"`
+	Result     string
+}
+
+// TableName keeps the table name explicit.
+func (ReplyResult) TableName() string { return "appeal_reply_results" }
 
 // counter is the yearly registration sequence.
 type counter struct {
@@ -140,5 +197,5 @@ func (counter) TableName() string { return "registry_counters" }
 
 // Models lists the tables this package owns, for the schema test.
 func Models() []any {
-	return []any{&Appeal{}, &Question{}, &Event{}, &Attachment{}, &counter{}}
+	return []any{&Appeal{}, &Question{}, &Event{}, &Attachment{}, &counter{}, &CoExecutor{}, &Reply{}, &ReplyResult{}}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/session"
 
+	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/identity"
 )
@@ -84,10 +85,14 @@ func (s *Server) loadVisitor(c *fiber.Ctx) error {
 	}
 	c.Locals(localLang, lang)
 	c.Locals(localL, l)
+	actor := audit.Actor{IP: c.IP()}
 	if person != nil {
 		c.Locals(localPerson, person)
 		c.Locals(localRoles, roles)
+		actor.PersonID = person.ID
 	}
+	// Domain code records who acts and from where (the audit log) from the request's context.
+	c.SetUserContext(audit.WithActor(c.UserContext(), actor))
 	council := s.cfg.Council.NameUK
 	if lang == "en" {
 		council = s.cfg.Council.NameEN

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"io/fs"
 	"maps"
+	"path"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -31,31 +33,48 @@ func TestSafeNext(t *testing.T) {
 	}
 }
 
-// Every message exists in every language.
+// Every message exists in every language. Messages live in locales/<lang>.json and, for a part of the
+// site kept apart, locales/<part>.<lang>.json: each part has the same keys in every language.
 func TestLocalesHaveTheSameKeys(t *testing.T) {
-	keys := map[string][]string{}
-	for _, l := range Languages {
-		b, err := fs.ReadFile(localeFiles, "locales/"+l+".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatalf("%s: %v", l, err)
-		}
-		keys[l] = slices.Sorted(maps.Keys(m))
+	files, err := fs.Glob(localeFiles, "locales/*.json")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, l := range Languages[1:] {
-		if !slices.Equal(keys[l], keys[Languages[0]]) {
-			t.Errorf("%s and %s differ", l, Languages[0])
+	parts := map[string]bool{}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".json")
+		part, _, _ := strings.Cut(name, ".")
+		if slices.Contains(Languages, name) {
+			part = ""
+		}
+		parts[part] = true
+	}
+	for part := range parts {
+		keys := map[string][]string{}
+		for _, l := range Languages {
+			name := "locales/" + l + ".json"
+			if part != "" {
+				name = "locales/" + part + "." + l + ".json"
+			}
+			b, err := fs.ReadFile(localeFiles, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := map[string]string{}
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			keys[l] = slices.Sorted(maps.Keys(m))
+		}
+		for _, l := range Languages[1:] {
 			for _, k := range keys[Languages[0]] {
 				if !slices.Contains(keys[l], k) {
-					t.Errorf("  %s lacks %s", l, k)
+					t.Errorf("%s %s lacks %s", part, l, k)
 				}
 			}
 			for _, k := range keys[l] {
 				if !slices.Contains(keys[Languages[0]], k) {
-					t.Errorf("  %s lacks %s", Languages[0], k)
+					t.Errorf("%s %s lacks %s", part, Languages[0], k)
 				}
 			}
 		}

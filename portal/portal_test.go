@@ -237,7 +237,7 @@ func TestFileAppeal(t *testing.T) {
 		}
 	}
 	list := apptest.Get(t, c, s.Path("/appeals"))
-	if !strings.Contains(list.Body, `href="/appeals/`+m[1]+`">Ш-1</a>`) {
+	if !strings.Contains(list.Body, `href="/appeals/`+m[1]+`">Ш-1/`) {
 		t.Fatalf("My appeals lacks the new appeal:\n%.3000s", list.Body)
 	}
 	link := regexp.MustCompile(`href="(/appeals/\d+/attachments/\d+)"`).FindStringSubmatch(page.Body)

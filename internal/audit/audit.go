@@ -36,8 +36,8 @@ type Entry struct {
 	OccurredAt    time.Time
 	ActorPersonID *int64
 	IP            string `gorm:"column:ip"`
-	Action        string // e.g. "appeal.assign", "appeal.view"
-	ObjectType    string // e.g. "appeal"
+	Action        string // what was done: appeal.assign, appeal.view, ...
+	ObjectType    string // appeal, petition, department, person, ...
 	ObjectID      *int64
 	Detail        string
 }
@@ -69,7 +69,7 @@ func Record(ctx context.Context, tx *gorm.DB, action, objectType string, objectI
 type Filter struct {
 	From, To   time.Time // occurred_at ≥ From and < To
 	ActorID    int64
-	Action     string // exact action, or a prefix ending in "." (e.g. "appeal.")
+	Action     string // exact action, or a prefix ending in a dot
 	ObjectType string
 	ObjectID   int64
 	Page       int // from 1

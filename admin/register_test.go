@@ -106,7 +106,7 @@ func TestRegisterOnBehalfOfCitizen(t *testing.T) {
 		t.Fatalf("register a hotline appeal: %d\n%.3000s", r.Status, r.Body)
 	}
 	card = apptest.Get(t, registrar, apptest.Follow(s.Path("/admin/appeals"), r.Location))
-	index := regexp.MustCompile(`Я-\d+`).FindString(card.Body)
+	index := regexp.MustCompile(`Я-\d+/\d+`).FindString(card.Body)
 	if index == "" || !strings.Contains(card.Body, "1545-777 від 20.11.2026") || !strings.Contains(card.Body, "Урядова гаряча лінія 1545") {
 		t.Fatalf("the hotline card:\n%.4000s", card.Body)
 	}

@@ -7,14 +7,23 @@ import (
 	"time"
 )
 
-// Appeal statuses.
+// Appeal statuses. An appeal is under control until it reaches one of the Closed statuses.
 const (
-	StatusRegistered = "registered"
-	StatusAnswered   = "answered"
+	StatusRegistered       = "registered"        // waiting for the head's resolution
+	StatusInProgress       = "in_progress"       // routed to a lead department
+	StatusAwaitingApproval = "awaiting_approval" // a reply waits for the head
+	StatusAnswered         = "answered"          // the approved reply went out
+	StatusForwarded        = "forwarded"         // sent to the competent body (5 days)
+	StatusReturned         = "returned"          // returned to the author for missing content (10 days)
+	StatusNotConsidered    = "not_considered"    // left without consideration (Art. 8)
 )
 
 // Statuses lists the statuses in the order of an appeal's life.
-var Statuses = []string{StatusRegistered, StatusAnswered}
+var Statuses = []string{StatusRegistered, StatusInProgress, StatusAwaitingApproval, StatusAnswered,
+	StatusForwarded, StatusReturned, StatusNotConsidered}
+
+// Closed lists the statuses of appeals removed from control.
+var Closed = []string{StatusAnswered, StatusForwarded, StatusReturned, StatusNotConsidered}
 
 // Channel of the portal itself.
 const ChannelPortal = "portal"

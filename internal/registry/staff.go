@@ -117,10 +117,10 @@ func (s *Service) staffQuery(ctx context.Context, f Filter) *gorm.DB {
 	}
 	today := s.today()
 	if f.Overdue {
-		q = q.Where("due_date < ? AND status <> ?", today, StatusAnswered)
+		q = q.Where("due_date < ? AND status NOT IN ?", today, Closed)
 	}
 	if f.DueWithinDays > 0 {
-		q = q.Where("due_date >= ? AND due_date <= ? AND status <> ?", today, today.AddDate(0, 0, f.DueWithinDays), StatusAnswered)
+		q = q.Where("due_date >= ? AND due_date <= ? AND status NOT IN ?", today, today.AddDate(0, 0, f.DueWithinDays), Closed)
 	}
 	if f.Priority {
 		q = q.Where("priority = ?", true)

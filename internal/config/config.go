@@ -71,6 +71,9 @@ type OIDC struct {
 // id.gov.ua returns and that a bridging provider passes on.
 type ClaimNames struct {
 	TaxID, LastName, GivenName, MiddleName, Email, Phone, Address, AuthType string
+	// Roles names the claim carrying staff role codes; "" takes no roles from the provider. Off by
+	// default: trusting a claim with staff rights is the council's decision about its own provider.
+	Roles string
 }
 
 // DevIdP is the built-in development provider; it runs only when Enabled and never in production.
@@ -138,6 +141,7 @@ var Vars = []Var{
 	{Name: "HROMADA_OIDC_CLAIM_PHONE", Default: "phone", Help: "claim holding the phone"},
 	{Name: "HROMADA_OIDC_CLAIM_ADDRESS", Default: "address", Help: "claim holding the address (a string, or an OIDC address object)"},
 	{Name: "HROMADA_OIDC_CLAIM_AUTH_TYPE", Default: "auth_type", Help: "claim naming how the person identified (qualified signature, BankID, Diia)"},
+	{Name: "HROMADA_OIDC_CLAIM_ROLES", Default: "(none: roles only from the admin area)", Help: "claim carrying staff role codes (registrar, executor, head, moderator, analyst, admin) as a JSON array or a space- or comma-separated string; a dotted path such as realm_access.roles reaches into an object. Synced at every sign-in: roles the claim stops carrying are removed, roles granted in the admin area or by `hromada admin grant` are kept. Set it only if staff cannot edit the claim at the provider"},
 	{Name: "HROMADA_DEV_IDP", Default: "true in development when no HROMADA_OIDC_ISSUER is set", Help: "run the built-in development identity provider"},
 	{Name: "HROMADA_DEV_IDP_ADDR", Default: "127.0.0.1:8081", Help: "listen address of the development provider"},
 	{Name: "HROMADA_DEV_IDP_URL", Default: "http://localhost:8081", Help: "public URL (issuer) of the development provider"},
@@ -246,6 +250,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		Phone:      r.str("HROMADA_OIDC_CLAIM_PHONE", "phone"),
 		Address:    r.str("HROMADA_OIDC_CLAIM_ADDRESS", "address"),
 		AuthType:   r.str("HROMADA_OIDC_CLAIM_AUTH_TYPE", "auth_type"),
+		Roles:      r.str("HROMADA_OIDC_CLAIM_ROLES", ""),
 	}
 	c.Council = CouncilInfo{
 		NameUK: r.str("HROMADA_COUNCIL_NAME", "Зразкова міська рада"),

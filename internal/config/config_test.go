@@ -135,3 +135,18 @@ func TestProductionNeedsSMTP(t *testing.T) {
 		t.Fatalf("production without SMTP: %v", err)
 	}
 }
+
+// Roles from the provider are off unless the council names the claim.
+func TestRolesClaimIsOptIn(t *testing.T) {
+	c, err := load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.OIDC.Claims.Roles != "" {
+		t.Fatalf("roles claim on by default: %q", c.OIDC.Claims.Roles)
+	}
+	c, err = load(map[string]string{"HROMADA_OIDC_CLAIM_ROLES": " realm_access.roles "})
+	if err != nil || c.OIDC.Claims.Roles != "realm_access.roles" {
+		t.Fatalf("roles claim: %+v %v", c, err)
+	}
+}

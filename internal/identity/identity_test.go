@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -20,7 +21,7 @@ func TestMapClaims(t *testing.T) {
 	})
 	want := Claims{TaxID: "1234567890", LastName: "Шевченко", GivenName: "Тарас", MiddleName: "Григорович",
 		Email: "t@example.org", Phone: "+380441234567", Address: "м. Київ, вул. Хрещатик, 1", AuthType: "dig_sign"}
-	if c != want {
+	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("got %+v\nwant %+v", c, want)
 	}
 	// Claim names come from configuration: a provider that uses the standard names works too.

@@ -174,18 +174,26 @@ type Claims struct {
 	Phone           string
 	Address         string
 	AuthType        string
+	// Roles are the staff roles the configured roles claim carries (known codes only, sorted); the
+	// person's claim-granted roles are synced to them at sign-in. Empty when the claim is off or absent.
+	Roles []string
+	// IgnoredRoles are the codes the roles claim carried that are no Hromada role, for the caller to log.
+	IgnoredRoles []string
 }
 
 func mapClaims(names config.ClaimNames, all map[string]any) Claims {
+	roles, ignored := claimRoles(all, names.Roles)
 	return Claims{
-		TaxID:      claimString(all, names.TaxID),
-		LastName:   claimString(all, names.LastName),
-		GivenName:  claimString(all, names.GivenName),
-		MiddleName: claimString(all, names.MiddleName),
-		Email:      claimString(all, names.Email),
-		Phone:      claimString(all, names.Phone),
-		Address:    claimString(all, names.Address),
-		AuthType:   claimString(all, names.AuthType),
+		Roles:        roles,
+		IgnoredRoles: ignored,
+		TaxID:        claimString(all, names.TaxID),
+		LastName:     claimString(all, names.LastName),
+		GivenName:    claimString(all, names.GivenName),
+		MiddleName:   claimString(all, names.MiddleName),
+		Email:        claimString(all, names.Email),
+		Phone:        claimString(all, names.Phone),
+		Address:      claimString(all, names.Address),
+		AuthType:     claimString(all, names.AuthType),
 	}
 }
 

@@ -81,7 +81,8 @@ func (s *Service) TaxIDHash(taxID string) string {
 }
 
 // SignIn finds the person the claims describe — by tax-number hash first, then by issuer and subject —
-// or creates them, and refreshes their details from the claims.
+// or creates them, refreshes their details from the claims, and syncs the roles that came from the
+// roles claim (claimroles.go) in the same transaction.
 func (s *Service) SignIn(ctx context.Context, c Claims) (*Person, error) {
 	if c.Issuer == "" || c.Subject == "" {
 		return nil, errs.New(errs.Invalid, "auth.error.id_token")
@@ -111,7 +112,10 @@ func (s *Service) SignIn(ctx context.Context, c Claims) (*Person, error) {
 		}
 		p.LastName, p.FirstName, p.Patronymic = c.LastName, c.GivenName, c.MiddleName
 		p.Email, p.Phone, p.Address, p.AuthType = c.Email, c.Phone, c.Address, c.AuthType
-		return tx.Save(&p).Error
+		if err := tx.Save(&p).Error; err != nil {
+			return err
+		}
+		return syncClaimRoles(ctx, tx, p.ID, c.Roles, now)
 	})
 	if err != nil {
 		return nil, err

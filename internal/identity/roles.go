@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/errs"
 )
 
@@ -62,6 +64,10 @@ func (s *Service) PersonWithRoles(ctx context.Context, id int64) (*Person, []str
 
 // GrantRole gives a role to the person with the e-mail. The person must have signed in once, so the
 // role is tied to an identity the provider vouched for, not to an address anyone could claim later.
+//
+// A role the person holds only through the roles claim becomes this grant, so the next sign-in without
+// the claim keeps it: whoever grants a role explicitly means it to stay. The change and its audit line
+// ("staff.grant") commit together; granting a role already held changes nothing and logs nothing.
 func (s *Service) GrantRole(ctx context.Context, email, role, grantedBy string) (*Person, error) {
 	if !slices.Contains(Roles, role) {
 		return nil, errs.New(errs.Invalid, "staff.error.role")
@@ -78,10 +84,20 @@ func (s *Service) GrantRole(ctx context.Context, email, role, grantedBy string) 
 		return nil, errs.New(errs.Conflict, "staff.error.ambiguous_email")
 	}
 	p := people[0]
-	err = s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).
-		Create(&staffRole{PersonID: p.ID, Role: role, GrantedAt: time.Now().UTC(), GrantedBy: grantedBy}).Error
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "person_id"}, {Name: "role"}},
+			DoUpdates: clause.Assignments(map[string]any{"granted_by": grantedBy, "granted_at": time.Now().UTC()}),
+			Where: clause.Where{Exprs: []clause.Expression{
+				clause.Eq{Column: clause.Column{Table: "staff_roles", Name: "granted_by"}, Value: GrantedByClaim}}},
+		}).Create(&staffRole{PersonID: p.ID, Role: role, GrantedAt: time.Now().UTC(), GrantedBy: grantedBy})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		return audit.Record(ctx, tx, "staff.grant", "person", p.ID, "role="+role+" by="+grantedBy)
+	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("grant role: %w", err)
 	}
 	return &p, nil
 }

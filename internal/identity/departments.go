@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -49,5 +50,48 @@ func StaffOfDepartment(ctx context.Context, tx *gorm.DB, departmentID int64, rol
 		Joins("JOIN staff_departments ON staff_departments.person_id = persons.id").
 		Where("staff_departments.department_id = ? AND staff_roles.role IN ? AND persons.email <> ''", departmentID, roles).
 		Order("persons.id").Scan(&out).Error
+	return out, err
+}
+
+// WorksIn tells, inside tx, whether the person works in the department with one of the roles.
+func WorksIn(ctx context.Context, tx *gorm.DB, personID, departmentID int64, roles ...string) (bool, error) {
+	var n int64
+	err := tx.WithContext(ctx).Table("staff_departments").
+		Joins("JOIN staff_roles ON staff_roles.person_id = staff_departments.person_id").
+		Where("staff_departments.person_id = ? AND staff_departments.department_id = ? AND staff_roles.role IN ?",
+			personID, departmentID, roles).Count(&n).Error
+	return n > 0, err
+}
+
+// Contacts returns the e-mail contacts of the persons who have one, inside tx.
+func Contacts(ctx context.Context, tx *gorm.DB, ids ...int64) ([]StaffContact, error) {
+	var out []StaffContact
+	err := tx.WithContext(ctx).Table("persons").Select("id AS person_id", "email").
+		Where("id IN ? AND email <> ''", ids).Order("id").Scan(&out).Error
+	return out, err
+}
+
+// DepartmentStaff is a staff member of a department, as routing forms offer them.
+type DepartmentStaff struct {
+	PersonID     int64
+	DepartmentID int64
+	LastName     string
+	FirstName    string
+	Patronymic   string
+}
+
+// Name is the staff member's full name.
+func (d DepartmentStaff) Name() string {
+	return strings.Join(strings.Fields(d.LastName+" "+d.FirstName+" "+d.Patronymic), " ")
+}
+
+// ExecutorsByDepartment lists every executor placed in a department, by department and name.
+func (s *Service) ExecutorsByDepartment(ctx context.Context) ([]DepartmentStaff, error) {
+	var out []DepartmentStaff
+	err := s.db.WithContext(ctx).Table("staff_departments").
+		Select("persons.id AS person_id, staff_departments.department_id, persons.last_name, persons.first_name, persons.patronymic").
+		Joins("JOIN persons ON persons.id = staff_departments.person_id").
+		Joins("JOIN staff_roles ON staff_roles.person_id = persons.id AND staff_roles.role = ?", RoleExecutor).
+		Order("staff_departments.department_id, persons.last_name, persons.first_name").Scan(&out).Error
 	return out, err
 }

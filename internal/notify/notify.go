@@ -17,6 +17,7 @@ import (
 	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 
+	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/errs"
 )
@@ -38,11 +39,21 @@ var (
 	PetitionAnswered          = Kind{Name: "petition_answered"}
 	PetitionAnsweredSignatory = Kind{Name: "petition_answered_signatory", Optional: true}
 	PetitionModerationDue     = Kind{Name: "petition_moderation_due"}
+	AppealForwarded           = Kind{Name: "appeal_forwarded"}
+	AppealReturned            = Kind{Name: "appeal_returned"}
+	AppealNotConsidered       = Kind{Name: "appeal_not_considered"}
+	AppealExtended            = Kind{Name: "appeal_extended"}
+	AppealAnswered            = Kind{Name: "appeal_answered"}
+	AppealAssigned            = Kind{Name: "appeal_assigned"}       // staff: a new assignment
+	AppealDueSoon             = Kind{Name: "appeal_due_soon"}       // staff: due in 5 days, then in 1 day
+	AppealOverdueDigest       = Kind{Name: "appeal_overdue_digest"} // staff: daily, per department
 )
 
 // Kinds lists every notice, in the order the account page shows the optional ones.
 var Kinds = []Kind{AppealRegistered, PetitionAnsweredSignatory, PetitionPublished, PetitionRejected,
-	PetitionThreshold, PetitionThresholdStaff, PetitionAnswered, PetitionModerationDue}
+	PetitionThreshold, PetitionThresholdStaff, PetitionAnswered, PetitionModerationDue, AppealForwarded,
+	AppealReturned, AppealNotConsidered, AppealExtended, AppealAnswered, AppealAssigned, AppealDueSoon,
+	AppealOverdueDigest}
 
 func kindByName(name string) (Kind, bool) {
 	for _, k := range Kinds {
@@ -303,6 +314,13 @@ func (s *Service) Retry(ctx context.Context, messageID int64) error {
 		}
 		if res.RowsAffected == 0 {
 			return errs.New(errs.NotFound, "error.not_found")
+		}
+		var m Message
+		if err := tx.Select("kind").Take(&m, messageID).Error; err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, "mail.retry", "mail", messageID, m.Kind); err != nil {
+			return err
 		}
 		return s.enqueue(ctx, tx, messageID)
 	})

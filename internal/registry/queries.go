@@ -7,8 +7,13 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/errs"
 )
+
+// citizenSees keeps the files of replies still in the works from the author: only the files of the
+// appeal itself and of the approved reply are theirs to see.
+const citizenSees = "(appeal_attachments.reply_id IS NULL OR EXISTS (SELECT 1 FROM appeal_replies r WHERE r.id = appeal_attachments.reply_id AND r.state = 'approved'))"
 
 // AppealsOfPerson lists a citizen's own appeals, newest first, with their questions.
 func (s *Service) AppealsOfPerson(ctx context.Context, personID int64) ([]Appeal, error) {
@@ -29,7 +34,7 @@ func (s *Service) AppealOfPerson(ctx context.Context, personID, appealID int64) 
 	err := s.db.WithContext(ctx).
 		Preload("Questions", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
 		Preload("Events", func(db *gorm.DB) *gorm.DB { return db.Order("occurred_at, id") }).
-		Preload("Attachments", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
+		Preload("Attachments", func(db *gorm.DB) *gorm.DB { return db.Where(citizenSees).Order("id") }).
 		Where("id = ? AND person_id = ?", appealID, personID).
 		Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -48,6 +53,7 @@ func (s *Service) AttachmentOfPerson(ctx context.Context, personID, appealID, at
 		Joins("JOIN appeals ON appeals.id = appeal_attachments.appeal_id").
 		Where("appeal_attachments.id = ? AND appeal_attachments.appeal_id = ? AND appeals.person_id = ?",
 			attachmentID, appealID, personID).
+		Where(citizenSees).
 		Take(&att).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil, errs.New(errs.NotFound, "error.not_found")
@@ -69,12 +75,17 @@ func (s *Service) AppealForStaff(ctx context.Context, appealID int64) (*Appeal, 
 		Preload("Questions", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
 		Preload("Events", func(db *gorm.DB) *gorm.DB { return db.Order("occurred_at, id") }).
 		Preload("Attachments", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
+		Preload("CoExecutors").
 		Where("id = ?", appealID).
 		Take(&a).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, errs.New(errs.NotFound, "error.not_found")
 	}
 	if err != nil {
+		return nil, err
+	}
+	// Every opening of a card with personal data is logged.
+	if err := audit.Record(ctx, s.db, "appeal.view", "appeal", a.ID, a.RegIndex); err != nil {
 		return nil, err
 	}
 	return &a, nil
@@ -90,6 +101,9 @@ func (s *Service) AttachmentForStaff(ctx context.Context, appealID, attachmentID
 		return nil, nil, errs.New(errs.NotFound, "error.not_found")
 	}
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := audit.Record(ctx, s.db, "appeal.attachment_view", "appeal", appealID, att.FileName); err != nil {
 		return nil, nil, err
 	}
 	f, err := s.files.Open(att.SHA256)

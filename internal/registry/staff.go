@@ -27,18 +27,21 @@ var Sorts = []string{SortReceivedDesc, SortReceivedAsc, SortDueAsc}
 
 // Filter is what staff narrow the registry by. Zero values filter nothing.
 type Filter struct {
-	From, To      time.Time // days of receipt, inclusive, as calendar dates in the council's zone (only Y-M-D is read)
-	Channel       string
-	Status        string
-	Type          string
-	Subject       string // any question with this subject code
-	DepartmentID  int64
-	Overdue       bool // the due date has passed and there is no answer yet
-	DueWithinDays int  // > 0: not answered and due between today and today + N
-	Priority      bool
-	Query         string // part of the index, the author's name or the summary, in any case
-	Sort          string
-	Page          int // from 1
+	From, To        time.Time // days of receipt, inclusive, as calendar dates in the council's zone (only Y-M-D is read)
+	Channel         string
+	Status          string
+	Type            string
+	Subject         string // any question with this subject code
+	DepartmentID    int64
+	ExecutorID      int64 // the executor named in the resolution
+	Scoped          bool  // only appeals ScopeDepartment leads or helps with: what an executor may see
+	ScopeDepartment int64
+	Overdue         bool // the due date has passed and there is no answer yet
+	DueWithinDays   int  // > 0: not answered and due between today and today + N
+	Priority        bool
+	Query           string // part of the index, the author's name or the summary, in any case
+	Sort            string
+	Page            int // from 1
 }
 
 // ListForStaff returns one page of the appeals the filter selects, with their questions, and how many
@@ -115,6 +118,12 @@ func (s *Service) staffQuery(ctx context.Context, f Filter) *gorm.DB {
 	if f.DepartmentID > 0 {
 		q = q.Where("department_id = ?", f.DepartmentID)
 	}
+	if f.ExecutorID > 0 {
+		q = q.Where("executor_id = ?", f.ExecutorID)
+	}
+	if f.Scoped {
+		q = q.Where(inDepartment, f.ScopeDepartment, f.ScopeDepartment)
+	}
 	today := s.today()
 	if f.Overdue {
 		q = q.Where("due_date < ? AND status NOT IN ?", today, Closed)
@@ -132,6 +141,17 @@ func (s *Service) staffQuery(ctx context.Context, f Filter) *gorm.DB {
 		}
 	}
 	return q
+}
+
+// inDepartment selects the appeals a department leads or helps with.
+const inDepartment = "(department_id = ? OR EXISTS (SELECT 1 FROM appeal_co_executors c WHERE c.appeal_id = appeals.id AND c.department_id = ?))"
+
+// InScope tells whether the department leads or helps with the appeal: an executor opens only those.
+func (s *Service) InScope(ctx context.Context, appealID, departmentID int64) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&Appeal{}).Where("id = ?", appealID).
+		Where(inDepartment, departmentID, departmentID).Count(&n).Error
+	return n > 0, err
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

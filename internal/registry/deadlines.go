@@ -1,0 +1,197 @@
+package registry
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/notify"
+)
+
+// Reminder points, in days before the due date: the executors are told at 5 days and again at 1 day.
+const (
+	firstReminder = 5
+	lastReminder  = 1
+)
+
+// remindBatch bounds the appeals one reminder transaction handles.
+const remindBatch = 200
+
+// RemindDeadlines tells the executors of appeals under control that their due date is near: once at 5
+// days and once at 1 day before it. The appeal remembers the last reminder sent (reminded_days) in the
+// same transaction as the notices, so a reminder is neither lost nor repeated, however often this runs
+// and however many instances run it; an extension clears the mark. Appeals not yet routed go to the heads.
+func (s *Service) RemindDeadlines(ctx context.Context) (int, error) {
+	today := s.today()
+	sent := 0
+	for {
+		n, err := s.remindSome(ctx, today)
+		sent += n
+		if err != nil || n < remindBatch {
+			return sent, err
+		}
+	}
+}
+
+func (s *Service) remindSome(ctx context.Context, today time.Time) (int, error) {
+	var done int
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var list []Appeal
+		// Only appeals that need a reminder now: none sent yet within 5 days, or none at 1 day within 1 day.
+		err := tx.Where("status IN ? AND due_date >= ?", underControl, today).
+			Where("(due_date <= ? AND reminded_days IS NULL) OR (due_date <= ? AND (reminded_days IS NULL OR reminded_days > ?))",
+				today.AddDate(0, 0, firstReminder), today.AddDate(0, 0, lastReminder), lastReminder).
+			Order("due_date, id").Limit(remindBatch).Find(&list).Error
+		if err != nil {
+			return fmt.Errorf("appeals due soon: %w", err)
+		}
+		for i := range list {
+			a := &list[i]
+			left := int(a.DueDate.Sub(today).Hours() / 24)
+			point := firstReminder
+			if left <= lastReminder {
+				point = lastReminder
+			}
+			if err := s.tellExecutors(ctx, tx, a, notify.AppealDueSoon, map[string]any{"Days": left}); err != nil {
+				return err
+			}
+			if err := tx.Model(&Appeal{}).Where("id = ?", a.ID).Update("reminded_days", point).Error; err != nil {
+				return err
+			}
+			done++
+		}
+		return nil
+	})
+	return done, err
+}
+
+// tellExecutors sends a staff notice about one appeal to the people answering it: the named executor,
+// or else the executors of the lead department, or, before routing, the heads.
+func (s *Service) tellExecutors(ctx context.Context, tx *gorm.DB, a *Appeal, kind notify.Kind, extra map[string]any) error {
+	if s.notify == nil {
+		return nil
+	}
+	var to []identity.StaffContact
+	var err error
+	switch {
+	case a.ExecutorID != nil:
+		to, err = identity.Contacts(ctx, tx, *a.ExecutorID)
+	case a.DepartmentID != nil:
+		to, err = identity.StaffOfDepartment(ctx, tx, *a.DepartmentID, identity.RoleExecutor)
+	default:
+		to, err = identity.StaffWithRoles(ctx, tx, identity.RoleHead)
+	}
+	if err != nil {
+		return err
+	}
+	data := staffData(a)
+	for k, v := range extra {
+		data[k] = v
+	}
+	notices := make([]notify.Notice, 0, len(to))
+	for _, c := range to {
+		id := c.PersonID
+		notices = append(notices, notify.Notice{Kind: kind, PersonID: &id, To: c.Email,
+			Path: fmt.Sprintf("/admin/appeals/%d", a.ID), Data: data})
+	}
+	return s.notify.NotifyMany(ctx, tx, notices)
+}
+
+// OverdueDigest sends each department's staff (executors and heads placed in it) the list of its overdue
+// appeals, and the council's heads the overdue appeals nobody was assigned. Run once a day.
+func (s *Service) OverdueDigest(ctx context.Context) (int, error) {
+	if s.notify == nil {
+		return 0, nil
+	}
+	var list []Appeal
+	err := s.db.WithContext(ctx).Select("id", "reg_index", "due_date", "department_id", "priority").
+		Where("status IN ? AND due_date < ?", underControl, s.today()).Order("due_date, id").Find(&list).Error
+	if err != nil {
+		return 0, fmt.Errorf("overdue appeals: %w", err)
+	}
+	byDept := map[int64][]Appeal{}
+	for _, a := range list {
+		var d int64
+		if a.DepartmentID != nil {
+			d = *a.DepartmentID
+		}
+		byDept[d] = append(byDept[d], a)
+	}
+	depts := make([]int64, 0, len(byDept))
+	for d := range byDept {
+		depts = append(depts, d)
+	}
+	sort.Slice(depts, func(i, j int) bool { return depts[i] < depts[j] })
+	sent := 0
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var notices []notify.Notice
+		for _, d := range depts {
+			var to []identity.StaffContact
+			var err error
+			if d == 0 {
+				to, err = identity.StaffWithRoles(ctx, tx, identity.RoleHead)
+			} else {
+				to, err = identity.StaffOfDepartment(ctx, tx, d, identity.RoleExecutor, identity.RoleHead)
+			}
+			if err != nil {
+				return err
+			}
+			var lines []string
+			for _, a := range byDept[d] {
+				lines = append(lines, a.RegIndex+" — "+a.DueDate.Format("02.01.2006"))
+			}
+			data := map[string]any{"Count": len(lines), "Lines": lines, "List": strings.Join(lines, "\n")}
+			path := "/admin/appeals?overdue=1"
+			if d != 0 {
+				path += fmt.Sprintf("&department=%d", d)
+			}
+			for _, c := range to {
+				id := c.PersonID
+				notices = append(notices, notify.Notice{Kind: notify.AppealOverdueDigest, PersonID: &id, To: c.Email,
+					Path: path, Data: data})
+			}
+		}
+		sent = len(notices)
+		return s.notify.NotifyMany(ctx, tx, notices)
+	})
+	return sent, err
+}
+
+// Dashboard is what a department's page shows: its overdue appeals, those due within 5 days, and
+// replies waiting for the head's approval.
+type Dashboard struct {
+	Overdue, DueSoon, AwaitingApproval []Appeal
+	OverdueTotal, DueSoonTotal         int64
+	AwaitingTotal                      int64
+}
+
+// DashboardDueDays is the "due soon" window of the dashboards.
+const DashboardDueDays = 5
+
+// DepartmentDashboard gathers the dashboard of one department (0: the whole council).
+func (s *Service) DepartmentDashboard(ctx context.Context, departmentID int64) (*Dashboard, error) {
+	var d Dashboard
+	var err error
+	base := Filter{DepartmentID: departmentID, Sort: SortDueAsc}
+	f := base
+	f.Overdue = true
+	if d.Overdue, d.OverdueTotal, err = s.ListForStaff(ctx, f); err != nil {
+		return nil, err
+	}
+	f = base
+	f.DueWithinDays = DashboardDueDays
+	if d.DueSoon, d.DueSoonTotal, err = s.ListForStaff(ctx, f); err != nil {
+		return nil, err
+	}
+	f = base
+	f.Status = StatusAwaitingApproval
+	if d.AwaitingApproval, d.AwaitingTotal, err = s.ListForStaff(ctx, f); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}

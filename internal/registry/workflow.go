@@ -1,0 +1,557 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/hromada/hromada/internal/attachment"
+	"github.com/hromada/hromada/internal/audit"
+	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/notify"
+)
+
+// Terms of the law (393/96-ВР): calendar days from receipt.
+const (
+	SimpleTermDays  = 15 // Art. 20: no extra study needed
+	MaxTermDays     = 45 // Art. 20: never longer in total, extensions included
+	ForwardDays     = 5  // Art. 7: forward to the competent body within 5 days
+	ReturnDays      = 10 // Art. 5: return for missing required content within 10 days
+	maxWorkflowText = 20000
+	maxOutNumber    = 100
+)
+
+// More event kinds of the timeline.
+const (
+	EventAssigned       = "assigned"
+	EventForwarded      = "forwarded"
+	EventReturned       = "returned"
+	EventNotConsidered  = "not_considered"
+	EventExtended       = "extended"
+	EventReplySubmitted = "reply_submitted"
+	EventReplySentBack  = "reply_sent_back"
+)
+
+// Results a reply gives a question; the routing results (returned, forwarded, not_considered) are set
+// by routing itself.
+var ReplyResults = []string{"resolved", "refused", "explained"}
+
+// AssignInput is the head's resolution.
+type AssignInput struct {
+	Resolution   string
+	DepartmentID int64   // the lead executor
+	CoExecutors  []int64 // departments that help
+	ExecutorID   int64   // optional: the executor within the lead department
+	Simple       bool    // needs no extra study: due in 15 days
+}
+
+// open loads an appeal under control for a change inside tx, locking its row on PostgreSQL (SQLite's
+// immediate transactions already serialise writers). statuses lists where the change may start.
+func (s *Service) open(tx *gorm.DB, appealID int64, statuses ...string) (*Appeal, error) {
+	var a Appeal
+	q := tx
+	if tx.Dialector.Name() == "postgres" {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	err := q.Where("id = ?", appealID).Take(&a).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, errs.New(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(statuses, a.Status) {
+		return nil, errs.New(errs.Conflict, "routing.error.state")
+	}
+	return &a, nil
+}
+
+// change runs fn on the appeal inside one transaction with its timeline event and its audit line, so
+// a change, its history and its notices commit or roll back together.
+func (s *Service) change(ctx context.Context, appealID int64, action string, statuses []string,
+	fn func(tx *gorm.DB, a *Appeal, now time.Time) (event Event, err error)) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		a, err := s.open(tx, appealID, statuses...)
+		if err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		ev, err := fn(tx, a, now)
+		if err != nil {
+			return err
+		}
+		actor := audit.ActorOf(ctx).PersonID
+		ev.AppealID, ev.OccurredAt = a.ID, now
+		if actor != 0 {
+			ev.ActorPersonID = &actor
+		}
+		a.UpdatedAt = now
+		a.SearchText = searchText(a)
+		if err := tx.Omit(clause.Associations).Save(a).Error; err != nil {
+			return fmt.Errorf("save appeal: %w", err)
+		}
+		if err := tx.Create(&ev).Error; err != nil {
+			return fmt.Errorf("timeline: %w", err)
+		}
+		return audit.Record(ctx, tx, action, "appeal", a.ID, a.RegIndex+" "+ev.Kind)
+	})
+}
+
+// open statuses: an appeal still under control.
+var underControl = []string{StatusRegistered, StatusInProgress, StatusAwaitingApproval}
+
+// Assign records the head's resolution and sends the appeal to a lead department with co-executors.
+// It may be repeated while nobody has submitted a reply, to re-route.
+func (s *Service) Assign(ctx context.Context, appealID int64, in AssignInput) error {
+	in.Resolution = strings.TrimSpace(in.Resolution)
+	v := errs.Validation{}
+	if in.Resolution == "" {
+		v.Add("resolution", "routing.error.resolution")
+	} else if utf8.RuneCountInString(in.Resolution) > maxWorkflowText {
+		v.Add("resolution", "form.error.too_long")
+	}
+	if in.DepartmentID <= 0 {
+		v.Add("department", "routing.error.department")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	return s.change(ctx, appealID, "appeal.assign", []string{StatusRegistered, StatusInProgress},
+		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
+			depts := append([]int64{in.DepartmentID}, in.CoExecutors...)
+			names, err := activeDepartments(tx, depts)
+			if err != nil {
+				return Event{}, err
+			}
+			if _, ok := names[in.DepartmentID]; !ok {
+				return Event{}, errs.Validation{"department": "routing.error.department"}.Err()
+			}
+			var co []CoExecutor
+			for _, d := range in.CoExecutors {
+				if _, ok := names[d]; !ok || d == in.DepartmentID {
+					return Event{}, errs.Validation{"co_executors": "routing.error.co_executors"}.Err()
+				}
+				if !slices.ContainsFunc(co, func(c CoExecutor) bool { return c.DepartmentID == d }) {
+					co = append(co, CoExecutor{AppealID: a.ID, DepartmentID: d})
+				}
+			}
+			if in.ExecutorID != 0 {
+				ok, err := identity.WorksIn(ctx, tx, in.ExecutorID, in.DepartmentID, identity.RoleExecutor)
+				if err != nil {
+					return Event{}, err
+				}
+				if !ok {
+					return Event{}, errs.Validation{"executor": "routing.error.executor"}.Err()
+				}
+				a.ExecutorID = &in.ExecutorID
+			} else {
+				a.ExecutorID = nil
+			}
+			a.Resolution, a.ResolutionBy, a.DepartmentID = in.Resolution, nullable(audit.ActorOf(ctx).PersonID), &in.DepartmentID
+			if in.Simple != a.Simple && !s.extended(tx, a.ID) {
+				// The term follows the mark until the head extends it; an extension is a decision of its own.
+				term := DefaultTermDays
+				if in.Simple {
+					term = SimpleTermDays
+				}
+				a.DueDate = DueDate(a.ReceivedAt.In(s.loc), term)
+				a.RemindedDays = nil
+			}
+			a.Simple = in.Simple
+			a.Status = StatusInProgress
+			if err := tx.Where("appeal_id = ?", a.ID).Delete(&CoExecutor{}).Error; err != nil {
+				return Event{}, err
+			}
+			if len(co) > 0 {
+				if err := tx.Create(&co).Error; err != nil {
+					return Event{}, err
+				}
+			}
+			note := names[in.DepartmentID]
+			for _, c := range co {
+				note += "; " + names[c.DepartmentID]
+			}
+			if err := s.tellDepartments(ctx, tx, a, depts); err != nil {
+				return Event{}, err
+			}
+			return Event{Kind: EventAssigned, Note: note + "\n" + in.Resolution}, nil
+		})
+}
+
+// extended tells whether the head has extended the appeal's term.
+func (s *Service) extended(tx *gorm.DB, appealID int64) bool {
+	var n int64
+	tx.Model(&Event{}).Where("appeal_id = ? AND kind = ?", appealID, EventExtended).Count(&n)
+	return n > 0
+}
+
+// activeDepartments returns the names of those of the departments that are active.
+func activeDepartments(tx *gorm.DB, ids []int64) (map[int64]string, error) {
+	var rows []struct {
+		ID     int64
+		NameUK string
+	}
+	if err := tx.Table("departments").Select("id", "name_uk").Where("id IN ? AND active = ?", ids, true).
+		Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := map[int64]string{}
+	for _, r := range rows {
+		out[r.ID] = r.NameUK
+	}
+	return out, nil
+}
+
+// tellDepartments tells the executors of the departments (and the named executor) about a new assignment.
+func (s *Service) tellDepartments(ctx context.Context, tx *gorm.DB, a *Appeal, depts []int64) error {
+	if s.notify == nil {
+		return nil
+	}
+	seen := map[int64]bool{}
+	var notices []notify.Notice
+	add := func(c identity.StaffContact) {
+		if !seen[c.PersonID] {
+			seen[c.PersonID] = true
+			id := c.PersonID
+			notices = append(notices, notify.Notice{Kind: notify.AppealAssigned, PersonID: &id, To: c.Email,
+				Path: fmt.Sprintf("/admin/appeals/%d", a.ID), Data: staffData(a)})
+		}
+	}
+	if a.ExecutorID != nil {
+		named, err := identity.Contacts(ctx, tx, *a.ExecutorID)
+		if err != nil {
+			return err
+		}
+		for _, c := range named {
+			add(c)
+		}
+	}
+	for _, d := range depts {
+		staff, err := identity.StaffOfDepartment(ctx, tx, d, identity.RoleExecutor)
+		if err != nil {
+			return err
+		}
+		for _, c := range staff {
+			add(c)
+		}
+	}
+	return s.notify.NotifyMany(ctx, tx, notices)
+}
+
+// staffData is what staff notices about one appeal show: never more personal data than the index.
+func staffData(a *Appeal) map[string]any {
+	return map[string]any{"Index": a.RegIndex, "Due": a.DueDate.Format("02.01.2006"), "Priority": a.Priority}
+}
+
+// closeCard removes an appeal from control: the card's answer, result and who closed it.
+func closeCard(ctx context.Context, a *Appeal, status, result, text string, now time.Time) {
+	a.Status, a.Result, a.AnswerText, a.AnsweredAt = status, result, text, &now
+	a.ClosedBy = nullable(audit.ActorOf(ctx).PersonID)
+}
+
+// closeByRouting closes an appeal that is not answered on the merits: every question gets the routing
+// result, so an appeal never leaves control with a question lacking one.
+func closeByRouting(ctx context.Context, tx *gorm.DB, a *Appeal, status, result, text string, now time.Time) error {
+	closeCard(ctx, a, status, result, text, now)
+	return tx.Model(&Question{}).Where("appeal_id = ?", a.ID).Update("result", result).Error
+}
+
+func checkText(field, text string, required bool) error {
+	switch {
+	case required && strings.TrimSpace(text) == "":
+		return errs.Validation{field: "form.error.required"}.Err()
+	case utf8.RuneCountInString(text) > maxWorkflowText:
+		return errs.Validation{field: "form.error.too_long"}.Err()
+	}
+	return nil
+}
+
+// ForwardDue is the last day to forward the appeal to the competent body.
+func (s *Service) ForwardDue(a *Appeal) time.Time {
+	return DueDate(a.ReceivedAt.In(s.loc), ForwardDays)
+}
+
+// ReturnDue is the last day to return the appeal to its author.
+func (s *Service) ReturnDue(a *Appeal) time.Time { return DueDate(a.ReceivedAt.In(s.loc), ReturnDays) }
+
+// MaxDue is the latest due date an extension may set: 45 days from receipt.
+func (s *Service) MaxDue(a *Appeal) time.Time { return DueDate(a.ReceivedAt.In(s.loc), MaxTermDays) }
+
+// Forward sends the appeal to the competent body; the author is told where and why.
+func (s *Service) Forward(ctx context.Context, appealID int64, body, letter string) error {
+	body, letter = strings.TrimSpace(body), strings.TrimSpace(letter)
+	if err := checkText("body", body, true); err != nil {
+		return err
+	}
+	if err := checkText("letter", letter, true); err != nil {
+		return err
+	}
+	return s.change(ctx, appealID, "appeal.forward", []string{StatusRegistered, StatusInProgress},
+		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
+			a.ForwardedTo = body
+			if err := closeByRouting(ctx, tx, a, StatusForwarded, "forwarded", letter, now); err != nil {
+				return Event{}, err
+			}
+			if err := s.tellAuthor(ctx, tx, a, notify.AppealForwarded, map[string]any{"Body": body, "Text": letter}); err != nil {
+				return Event{}, err
+			}
+			return Event{Kind: EventForwarded, Note: body}, nil
+		})
+}
+
+// Return gives the appeal back to its author, explaining what required content is missing.
+func (s *Service) Return(ctx context.Context, appealID int64, explanation string) error {
+	explanation = strings.TrimSpace(explanation)
+	if err := checkText("explanation", explanation, true); err != nil {
+		return err
+	}
+	return s.change(ctx, appealID, "appeal.return", []string{StatusRegistered, StatusInProgress},
+		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
+			if err := closeByRouting(ctx, tx, a, StatusReturned, "returned", explanation, now); err != nil {
+				return Event{}, err
+			}
+			if err := s.tellAuthor(ctx, tx, a, notify.AppealReturned, map[string]any{"Text": explanation}); err != nil {
+				return Event{}, err
+			}
+			return Event{Kind: EventReturned, Note: explanation}, nil
+		})
+}
+
+// LeaveWithoutConsideration closes the appeal on one of the grounds of Art. 8.
+func (s *Service) LeaveWithoutConsideration(ctx context.Context, appealID int64, reason, note string) error {
+	note = strings.TrimSpace(note)
+	if !s.clf.Art8Reasons.Has(reason) {
+		return errs.Validation{"reason": "routing.error.reason"}.Err()
+	}
+	if err := checkText("note", note, false); err != nil {
+		return err
+	}
+	return s.change(ctx, appealID, "appeal.not_considered", underControl,
+		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
+			text := s.clf.Art8Reasons.Name(reason, "uk")
+			if note != "" {
+				text += ". " + note
+			}
+			if err := closeByRouting(ctx, tx, a, StatusNotConsidered, "not_considered", text, now); err != nil {
+				return Event{}, err
+			}
+			if err := s.tellAuthor(ctx, tx, a, notify.AppealNotConsidered, map[string]any{"Text": text}); err != nil {
+				return Event{}, err
+			}
+			return Event{Kind: EventNotConsidered, Note: text}, nil
+		})
+}
+
+// Extend moves the due date later, with a reason; the total never exceeds 45 days from receipt, and the
+// author is told.
+func (s *Service) Extend(ctx context.Context, appealID int64, newDue time.Time, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if err := checkText("reason", reason, true); err != nil {
+		return err
+	}
+	if newDue.IsZero() {
+		return errs.Validation{"due": "routing.error.due"}.Err()
+	}
+	y, m, d := newDue.Date()
+	newDue = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return s.change(ctx, appealID, "appeal.extend", underControl,
+		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
+			if !newDue.After(a.DueDate) {
+				return Event{}, errs.Validation{"due": "routing.error.due_later"}.Err()
+			}
+			if newDue.After(s.MaxDue(a)) {
+				return Event{}, errs.Validation{"due": "routing.error.due_cap"}.Err()
+			}
+			old := a.DueDate
+			a.DueDate, a.RemindedDays = newDue, nil
+			if err := s.tellAuthor(ctx, tx, a, notify.AppealExtended, map[string]any{"Reason": reason}); err != nil {
+				return Event{}, err
+			}
+			return Event{Kind: EventExtended, Note: old.Format("02.01.2006") + " → " + newDue.Format("02.01.2006") + ": " + reason}, nil
+		})
+}
+
+// ReplyInput is an executor's draft answer.
+type ReplyInput struct {
+	DepartmentID int64 // the executor's department: only the lead department answers
+	Text         string
+	OutNumber    string
+	Results      map[int64]string // question id → result
+	Attachments  []Upload
+}
+
+// SubmitReply stores the executor's draft and sends it to the head for approval.
+func (s *Service) SubmitReply(ctx context.Context, appealID int64, in ReplyInput) error {
+	in.Text, in.OutNumber = strings.TrimSpace(in.Text), strings.TrimSpace(in.OutNumber)
+	v := errs.Validation{}
+	if in.Text == "" {
+		v.Add("text", "form.error.required")
+	} else if utf8.RuneCountInString(in.Text) > maxWorkflowText {
+		v.Add("text", "form.error.too_long")
+	}
+	if utf8.RuneCountInString(in.OutNumber) > maxOutNumber {
+		v.Add("out_number", "form.error.too_long")
+	}
+	if len(in.Attachments) > s.maxFiles {
+		v.Add("attachments", "appeal.error.too_many_files")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	var atts []Attachment
+	for _, up := range in.Attachments {
+		saved, err := s.files.SaveUpload(up, "attachments")
+		if err != nil {
+			return err
+		}
+		atts = append(atts, Attachment{FileName: attachment.CleanName(up.Name), ContentType: saved.ContentType,
+			SizeBytes: saved.Size, SHA256: saved.SHA256})
+	}
+	return s.change(ctx, appealID, "appeal.reply_submit", []string{StatusInProgress},
+		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
+			if a.DepartmentID == nil || *a.DepartmentID != in.DepartmentID {
+				return Event{}, errs.New(errs.Forbidden, "routing.error.not_lead")
+			}
+			var questions []Question
+			if err := tx.Where("appeal_id = ?", a.ID).Order("position").Find(&questions).Error; err != nil {
+				return Event{}, err
+			}
+			r := Reply{AppealID: a.ID, AuthorPersonID: audit.ActorOf(ctx).PersonID, Text: in.Text,
+				OutNumber: in.OutNumber, State: ReplySubmitted, CreatedAt: now}
+			for _, q := range questions {
+				res := in.Results[q.ID]
+				if !slices.Contains(ReplyResults, res) {
+					return Event{}, errs.Validation{fmt.Sprintf("result_%d", q.ID): "routing.error.result"}.Err()
+				}
+				r.Results = append(r.Results, ReplyResult{QuestionID: q.ID, Result: res})
+			}
+			if err := tx.Create(&r).Error; err != nil {
+				return Event{}, fmt.Errorf("save reply: %w", err)
+			}
+			for i := range atts {
+				atts[i].AppealID, atts[i].ReplyID, atts[i].CreatedAt = a.ID, &r.ID, now
+			}
+			if len(atts) > 0 {
+				if err := tx.Create(&atts).Error; err != nil {
+					return Event{}, err
+				}
+			}
+			a.Status = StatusAwaitingApproval
+			return Event{Kind: EventReplySubmitted}, nil
+		})
+}
+
+// ApproveReply approves the submitted reply: every question gets its result, the appeal is answered
+// and leaves control, and the author gets the answer.
+func (s *Service) ApproveReply(ctx context.Context, appealID int64) error {
+	return s.change(ctx, appealID, "appeal.reply_approve", []string{StatusAwaitingApproval},
+		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
+			r, err := submittedReply(tx, a.ID)
+			if err != nil {
+				return Event{}, err
+			}
+			var questions []Question
+			if err := tx.Where("appeal_id = ?", a.ID).Order("position").Find(&questions).Error; err != nil {
+				return Event{}, err
+			}
+			results := map[int64]string{}
+			for _, res := range r.Results {
+				results[res.QuestionID] = res.Result
+			}
+			var ordered []string
+			for _, q := range questions {
+				res, ok := results[q.ID]
+				if !ok {
+					// A question added after the draft has no result: the appeal stays under control.
+					return Event{}, errs.New(errs.Conflict, "routing.error.unanswered_question")
+				}
+				if err := tx.Model(&Question{}).Where("id = ?", q.ID).Update("result", res).Error; err != nil {
+					return Event{}, err
+				}
+				ordered = append(ordered, res)
+			}
+			actor := audit.ActorOf(ctx).PersonID
+			if err := tx.Model(&Reply{}).Where("id = ?", r.ID).Updates(map[string]any{"state": ReplyApproved,
+				"reviewer_person_id": nullable(actor), "reviewed_at": now}).Error; err != nil {
+				return Event{}, err
+			}
+			closeCard(ctx, a, StatusAnswered, AppealResult(ordered), r.Text, now)
+			a.AnswerOutNumber = r.OutNumber
+			if err := s.tellAuthor(ctx, tx, a, notify.AppealAnswered, map[string]any{"Text": r.Text}); err != nil {
+				return Event{}, err
+			}
+			return Event{Kind: EventAnswered}, nil
+		})
+}
+
+// SendBack returns the submitted reply to the executor with the head's remarks.
+func (s *Service) SendBack(ctx context.Context, appealID int64, note string) error {
+	note = strings.TrimSpace(note)
+	if err := checkText("note", note, true); err != nil {
+		return err
+	}
+	return s.change(ctx, appealID, "appeal.reply_send_back", []string{StatusAwaitingApproval},
+		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
+			r, err := submittedReply(tx, a.ID)
+			if err != nil {
+				return Event{}, err
+			}
+			actor := audit.ActorOf(ctx).PersonID
+			if err := tx.Model(&Reply{}).Where("id = ?", r.ID).Updates(map[string]any{"state": ReplySentBack,
+				"review_note": note, "reviewer_person_id": nullable(actor), "reviewed_at": now}).Error; err != nil {
+				return Event{}, err
+			}
+			a.Status = StatusInProgress
+			return Event{Kind: EventReplySentBack, Note: note}, nil
+		})
+}
+
+func submittedReply(tx *gorm.DB, appealID int64) (*Reply, error) {
+	var r Reply
+	err := tx.Preload("Results").Where("appeal_id = ? AND state = ?", appealID, ReplySubmitted).
+		Order("id DESC").Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, errs.New(errs.Conflict, "routing.error.state")
+	}
+	return &r, err
+}
+
+func nullable(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// AppealResult is the result an answered appeal is counted under: the one most of its questions got,
+// and on a tie the one of the earliest question (the main one).
+func AppealResult(questionResults []string) string {
+	count := map[string]int{}
+	best := ""
+	for _, r := range questionResults {
+		count[r]++
+	}
+	for _, r := range questionResults {
+		if count[r] > count[best] {
+			best = r
+		}
+	}
+	return best
+}
+
+// Replies returns the appeal's replies, newest first, with their results and files.
+func (s *Service) Replies(ctx context.Context, appealID int64) ([]Reply, error) {
+	var list []Reply
+	err := s.db.WithContext(ctx).Preload("Results").
+		Preload("Attachments", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
+		Where("appeal_id = ?", appealID).Order("id DESC").Find(&list).Error
+	return list, err
+}

@@ -1,0 +1,436 @@
+package registry_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"slices"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/hromada/hromada/internal/attachment"
+	"github.com/hromada/hromada/internal/audit"
+	"github.com/hromada/hromada/internal/classifier"
+	"github.com/hromada/hromada/internal/dbtest"
+	"github.com/hromada/hromada/internal/department"
+	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/notify"
+	"github.com/hromada/hromada/internal/registry"
+)
+
+// council is a registry with notices (written to the outbox; nothing is sent), two departments and staff.
+type council struct {
+	reg                    *registry.Service
+	people                 *identity.Service
+	db                     *gorm.DB
+	kyiv                   *time.Location
+	housing, social, other int64 // departments
+	head, executor, helper int64 // persons: a head, an executor of housing, an executor of social
+	registrar, outsider    int64 // a registrar, an executor of the third department
+}
+
+func setupCouncil(t *testing.T) council {
+	t.Helper()
+	gdb := dbtest.Open(t)
+	clf, err := classifier.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := attachment.NewStore(t.TempDir(), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kyiv, _ := time.LoadLocation("Europe/Kyiv")
+	base, _ := url.Parse("https://portal.example")
+	ns, err := notify.NewService(gdb, notify.Options{BaseURL: base, CouncilUK: "Рада", CouncilEN: "Council",
+		Secret: []byte("test-secret-test-secret-test-secret"), Mailer: notify.NewConsoleMailer(io.Discard), Log: dbtest.Quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := council{
+		reg: registry.NewService(gdb, clf, store, registry.Options{Timezone: kyiv, IndexPattern: "{letter}-{seq}/{yy}",
+			MaxAttachments: 3, Notify: ns}),
+		people: identity.NewService(gdb, []byte("test-secret-test-secret-test-secret")),
+		db:     gdb, kyiv: kyiv,
+	}
+	deps := department.NewService(gdb)
+	ctx := context.Background()
+	for _, d := range []struct {
+		id   *int64
+		name string
+	}{{&c.housing, "Управління житлово-комунального господарства"}, {&c.social, "Управління соціального захисту"}, {&c.other, "Відділ освіти"}} {
+		dep, err := deps.Create(ctx, d.name, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		*d.id = dep.ID
+	}
+	for _, s := range []struct {
+		id   *int64
+		role string
+		dept int64
+	}{{&c.head, identity.RoleHead, 0}, {&c.executor, identity.RoleExecutor, c.housing},
+		{&c.helper, identity.RoleExecutor, c.social}, {&c.registrar, identity.RoleRegistrar, 0},
+		{&c.outsider, identity.RoleExecutor, c.other}} {
+		n := len(c.staffIDs())
+		email := fmt.Sprintf("staff%d@rada.example", n)
+		p, err := c.people.SignIn(ctx, identity.Claims{Issuer: "i", Subject: email, TaxID: fmt.Sprintf("%010d", 2000000000+n),
+			LastName: "Працівник", GivenName: fmt.Sprint(n), Email: email})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.people.GrantRole(ctx, email, s.role, "test"); err != nil {
+			t.Fatal(err)
+		}
+		if s.dept != 0 {
+			if err := c.people.SetDepartment(ctx, gdb, p.ID, s.dept); err != nil {
+				t.Fatal(err)
+			}
+		}
+		*s.id = p.ID
+	}
+	return c
+}
+
+func (c *council) staffIDs() []int64 {
+	var ids []int64
+	for _, id := range []int64{c.head, c.executor, c.helper, c.registrar, c.outsider} {
+		if id != 0 {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// as is the context of a request by the person.
+func as(person int64) context.Context {
+	return audit.WithActor(context.Background(), audit.Actor{PersonID: person, IP: "198.51.100.4"})
+}
+
+// phoneAppeal registers a telephone appeal with two questions, received on the day given.
+func (c *council) phoneAppeal(t *testing.T, received time.Time) *registry.Appeal {
+	t.Helper()
+	in := staffInput(c.registrar, "phone")
+	in.Email = "ivan.shevchuk@example.org"
+	in.ReceivedAt = received
+	in.Questions = append(in.Questions, registry.QuestionInput{SubjectCode: "10", Text: "Ремонт даху"})
+	a, err := c.reg.RegisterAppeal(as(c.registrar), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func (c *council) card(t *testing.T, id int64) *registry.Appeal {
+	t.Helper()
+	a, err := c.reg.AppealForStaff(as(c.head), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// outbox lists the kinds and addresses of the notices written, in order.
+func (c *council) outbox(t *testing.T) []string {
+	t.Helper()
+	var rows []notify.Message
+	if err := c.db.Order("id").Find(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, m := range rows {
+		out = append(out, m.Kind+" "+m.ToAddress)
+	}
+	return out
+}
+
+func codeOf(err error) errs.Code {
+	var e *errs.Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+func eventKinds(a *registry.Appeal) []string {
+	var out []string
+	for _, e := range a.Events {
+		out = append(out, e.Kind)
+	}
+	return out
+}
+
+// The whole path: resolution → lead department with a co-executor → reply → sent back → reply → approved.
+func TestAssignReplyApprove(t *testing.T) {
+	c := setupCouncil(t)
+	a := c.phoneAppeal(t, time.Now())
+
+	// Only a resolution with an active lead department routes the appeal.
+	if err := c.reg.Assign(as(c.head), a.ID, registry.AssignInput{}); codeOf(err) != errs.Invalid {
+		t.Fatalf("empty resolution: %v", err)
+	}
+	err := c.reg.Assign(as(c.head), a.ID, registry.AssignInput{Resolution: "Розглянути", DepartmentID: c.housing, ExecutorID: c.helper})
+	if codeOf(err) != errs.Invalid {
+		t.Fatalf("an executor of another department: %v", err)
+	}
+	// Replies wait for routing.
+	if err := c.reg.SubmitReply(as(c.executor), a.ID, registry.ReplyInput{DepartmentID: c.housing, Text: "x"}); codeOf(err) != errs.Conflict {
+		t.Fatalf("reply before routing: %v", err)
+	}
+	err = c.reg.Assign(as(c.head), a.ID, registry.AssignInput{Resolution: "Розглянути та надати відповідь",
+		DepartmentID: c.housing, CoExecutors: []int64{c.social}, ExecutorID: c.executor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	card := c.card(t, a.ID)
+	if card.Status != registry.StatusInProgress || *card.DepartmentID != c.housing || len(card.CoExecutors) != 1 ||
+		*card.ExecutorID != c.executor || *card.ResolutionBy != c.head {
+		t.Fatalf("after assignment: %+v", card)
+	}
+	// The named executor and the co-executing department are told (the named one once).
+	if got := c.outbox(t); !slices.Equal(got, []string{"appeal_registered ivan.shevchuk@example.org", "appeal_assigned staff1@rada.example", "appeal_assigned staff2@rada.example"}) {
+		t.Fatalf("assignment notices: %v", got)
+	}
+	for _, who := range []int64{c.executor, c.helper} {
+		if ok, _ := c.reg.InScope(context.Background(), a.ID, map[int64]int64{c.executor: c.housing, c.helper: c.social}[who]); !ok {
+			t.Error("the lead or co-executing department cannot see the appeal")
+		}
+	}
+	if ok, _ := c.reg.InScope(context.Background(), a.ID, c.other); ok {
+		t.Error("another department sees the appeal")
+	}
+
+	q := card.Questions
+	results := map[int64]string{q[0].ID: "resolved", q[1].ID: "explained"}
+	// Only the lead department answers, and every question needs a result.
+	if err := c.reg.SubmitReply(as(c.helper), a.ID, registry.ReplyInput{DepartmentID: c.social, Text: "Відповідь", Results: results}); codeOf(err) != errs.Forbidden {
+		t.Fatalf("a co-executor's reply: %v", err)
+	}
+	err = c.reg.SubmitReply(as(c.executor), a.ID, registry.ReplyInput{DepartmentID: c.housing, Text: "Відповідь",
+		Results: map[int64]string{q[0].ID: "resolved"}})
+	if fields := fieldsOf(t, err); fields[fmt.Sprintf("result_%d", q[1].ID)] == "" {
+		t.Fatalf("a question without a result: %v", fields)
+	}
+	if err := c.reg.SubmitReply(as(c.executor), a.ID, registry.ReplyInput{DepartmentID: c.housing, Text: "Чернетка", Results: results}); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.card(t, a.ID).Status; got != registry.StatusAwaitingApproval {
+		t.Fatalf("after the draft: %s", got)
+	}
+	if err := c.reg.SendBack(as(c.head), a.ID, "Уточніть строки ремонту"); err != nil {
+		t.Fatal(err)
+	}
+	err = c.reg.SubmitReply(as(c.executor), a.ID, registry.ReplyInput{DepartmentID: c.housing,
+		Text: "Графік вивезення змінено з 1 грудня; дах відремонтують у травні.", OutNumber: "01-12/345", Results: results,
+		Attachments: []registry.Upload{upload("відповідь.pdf", []byte("%PDF-1.4\n%%EOF"))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.reg.ApproveReply(as(c.head), a.ID); err != nil {
+		t.Fatal(err)
+	}
+	card = c.card(t, a.ID)
+	if card.Status != registry.StatusAnswered || card.Result != "resolved" || card.AnswerOutNumber != "01-12/345" ||
+		card.AnsweredAt == nil || *card.ClosedBy != c.head || card.Questions[0].Result != "resolved" || card.Questions[1].Result != "explained" {
+		t.Fatalf("after approval: %+v", card)
+	}
+	want := []string{"registered", "assigned", "reply_submitted", "reply_sent_back", "reply_submitted", "answered"}
+	if got := eventKinds(card); !slices.Equal(got, want) {
+		t.Fatalf("timeline %v, want %v", got, want)
+	}
+	if *card.Events[5].ActorPersonID != c.head || *card.Events[4].ActorPersonID != c.executor {
+		t.Error("the timeline does not name who acted")
+	}
+	replies, err := c.reg.Replies(context.Background(), a.ID)
+	if err != nil || len(replies) != 2 || replies[0].State != registry.ReplyApproved || replies[1].State != registry.ReplySentBack ||
+		replies[1].ReviewNote != "Уточніть строки ремонту" || len(replies[0].Attachments) != 1 {
+		t.Fatalf("replies: %+v %v", replies, err)
+	}
+	// The author is told by e-mail; a closed appeal takes no more steps.
+	if got := c.outbox(t); got[len(got)-1] != "appeal_answered ivan.shevchuk@example.org" {
+		t.Fatalf("answer notice: %v", got)
+	}
+	if err := c.reg.Extend(as(c.head), a.ID, time.Now().AddDate(0, 0, 40), "Пізно"); codeOf(err) != errs.Conflict {
+		t.Fatalf("extending an answered appeal: %v", err)
+	}
+	// The audit log tells who did each change, from where, and every opening of the card.
+	var lines []audit.Entry
+	c.db.Where("object_type = ? AND object_id = ?", "appeal", a.ID).Order("id").Find(&lines)
+	var actions []string
+	for _, l := range lines {
+		if l.Action != "appeal.view" {
+			actions = append(actions, l.Action)
+		}
+	}
+	wantActions := []string{"appeal.register", "appeal.assign", "appeal.reply_submit", "appeal.reply_send_back", "appeal.reply_submit", "appeal.reply_approve"}
+	if !slices.Equal(actions, wantActions) && !slices.Equal(actions, wantActions[1:]) {
+		t.Fatalf("audit actions %v", actions)
+	}
+	if len(lines) == len(actions) || lines[len(lines)-1].IP != "198.51.100.4" {
+		t.Fatalf("card openings or addresses are not logged: %+v", lines)
+	}
+}
+
+// Forwarding, returning and leaving without consideration close the appeal with their own result on
+// every question and tell the author.
+func TestRoutingThatClosesAppeals(t *testing.T) {
+	c := setupCouncil(t)
+	cases := []struct {
+		name   string
+		do     func(id int64) error
+		status string
+		notice string
+	}{
+		{"forward", func(id int64) error {
+			return c.reg.Forward(as(c.head), id, "Головне управління ДПС в області", "Питання податків вирішує податкова служба.")
+		}, registry.StatusForwarded, "appeal_forwarded"},
+		{"return", func(id int64) error {
+			return c.reg.Return(as(c.head), id, "Не зазначено місце проживання.")
+		}, registry.StatusReturned, "appeal_returned"},
+		{"leave", func(id int64) error {
+			return c.reg.LeaveWithoutConsideration(as(c.head), id, "repeat_resolved", "Питання вирішено відповіддю від 01.10.")
+		}, registry.StatusNotConsidered, "appeal_not_considered"},
+	}
+	for _, tc := range cases {
+		a := c.phoneAppeal(t, time.Now())
+		if err := tc.do(a.ID); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		card := c.card(t, a.ID)
+		if card.Status != tc.status || card.Result != tc.status || card.AnsweredAt == nil || card.Questions[1].Result != tc.status {
+			t.Errorf("%s: %+v", tc.name, card)
+		}
+		if got := c.outbox(t); got[len(got)-1] != tc.notice+" ivan.shevchuk@example.org" {
+			t.Errorf("%s: notices %v", tc.name, got)
+		}
+		if err := tc.do(a.ID); codeOf(err) != errs.Conflict {
+			t.Errorf("%s twice: %v", tc.name, err)
+		}
+	}
+	a := c.phoneAppeal(t, time.Now())
+	if err := c.reg.LeaveWithoutConsideration(as(c.head), a.ID, "dislike", ""); codeOf(err) != errs.Invalid {
+		t.Errorf("a reason outside Art. 8: %v", err)
+	}
+	if err := c.reg.Forward(as(c.head), a.ID, "", ""); codeOf(err) != errs.Invalid {
+		t.Errorf("forward nowhere: %v", err)
+	}
+}
+
+// Terms: 30 days, 15 for simple appeals, extensions never past 45 days from receipt, the author told.
+func TestDeadlines(t *testing.T) {
+	c := setupCouncil(t)
+	received := time.Date(2026, 11, 2, 15, 0, 0, 0, c.kyiv)
+	day := func(d int) time.Time { return time.Date(2026, 11, 2+d, 0, 0, 0, 0, time.UTC) }
+	a := c.phoneAppeal(t, received)
+	if !a.DueDate.Equal(day(30)) {
+		t.Fatalf("due %v, want %v", a.DueDate, day(30))
+	}
+	if err := c.reg.Assign(as(c.head), a.ID, registry.AssignInput{Resolution: "Розглянути", DepartmentID: c.housing, Simple: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.card(t, a.ID).DueDate; !got.Equal(day(15)) {
+		t.Fatalf("simple appeal due %v, want %v", got, day(15))
+	}
+	for _, tc := range []struct {
+		due    time.Time
+		reason string
+		field  string
+	}{{day(15), "Потрібна перевірка", "due"}, {day(46), "Потрібна перевірка", "due"}, {day(40), "", "reason"}} {
+		if fields := fieldsOf(t, c.reg.Extend(as(c.head), a.ID, tc.due, tc.reason)); fields[tc.field] == "" {
+			t.Errorf("extend to %v: %v", tc.due, fields)
+		}
+	}
+	if err := c.reg.Extend(as(c.head), a.ID, day(45), "Потрібне обстеження будинку"); err != nil {
+		t.Fatal(err)
+	}
+	card := c.card(t, a.ID)
+	if !card.DueDate.Equal(day(45)) || !slices.Contains(eventKinds(card), registry.EventExtended) {
+		t.Fatalf("after extension: %v %v", card.DueDate, eventKinds(card))
+	}
+	if got := c.outbox(t); got[len(got)-1] != "appeal_extended ivan.shevchuk@example.org" {
+		t.Fatalf("extension notice: %v", got)
+	}
+	// Unmarking "simple" after an extension keeps the extended date: that was the head's decision.
+	if err := c.reg.Assign(as(c.head), a.ID, registry.AssignInput{Resolution: "Розглянути", DepartmentID: c.housing}); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.card(t, a.ID).DueDate; !got.Equal(day(45)) {
+		t.Fatalf("re-routing moved the extended date to %v", got)
+	}
+	if err := c.reg.Extend(as(c.head), a.ID, day(46), "Ще"); codeOf(err) != errs.Invalid {
+		t.Fatalf("past 45 days in two steps: %v", err)
+	}
+}
+
+// Reminders go once at 5 days and once at 1 day before the due date; an extension starts them again.
+// The overdue digest goes to each department's staff.
+func TestRemindersAndDigest(t *testing.T) {
+	c := setupCouncil(t)
+	ctx := context.Background()
+	now := time.Now().In(c.kyiv)
+	soon := c.phoneAppeal(t, now.AddDate(0, 0, -26)) // due in 4 days
+	late := c.phoneAppeal(t, now.AddDate(0, 0, -32)) // 2 days overdue
+	calm := c.phoneAppeal(t, now.AddDate(0, 0, -10)) // due in 20 days
+	for _, a := range []*registry.Appeal{soon, late, calm} {
+		if err := c.reg.Assign(as(c.head), a.ID, registry.AssignInput{Resolution: "Розглянути", DepartmentID: c.housing}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := len(c.outbox(t))
+	n, err := c.reg.RemindDeadlines(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("first run reminded %d, %v", n, err)
+	}
+	if n, _ := c.reg.RemindDeadlines(ctx); n != 0 {
+		t.Fatalf("a second run reminded %d again", n)
+	}
+	got := c.outbox(t)[start:]
+	if !slices.Equal(got, []string{"appeal_due_soon staff1@rada.example"}) {
+		t.Fatalf("reminders: %v", got)
+	}
+	// One day before: the second reminder.
+	c.db.Model(&registry.Appeal{}).Where("id = ?", soon.ID).Update("due_date", c.card(t, soon.ID).DueDate.AddDate(0, 0, -3))
+	if n, _ := c.reg.RemindDeadlines(ctx); n != 1 {
+		t.Fatalf("the 1-day reminder: %d", n)
+	}
+	if n, _ := c.reg.RemindDeadlines(ctx); n != 0 {
+		t.Fatalf("the 1-day reminder twice: %d", n)
+	}
+	// An extension clears the mark: the new date gets its own reminders.
+	if err := c.reg.Extend(as(c.head), soon.ID, c.card(t, soon.ID).DueDate.AddDate(0, 0, 3), "Обстеження"); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := c.reg.RemindDeadlines(ctx); n != 1 {
+		t.Fatalf("after the extension: %d", n)
+	}
+
+	start = len(c.outbox(t))
+	n, err = c.reg.OverdueDigest(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("digest to %d, %v", n, err)
+	}
+	if got := c.outbox(t)[start:]; !slices.Equal(got, []string{"appeal_overdue_digest staff1@rada.example"}) {
+		t.Fatalf("digest: %v", got)
+	}
+	d, err := c.reg.DepartmentDashboard(ctx, c.housing)
+	if err != nil || d.OverdueTotal != 1 || d.Overdue[0].ID != late.ID || d.DueSoonTotal != 1 || d.AwaitingTotal != 0 {
+		t.Fatalf("dashboard %+v %v", d, err)
+	}
+}
+
+func TestAppealResult(t *testing.T) {
+	for _, tc := range []struct {
+		in   []string
+		want string
+	}{{[]string{"resolved"}, "resolved"}, {[]string{"explained", "resolved"}, "explained"},
+		{[]string{"refused", "resolved", "resolved"}, "resolved"}, {nil, ""}} {
+		if got := registry.AppealResult(tc.in); got != tc.want {
+			t.Errorf("AppealResult(%v) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -12,7 +12,16 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/errs"
+)
+
+// Actions in the audit log. Raw strings: they are codes, not message ids for the translation check.
+const (
+	auditCreate     = `department.create`
+	auditRename     = `department.rename`
+	auditActivate   = `department.activate`
+	auditDeactivate = `department.deactivate`
 )
 
 // maxNameLen bounds a department's name in either language.
@@ -80,7 +89,10 @@ func (s *Service) Create(ctx context.Context, nameUK, nameEN string) (*Departmen
 		if err := s.validate(tx, d); err != nil {
 			return err
 		}
-		return tx.Create(d).Error
+		if err := tx.Create(d).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, auditCreate, "department", d.ID, d.NameUK)
 	})
 	if err != nil {
 		return nil, s.explain(ctx, err, d)
@@ -95,28 +107,37 @@ func (s *Service) Rename(ctx context.Context, id int64, nameUK, nameEN string) e
 		if err := s.validate(tx, d); err != nil {
 			return err
 		}
-		res := tx.Model(&Department{}).Where("id = ?", id).Updates(map[string]any{"name_uk": d.NameUK, "name_en": d.NameEN})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
+		var was Department
+		if err := tx.Select("name_uk").Take(&was, id).Error; errors.Is(err, gorm.ErrRecordNotFound) {
 			return errs.New(errs.NotFound, "error.not_found")
+		} else if err != nil {
+			return err
 		}
-		return nil
+		err := tx.Model(&Department{}).Where("id = ?", id).Updates(map[string]any{"name_uk": d.NameUK, "name_en": d.NameEN}).Error
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, auditRename, "department", id, "«"+was.NameUK+"» → «"+d.NameUK+"»")
 	})
 	return s.explain(ctx, err, d)
 }
 
 // SetActive offers the department for new appeals again, or stops offering it.
 func (s *Service) SetActive(ctx context.Context, id int64, active bool) error {
-	res := s.db.WithContext(ctx).Model(&Department{}).Where("id = ?", id).Update("active", active)
-	if res.Error != nil {
-		return fmt.Errorf("set department active: %w", res.Error)
+	action := auditDeactivate
+	if active {
+		action = auditActivate
 	}
-	if res.RowsAffected == 0 {
-		return errs.New(errs.NotFound, "error.not_found")
-	}
-	return nil
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&Department{}).Where("id = ?", id).Update("active", active)
+		if res.Error != nil {
+			return fmt.Errorf("set department active: %w", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return errs.New(errs.NotFound, "error.not_found")
+		}
+		return audit.Record(ctx, tx, action, "department", id, "")
+	})
 }
 
 func (s *Service) validate(tx *gorm.DB, d *Department) error {

@@ -11,8 +11,17 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/hromada/hromada/internal/attachment"
+	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/notify"
+)
+
+// Actions in the audit log. Raw strings: they are codes, not message ids for the translation check.
+const (
+	auditPublish = `petition.publish`
+	auditReject  = `petition.reject`
+	auditCorrect = `petition.correct`
+	auditAnswer  = `petition.answer`
 )
 
 func sortByScore(list []Petition, score func(Petition) int) {
@@ -70,6 +79,9 @@ func (s *Service) Correct(ctx context.Context, id, moderatorID int64, title, tex
 		if err != nil {
 			return err
 		}
+		if err := audit.Record(ctx, tx, auditCorrect, "petition", id, "«"+p.Title+"» → «"+in.Title+"»"); err != nil {
+			return err
+		}
 		return addEvent(tx, id, EventCorrected, &moderatorID, note, now)
 	})
 }
@@ -90,6 +102,9 @@ func (s *Service) Publish(ctx context.Context, id, moderatorID int64, authorKey 
 			return err
 		}
 		if err := addEvent(tx, id, EventPublished, &moderatorID, "", now); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, auditPublish, "petition", id, p.Title); err != nil {
 			return err
 		}
 		if authorKey != "" {
@@ -133,6 +148,9 @@ func (s *Service) Reject(ctx context.Context, id, moderatorID int64, reason, tex
 			return err
 		}
 		if err := addEvent(tx, id, EventRejected, &moderatorID, text, now); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, auditReject, "petition", id, reason+": "+text); err != nil {
 			return err
 		}
 		return s.tellAuthor(ctx, tx, p, notify.PetitionRejected, map[string]any{"Reason": reason, "Explanation": text})
@@ -286,6 +304,9 @@ func (s *Service) Answer(ctx context.Context, id, staffID int64, kind, text stri
 			return err
 		}
 		if err := addEvent(tx, id, EventAnswered, &staffID, "", now); err != nil {
+			return err
+		}
+		if err := audit.Record(ctx, tx, auditAnswer, "petition", id, kind); err != nil {
 			return err
 		}
 		if s.notify == nil {

@@ -4,11 +4,13 @@
 package admin
 
 import (
+	"context"
 	"embed"
 	"io/fs"
 	"log/slog"
 	"time"
 
+	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/identity"
@@ -34,6 +36,9 @@ type Deps struct {
 	Departments *department.Service
 	Classifier  *classifier.Classifier
 	Timezone    *time.Location // the council's zone, for dates in exports
+	Audit       *audit.Service
+	// Staff lists everyone with a staff role, for the audit log's filter by person.
+	Staff func(ctx context.Context) ([]identity.StaffContact, error)
 }
 
 // registryRoles may read the registry of appeals: everyone who works with appeals, not moderators.
@@ -74,4 +79,5 @@ func Register(s *web.Server, d Deps) {
 	admins := staff.Group("", web.RequireRole(identity.RoleAdmin))
 	admins.Get("/mail", h.failedMail)
 	admins.Post("/mail/:id<int>/retry", h.retryMail)
+	admins.Get("/audit", h.auditLog) // read only: nothing changes or removes a log line
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/hromada/hromada/admin"
 	"github.com/hromada/hromada/internal/attachment"
+	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/calendar"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/config"
@@ -131,7 +132,10 @@ func (a *App) build(ctx context.Context) error {
 	portal.Register(a.Web, portal.Deps{Config: cfg, Log: log, People: people, Registry: reg, Classifier: clf, Notify: a.Notify,
 		Petitions: petitions, RP: identity.NewRelyingParty(cfg.OIDC, cfg.RedirectURL(), cfg.PostLogoutURL())})
 	admin.Register(a.Web, admin.Deps{Log: log, Notify: a.Notify, Petitions: petitions, People: people,
-		Registry: reg, Departments: a.Departments, Classifier: clf, Timezone: cfg.Timezone})
+		Registry: reg, Departments: a.Departments, Classifier: clf, Timezone: cfg.Timezone,
+		Audit: audit.NewService(a.DB), Staff: func(ctx context.Context) ([]identity.StaffContact, error) {
+			return identity.StaffWithRoles(ctx, a.DB, identity.Roles...)
+		}})
 
 	if cfg.DevIdP.Enabled {
 		if err := devidp.CheckEnvironment(cfg.Env); err != nil {

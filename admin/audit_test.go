@@ -69,6 +69,15 @@ func TestAuditLog(t *testing.T) {
 	}
 
 	// Both lines carry the actor and the address, written by the change's own transaction.
+	// A refused change leaves no line: the same name again is refused, and so is publishing twice.
+	if r := apptest.PostForm(t, admin, s.Path("/admin/departments"), url.Values{"_csrf": {apptest.CSRF(t, page.Body)},
+		"name_uk": {"Відділ благоустрою"}}); r.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("the same department again: %d", r.Status)
+	}
+	if r := apptest.PostForm(t, moderator, s.Path("/admin/petitions/"+pid+"/publish"),
+		url.Values{"_csrf": {apptest.CSRF(t, queue.Body)}}); r.Status != http.StatusConflict {
+		t.Fatalf("publishing twice: %d", r.Status)
+	}
 	var lines []struct {
 		Action        string
 		ActorPersonID *int64

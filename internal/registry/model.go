@@ -87,6 +87,7 @@ type Appeal struct {
 	RelatedAppealID    *int64 // the earlier appeal a repeat or duplicate one points at
 	RemindedDays       *int   // the last deadline reminder sent, in days before the due date
 	SearchText         string // lower-cased index, author and summary: what staff search (staff.go)
+	AuthorKey          string // normalised name and address: finds the author's earlier appeals (repeat.go)
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 

@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/hromada/hromada/internal/attachment"
+	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/notify"
@@ -124,6 +125,10 @@ type RegisterInput struct {
 	Nature       string // "": individual
 	Signers      int    // collective appeals: the number of signers (≥ 2)
 	DocumentKind string // "": derived from the channel
+	// The sign of receipt ("": primary) and, for a repeat or duplicate appeal, the earlier appeal it
+	// points at (the registrar chooses it among EarlierAppeals).
+	Sign            string
+	RelatedAppealID *int64
 }
 
 // validate checks the required content of an electronic appeal (Law 393/96-ВР, Art. 5). Field names
@@ -139,6 +144,18 @@ func (s *Service) validate(in *RegisterInput) error {
 	}
 	if in.DocumentKind == "" {
 		in.DocumentKind = DocumentKindOf(in.Channel)
+	}
+	if in.Sign == "" {
+		in.Sign = SignPrimary
+	}
+	switch {
+	case !s.clf.Signs.Has(in.Sign):
+		v.Add("sign", "appeal.error.choose")
+	case (in.Sign == SignRepeat || in.Sign == SignDuplicate) && in.RelatedAppealID == nil:
+		v.Add("sign", "admin.register.error.related_required")
+	case in.Sign == SignPrimary && in.RelatedAppealID != nil:
+		// A first appeal has no earlier one: the two fields would contradict each other on the card.
+		v.Add("sign", "admin.register.error.related_primary")
 	}
 	switch {
 	case !s.clf.Natures.Has(in.Nature):
@@ -279,10 +296,20 @@ func (s *Service) Check(in RegisterInput) error {
 }
 
 // RegisterAppeal validates the appeal, stores its attachments and registers it in one transaction:
-// the next index of the year, the due date, the card, its questions and the first timeline event.
+// the next index of the year, the due date, the card, its questions, the first timeline event and the
+// audit line ("appeal.register").
 func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal, error) {
 	if err := s.validate(&in); err != nil {
 		return nil, err
+	}
+	if in.RelatedAppealID != nil {
+		idx, err := s.RelatedIndex(ctx, *in.RelatedAppealID)
+		if err != nil {
+			return nil, err
+		}
+		if idx == "" {
+			return nil, errs.Validation{"sign": "admin.register.error.related_missing"}.Err()
+		}
 	}
 	// Files are stored before the transaction, content-addressed: a rolled-back registration leaves at
 	// most an unreferenced file, never a row pointing at nothing.
@@ -309,7 +336,8 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 		ExternalRef:        in.ExternalRef,
 		Nature:             in.Nature,
 		Signers:            in.Signers,
-		Sign:               "primary",
+		Sign:               in.Sign,
+		RelatedAppealID:    in.RelatedAppealID,
 		DocumentKind:       in.DocumentKind,
 		PersonID:           in.PersonID,
 		AuthorLastName:     in.LastName,
@@ -349,7 +377,15 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 		a.RegSeq = seq
 		a.RegIndex = FormatIndex(s.pattern, a.AuthorLastName, a.Nature, local, seq)
 		a.SearchText = searchText(a)
+		a.AuthorKey = authorKeyOf(a)
 		if err := tx.Create(a).Error; err != nil {
+			return err
+		}
+		detail := "channel=" + a.Channel + " sign=" + a.Sign
+		if a.RelatedAppealID != nil {
+			detail += " related=" + strconv.FormatInt(*a.RelatedAppealID, 10)
+		}
+		if err := audit.Record(ctx, tx, "appeal.register", "appeal", a.ID, detail); err != nil {
 			return err
 		}
 		return s.tellAuthor(ctx, tx, a, notify.AppealRegistered, nil)

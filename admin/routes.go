@@ -68,6 +68,9 @@ func Register(s *web.Server, d Deps) {
 	registerers := web.RequireRole(identity.RoleRegistrar, identity.RoleAdmin)
 	staff.Get("/appeals/new", registerers, h.newStaffAppeal)
 	staff.Post("/appeals", registerers, h.createStaffAppeal)
+	staff.Get("/import", registerers, h.importForm) // appeals from a CSV registry (import.go)
+	staff.Post("/import", registerers, h.importAppeals)
+	staff.Get("/import/template.csv", registerers, h.importTemplate)
 	staff.Get("/appeals/:id<int>", registrars, h.appealCard)
 	staff.Get("/appeals/:id<int>/attachments/:file<int>", registrars, h.appealAttachment)
 

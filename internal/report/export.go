@@ -1,0 +1,269 @@
+package report
+
+import (
+	"cmp"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/hromada/hromada/internal/classifier"
+)
+
+// Formats the exports come in.
+var Formats = []string{"json", "csv", "xlsx", "pdf"}
+
+// ContentTypes of the formats, for downloads.
+var ContentTypes = map[string]string{
+	"json": "application/json",
+	"csv":  "text/csv; charset=utf-8",
+	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"pdf":  "application/pdf",
+}
+
+// Output is what an export is written for: the council, the language of its labels, the classifier that
+// names the codes, and the translator of the report's message ids.
+type Output struct {
+	Council    string
+	Lang       string
+	Classifier *classifier.Classifier
+	T          Texts
+}
+
+// Write writes the report in one of Formats.
+func (r *Report) Write(w io.Writer, format string, o Output) error {
+	switch format {
+	case "json":
+		return r.WriteJSON(w)
+	case "csv":
+		return r.WriteCSV(w, o)
+	case "xlsx":
+		return r.WriteXLSX(w, o)
+	case "pdf":
+		return r.WritePDF(w, o)
+	}
+	return fmt.Errorf("unknown format %q (%s)", format, strings.Join(Formats, ", "))
+}
+
+// FileName is the download's name, e.g. zvit-2024-01-01-2024-03-31.xlsx.
+func (r *Report) FileName(format string) string {
+	return fmt.Sprintf("zvit-%s-%s.%s", r.Period.From, r.Period.To, format)
+}
+
+// WriteJSON writes the report as indented JSON: the period's keys at the top, the year earlier under
+// "previous".
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// Dimension is one breakdown of the figures.
+type Dimension struct {
+	Key  string // by_channel, ...
+	List classifier.List
+	Get  func(*Figures) map[string]int64
+}
+
+// Dimensions lists the breakdowns by code, in the order pages and exports show them.
+func Dimensions(clf *classifier.Classifier) []Dimension {
+	return []Dimension{
+		{"by_channel", clf.Channels, func(f *Figures) map[string]int64 { return f.ByChannel }},
+		{"by_type", clf.Types, func(f *Figures) map[string]int64 { return f.ByType }},
+		{"by_nature", clf.Natures, func(f *Figures) map[string]int64 { return f.ByNature }},
+		{"by_sign", clf.Signs, func(f *Figures) map[string]int64 { return f.BySign }},
+		{"by_gender", clf.Genders, func(f *Figures) map[string]int64 { return f.ByGender }},
+		{"by_category", clf.Categories, func(f *Figures) map[string]int64 { return f.ByCategory }},
+		{"by_social_status", clf.SocialStatuses, func(f *Figures) map[string]int64 { return f.BySocialStatus }},
+		{"by_department", nil, func(f *Figures) map[string]int64 { return f.ByDepartment }},
+		{"by_result", clf.Results, func(f *Figures) map[string]int64 { return f.ByResult }},
+	}
+}
+
+// Line is one labelled figure with the year-earlier one.
+type Line struct {
+	Code, Name      string
+	Value, Previous int64
+}
+
+// Lines lists a dimension: the classifier's codes first (in its order, each even when zero), then
+// codes the classifier does not know, then unknown/unassigned/pending.
+func (r *Report) Lines(d Dimension, o Output) []Line {
+	cur, prev := d.Get(&r.Figures), map[string]int64{}
+	if r.Previous != nil {
+		prev = d.Get(r.Previous)
+	}
+	var codes []string
+	for _, it := range d.List {
+		codes = append(codes, it.Code)
+	}
+	var extra []string
+	for _, m := range []map[string]int64{cur, prev} {
+		for k := range m {
+			if !slices.Contains(codes, k) && !slices.Contains(extra, k) {
+				extra = append(extra, k)
+			}
+		}
+	}
+	special := func(k string) bool { return k == Unknown || k == Unassigned || k == Pending }
+	slices.SortFunc(extra, func(a, b string) int {
+		if special(a) != special(b) {
+			if special(a) {
+				return 1
+			}
+			return -1
+		}
+		// Department ids sort as numbers.
+		ai, aerr := strconv.Atoi(a)
+		bi, berr := strconv.Atoi(b)
+		if aerr == nil && berr == nil {
+			return cmp.Compare(ai, bi)
+		}
+		return strings.Compare(a, b)
+	})
+	out := make([]Line, 0, len(codes)+len(extra))
+	for _, k := range append(codes, extra...) {
+		out = append(out, Line{Code: k, Name: r.CodeName(d.Key, k, o), Value: cur[k], Previous: prev[k]})
+	}
+	return out
+}
+
+// CodeName names a code of a dimension in the output's language.
+func (r *Report) CodeName(dim, code string, o Output) string {
+	switch code {
+	case Unknown, Unassigned, Pending:
+		return o.T("report.key." + code)
+	}
+	if dim == "by_department" {
+		if n, ok := r.DepartmentNames[code]; ok {
+			return n.In(o.Lang)
+		}
+		return code
+	}
+	for _, d := range Dimensions(o.Classifier) {
+		if d.Key == dim {
+			return d.List.Name(code, o.Lang)
+		}
+	}
+	return code
+}
+
+// Summary lists the headline figures with the year-earlier ones.
+func (r *Report) Summary(o Output) []Line {
+	p := r.Previous
+	if p == nil {
+		p = &Figures{}
+	}
+	line := func(code string, cur, prev int64) Line {
+		return Line{Code: code, Name: o.T("report.figure." + code), Value: cur, Previous: prev}
+	}
+	return []Line{
+		line("appeals", r.Appeals, p.Appeals),
+		line("questions", r.Questions, p.Questions),
+		line("citizens", r.Citizens, p.Citizens),
+		line("overdue", r.Overdue, p.Overdue),
+		line("petitions_created", r.Petitions.Created, p.Petitions.Created),
+		line("petitions_published", r.Petitions.Published, p.Petitions.Published),
+		line("petitions_threshold_reached", r.Petitions.ThresholdReached, p.Petitions.ThresholdReached),
+		line("petitions_answered", r.Petitions.Answered, p.Petitions.Answered),
+	}
+}
+
+// SubjectLines lists Form 2 with the year earlier, then questions on codes the classifier lacks.
+func (r *Report) SubjectLines(o Output) []SubjectLine {
+	prev := map[string]Subject{}
+	if r.Previous != nil {
+		prev = r.Previous.BySubject
+	}
+	var out []SubjectLine
+	for _, s := range r.Form2 {
+		out = append(out, SubjectLine{Code: s.Code, Name: o.Classifier.Subjects.Name(s.Code, o.Lang), Current: s.Subject, Previous: prev[s.Code]})
+	}
+	extra := slices.Sorted(maps.Keys(r.BySubject))
+	for _, k := range extra {
+		if !o.Classifier.Subjects.Has(k) {
+			out = append(out, SubjectLine{Code: k, Name: r.CodeName("by_subject", k, o), Current: r.BySubject[k], Previous: prev[k], Outside: true})
+		}
+	}
+	return out
+}
+
+// SubjectLine is a subject's questions in the period and a year earlier.
+type SubjectLine struct {
+	Code, Name        string
+	Current, Previous Subject
+	Outside           bool // not a classifier subject: outside Form 2
+}
+
+// IssueTexts describes every broken identity of both periods.
+func (r *Report) IssueTexts(o Output) []string {
+	var out []string
+	for _, i := range r.AllIssues() {
+		out = append(out, i.Text(o.T, func(k string) string { return RowLabel(k, o.Classifier, o.Lang, o.T) }))
+	}
+	return out
+}
+
+// csvSafe keeps spreadsheet programs from running a cell as a formula (names are typed by people).
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// WriteCSV writes the report in long form, one figure a line: section, code, name, column, value, the
+// value a year earlier. Broken identities come first, as "issue" lines. UTF-8 with a BOM, so spreadsheet
+// programs read Cyrillic.
+func (r *Report) WriteCSV(w io.Writer, o Output) error {
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return err
+	}
+	c := csv.NewWriter(w)
+	prevPeriod := ""
+	if r.Previous != nil {
+		prevPeriod = r.Previous.Period.String()
+	}
+	rows := [][]string{
+		{o.T("report.csv.section"), o.T("report.csv.code"), o.T("report.csv.name"), o.T("report.csv.column"),
+			r.Period.String(), prevPeriod},
+	}
+	for _, text := range r.IssueTexts(o) {
+		rows = append(rows, []string{"issue", "", o.T("report.identity.error") + ": " + text, "", "", ""})
+	}
+	n := func(v int64) string { return strconv.FormatInt(v, 10) }
+	for _, l := range r.Summary(o) {
+		rows = append(rows, []string{"summary", l.Code, l.Name, "", n(l.Value), n(l.Previous)})
+	}
+	for _, d := range Dimensions(o.Classifier) {
+		for _, l := range r.Lines(d, o) {
+			rows = append(rows, []string{d.Key, l.Code, csvSafe(l.Name), "", n(l.Value), n(l.Previous)})
+		}
+	}
+	for _, s := range r.SubjectLines(o) {
+		f := func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
+		rows = append(rows, []string{"by_subject", s.Code, s.Name, "count", n(s.Current.Count), n(s.Previous.Count)},
+			[]string{"by_subject", s.Code, s.Name, "share", f(s.Current.Share), f(s.Previous.Share)})
+	}
+	prevRows := map[string]Counts{}
+	if r.Previous != nil {
+		for _, row := range append(slices.Clone(r.Previous.Form1.Rows), r.Previous.Form1.Total) {
+			prevRows[row.Key] = row.Counts
+		}
+	}
+	for _, row := range append(slices.Clone(r.Form1.Rows), r.Form1.Total) {
+		label := RowLabel(row.Key, o.Classifier, o.Lang, o.T)
+		cur, prev := row.Values(), prevRows[row.Key].Values()
+		for i, col := range Columns {
+			rows = append(rows, []string{"form1", row.Key, label, col, n(cur[i]), n(prev[i])})
+		}
+	}
+	if err := c.WriteAll(rows); err != nil {
+		return err
+	}
+	return c.Error()
+}

@@ -1,0 +1,189 @@
+// Package report computes the statistics of citizens' appeals and local e-petitions for any period,
+// beside the same period a year earlier, the council's forms 1–2 with their identities checked, a draft of
+// the narrative the appeals department writes every quarter, and exports (JSON, CSV, XLSX, PDF).
+//
+// It owns no tables: it reads appeals, appeal_questions, petitions and departments with a handful of
+// GROUP BY queries per period (never row by row in Go), so a quarter over a million appeals takes well
+// under a second on PostgreSQL (bench/report, docs/BENCHMARKS.md).
+//
+// Definitions, so that every figure can be checked by hand:
+//
+//   - An appeal is in the period when its received_at falls on a day from..to (both inclusive) in the
+//     council's time zone.
+//   - appeals: appeals in the period; questions: their questions (appeal_questions rows); citizens: the sum
+//     of signers (a collective appeal counts every signer, an individual or anonymous one counts 1).
+//   - by_channel, by_type, by_nature, by_sign: appeals per code. by_gender: ” is "unknown";
+//     by_social_status: ” is "unknown". by_category: an author may hold several categories
+//     (appeals.author_categories, ";"-separated), so each appeal counts once in every category it names
+//     and the categories need not add up to the appeals.
+//   - by_subject: questions per subject code (” is "unknown") with share = count / all questions × 100,
+//     rounded to one decimal.
+//   - by_department: appeals per lead department, keyed by the department's id as a string ("unassigned"
+//     when not yet routed); names are in department_names.
+//   - by_result: appeals per result code (classifier 9.x); ” (not yet answered) is "pending", so the
+//     results add up to the appeals.
+//   - overdue: appeals of the period that are not closed and whose due date is before today (the council's
+//     date), plus closed ones answered (answered_at, the council's date) after their due date.
+//   - petitions: petitions created, published, that reached the threshold and answered in the period
+//     (created_at, published_at, threshold_reached_at, answered_at).
+//
+// Form 1 groups the channels as the council reports them (electronic = portal + email, telephone = phone,
+// the Government hotline and the oblast governor's hotline apart, the rest by classifier row 1.x). Its
+// identities (types and results add up to the total, citizens ≥ appeals in every row, subjects add up to
+// the questions, every appeal raises a question) are checked on the data and a broken one is returned as an
+// Issue: shown on the page and written into every export, never hidden.
+package report
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/hromada/hromada/internal/classifier"
+)
+
+// Keys for empty values, so that the figures add up.
+const (
+	Unknown    = "unknown"    // no gender, social status or subject recorded
+	Unassigned = "unassigned" // no lead department yet
+	Pending    = "pending"    // no result yet
+)
+
+// Period is a span of calendar days, both inclusive, as YYYY-MM-DD.
+type Period struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// Subject is the count of questions on one subject and its share of all questions, in percent.
+type Subject struct {
+	Count int64   `json:"count"`
+	Share float64 `json:"share"`
+}
+
+// Petitions counts the petitions' milestones that fell in the period.
+type Petitions struct {
+	Created          int64 `json:"created"`
+	Published        int64 `json:"published"`
+	ThresholdReached int64 `json:"threshold_reached"`
+	Answered         int64 `json:"answered"`
+}
+
+// Figures are the statistics of one period.
+type Figures struct {
+	Period         Period             `json:"period"`
+	Appeals        int64              `json:"appeals"`
+	Questions      int64              `json:"questions"`
+	Citizens       int64              `json:"citizens"`
+	ByChannel      map[string]int64   `json:"by_channel"`
+	ByType         map[string]int64   `json:"by_type"`
+	ByNature       map[string]int64   `json:"by_nature"`
+	BySign         map[string]int64   `json:"by_sign"`
+	ByGender       map[string]int64   `json:"by_gender"`
+	ByCategory     map[string]int64   `json:"by_category"`
+	BySocialStatus map[string]int64   `json:"by_social_status"`
+	BySubject      map[string]Subject `json:"by_subject"`
+	ByDepartment   map[string]int64   `json:"by_department"`
+	ByResult       map[string]int64   `json:"by_result"`
+	Overdue        int64              `json:"overdue"`
+	Petitions      Petitions          `json:"petitions"`
+	// WithoutQuestions counts appeals of the period that raise no question: each should raise one.
+	WithoutQuestions int64 `json:"appeals_without_questions"`
+
+	Form1  Form1     `json:"form1"`
+	Form2  []Form2   `json:"form2"`
+	Issues []Issue   `json:"issues"` // broken identities; empty when every one holds
+	from   time.Time // the first day, midnight in the council's zone
+	to     time.Time // the last day
+}
+
+// Report is the period's figures (at the top level, as the JSON export shows them) with the same period
+// a year earlier beside them.
+type Report struct {
+	Figures
+	Previous        *Figures        `json:"previous"`         // the same days a year earlier
+	DepartmentNames map[string]Name `json:"department_names"` // by_department key → name
+	Generated       time.Time       `json:"generated_at"`
+}
+
+// Name is a name in both languages.
+type Name struct {
+	UK string `json:"uk"`
+	EN string `json:"en"`
+}
+
+// In returns the name in lang (English when asked and known, Ukrainian otherwise).
+func (n Name) In(lang string) string {
+	if lang == "en" && n.EN != "" {
+		return n.EN
+	}
+	return n.UK
+}
+
+// AllIssues lists the broken identities of both periods.
+func (r *Report) AllIssues() []Issue {
+	out := append([]Issue(nil), r.Issues...)
+	if r.Previous != nil {
+		out = append(out, r.Previous.Issues...)
+	}
+	return out
+}
+
+// ErrPeriod means the period cannot be reported: the last day is before the first, or it is too long.
+var ErrPeriod = errors.New("the period's last day is before its first day, or the period is longer than 10 years")
+
+// Compute reports the days from..to (both inclusive; only the dates count) in the council's zone loc,
+// and the same days a year earlier.
+func Compute(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.Location) (*Report, error) {
+	return computeAt(ctx, db, from, to, loc, time.Now())
+}
+
+func computeAt(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.Location, now time.Time) (*Report, error) {
+	from, to = Day(from, loc), Day(to, loc)
+	if to.Before(from) || to.After(from.AddDate(10, 0, 0)) {
+		return nil, ErrPeriod
+	}
+	clf, err := classifier.Load()
+	if err != nil {
+		return nil, err
+	}
+	q := newQuerier(db.WithContext(ctx), loc, now, from.AddDate(-1, 0, 0), to)
+	r := &Report{Generated: now.UTC()}
+	cur, err := q.figures(from, to, clf)
+	if err != nil {
+		return nil, err
+	}
+	r.Figures = *cur
+	// The same calendar days a year earlier (29 February becomes 1 March, as AddDate does).
+	if r.Previous, err = q.figures(from.AddDate(-1, 0, 0), to.AddDate(-1, 0, 0), clf); err != nil {
+		return nil, err
+	}
+	if r.DepartmentNames, err = q.departmentNames(); err != nil {
+		return nil, err
+	}
+	r.DepartmentNames[Unassigned] = Name{UK: "Не призначено", EN: "Not assigned"}
+	return r, nil
+}
+
+// Day is the calendar date of t (as read in loc when t carries a zone) at midnight in loc.
+func Day(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}
+
+// share is count / total in percent, rounded to one decimal; 0 when there is nothing to share.
+func share(count, total int64) float64 {
+	if total == 0 {
+		return 0
+	}
+	return math.Round(float64(count)*1000/float64(total)) / 10
+}
+
+// FromTo reads the period as the council's dates, for exports' file names.
+func (f *Figures) FromTo() (time.Time, time.Time) { return f.from, f.to }
+
+func (p Period) String() string { return fmt.Sprintf("%s – %s", p.From, p.To) }

@@ -1,0 +1,289 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"maps"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/hromada/hromada/internal/classifier"
+	"github.com/hromada/hromada/internal/dbtest"
+	"github.com/hromada/hromada/internal/report"
+	"github.com/hromada/hromada/internal/report/reporttest"
+	"github.com/hromada/hromada/internal/web"
+)
+
+func output(t *testing.T, lang string) report.Output {
+	t.Helper()
+	clf, err := classifier.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := web.NewTranslator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return report.Output{Council: "Зразкова міська рада", Lang: lang, Classifier: clf, T: tr.For(lang).T}
+}
+
+func TestKnownCounts(t *testing.T) {
+	gdb := dbtest.Open(t)
+	depID := reporttest.Insert(t, gdb)
+	r, err := report.Compute(context.Background(), gdb, reporttest.From, reporttest.To, reporttest.Kyiv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := reporttest.Expected
+	if r.Appeals != want.Appeals || r.Questions != want.Questions || r.Citizens != want.Citizens || r.Overdue != want.Overdue {
+		t.Errorf("appeals %d questions %d citizens %d overdue %d, want %d %d %d %d", r.Appeals, r.Questions, r.Citizens,
+			r.Overdue, want.Appeals, want.Questions, want.Citizens, want.Overdue)
+	}
+	for name, pair := range map[string][2]map[string]int64{
+		"by_channel": {r.ByChannel, want.ByChannel}, "by_type": {r.ByType, want.ByType},
+		"by_nature": {r.ByNature, want.ByNature}, "by_sign": {r.BySign, want.BySign},
+		"by_result": {r.ByResult, want.ByResult}, "by_gender": {r.ByGender, want.ByGender},
+		"by_category": {r.ByCategory, want.ByCategory}, "by_social_status": {r.BySocialStatus, want.BySocialStatus},
+	} {
+		if !maps.Equal(pair[0], pair[1]) {
+			t.Errorf("%s = %v, want %v", name, pair[0], pair[1])
+		}
+	}
+	dep := map[string]int64{"unassigned": 13}
+	dep[itoa(depID)] = 2
+	if !maps.Equal(r.ByDepartment, dep) {
+		t.Errorf("by_department = %v, want %v", r.ByDepartment, dep)
+	}
+	if r.DepartmentNames[itoa(depID)].UK != "Управління житлово-комунального господарства" {
+		t.Errorf("department names: %v", r.DepartmentNames)
+	}
+	if len(r.BySubject) != len(want.Subjects) {
+		t.Errorf("by_subject = %v", r.BySubject)
+	}
+	for code, n := range want.Subjects {
+		if got := r.BySubject[code]; got.Count != n || got.Share != want.Shares[code] {
+			t.Errorf("by_subject[%s] = %+v, want %d, %.1f", code, got, n, want.Shares[code])
+		}
+	}
+	if r.Petitions != (report.Petitions{Created: 1, Published: 2, ThresholdReached: 1, Answered: 1}) {
+		t.Errorf("petitions = %+v", r.Petitions)
+	}
+	if r.Previous.Appeals != want.Previous || r.Previous.Period != (report.Period{From: "2023-01-01", To: "2023-03-31"}) ||
+		r.Previous.ByChannel["phone"] != 2 {
+		t.Errorf("a year earlier: %d appeals in %v", r.Previous.Appeals, r.Previous.Period)
+	}
+	if issues := r.AllIssues(); len(issues) != 0 {
+		t.Errorf("identities broken on good data: %+v", issues)
+	}
+
+	// Form 1: the seed's groups.
+	rows := map[string]report.Counts{}
+	for _, row := range r.Form1.Rows {
+		rows[row.Key] = row.Counts
+	}
+	for key, n := range map[string]int64{"electronic": 3, "telephone": 1, "gov_hotline": 5, "oda_hotline": 3, "1.1": 2, "1.2": 1} {
+		if rows[key].Total != n {
+			t.Errorf("form 1 row %s: %d, want %d", key, rows[key].Total, n)
+		}
+	}
+	tot := r.Form1.Total.Counts
+	if tot != (report.Counts{Total: 15, Citizens: 24, Collective: 3, Repeat: 3, Priority: 3, Proposal: 5, Application: 4,
+		Complaint: 6, Resolved: 7, Refused: 1, Explained: 3, OtherResult: 2, Pending: 2}) {
+		t.Errorf("form 1 total: %+v", tot)
+	}
+
+	// JSON: the issue's keys at the top level.
+	var buf bytes.Buffer
+	if err := r.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"period", "appeals", "questions", "citizens", "by_channel", "by_type", "by_nature", "by_sign",
+		"by_gender", "by_category", "by_social_status", "by_subject", "by_department", "by_result", "overdue", "petitions"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("JSON lacks %s", k)
+		}
+	}
+	if m["appeals"].(float64) != 15 || m["by_subject"].(map[string]any)["09"].(map[string]any)["share"].(float64) != 44.4 ||
+		m["petitions"].(map[string]any)["threshold_reached"].(float64) != 1 || m["period"].(map[string]any)["from"] != "2024-01-01" {
+		t.Errorf("JSON figures: %.600s", buf.String())
+	}
+
+	// XLSX: read back what was written.
+	o := output(t, "uk")
+	buf.Reset()
+	if err := r.WriteXLSX(&buf, o); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	form1, err := x.GetRows("Форма 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := findRow(form1, "Усього")
+	if strings.Join(total, "|") != "Усього|15|24|3|3|3|5|4|6|7|1|3|2|2" {
+		t.Errorf("XLSX form 1 total row: %q", total)
+	}
+	if !strings.Contains(strings.Join(form1[2], ""), "Усі тотожності форм виконано") {
+		t.Errorf("XLSX form 1 head: %q", form1[:3])
+	}
+	form2, err := x.GetRows("Форма 2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if row := findRow(form2, "09"); len(row) < 4 || row[2] != "8" || row[3] != "44.4" {
+		t.Errorf("XLSX form 2 row 09: %q", row)
+	}
+	if row := findRow(form2, "25"); len(row) < 4 || row[2] != "1" || row[3] != "5.6" {
+		t.Errorf("XLSX form 2 row 25: %q", row)
+	}
+
+	// CSV and PDF.
+	buf.Reset()
+	if err := r.WriteCSV(&buf, o); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"summary,appeals,Звернень,,15,2", "by_subject,09,Комунальне господарство,share,44.4,100.0",
+		"form1,total,Усього,pending,2,0"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("CSV lacks %q:\n%.2000s", want, buf.String())
+		}
+	}
+	buf.Reset()
+	if err := r.WritePDF(&buf, o); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) || buf.Len() < 5000 {
+		t.Errorf("PDF: %d bytes, starts %q", buf.Len(), buf.Bytes()[:min(8, buf.Len())])
+	}
+
+	// The narrative, in the seed's words.
+	text := r.Narrative("Зразкова міська рада", "uk", o.Classifier)
+	for _, want := range []string{
+		"У І кварталі 2024 року до Зразкової міської ради на розгляд надійшло 15 звернень",
+		"53% (або 8) звернулися на урядову телефонну «гарячу лінію» (5) та гарячу лінію голови облдержадміністрації (3)",
+		"За І квартал 2024 року засобами електронного зв’язку надійшло 3 звернення",
+		"Через засоби телефонного зв’язку у І кварталі 2024 року надійшло 1 звернення",
+		"порушено 18 питань, з них питому вагу складають питання «Комунальне господарство» – 8 або 44%",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("narrative lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// A broken data set: an appeal without questions, a result outside the classifier, a subject code outside
+// it. Each broken identity is reported, in the forms and in every export.
+func TestBrokenIdentitiesAreReported(t *testing.T) {
+	gdb := dbtest.Open(t)
+	base := reporttest.Appeal{Received: time.Date(2024, 2, 1, 9, 0, 0, 0, time.UTC), Channel: "portal", Type: "complaint",
+		Nature: "individual", Signers: 1, Sign: "primary", Status: "answered", Due: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)}
+	a := base
+	a.Seq, a.Result = 1, "bogus"
+	reporttest.QuestionRow(t, gdb, reporttest.AppealRow(t, gdb, a), 1, "09")
+	a.Seq, a.Result = 2, "resolved"
+	reporttest.AppealRow(t, gdb, a) // no question
+	a.Seq = 3
+	reporttest.QuestionRow(t, gdb, reporttest.AppealRow(t, gdb, a), 1, "99")
+
+	r, err := report.Compute(context.Background(), gdb, reporttest.From, reporttest.To, reporttest.Kyiv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, i := range r.Issues {
+		got[i.Identity+"/"+i.Row] = true
+	}
+	for _, want := range []string{"results/electronic", "results/total", "subjects/", "questions/"} {
+		if !got[want] {
+			t.Errorf("missing issue %s in %+v", want, r.Issues)
+		}
+	}
+	if len(r.Previous.Issues) != 0 {
+		t.Errorf("an empty year earlier has issues: %+v", r.Previous.Issues)
+	}
+	o := output(t, "uk")
+	texts := r.IssueTexts(o)
+	if len(texts) != len(r.Issues) || !strings.Contains(strings.Join(texts, "\n"),
+		"не виконано «сума за результатами дорівнює кількості звернень» (Канал надходження: Усього): 2, очікувано 3") {
+		t.Errorf("issue texts: %q", texts)
+	}
+	for _, format := range []string{"csv", "xlsx", "json"} {
+		var buf bytes.Buffer
+		if err := r.Write(&buf, format, o); err != nil {
+			t.Fatal(err)
+		}
+		s := buf.String()
+		if format == "xlsx" {
+			x, err := excelize.OpenReader(&buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, _ := x.GetRows("Форма 1")
+			s = ""
+			for _, r := range rows {
+				s += strings.Join(r, " ") + "\n"
+			}
+			x.Close()
+		}
+		marker := "ПОМИЛКА"
+		if format == "json" {
+			marker = `"identity": "results"`
+		}
+		if !strings.Contains(s, marker) {
+			t.Errorf("%s export hides the broken identities:\n%.1500s", format, s)
+		}
+	}
+}
+
+func TestPeriodNamesAndPlurals(t *testing.T) {
+	for n, want := range map[int64]string{1: "звернення", 2: "звернення", 4: "звернення", 5: "звернень", 11: "звернень",
+		14: "звернень", 21: "звернення", 1751: "звернення", 1855: "звернень", 103: "звернення", 46: "звернень", 0: "звернень"} {
+		if got := report.PluralUK(n, "звернення", "звернення", "звернень"); got != want {
+			t.Errorf("PluralUK(%d) = %s, want %s", n, got, want)
+		}
+	}
+	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, time.UTC) }
+	for _, c := range []struct {
+		from, to time.Time
+		kind     string
+	}{
+		{d(2024, 1, 1), d(2024, 3, 31), "quarter"}, {d(2024, 10, 1), d(2024, 12, 31), "quarter"},
+		{d(2024, 2, 1), d(2024, 2, 29), "month"}, {d(2024, 1, 1), d(2024, 12, 31), "year"},
+		{d(2024, 2, 1), d(2024, 4, 30), "custom"}, {d(2024, 1, 2), d(2024, 3, 31), "custom"},
+	} {
+		if got := report.PeriodKind(c.from, c.to); got != c.kind {
+			t.Errorf("PeriodKind(%v, %v) = %s, want %s", c.from, c.to, got, c.kind)
+		}
+	}
+	for in, want := range map[string]string{"Зразкова міська рада": "Зразкової міської ради",
+		"Кам’янська міська рада": "Кам’янської міської ради", "Верхня сільська рада": "Верхньої сільської ради",
+		"Council": "Council"} {
+		if got := report.GenitiveUK(in); got != want {
+			t.Errorf("GenitiveUK(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func findRow(rows [][]string, first string) []string {
+	for _, r := range rows {
+		if len(r) > 0 && r[0] == first {
+			return r
+		}
+	}
+	return nil
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

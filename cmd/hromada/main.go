@@ -87,6 +87,8 @@ func run(args []string, stdout io.Writer) error {
 		log.Info("role granted", "person_id", p.ID, "role", args[2])
 		fmt.Fprintf(stdout, "%s is now %s\n", p.FullName(), args[2])
 		return nil
+	case "import":
+		return runImport(ctx, cfg, log, args, stdout)
 	case "migrate":
 		gdb, err := db.Open(cfg.DatabaseURL, log)
 		if err != nil {
@@ -100,7 +102,7 @@ func run(args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "migrations applied: %v\n", applied)
 		return nil
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: hromada [serve [-migrate=false] | migrate | worker | admin grant EMAIL ROLE]\nconfiguration: environment variables, see README.md")
+		fmt.Fprintln(stdout, "usage: hromada [serve [-migrate=false] | migrate | worker | admin grant EMAIL ROLE | import appeals [-lang en] FILE.csv]\nconfiguration: environment variables, see README.md")
 		return nil
 	default:
 		return fmt.Errorf("unknown command %q (serve, migrate, worker, admin)", cmd)

@@ -4,6 +4,7 @@
 //	hromada migrate                   apply pending database migrations and exit
 //	hromada worker                    only send e-mail (more processes beside serve)
 //	hromada admin grant EMAIL ROLE    give a staff role to a person who has signed in once
+//	hromada report --from D --to D --format json|csv|xlsx|pdf [-o FILE]   statistics and forms 1–2 for a period
 package main
 
 import (
@@ -89,6 +90,8 @@ func run(args []string, stdout io.Writer) error {
 		return nil
 	case "import":
 		return runImport(ctx, cfg, log, args, stdout)
+	case "report":
+		return reportCommand(ctx, cfg, log, args, stdout)
 	case "migrate":
 		gdb, err := db.Open(cfg.DatabaseURL, log)
 		if err != nil {
@@ -102,7 +105,7 @@ func run(args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "migrations applied: %v\n", applied)
 		return nil
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: hromada [serve [-migrate=false] | migrate | worker | admin grant EMAIL ROLE | import appeals [-lang en] FILE.csv]\nconfiguration: environment variables, see README.md")
+		fmt.Fprintln(stdout, "usage: hromada [serve [-migrate=false] | migrate | worker | admin grant EMAIL ROLE | import appeals [-lang en] FILE.csv | report --from YYYY-MM-DD --to YYYY-MM-DD --format json|csv|xlsx|pdf [-o FILE]]\nconfiguration: environment variables, see README.md")
 		return nil
 	default:
 		return fmt.Errorf("unknown command %q (serve, migrate, worker, admin)", cmd)

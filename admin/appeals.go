@@ -77,6 +77,10 @@ func staffFilter(c *fiber.Ctx) (registry.Filter, appealForm, errs.Validation) {
 // appealList is the registry for staff: every appeal, filtered, in pages.
 func (h *handlers) appealList(c *fiber.Ctx) error {
 	f, form, problems := staffFilter(c)
+	var err error
+	if f.Scoped, f.ScopeDepartment, err = h.executorScope(c); err != nil {
+		return err
+	}
 	list, total, err := h.Registry.ListForStaff(c.UserContext(), f)
 	if err != nil {
 		return err
@@ -124,6 +128,10 @@ func (h *handlers) appealList(c *fiber.Ctx) error {
 func (h *handlers) appealsCSV(c *fiber.Ctx) error {
 	f, _, problems := staffFilter(c)
 	if err := problems.Err(); err != nil {
+		return err
+	}
+	var err error
+	if f.Scoped, f.ScopeDepartment, err = h.executorScope(c); err != nil {
 		return err
 	}
 	deps, err := h.Departments.List(c.UserContext(), false)

@@ -73,6 +73,11 @@ func Register(s *web.Server, d Deps) {
 	staff.Get("/import/template.csv", registerers, h.importTemplate)
 	staff.Get("/appeals/:id<int>", registrars, h.appealCard)
 	staff.Get("/appeals/:id<int>/attachments/:file<int>", registrars, h.appealAttachment)
+	staff.Get("/appeals/:id<int>/print", registrars, h.replyPrint)
+	// The executor drafts the reply; the head routes, extends and approves. Each step checks its role here
+	// and the domain checks the rest (the lead department answers; steps follow the appeal's status).
+	staff.Post("/appeals/:id<int>/reply", web.RequireRole(identity.RoleExecutor), h.submitReply)
+	staff.Post("/appeals/:id<int>/:action", web.RequireRole(identity.RoleHead), h.routeAppeal)
 
 	departments := staff.Group("/departments", web.RequireRole(identity.RoleAdmin))
 	departments.Get("/", h.departments)

@@ -194,6 +194,7 @@ func (h *handlers) showAppeal(c *fiber.Ctx) error {
 		"Subjects":       h.Classifier.Subjects,
 		"Channels":       h.Classifier.Channels,
 		"Categories":     h.Classifier.Categories,
+		"Results":        h.Classifier.Results,
 	})
 }
 

@@ -19,6 +19,7 @@ func TestEveryMessageIDIsTranslated(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := regexp.MustCompile(`"((?:site|nav|footer|home|form|error|auth|appeal|appeals|status|event|notices|notice|admin|role|staff|petition|petitions|pstate|pevent|department|report|import|audit|result|reply|routing)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)"`)
+	auditLine := regexp.MustCompile(`audit\.Record\(|\.change\(ctx,|Action[A-Za-z]* += "`)
 	seen := map[string]string{}
 	for _, root := range []string{".", "../internal", "../admin"} {
 		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -31,8 +32,15 @@ func TestEveryMessageIDIsTranslated(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			for _, m := range id.FindAllStringSubmatch(string(b), -1) {
-				seen[m[1]] = path
+			for _, line := range strings.Split(string(b), "\n") {
+				// Audit action codes (appeal.assign, staff.grant) look like message ids but are codes
+				// kept in the log; they are written where the log line is.
+				if auditLine.MatchString(line) {
+					continue
+				}
+				for _, m := range id.FindAllStringSubmatch(line, -1) {
+					seen[m[1]] = path
+				}
 			}
 			return nil
 		})

@@ -95,6 +95,7 @@ type Appeal struct {
 	CoExecutors []CoExecutor `gorm:"foreignKey:AppealID"`
 	Events      []Event      `gorm:"foreignKey:AppealID"`
 	Attachments []Attachment `gorm:"foreignKey:AppealID"`
+	ReplyFiles  []Attachment `gorm:"-"` // the approved reply's files, as the author sees them
 }
 
 // AuthorName is the author's full name as registered.

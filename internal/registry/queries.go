@@ -4,12 +4,25 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 
 	"gorm.io/gorm"
 
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/errs"
 )
+
+// splitReplyFiles separates the files of the appeal from the files of its approved reply.
+func splitReplyFiles(all []Attachment) (own, reply []Attachment) {
+	for _, f := range all {
+		if f.ReplyID == nil {
+			own = append(own, f)
+		} else {
+			reply = append(reply, f)
+		}
+	}
+	return own, reply
+}
 
 // citizenSees keeps the files of replies still in the works from the author: only the files of the
 // appeal itself and of the approved reply are theirs to see.
@@ -43,6 +56,20 @@ func (s *Service) AppealOfPerson(ctx context.Context, personID, appealID int64) 
 	if err != nil {
 		return nil, err
 	}
+	a.Attachments, a.ReplyFiles = splitReplyFiles(a.Attachments)
+	// The author follows the appeal's course, not the office's inner work: drafts and remarks on them
+	// stay inside, and a resolution shows only where the appeal went.
+	events := a.Events[:0]
+	for _, e := range a.Events {
+		switch e.Kind {
+		case EventReplySubmitted, EventReplySentBack:
+			continue
+		case EventAssigned:
+			e.Note, _, _ = strings.Cut(e.Note, "\n")
+		}
+		events = append(events, e)
+	}
+	a.Events = events
 	return &a, nil
 }
 
@@ -74,7 +101,7 @@ func (s *Service) AppealForStaff(ctx context.Context, appealID int64) (*Appeal, 
 	err := s.db.WithContext(ctx).
 		Preload("Questions", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
 		Preload("Events", func(db *gorm.DB) *gorm.DB { return db.Order("occurred_at, id") }).
-		Preload("Attachments", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
+		Preload("Attachments", func(db *gorm.DB) *gorm.DB { return db.Where("reply_id IS NULL").Order("id") }).
 		Preload("CoExecutors").
 		Where("id = ?", appealID).
 		Take(&a).Error

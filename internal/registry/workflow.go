@@ -116,7 +116,7 @@ func (s *Service) Assign(ctx context.Context, appealID int64, in AssignInput) er
 	if in.Resolution == "" {
 		v.Add("resolution", "routing.error.resolution")
 	} else if utf8.RuneCountInString(in.Resolution) > maxWorkflowText {
-		v.Add("resolution", "form.error.too_long")
+		v.Add("resolution", "appeal.error.too_long")
 	}
 	if in.DepartmentID <= 0 {
 		v.Add("department", "routing.error.department")
@@ -267,9 +267,9 @@ func closeByRouting(ctx context.Context, tx *gorm.DB, a *Appeal, status, result,
 func checkText(field, text string, required bool) error {
 	switch {
 	case required && strings.TrimSpace(text) == "":
-		return errs.Validation{field: "form.error.required"}.Err()
+		return errs.Validation{field: "appeal.error.required"}.Err()
 	case utf8.RuneCountInString(text) > maxWorkflowText:
-		return errs.Validation{field: "form.error.too_long"}.Err()
+		return errs.Validation{field: "appeal.error.too_long"}.Err()
 	}
 	return nil
 }
@@ -393,12 +393,12 @@ func (s *Service) SubmitReply(ctx context.Context, appealID int64, in ReplyInput
 	in.Text, in.OutNumber = strings.TrimSpace(in.Text), strings.TrimSpace(in.OutNumber)
 	v := errs.Validation{}
 	if in.Text == "" {
-		v.Add("text", "form.error.required")
+		v.Add("text", "appeal.error.required")
 	} else if utf8.RuneCountInString(in.Text) > maxWorkflowText {
-		v.Add("text", "form.error.too_long")
+		v.Add("text", "appeal.error.too_long")
 	}
 	if utf8.RuneCountInString(in.OutNumber) > maxOutNumber {
-		v.Add("out_number", "form.error.too_long")
+		v.Add("out_number", "appeal.error.too_long")
 	}
 	if len(in.Attachments) > s.maxFiles {
 		v.Add("attachments", "appeal.error.too_many_files")

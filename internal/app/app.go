@@ -124,6 +124,17 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}})
 
+	// Deadline reminders mark each appeal as they go, so running often sends nothing twice; the overdue
+	// digest is unique per day (River's unique periodic job), so a restart does not send it again.
+	a.Notify.AddPeriodic("appeal_deadline_reminders", notify.PeriodicTask{Every: 15 * time.Minute, Run: func(ctx context.Context) error {
+		_, err := reg.RemindDeadlines(ctx)
+		return err
+	}})
+	a.Notify.AddPeriodic("appeal_overdue_digest", notify.PeriodicTask{Every: 24 * time.Hour, Run: func(ctx context.Context) error {
+		_, err := reg.OverdueDigest(ctx)
+		return err
+	}})
+
 	a.Web, err = web.New(web.Deps{Config: cfg, Log: log, DB: a.DB, People: people, Assets: mustAssets(),
 		Views: map[string]fs.FS{"portal": portal.Views(), "admin": admin.Views()}})
 	if err != nil {

@@ -23,8 +23,8 @@ const maxDueWithin = 366
 
 // appealForm is the registry filter as typed, kept to show the form again.
 type appealForm struct {
-	From, To, Channel, Status, Type, Subject, Department, DueWithin, Q, Sort string
-	Overdue, Priority                                                        bool
+	From, To, Channel, Status, Type, Subject, Department, Executor, DueWithin, Q, Sort string
+	Overdue, Priority                                                                  bool
 }
 
 // staffFilter reads the filter from the query string. A value that cannot be read is left out of the
@@ -33,7 +33,7 @@ func staffFilter(c *fiber.Ctx) (registry.Filter, appealForm, errs.Validation) {
 	form := appealForm{
 		From: strings.TrimSpace(c.Query("from")), To: strings.TrimSpace(c.Query("to")),
 		Channel: c.Query("channel"), Status: c.Query("status"), Type: c.Query("type"), Subject: c.Query("subject"),
-		Department: c.Query("department"), DueWithin: strings.TrimSpace(c.Query("due_within")),
+		Department: c.Query("department"), Executor: c.Query("executor"), DueWithin: strings.TrimSpace(c.Query("due_within")),
 		Q: strings.TrimSpace(c.Query("q")), Sort: c.Query("sort"),
 		Overdue: c.Query("overdue") != "", Priority: c.Query("priority") != "",
 	}
@@ -57,6 +57,13 @@ func staffFilter(c *fiber.Ctx) (registry.Filter, appealForm, errs.Validation) {
 			v.Add("department", "admin.appeals.error.choose")
 		}
 		f.DepartmentID = max(id, 0)
+	}
+	if form.Executor != "" {
+		id, err := strconv.ParseInt(form.Executor, 10, 64)
+		if err != nil || id <= 0 {
+			v.Add("executor", "admin.appeals.error.choose")
+		}
+		f.ExecutorID = max(id, 0)
 	}
 	if form.DueWithin != "" {
 		n, err := strconv.Atoi(form.DueWithin)
@@ -89,6 +96,10 @@ func (h *handlers) appealList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	executors, err := h.People.ExecutorsByDepartment(c.UserContext())
+	if err != nil {
+		return err
+	}
 	names := departmentNames(deps, web.LangOf(c))
 	depOf := make(map[int64]string, len(list)) // appeal id → department name
 	for _, a := range list {
@@ -111,7 +122,7 @@ func (h *handlers) appealList(c *fiber.Ctx) error {
 		"Page": page, "Pages": pages, "Form": form, "Errors": map[string]string(problems),
 		"Channels": h.Classifier.Channels, "Types": h.Classifier.Types, "Subjects": h.Classifier.Subjects,
 		"Statuses": registry.Statuses, "Sorts": registry.Sorts, "Departments": deps,
-		"DepartmentOf": depOf, "CSV": "/admin/appeals.csv?" + query.Encode(),
+		"DepartmentOf": depOf, "Executors": executors, "CSV": "/admin/appeals.csv?" + query.Encode(),
 		"CanRegister": web.HasRole(c, identity.RoleRegistrar, identity.RoleAdmin),
 	}
 	if page > 1 {
@@ -188,7 +199,7 @@ func (h *handlers) appealsCSV(c *fiber.Ctx) error {
 // filterQuery is the filter part of the request's query string, without the page.
 func filterQuery(c *fiber.Ctx) url.Values {
 	q := url.Values{}
-	for _, k := range []string{"from", "to", "channel", "status", "type", "subject", "department", "overdue",
+	for _, k := range []string{"from", "to", "channel", "status", "type", "subject", "department", "executor", "overdue",
 		"due_within", "priority", "q", "sort"} {
 		if v := strings.TrimSpace(c.Query(k)); v != "" {
 			q.Set(k, v)

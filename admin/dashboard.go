@@ -1,18 +1,60 @@
 package admin
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/web"
 )
 
+// dashboard is the staff area's front page: the links each role needs and, for everyone who works with
+// appeals, a department's dashboard — overdue, due within 5 days, waiting for approval. An executor
+// sees their own department's; the others choose a department or see the whole council.
 func (h *handlers) dashboard(c *fiber.Ctx) error {
-	return c.Render("admin/dashboard", fiber.Map{
+	data := fiber.Map{
 		"Title":        h.web.TextsOf(c).T("admin.title"),
 		"Roles":        web.RolesOf(c),
 		"IsAdmin":      web.HasRole(c, identity.RoleAdmin),
 		"CanPetitions": web.HasRole(c, identity.RoleModerator, identity.RoleHead),
 		"CanRegistry":  web.HasRole(c, registryRoles...),
-	})
+		"CanRegister":  web.HasRole(c, identity.RoleRegistrar, identity.RoleAdmin),
+		"CanReports":   web.HasRole(c, identity.RoleAnalyst, identity.RoleAdmin),
+	}
+	if !web.HasRole(c, registryRoles...) {
+		return c.Render("admin/dashboard", data)
+	}
+	scoped, dept, err := h.executorScope(c)
+	if err != nil {
+		return err
+	}
+	if !scoped {
+		dept, _ = strconv.ParseInt(c.Query("department"), 10, 64)
+		deps, err := h.Departments.List(c.UserContext(), false)
+		if err != nil {
+			return err
+		}
+		data["Departments"] = deps
+	}
+	data["Scoped"], data["Department"] = scoped, dept
+	if scoped && dept == 0 {
+		data["NoDepartment"] = true // an executor not yet placed in a department: nothing to show
+		return c.Render("admin/dashboard", data)
+	}
+	board, err := h.Registry.DepartmentDashboard(c.UserContext(), dept)
+	if err != nil {
+		return err
+	}
+	data["Board"] = board
+	data["DueDays"] = registry.DashboardDueDays
+	q := ""
+	if dept != 0 {
+		q = "&department=" + strconv.FormatInt(dept, 10)
+	}
+	data["OverdueLink"] = "/admin/appeals?overdue=1&sort=due_asc" + q
+	data["DueSoonLink"] = "/admin/appeals?sort=due_asc&due_within=" + strconv.Itoa(registry.DashboardDueDays) + q
+	data["AwaitingLink"] = "/admin/appeals?status=" + registry.StatusAwaitingApproval + q
+	return c.Render("admin/dashboard", data)
 }

@@ -2,10 +2,12 @@ package admin_test
 
 import (
 	"bytes"
+	"html"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -92,7 +94,7 @@ func TestRegisterOnBehalfOfCitizen(t *testing.T) {
 	if link == nil {
 		t.Fatal("no download link")
 	}
-	if f := apptest.Get(t, executor, s.Path(link[1])); f.Status != http.StatusOK || !strings.HasPrefix(f.Body, "%PDF") ||
+	if f := apptest.Get(t, registrar, s.Path(link[1])); f.Status != http.StatusOK || !strings.HasPrefix(f.Body, "%PDF") ||
 		!strings.HasPrefix(f.Header.Get("Content-Disposition"), "attachment") {
 		t.Errorf("download: %d %q", f.Status, f.Header.Get("Content-Disposition"))
 	}
@@ -138,7 +140,8 @@ func TestRegisterOnBehalfOfCitizen(t *testing.T) {
 		{citizen, "citizen", "/admin/appeals/new", http.StatusNotFound},
 		{citizen, "citizen", cardPath, http.StatusNotFound},
 		{citizen, "citizen", link[1], http.StatusNotFound},
-		{executor, "executor", cardPath, http.StatusOK},
+		{executor, "executor", cardPath, http.StatusNotFound}, // not routed to the executor's department
+		{executor, "executor", cardPath + "/attachments/1", http.StatusNotFound},
 		{executor, "executor", "/admin/appeals/new", http.StatusForbidden},
 		{registrar, "registrar", "/admin/appeals/99999", http.StatusNotFound},
 	} {
@@ -150,5 +153,90 @@ func TestRegisterOnBehalfOfCitizen(t *testing.T) {
 	v.Set("_csrf", apptest.CSRF(t, apptest.Get(t, executor, s.Path(cardPath)).Body))
 	if r := apptest.PostForm(t, executor, s.Path("/admin/appeals"), v); r.Status != http.StatusForbidden {
 		t.Errorf("an executor registering: %d", r.Status)
+	}
+}
+
+var (
+	earlierLink = regexp.MustCompile(`href="/admin/appeals/(\d+)" target="_blank" rel="noopener">([^<]+)<span`)
+	earlierFor  = regexp.MustCompile(`name="earlier_for" value="([^"]*)"`)
+)
+
+// The registrar's form finds the author's earlier appeals by normalised name and address and records
+// the new appeal as a repeat of one of them.
+func TestRegistrarMarksRepeat(t *testing.T) {
+	s, _, registrar, _ := staffServer(t)
+	page := apptest.Get(t, registrar, s.Path("/admin/appeals/new"))
+	csrf := apptest.CSRF(t, page.Body)
+	// Коваленко Олена of вул. Соборна, 1 wrote before (staffServer); typed here the registrar's way.
+	v := url.Values{"_csrf": {csrf}, "questions": {"1"}, "channel": {"phone"},
+		"received_at": {time.Now().Format("2006-01-02")}, "nature": {"individual"}, "last_name": {"КОВАЛЕНКО"},
+		"first_name": {"олена"}, "address": {"м.Зразкове вул.Соборна,1"}, "type": {"complaint"}, "q0_subject": {"09"},
+		"q0_text": {"Гаряча вода"}, "summary": {"Гарячої води досі немає, хоча обіцяли."}}
+
+	// Asked: the earlier appeal is listed, linked, with the choice; nothing typed is lost.
+	v.Set("action", "check_earlier")
+	r := apptest.PostForm(t, registrar, s.Path("/admin/appeals"), v)
+	m := earlierLink.FindStringSubmatch(r.Body)
+	if r.Status != http.StatusOK || m == nil {
+		t.Fatalf("check: %d\n%.5000s", r.Status, r.Body)
+	}
+	earlierID, earlierIndex := m[1], m[2]
+	for _, want := range []string{"Немає гарячої води третій тиждень.", `value="repeat:` + earlierID + `"`,
+		`value="duplicate:` + earlierID + `"`, `id="sign-primary" name="sign" value="primary" checked`,
+		`value="КОВАЛЕНКО"`, "Гарячої води досі немає, хоча обіцяли."} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("the checked form lacks %s", want)
+		}
+	}
+	if strings.Contains(r.Body, "Бондар") {
+		t.Error("another author's appeal is listed")
+	}
+
+	// Registering without having looked: the form stops once to show the earlier appeal.
+	v.Set("action", "submit")
+	r = apptest.PostForm(t, registrar, s.Path("/admin/appeals"), v)
+	if r.Status != http.StatusConflict || !strings.Contains(r.Body, "Цей автор уже звертався.") || !earlierLink.MatchString(r.Body) {
+		t.Fatalf("a submission without looking: %d\n%.3000s", r.Status, r.Body)
+	}
+	key := earlierFor.FindStringSubmatch(r.Body)
+	if key == nil || key[1] == "" {
+		t.Fatal("the form does not remember whom it looked up")
+	}
+
+	// Marked as a repeat of it: stored with the link and shown on the card.
+	v.Set("earlier_for", html.UnescapeString(key[1]))
+	v.Set("sign", "repeat:"+earlierID)
+	r = apptest.PostForm(t, registrar, s.Path("/admin/appeals"), v)
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("register a repeat: %d\n%.3000s", r.Status, r.Body)
+	}
+	id, err := strconv.ParseInt(regexp.MustCompile(`/admin/appeals/(\d+)`).FindStringSubmatch(r.Location)[1], 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.App.Registry.AppealForStaff(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Sign != "repeat" || a.RelatedAppealID == nil || strconv.FormatInt(*a.RelatedAppealID, 10) != earlierID {
+		t.Fatalf("stored: sign %q related %v, want repeat of %s (%s)", a.Sign, a.RelatedAppealID, earlierID, earlierIndex)
+	}
+	card := apptest.Get(t, registrar, apptest.Follow(s.Path("/admin/appeals"), r.Location))
+	if !strings.Contains(card.Body, "Повторне") {
+		t.Error("the card does not show the sign")
+	}
+
+	// Another address is another author: registered at once, as a first appeal.
+	v.Del("earlier_for")
+	v.Del("sign")
+	v.Set("address", "м. Зразкове, вул. Соборна, 15")
+	if r := apptest.PostForm(t, registrar, s.Path("/admin/appeals"), v); r.Status != http.StatusSeeOther {
+		t.Fatalf("another author: %d\n%.3000s", r.Status, r.Body)
+	}
+	// Looking up without an address says what is missing.
+	v.Set("action", "check_earlier")
+	v.Del("address")
+	if r := apptest.PostForm(t, registrar, s.Path("/admin/appeals"), v); !strings.Contains(r.Body, "Щоб знайти попередні звернення") {
+		t.Fatalf("a lookup without an address:\n%.3000s", r.Body)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
+	"github.com/hromada/hromada/internal/report"
 	"github.com/hromada/hromada/internal/web"
 )
 
@@ -39,6 +40,10 @@ type Deps struct {
 	Audit       *audit.Service
 	// Staff lists everyone with a staff role, for the audit log's filter by person.
 	Staff func(ctx context.Context) ([]identity.StaffContact, error)
+	// Reports computes statistics and forms 1–2 (analyst, admin); CouncilUK and CouncilEN name the council
+	// in them.
+	Reports              *report.Service
+	CouncilUK, CouncilEN string
 }
 
 // registryRoles may read the registry of appeals: everyone who works with appeals, not moderators.
@@ -78,6 +83,10 @@ func Register(s *web.Server, d Deps) {
 	// and the domain checks the rest (the lead department answers; steps follow the appeal's status).
 	staff.Post("/appeals/:id<int>/reply", web.RequireRole(identity.RoleExecutor), h.submitReply)
 	staff.Post("/appeals/:id<int>/:action", web.RequireRole(identity.RoleHead), h.routeAppeal)
+
+	reports := web.RequireRole(identity.RoleAnalyst, identity.RoleAdmin)
+	staff.Get("/report", reports, h.report)
+	staff.Get("/report.:format", reports, h.reportDownload) // xlsx, csv, pdf of the same period
 
 	departments := staff.Group("/departments", web.RequireRole(identity.RoleAdmin))
 	departments.Get("/", h.departments)

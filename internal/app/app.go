@@ -31,6 +31,7 @@ import (
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
+	"github.com/hromada/hromada/internal/report"
 	"github.com/hromada/hromada/internal/web"
 	"github.com/hromada/hromada/portal"
 	"github.com/hromada/hromada/static"
@@ -144,6 +145,7 @@ func (a *App) build(ctx context.Context) error {
 		Petitions: petitions, RP: identity.NewRelyingParty(cfg.OIDC, cfg.RedirectURL(), cfg.PostLogoutURL())})
 	admin.Register(a.Web, admin.Deps{Log: log, Notify: a.Notify, Petitions: petitions, People: people,
 		Registry: reg, Departments: a.Departments, Classifier: clf, Timezone: cfg.Timezone,
+		Reports: report.NewService(a.DB, cfg.Timezone), CouncilUK: cfg.Council.NameUK, CouncilEN: cfg.Council.NameEN,
 		Audit: audit.NewService(a.DB), Staff: func(ctx context.Context) ([]identity.StaffContact, error) {
 			return identity.StaffWithRoles(ctx, a.DB, identity.Roles...)
 		}})

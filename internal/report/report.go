@@ -187,3 +187,20 @@ func share(count, total int64) float64 {
 func (f *Figures) FromTo() (time.Time, time.Time) { return f.from, f.to }
 
 func (p Period) String() string { return fmt.Sprintf("%s – %s", p.From, p.To) }
+
+// Service computes reports for the staff area on the council's database and in its zone.
+type Service struct {
+	db  *gorm.DB
+	loc *time.Location
+}
+
+// NewService returns the reports of one council.
+func NewService(db *gorm.DB, loc *time.Location) *Service { return &Service{db: db, loc: loc} }
+
+// Compute reports the days from..to (both inclusive) and the same days a year earlier.
+func (s *Service) Compute(ctx context.Context, from, to time.Time) (*Report, error) {
+	return Compute(ctx, s.db, from, to, s.loc)
+}
+
+// Today is the council's current date.
+func (s *Service) Today() time.Time { return Day(time.Now().In(s.loc), s.loc) }

@@ -1,0 +1,278 @@
+package admin
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/report"
+	"github.com/hromada/hromada/internal/web"
+)
+
+// periodForm is the report's period as typed, kept to show the form again.
+type periodForm struct {
+	Kind, Year, Month, Quarter, From, To string
+}
+
+var periodKinds = []string{"month", "quarter", "year", "custom"}
+
+// reportPeriod reads the period from the query string: a month, a quarter or a year of a year, or any
+// days from–to. With nothing asked it is the current quarter. Problems are reported beside their fields.
+func (h *handlers) reportPeriod(c *fiber.Ctx) (from, to time.Time, form periodForm, v errs.Validation) {
+	today := h.Reports.Today()
+	form = periodForm{Kind: c.Query("kind", "quarter"), Year: strings.TrimSpace(c.Query("year", strconv.Itoa(today.Year()))),
+		Month:   c.Query("month", strconv.Itoa(int(today.Month()))),
+		Quarter: c.Query("quarter", strconv.Itoa((int(today.Month())-1)/3+1)),
+		From:    strings.TrimSpace(c.Query("from")), To: strings.TrimSpace(c.Query("to"))}
+	v = errs.Validation{}
+	if !slices.Contains(periodKinds, form.Kind) {
+		form.Kind = "quarter"
+	}
+	if form.Kind == "custom" {
+		day := func(field, s string) time.Time {
+			d, err := time.Parse(time.DateOnly, s)
+			if err != nil {
+				v.Add(field, "report.error.date")
+			}
+			return d
+		}
+		from, to = day("from", form.From), day("to", form.To)
+		if len(v) == 0 && (to.Before(from) || to.After(from.AddDate(10, 0, 0))) {
+			v.Add("to", "report.error.order")
+		}
+		return from, to, form, v
+	}
+	year, err := strconv.Atoi(form.Year)
+	if err != nil || year < 2000 || year > 2100 {
+		v.Add("year", "report.error.year")
+		return from, to, form, v
+	}
+	switch form.Kind {
+	case "month":
+		m, err := strconv.Atoi(form.Month)
+		if err != nil || m < 1 || m > 12 {
+			v.Add("month", "report.error.month")
+			return from, to, form, v
+		}
+		from = time.Date(year, time.Month(m), 1, 0, 0, 0, 0, time.UTC)
+		to = from.AddDate(0, 1, -1)
+	case "quarter":
+		q, err := strconv.Atoi(form.Quarter)
+		if err != nil || q < 1 || q > 4 {
+			v.Add("quarter", "report.error.quarter")
+			return from, to, form, v
+		}
+		from = time.Date(year, time.Month(3*q-2), 1, 0, 0, 0, 0, time.UTC)
+		to = from.AddDate(0, 3, -1)
+	case "year":
+		from = time.Date(year, time.January, 1, 0, 0, 0, 0, time.UTC)
+		to = from.AddDate(1, 0, -1)
+	}
+	return from, to, form, v
+}
+
+// reportQuery is the period part of the query string, for the download links.
+func reportQuery(c *fiber.Ctx) string {
+	q := url.Values{}
+	for _, k := range []string{"kind", "year", "month", "quarter", "from", "to"} {
+		if v := strings.TrimSpace(c.Query(k)); v != "" {
+			q.Set(k, v)
+		}
+	}
+	return q.Encode()
+}
+
+func (h *handlers) reportOutput(c *fiber.Ctx) report.Output {
+	lang := web.LangOf(c)
+	council := h.CouncilUK
+	if lang == "en" && h.CouncilEN != "" {
+		council = h.CouncilEN
+	}
+	return report.Output{Council: council, Lang: lang, Classifier: h.Classifier, T: h.web.TextsOf(c).T}
+}
+
+// form1Line is a Form-1 row with the year-earlier one.
+type form1Line struct {
+	Label     string
+	Total     bool
+	Cur, Prev []int64
+}
+
+// report is the analysts' page: a period form, the figures beside the year earlier, forms 1–2, broken
+// identities, charts and the narrative draft.
+func (h *handlers) report(c *fiber.Ctx) error {
+	from, to, form, problems := h.reportPeriod(c)
+	l := h.web.TextsOf(c)
+	data := fiber.Map{"Title": l.T("report.title"), "Form": form, "Errors": map[string]string(problems),
+		"Kinds": periodKinds, "Months": rangeN(12), "Quarters": rangeN(4)}
+	if len(problems) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return c.Render("admin/report", data)
+	}
+	r, err := h.Reports.Compute(c.UserContext(), from, to)
+	if err != nil {
+		return err
+	}
+	o := h.reportOutput(c)
+	var form1 []form1Line
+	prev := map[string][]int64{}
+	for _, row := range append(slices.Clone(r.Previous.Form1.Rows), r.Previous.Form1.Total) {
+		prev[row.Key] = row.Values()
+	}
+	for _, row := range append(slices.Clone(r.Form1.Rows), r.Form1.Total) {
+		form1 = append(form1, form1Line{Label: report.RowLabel(row.Key, o.Classifier, o.Lang, o.T), Total: row.Key == report.RowTotal,
+			Cur: row.Values(), Prev: prev[row.Key]})
+	}
+	type dimension struct {
+		Key   string
+		Lines []report.Line
+	}
+	var dims []dimension
+	for _, d := range report.Dimensions(o.Classifier) {
+		dims = append(dims, dimension{Key: d.Key, Lines: r.Lines(d, o)})
+	}
+	subjects := r.SubjectLines(o)
+	query := reportQuery(c)
+
+	// Charts: channels as Form 1 groups them, the ten largest subjects, results.
+	var channelBars, subjectBars, resultBars []bar
+	for _, f := range form1 {
+		if !f.Total {
+			channelBars = append(channelBars, bar{f.Label, f.Cur[0], f.Prev[0]})
+		}
+	}
+	top := slices.Clone(subjects)
+	slices.SortStableFunc(top, func(a, b report.SubjectLine) int { return int(b.Current.Count - a.Current.Count) })
+	for _, s := range top[:min(10, len(top))] {
+		if s.Current.Count > 0 || s.Previous.Count > 0 {
+			subjectBars = append(subjectBars, bar{s.Code + " " + s.Name, s.Current.Count, s.Previous.Count})
+		}
+	}
+	for _, d := range dims {
+		if d.Key == "by_result" {
+			for _, line := range d.Lines {
+				resultBars = append(resultBars, bar{line.Name, line.Value, line.Previous})
+			}
+		}
+	}
+	legend := chartLegend{Current: l.T("report.chart.current"), Previous: l.T("report.chart.previous"),
+		Desc: l.T("report.chart.legend")}
+	data["Report"] = r
+	data["Summary"] = r.Summary(o)
+	data["Form1"] = form1
+	data["Columns"] = report.Columns
+	data["Dimensions"] = dims
+	data["Subjects"] = subjects
+	data["Issues"] = r.IssueTexts(o)
+	data["Narrative"] = r.Narrative(o.Council, o.Lang, o.Classifier)
+	data["Charts"] = []template.HTML{
+		barChart("chart-channels", l.T("report.chart.channels"), channelBars, legend),
+		barChart("chart-subjects", l.T("report.chart.subjects"), subjectBars, legend),
+		barChart("chart-results", l.T("report.chart.results"), resultBars, legend),
+	}
+	data["Downloads"] = [][2]string{
+		{"/admin/report.xlsx?" + query, l.T("report.download.xlsx")},
+		{"/admin/report.csv?" + query, l.T("report.download.csv")},
+		{"/admin/report.pdf?" + query, l.T("report.download.pdf")},
+	}
+	return c.Render("admin/report", data)
+}
+
+// reportDownload sends the same report as XLSX, CSV or PDF.
+func (h *handlers) reportDownload(c *fiber.Ctx) error {
+	format := c.Params("format")
+	if !slices.Contains(report.Formats, format) || format == "json" {
+		return fiber.ErrNotFound
+	}
+	from, to, _, problems := h.reportPeriod(c)
+	if err := problems.Err(); err != nil {
+		return err
+	}
+	r, err := h.Reports.Compute(c.UserContext(), from, to)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := r.Write(&buf, format, h.reportOutput(c)); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, report.ContentTypes[format])
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, r.FileName(format)))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(buf.Bytes())
+}
+
+func rangeN(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i + 1
+	}
+	return out
+}
+
+// bar is one item of a chart: this period's value and the year earlier's.
+type bar struct {
+	Label     string
+	Cur, Prev int64
+}
+
+type chartLegend struct{ Current, Previous, Desc string }
+
+// barChart draws horizontal bars as inline SVG, server-side: each item's name above its two bars, this
+// period solid and the year earlier hatched, the figure written at the end of each bar, so the chart reads
+// without colour and without JavaScript; <title> and <desc> carry the figures for screen readers.
+func barChart(id, title string, bars []bar, legend chartLegend) template.HTML {
+	const (
+		width  = 720.0
+		labelH = 16.0
+		barH   = 12.0
+		gap    = 10.0
+		valueW = 60.0
+	)
+	var maxV int64 = 1
+	for _, b := range bars {
+		maxV = max(maxV, b.Cur, b.Prev)
+	}
+	rowH := labelH + 2*barH + 2 + gap
+	height := 30 + rowH*float64(max(len(bars), 1))
+	scale := (width - valueW) / float64(maxV)
+	esc := template.HTMLEscapeString
+	var figures []string
+	for _, b := range bars {
+		figures = append(figures, fmt.Sprintf("%s: %d (%s %d)", b.Label, b.Cur, legend.Previous, b.Prev))
+	}
+	var s strings.Builder
+	fmt.Fprintf(&s, `<figure class="chart"><figcaption><h2>%s</h2></figcaption><svg id="%s" role="img" aria-labelledby="%s-t %s-d" viewBox="0 0 %.0f %.0f" width="100%%" xmlns="http://www.w3.org/2000/svg">`,
+		esc(title), id, id, id, width, height)
+	fmt.Fprintf(&s, `<title id="%s-t">%s</title><desc id="%s-d">%s. %s</desc>`, id, esc(title), id, esc(legend.Desc), esc(strings.Join(figures, "; ")))
+	fmt.Fprintf(&s, `<defs><pattern id="%s-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#333" stroke-width="3"/></pattern></defs>`, id)
+	// Legend.
+	fmt.Fprintf(&s, `<rect x="0" y="4" width="14" height="12" fill="#1f3d7a"/><text x="20" y="14" font-size="12">%s</text>`, esc(legend.Current))
+	fmt.Fprintf(&s, `<rect x="200" y="4" width="14" height="12" fill="url(#%s-hatch)" stroke="#333"/><text x="220" y="14" font-size="12">%s</text>`, id, esc(legend.Previous))
+	y := 30.0
+	for _, b := range bars {
+		fmt.Fprintf(&s, `<text x="0" y="%.0f" font-size="12">%s</text>`, y+12, esc(b.Label))
+		y += labelH
+		for i, v := range []int64{b.Cur, b.Prev} {
+			w := max(float64(v)*scale, 1)
+			fill := "#1f3d7a"
+			if i == 1 {
+				fill = fmt.Sprintf("url(#%s-hatch)", id)
+			}
+			fmt.Fprintf(&s, `<rect x="0" y="%.0f" width="%.1f" height="%.0f" fill="%s" stroke="#333" stroke-width="0.5"/>`, y, w, barH, fill)
+			fmt.Fprintf(&s, `<text x="%.1f" y="%.0f" font-size="11">%d</text>`, w+4, y+barH-2, v)
+			y += barH + 1
+		}
+		y += gap
+	}
+	s.WriteString(`</svg></figure>`)
+	return template.HTML(s.String()) // built from escaped labels and numbers only
+}

@@ -1,0 +1,130 @@
+package admin_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/hromada/hromada/internal/apptest"
+	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/report/reporttest"
+)
+
+// The analysts' report on the data set with known counts: the same figures on the page and in the
+// downloads; registrars are refused, citizens do not see the page at all.
+func TestReportPage(t *testing.T) {
+	s := apptest.Start(t, map[string]string{"HROMADA_TIMEZONE": "Europe/Kyiv"})
+	ctx := context.Background()
+	citizen, registrar, analyst := apptest.Browser(t), apptest.Browser(t), apptest.Browser(t)
+	s.SignIn(t, citizen, "dev-citizen-olena")
+	s.SignIn(t, registrar, "dev-staff-registrar")
+	s.SignIn(t, analyst, "dev-staff-executor")
+	for _, g := range []struct{ email, role string }{
+		{"s.hnatiuk@rada.zrazkove.example", identity.RoleRegistrar},
+		{"t.melnyk@rada.zrazkove.example", identity.RoleAnalyst},
+	} {
+		if _, err := s.App.People.GrantRole(ctx, g.email, g.role, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reporttest.Insert(t, s.App.DB)
+
+	const q1 = "?kind=quarter&year=2024&quarter=1"
+	for _, path := range []string{"/admin/report" + q1, "/admin/report.xlsx" + q1} {
+		if r := apptest.Get(t, citizen, s.Path(path)); r.Status != http.StatusNotFound {
+			t.Errorf("citizen %s: %d, want 404", path, r.Status)
+		}
+		if r := apptest.Get(t, registrar, s.Path(path)); r.Status != http.StatusForbidden {
+			t.Errorf("registrar %s: %d, want 403", path, r.Status)
+		}
+	}
+
+	page := apptest.Get(t, analyst, s.Path("/admin/report"+q1))
+	if page.Status != http.StatusOK {
+		t.Fatalf("analyst: %d\n%.2000s", page.Status, page.Body)
+	}
+	for _, want := range []string{
+		`<tr data-code="appeals"><th scope="row">Звернень</th><td class="num">15</td><td class="num">2</td></tr>`,
+		`<tr data-code="citizens"><th scope="row">Громадян</th><td class="num">24</td>`,
+		`<tr data-code="questions"><th scope="row">Питань</th><td class="num">18</td>`,
+		`<tr data-code="overdue"><th scope="row">З порушенням терміну</th><td class="num">3</td>`,
+		`<tr data-code="09"><td>09</td><th scope="row">Комунальне господарство</th><td class="num">8</td><td class="num">44.4</td>`,
+		`<tr data-code="25"><td>25</td><th scope="row">Інше</th><td class="num">1</td><td class="num">5.6</td>`,
+		`<tr data-code="gov_hotline"><th scope="row">Урядова гаряча лінія 1545</th><td class="num">5</td>`,
+		`<tr data-code="pending"><th scope="row">На розгляді (результату ще немає)</th><td class="num">2</td>`,
+		"Усі тотожності форм виконано.",
+		"У І кварталі 2024 року до Зразкової міської ради на розгляд надійшло 15 звернень",
+		`role="img"`, "<title id=\"chart-channels-t\">", `<caption>Форма 1. Звернення за каналами надходження`,
+		`href="/admin/report.xlsx?kind=quarter&amp;quarter=1&amp;year=2024"`,
+	} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	if strings.Contains(page.Body, "<script") {
+		t.Error("the report page must work without JavaScript")
+	}
+
+	// The downloads carry the same figures.
+	x := apptest.Get(t, analyst, s.Path("/admin/report.xlsx"+q1))
+	if x.Status != http.StatusOK || !strings.Contains(x.Header.Get("Content-Disposition"), "zvit-2024-01-01-2024-03-31.xlsx") {
+		t.Fatalf("xlsx: %d %v", x.Status, x.Header)
+	}
+	book, err := excelize.OpenReader(bytes.NewReader([]byte(x.Body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := book.GetRows("Форма 2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	book.Close()
+	found := false
+	for _, r := range rows {
+		if len(r) >= 4 && r[0] == "09" {
+			found = r[2] == "8" && r[3] == "44.4"
+		}
+	}
+	if !found {
+		t.Errorf("XLSX form 2 lacks 09 with 8 and 44.4: %q", rows)
+	}
+	if c := apptest.Get(t, analyst, s.Path("/admin/report.csv"+q1)); c.Status != http.StatusOK ||
+		!strings.Contains(c.Body, "summary,appeals,Звернень,,15,2") {
+		t.Errorf("csv: %d\n%.500s", c.Status, c.Body)
+	}
+	if p := apptest.Get(t, analyst, s.Path("/admin/report.pdf"+q1)); p.Status != http.StatusOK || !strings.HasPrefix(p.Body, "%PDF-") {
+		t.Errorf("pdf: %d", p.Status)
+	}
+	if r := apptest.Get(t, analyst, s.Path("/admin/report.docx"+q1)); r.Status != http.StatusNotFound {
+		t.Errorf("an unknown format: %d", r.Status)
+	}
+
+	// A wrong date is named beside its field and what was typed is kept.
+	bad := apptest.Get(t, analyst, s.Path("/admin/report?kind=custom&from=2024-13-01&to=2024-03-31"))
+	for _, want := range []string{"Вкажіть дату у форматі РРРР-ММ-ДД.", `id="f-from-error"`, `value="2024-13-01"`, `value="2024-03-31"`} {
+		if bad.Status != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, want) {
+			t.Errorf("a bad date: %d, lacks %s", bad.Status, want)
+		}
+	}
+	// English page.
+	apptest.Get(t, analyst, s.Path("/lang/en?next=/admin"))
+	if en := apptest.Get(t, analyst, s.Path("/admin/report?kind=custom&from=2024-01-01&to=2024-03-31")); !strings.Contains(en.Body, "Every identity of the forms holds.") {
+		t.Errorf("English page:\n%.1500s", en.Body)
+	}
+	apptest.Get(t, analyst, s.Path("/lang/uk?next=/admin"))
+
+	// A broken identity is shown, not hidden.
+	reporttest.AppealRow(t, s.App.DB, reporttest.Appeal{Seq: 900, Received: time.Date(2024, 2, 10, 9, 0, 0, 0, time.UTC),
+		Channel: "mail", Type: "complaint", Nature: "individual", Signers: 1, Sign: "primary", Status: "answered",
+		Result: "bogus", Due: time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC)})
+	broken := apptest.Get(t, analyst, s.Path("/admin/report"+q1))
+	if !strings.Contains(broken.Body, `<div class="notice bad" role="alert" id="issues">`) ||
+		!strings.Contains(broken.Body, "не виконано «сума за результатами дорівнює кількості звернень»") {
+		t.Errorf("a broken identity is not shown:\n%.3000s", broken.Body)
+	}
+}

@@ -1,0 +1,182 @@
+package admin_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hromada/hromada/internal/apptest"
+	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/petition"
+	"github.com/hromada/hromada/internal/registry"
+)
+
+// TestEveryRoleAgainstEveryAction walks each role — and a citizen — through every route of the staff
+// area. A citizen gets 404 everywhere (the staff area does not exist for them); a staff member without
+// the action's role gets 403; a role that may act is let through (the page answers, or the form is
+// refused for what it lacks, never for who sent it). A route added without an entry here fails the test.
+func TestEveryRoleAgainstEveryAction(t *testing.T) {
+	s := apptest.Start(t, nil)
+	ctx := context.Background()
+	// One person per role; the citizens' test identities stand in for the moderator and the analyst.
+	people := []struct{ sub, email, role string }{
+		{"dev-citizen-olena", "", ""},
+		{"dev-staff-registrar", "s.hnatiuk@rada.zrazkove.example", identity.RoleRegistrar},
+		{"dev-staff-executor", "t.melnyk@rada.zrazkove.example", identity.RoleExecutor},
+		{"dev-staff-head", "v.kravchenko@rada.zrazkove.example", identity.RoleHead},
+		{"dev-citizen-andrii", "andrii.kovalenko@mail.example", identity.RoleModerator},
+		{"dev-citizen-iryna", "iryna.bondar@mail.example", identity.RoleAnalyst},
+		{"dev-staff-admin", "o.lytvynenko@rada.zrazkove.example", identity.RoleAdmin},
+	}
+	clients := map[string]*http.Client{}
+	tokens := map[string]string{}
+	dept, err := s.App.Departments.Create(ctx, "Відділ з питань благоустрою", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range people {
+		c := apptest.Browser(t)
+		s.SignIn(t, c, p.sub)
+		name := p.role
+		if name == "" {
+			name = "citizen"
+		} else {
+			person, err := s.App.People.GrantRole(ctx, p.email, p.role, "test")
+			if err != nil {
+				t.Fatalf("grant %s to %s: %v", p.role, p.email, err)
+			}
+			if p.role == identity.RoleExecutor {
+				if err := s.App.People.SetDepartment(ctx, s.App.DB, person.ID, dept.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		clients[name] = c
+		tokens[name] = apptest.CSRF(t, apptest.Get(t, c, s.Path("/")).Body)
+	}
+	// An appeal routed to the executor's department, with a file; a petition waiting for moderation.
+	a, err := s.App.Registry.RegisterAppeal(ctx, registry.RegisterInput{Channel: "phone", LastName: "Коваленко",
+		FirstName: "Олена", Address: "м. Зразкове, вул. Соборна, 1", Type: "complaint", Summary: "Немає гарячої води третій тиждень.",
+		Questions:   []registry.QuestionInput{{SubjectCode: "09", Text: "Гаряча вода"}},
+		Attachments: []registry.Upload{pdfUpload("акт.pdf")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.App.Registry.Assign(ctx, a.ID, registry.AssignInput{Resolution: "Розглянути", DepartmentID: dept.ID}); err != nil {
+		t.Fatal(err)
+	}
+	card, err := s.App.Registry.AppealForStaff(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	author, err := s.App.People.GrantRole(ctx, "o.lytvynenko@rada.zrazkove.example", identity.RoleAdmin, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pet, err := s.App.Petitions.Create(ctx, petition.CreateInput{PersonID: author.ID, AuthorName: "Литвиненко Оксана Романівна",
+		Title: "Облаштувати велодоріжку на вулиці Соборній", SubjectCode: "03",
+		Text: "Просимо облаштувати безпечну велодоріжку вздовж усієї вулиці Соборної від вокзалу до парку."})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	const (
+		registrar, executor, head = identity.RoleRegistrar, identity.RoleExecutor, identity.RoleHead
+		moderator, analyst, admin = identity.RoleModerator, identity.RoleAnalyst, identity.RoleAdmin
+	)
+	appeal := fmt.Sprintf("/admin/appeals/%d", a.ID)
+	readers := []string{registrar, executor, head, analyst, admin}
+	routes := []struct {
+		method, route, path string
+		allowed             []string
+	}{
+		{"GET", "/admin/", "/admin/", []string{registrar, executor, head, moderator, analyst, admin}},
+		{"GET", "/admin/appeals", "/admin/appeals", readers},
+		{"GET", "/admin/appeals.csv", "/admin/appeals.csv", readers},
+		{"GET", "/admin/appeals/new", "/admin/appeals/new", []string{registrar, admin}},
+		{"POST", "/admin/appeals", "/admin/appeals", []string{registrar, admin}},
+		{"GET", "/admin/appeals/:id<int>", appeal, readers},
+		{"GET", "/admin/appeals/:id<int>/attachments/:file<int>", fmt.Sprintf("%s/attachments/%d", appeal, card.Attachments[0].ID), readers},
+		{"GET", "/admin/appeals/:id<int>/print", appeal + "/print", nil}, // not answered yet: 404 for all, checked below
+		{"POST", "/admin/appeals/:id<int>/reply", appeal + "/reply", []string{executor}},
+		{"POST", "/admin/appeals/:id<int>/:action", appeal + "/assign", []string{head}},
+		{"POST", "/admin/appeals/:id<int>/:action", appeal + "/extend", []string{head}},
+		{"POST", "/admin/appeals/:id<int>/:action", appeal + "/forward", []string{head}},
+		{"POST", "/admin/appeals/:id<int>/:action", appeal + "/return", []string{head}},
+		{"POST", "/admin/appeals/:id<int>/:action", appeal + "/leave", []string{head}},
+		{"POST", "/admin/appeals/:id<int>/:action", appeal + "/approve", []string{head}},
+		{"POST", "/admin/appeals/:id<int>/:action", appeal + "/send_back", []string{head}},
+		{"GET", "/admin/import", "/admin/import", []string{registrar, admin}},
+		{"POST", "/admin/import", "/admin/import", []string{registrar, admin}},
+		{"GET", "/admin/import/template.csv", "/admin/import/template.csv", []string{registrar, admin}},
+		{"GET", "/admin/petitions/", "/admin/petitions/", []string{moderator, head}},
+		{"GET", "/admin/petitions/:id<int>", fmt.Sprintf("/admin/petitions/%d", pet.ID), []string{moderator, head}},
+		{"POST", "/admin/petitions/:id<int>/:action", fmt.Sprintf("/admin/petitions/%d/reject", pet.ID), []string{moderator, head}},
+		{"GET", "/admin/report", "/admin/report", []string{analyst, admin}},
+		{"GET", "/admin/report.:format", "/admin/report.csv", []string{analyst, admin}},
+		{"GET", "/admin/departments/", "/admin/departments/", []string{admin}},
+		{"POST", "/admin/departments/", "/admin/departments/", []string{admin}},
+		{"POST", "/admin/departments/:id<int>/active", fmt.Sprintf("/admin/departments/%d/active", dept.ID), []string{admin}},
+		{"GET", "/admin/mail", "/admin/mail", []string{admin}},
+		{"POST", "/admin/mail/:id<int>/retry", "/admin/mail/999999/retry", []string{admin}},
+		{"GET", "/admin/audit", "/admin/audit", []string{admin}},
+		{"GET", "/admin/staff", "/admin/staff", []string{admin}},
+		{"POST", "/admin/staff", "/admin/staff", []string{admin}},
+		{"POST", "/admin/staff/:id<int>/revoke", fmt.Sprintf("/admin/staff/%d/revoke", author.ID), []string{admin}},
+		{"POST", "/admin/staff/:id<int>/department", fmt.Sprintf("/admin/staff/%d/department", author.ID), []string{admin}},
+	}
+
+	// Every route of the staff area is in the table.
+	covered := map[string]bool{}
+	for _, r := range routes {
+		covered[r.method+" "+r.route] = true
+	}
+	for _, r := range s.App.Web.App.GetRoutes(true) {
+		if (r.Method == "GET" || r.Method == "POST") && strings.HasPrefix(r.Path, "/admin") && !covered[r.Method+" "+r.Path] {
+			t.Errorf("%s %s is not walked by this test: add it with the roles allowed", r.Method, r.Path)
+		}
+	}
+
+	for _, r := range routes {
+		for name, c := range clients {
+			var res apptest.Response
+			if r.method == "GET" {
+				res = apptest.Get(t, c, s.Path(r.path))
+			} else {
+				// An empty form: enough to meet the role check, refused later for its content.
+				res = apptest.PostForm(t, c, s.Path(r.path), url.Values{"_csrf": {tokens[name]}})
+			}
+			switch {
+			case name == "citizen":
+				if res.Status != http.StatusNotFound {
+					t.Errorf("citizen %s %s: %d, want 404", r.method, r.path, res.Status)
+				}
+			case r.allowed == nil:
+				if res.Status != http.StatusNotFound && res.Status != http.StatusForbidden {
+					t.Errorf("%s %s %s: %d, want 404 (nothing to print) or 403", name, r.method, r.path, res.Status)
+				}
+			case slices.Contains(r.allowed, name):
+				if res.Status == http.StatusForbidden || res.Status == http.StatusNotFound && !strings.Contains(r.path, "999999") {
+					t.Errorf("%s %s %s: %d, want the action to be open to the role", name, r.method, r.path, res.Status)
+				}
+			default:
+				if res.Status != http.StatusForbidden {
+					t.Errorf("%s %s %s: %d, want 403", name, r.method, r.path, res.Status)
+				}
+			}
+		}
+	}
+}
+
+// pdfUpload is a small PDF as a form would send it.
+func pdfUpload(name string) registry.Upload {
+	data := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+	return registry.Upload{Name: name, Size: int64(len(data)),
+		Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
+}

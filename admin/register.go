@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,30 @@ type staffAppealForm struct {
 	portal.AppealForm
 	Channel, ExternalRef, ReceivedAt string
 	Nature, Signers                  string
+	// Sign is the chosen sign of receipt: "primary", or "repeat:ID" / "duplicate:ID" naming one of the
+	// author's earlier appeals. One radio group carries both, so the two can never disagree.
+	Sign string
+	// EarlierFor is the author key the earlier appeals were last looked up and shown for: the form
+	// asks again on submission only when the author was never checked or has changed since.
+	EarlierFor string
+}
+
+// authorKey is the key of the author as typed now.
+func (f staffAppealForm) authorKey() string {
+	return registry.AuthorKey(f.LastName, f.FirstName, f.Address)
+}
+
+// sign splits the chosen sign into the sign of receipt and the earlier appeal it points at.
+func (f staffAppealForm) sign() (string, *int64) {
+	kind, id, found := strings.Cut(f.Sign, ":")
+	if !found {
+		return kind, nil
+	}
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 {
+		return kind, nil // refused by the registry as a repeat without its earlier appeal
+	}
+	return kind, &n
 }
 
 // staffChannels is every channel but the portal's own.
@@ -46,9 +71,56 @@ func (h *handlers) newStaffAppeal(c *fiber.Ctx) error {
 	return h.renderStaffAppealForm(c, f, nil)
 }
 
+// earlierView is what the form shows about the author's earlier appeals.
+type earlierView struct {
+	Appeals []registry.EarlierAppeal
+	Checked bool // looked up for the author as typed now (an empty list means none were found)
+	Ask     bool // the submission stopped to show them: the registrar decides, then registers
+	NoKey   bool // asked to look without a surname, a given name and an address
+}
+
+// earlierFor looks up the author's earlier appeals when the form was checked for this very author, so
+// the list and the registrar's choice survive every re-display of the form (a refused field, another
+// question row). A choice of an appeal the list no longer holds falls back to primary.
+func (h *handlers) earlierFor(c *fiber.Ctx, f *staffAppealForm) (earlierView, error) {
+	key := f.authorKey()
+	if key == "" || key != f.EarlierFor {
+		f.EarlierFor = ""
+		return earlierView{}, nil
+	}
+	list, err := h.Registry.EarlierAppeals(c.UserContext(), registry.AuthorQuery{LastName: f.LastName,
+		FirstName: f.FirstName, Patronymic: f.Patronymic, Address: f.Address})
+	if err != nil {
+		return earlierView{}, err
+	}
+	if _, id := f.sign(); id != nil && !slices.ContainsFunc(list, func(e registry.EarlierAppeal) bool { return e.ID == *id }) {
+		f.Sign = registry.SignPrimary
+	}
+	return earlierView{Appeals: list, Checked: true}, nil
+}
+
 func (h *handlers) renderStaffAppealForm(c *fiber.Ctx, f staffAppealForm, fields map[string]string) error {
+	return h.renderStaffAppealFormWith(c, f, fields, earlierView{})
+}
+
+// renderStaffAppealFormWith shows the form with the earlier appeals: why says why they are shown, and
+// holds them when the caller has just looked them up; otherwise they are looked up for the author as typed.
+func (h *handlers) renderStaffAppealFormWith(c *fiber.Ctx, f staffAppealForm, fields map[string]string, why earlierView) error {
+	earlier := why
+	if !why.Checked {
+		var err error
+		if earlier, err = h.earlierFor(c, &f); err != nil {
+			return err
+		}
+		earlier.Ask, earlier.NoKey = why.Ask, why.NoKey
+	}
+	if f.Sign == "" {
+		f.Sign = registry.SignPrimary
+	}
 	l := h.web.TextsOf(c)
 	return c.Render("admin/appeal_new", fiber.Map{
+		"Earlier":        earlier,
+		"AllChannels":    h.Classifier.Channels,
 		"Title":          l.T("admin.register.title"),
 		"Form":           f,
 		"Errors":         fields,
@@ -70,14 +142,35 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 		return err
 	}
 	form := readStaffAppealForm(values)
-	if c.FormValue("action") == "add_question" {
+	form.HadFiles = len(files) > 0
+	switch values.Get("action") {
+	case "add_question":
 		form.AddQuestion()
-		form.HadFiles = len(files) > 0
 		return h.renderStaffAppealForm(c, form, nil)
+	case "check_earlier":
+		// The registrar asked: look up this author now (without JavaScript, by sending the form back).
+		form.EarlierFor = form.authorKey()
+		return h.renderStaffAppealFormWith(c, form, nil, earlierView{NoKey: form.EarlierFor == ""})
+	}
+	// Registering an author whose earlier appeals were never shown: they are shown first when there are
+	// any (with the form's other problems, if it has some), so a repeat is not registered as a first
+	// appeal only because nobody looked.
+	var ask earlierView
+	if key := form.authorKey(); key != "" && key != form.EarlierFor {
+		earlier, err := h.Registry.EarlierAppeals(c.UserContext(), registry.AuthorQuery{LastName: form.LastName,
+			FirstName: form.FirstName, Patronymic: form.Patronymic, Address: form.Address})
+		if err != nil {
+			return err
+		}
+		if len(earlier) > 0 {
+			form.EarlierFor, form.Sign = key, registry.SignPrimary
+			ask = earlierView{Appeals: earlier, Checked: true, Ask: true}
+		}
 	}
 	registrar := web.PersonOf(c).ID
 	in := form.Input(files)
 	in.Channel, in.RegisteredBy, in.ExternalRef, in.Nature = form.Channel, &registrar, form.ExternalRef, form.Nature
+	in.Sign, in.RelatedAppealID = form.sign()
 	// What only the form can tell wrong: a date or a number that cannot be read.
 	own := errs.Validation{}
 	if d, err := time.ParseInLocation("2006-01-02", form.ReceivedAt, h.Timezone); err != nil {
@@ -100,14 +193,21 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 		if err := h.Registry.Check(in); errors.As(err, &invalid) {
 			maps.Copy(own, invalid.Fields)
 		}
-		form.HadFiles = len(files) > 0
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderStaffAppealForm(c, form, own)
+		return h.renderStaffAppealFormWith(c, form, own, ask)
+	}
+	if ask.Ask {
+		var invalid *errs.Error
+		if err := h.Registry.Check(in); errors.As(err, &invalid) {
+			c.Status(fiber.StatusUnprocessableEntity)
+			return h.renderStaffAppealFormWith(c, form, invalid.Fields, ask)
+		}
+		c.Status(fiber.StatusConflict) // nothing wrong, but the registrar decides first
+		return h.renderStaffAppealFormWith(c, form, nil, ask)
 	}
 	appeal, err := h.Registry.RegisterAppeal(c.UserContext(), in)
 	var invalid *errs.Error
 	if errors.As(err, &invalid) && invalid.Code == errs.Invalid {
-		form.HadFiles = len(files) > 0
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderStaffAppealForm(c, form, invalid.Fields)
 	}
@@ -115,7 +215,7 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 		return err
 	}
 	h.Log.Info("appeal registered by staff", "appeal_id", appeal.ID, "reg_index", appeal.RegIndex,
-		"channel", appeal.Channel, "registrar_id", registrar)
+		"channel", appeal.Channel, "sign", appeal.Sign, "registrar_id", registrar)
 	return c.Redirect(fmt.Sprintf("/admin/appeals/%d?registered=1", appeal.ID), fiber.StatusSeeOther)
 }
 
@@ -124,7 +224,7 @@ func readStaffAppealForm(values url.Values) staffAppealForm {
 	get := func(k string) string { return strings.TrimSpace(values.Get(k)) }
 	f := staffAppealForm{AppealForm: portal.ReadAppealForm(values),
 		Channel: get("channel"), ExternalRef: get("external_ref"), ReceivedAt: get("received_at"),
-		Nature: get("nature"), Signers: get("signers")}
+		Nature: get("nature"), Signers: get("signers"), Sign: get("sign"), EarlierFor: get("earlier_for")}
 	if f.Channel == registry.ChannelPortal {
 		f.Channel = "" // the portal's appeals are the citizens' own: refused as "choose from the list"
 	}

@@ -97,4 +97,8 @@ func Register(s *web.Server, d Deps) {
 	admins.Get("/mail", h.failedMail)
 	admins.Post("/mail/:id<int>/retry", h.retryMail)
 	admins.Get("/audit", h.auditLog) // read only: nothing changes or removes a log line
+	admins.Get("/staff", h.staffPage)
+	admins.Post("/staff", h.grantStaffRole)
+	admins.Post("/staff/:id<int>/revoke", h.revokeStaffRole)
+	admins.Post("/staff/:id<int>/department", h.setStaffDepartment)
 }

@@ -13,7 +13,10 @@ type Identity struct {
 	Phone      string // claim "phone"
 	Address    string // claim "address"
 	AuthType   string // claim "auth_type", e.g. "dig_sign", "bank_id", "diia"
-	Note       string // one line shown on the picker: "citizen", "staff: registrar", ...
+	// Roles is claim "roles", sent only when set: staff roles the portal takes when
+	// HROMADA_OIDC_CLAIM_ROLES=roles, as a council's provider (e.g. Keycloak) would send them.
+	Roles []string
+	Note  string // one line shown on the picker: "citizen", "staff: registrar", ...
 }
 
 // FullName is the name in the order of Ukrainian documents: surname, given name, patronymic.
@@ -63,28 +66,28 @@ func Identities() []Identity {
 			LastName: "Гнатюк", GivenName: "Світлана", MiddleName: "Ігорівна",
 			Email: "s.hnatiuk@rada.zrazkove.example", Phone: "+380000000201",
 			Address:  "м. Зразкове, вул. Лесі Українки, буд. 8, кв. 2",
-			AuthType: "dig_sign", Note: "staff: registrar",
+			AuthType: "dig_sign", Note: "staff: registrar", Roles: []string{"registrar"},
 		},
 		{
 			Subject: "dev-staff-executor", TaxID: "9990610517",
 			LastName: "Мельник", GivenName: "Тарас", MiddleName: "Степанович",
 			Email: "t.melnyk@rada.zrazkove.example", Phone: "+380000000202",
 			Address:  "м. Зразкове, вул. Вишнева, буд. 21",
-			AuthType: "diia", Note: "staff: executor",
+			AuthType: "diia", Note: "staff: executor", Roles: []string{"executor"},
 		},
 		{
 			Subject: "dev-staff-head", TaxID: "9990710615",
 			LastName: "Кравченко", GivenName: "Василь", MiddleName: "Петрович",
 			Email: "v.kravchenko@rada.zrazkove.example", Phone: "+380000000203",
 			Address:  "м. Зразкове, вул. Соборна, буд. 1",
-			AuthType: "dig_sign", Note: "staff: head",
+			AuthType: "dig_sign", Note: "staff: head", Roles: []string{"head"},
 		},
 		{
 			Subject: "dev-staff-admin", TaxID: "9990810720",
 			LastName: "Литвиненко", GivenName: "Оксана", MiddleName: "Романівна",
 			Email: "o.lytvynenko@rada.zrazkove.example", Phone: "+380000000204",
 			Address:  "м. Зразкове, вул. Польова, буд. 14, кв. 9",
-			AuthType: "bank_id", Note: "staff: admin",
+			AuthType: "bank_id", Note: "staff: admin", Roles: []string{"admin"},
 		},
 	}
 }

@@ -404,6 +404,9 @@ func (s *storage) fillUserinfo(info *oidc.UserInfo, subject string) error {
 	} {
 		info.AppendClaims(k, v)
 	}
+	if len(id.Roles) > 0 {
+		info.AppendClaims("roles", id.Roles)
+	}
 	return nil
 }
 

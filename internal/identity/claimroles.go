@@ -18,6 +18,13 @@ import (
 // never removed by a claim.
 const GrantedByClaim = "claim"
 
+// Actions in the audit log. Raw strings: they are codes, not message ids for the translation check.
+const (
+	auditGrant      = `staff.grant`
+	auditRevoke     = `staff.revoke`
+	auditDepartment = `staff.department`
+)
+
 // claimRoles reads the role codes a claim carries: a JSON array of strings, or one string of codes
 // separated by spaces or commas. A name with dots that is not itself a claim is read as a path into
 // nested objects (Keycloak's realm_access.roles). Codes Hromada knows are returned sorted and once
@@ -88,7 +95,7 @@ func syncClaimRoles(ctx context.Context, tx *gorm.DB, personID int64, roles []st
 			return res.Error
 		}
 		if res.RowsAffected > 0 {
-			if err := audit.Record(ctx, tx, "staff.revoke", "person", personID, "role="+h.Role+" by="+GrantedByClaim); err != nil {
+			if err := audit.Record(ctx, tx, auditRevoke, "person", personID, "role="+h.Role+" by="+GrantedByClaim); err != nil {
 				return err
 			}
 		}
@@ -103,7 +110,7 @@ func syncClaimRoles(ctx context.Context, tx *gorm.DB, personID int64, roles []st
 			return res.Error
 		}
 		if res.RowsAffected > 0 {
-			if err := audit.Record(ctx, tx, "staff.grant", "person", personID, "role="+r+" by="+GrantedByClaim); err != nil {
+			if err := audit.Record(ctx, tx, auditGrant, "person", personID, "role="+r+" by="+GrantedByClaim); err != nil {
 				return err
 			}
 		}

@@ -67,7 +67,7 @@ func (s *Service) PersonWithRoles(ctx context.Context, id int64) (*Person, []str
 //
 // A role the person holds only through the roles claim becomes this grant, so the next sign-in without
 // the claim keeps it: whoever grants a role explicitly means it to stay. The change and its audit line
-// ("staff.grant") commit together; granting a role already held changes nothing and logs nothing.
+// (auditGrant) commit together; granting a role already held changes nothing and logs nothing.
 func (s *Service) GrantRole(ctx context.Context, email, role, grantedBy string) (*Person, error) {
 	if !slices.Contains(Roles, role) {
 		return nil, errs.New(errs.Invalid, "staff.error.role")
@@ -94,7 +94,7 @@ func (s *Service) GrantRole(ctx context.Context, email, role, grantedBy string) 
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
 		}
-		return audit.Record(ctx, tx, "staff.grant", "person", p.ID, "role="+role+" by="+grantedBy)
+		return audit.Record(ctx, tx, auditGrant, "person", p.ID, "role="+role+" by="+grantedBy)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("grant role: %w", err)

@@ -95,7 +95,7 @@ func (s *Service) StaffMembers(ctx context.Context) ([]StaffMember, error) {
 	return out, nil
 }
 
-// RevokeRole takes a role from a staff member, with its audit line ("staff.revoke") in the same
+// RevokeRole takes a role from a staff member, with its audit line (auditRevoke) in the same
 // transaction. An admin cannot take their own admin role: the council would risk being left with no
 // one able to manage staff, and a slip of the mouse should not lock anyone out. Revoking a role the
 // person does not hold changes nothing.
@@ -117,12 +117,12 @@ func (s *Service) RevokeRole(ctx context.Context, personID int64, role string) e
 		if err := tx.Where("person_id = ? AND role = ?", personID, role).Delete(&staffRole{}).Error; err != nil {
 			return fmt.Errorf("revoke role: %w", err)
 		}
-		return audit.Record(ctx, tx, "staff.revoke", "person", personID, "role="+role+" by="+held[0].GrantedBy)
+		return audit.Record(ctx, tx, auditRevoke, "person", personID, "role="+role+" by="+held[0].GrantedBy)
 	})
 }
 
 // SetStaffDepartment places a staff member in a department (0: in none), with its audit line
-// ("staff.department") in the same transaction. Only staff have a department: anyone else is NotFound.
+// (auditDepartment) in the same transaction. Only staff have a department: anyone else is NotFound.
 // The caller offers active departments only; the database refuses one that does not exist.
 func (s *Service) SetStaffDepartment(ctx context.Context, personID, departmentID int64) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -147,7 +147,7 @@ func (s *Service) SetStaffDepartment(ctx context.Context, personID, departmentID
 		if err := s.SetDepartment(ctx, tx, personID, departmentID); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, "staff.department", "person", personID,
+		return audit.Record(ctx, tx, auditDepartment, "person", personID,
 			"department="+strconv.FormatInt(departmentID, 10)+" was="+strconv.FormatInt(before, 10))
 	})
 }

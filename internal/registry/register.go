@@ -297,7 +297,7 @@ func (s *Service) Check(in RegisterInput) error {
 
 // RegisterAppeal validates the appeal, stores its attachments and registers it in one transaction:
 // the next index of the year, the due date, the card, its questions, the first timeline event and the
-// audit line ("appeal.register").
+// audit line (auditRegister).
 func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal, error) {
 	if err := s.validate(&in); err != nil {
 		return nil, err
@@ -385,7 +385,7 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 		if a.RelatedAppealID != nil {
 			detail += " related=" + strconv.FormatInt(*a.RelatedAppealID, 10)
 		}
-		if err := audit.Record(ctx, tx, "appeal.register", "appeal", a.ID, detail); err != nil {
+		if err := audit.Record(ctx, tx, auditRegister, "appeal", a.ID, detail); err != nil {
 			return err
 		}
 		return s.tellAuthor(ctx, tx, a, notify.AppealRegistered, nil)

@@ -19,6 +19,9 @@ const (
 	SignDuplicate = "duplicate" // the same appeal arriving by another channel
 )
 
+// auditRegister is the audit log's action for a registration. A raw string: a code, not a message id.
+const auditRegister = `appeal.register`
+
 // maxEarlier caps the earlier appeals a form shows: enough to recognise a repeat, few enough to read.
 const maxEarlier = 20
 

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +21,7 @@ import (
 	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/mailtest"
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/registry"
 )
@@ -34,7 +37,10 @@ type council struct {
 	registrar, outsider    int64 // a registrar, an executor of the third department
 }
 
-func setupCouncil(t *testing.T) council {
+func setupCouncil(t *testing.T) council { return setupCouncilMail(t, nil) }
+
+// setupCouncilMail is setupCouncil with notices sent to a real SMTP server by a running worker.
+func setupCouncilMail(t *testing.T, smtp *mailtest.Server) council {
 	t.Helper()
 	gdb := dbtest.Open(t)
 	clf, err := classifier.Load()
@@ -47,10 +53,29 @@ func setupCouncil(t *testing.T) council {
 	}
 	kyiv, _ := time.LoadLocation("Europe/Kyiv")
 	base, _ := url.Parse("https://portal.example")
+	var mailer notify.Mailer = notify.NewConsoleMailer(io.Discard)
+	if smtp != nil {
+		if mailer, err = notify.NewSMTPMailer(smtp.URL(), "Громада <noreply@rada.example>"); err != nil {
+			t.Fatal(err)
+		}
+	}
 	ns, err := notify.NewService(gdb, notify.Options{BaseURL: base, CouncilUK: "Рада", CouncilEN: "Council",
-		Secret: []byte("test-secret-test-secret-test-secret"), Mailer: notify.NewConsoleMailer(io.Discard), Log: dbtest.Quiet()})
+		Secret: []byte("test-secret-test-secret-test-secret"), Mailer: mailer, Log: dbtest.Quiet(),
+		Work: smtp != nil, FetchPollInterval: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if smtp != nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		if err := ns.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			sctx, c := context.WithTimeout(context.Background(), 5*time.Second)
+			defer c()
+			_ = ns.Stop(sctx)
+			cancel()
+		})
 	}
 	c := council{
 		reg: registry.NewService(gdb, clf, store, registry.Options{Timezone: kyiv, IndexPattern: "{letter}-{seq}/{yy}",
@@ -431,6 +456,68 @@ func TestAppealResult(t *testing.T) {
 		{[]string{"refused", "resolved", "resolved"}, "resolved"}, {nil, ""}} {
 		if got := registry.AppealResult(tc.in); got != tc.want {
 			t.Errorf("AppealResult(%v) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// Every notice of the workflow reaches a real SMTP server, rendered in Ukrainian, with its link.
+func TestWorkflowNoticesAreDelivered(t *testing.T) {
+	smtp := mailtest.Start(t)
+	c := setupCouncilMail(t, smtp)
+	ctx := context.Background()
+	now := time.Now().In(c.kyiv)
+	routed := c.phoneAppeal(t, now.AddDate(0, 0, -26)) // due in 4 days
+	late := c.phoneAppeal(t, now.AddDate(0, 0, -31))   // overdue
+	for _, a := range []*registry.Appeal{routed, late} {
+		if err := c.reg.Assign(as(c.head), a.ID, registry.AssignInput{Resolution: "Розглянути", DepartmentID: c.housing}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.reg.Extend(as(c.head), late.ID, c.reg.MaxDue(late), "Потрібне обстеження"); err != nil {
+		t.Fatal(err)
+	}
+	c.db.Model(&registry.Appeal{}).Where("id = ?", late.ID).Update("due_date", late.DueDate.AddDate(0, 0, -2))
+	if _, err := c.reg.RemindDeadlines(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.reg.OverdueDigest(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []func(id int64) error{
+		func(id int64) error {
+			return c.reg.Forward(as(c.head), id, "Податкова служба", "Питання податків.")
+		},
+		func(id int64) error { return c.reg.Return(as(c.head), id, "Не вказано адресу.") },
+		func(id int64) error { return c.reg.LeaveWithoutConsideration(as(c.head), id, "late_complaint", "") },
+	} {
+		if err := step(c.phoneAppeal(t, now).ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	card := c.card(t, routed.ID)
+	if err := c.reg.SubmitReply(as(c.executor), routed.ID, registry.ReplyInput{DepartmentID: c.housing, Text: "Воду відновлено.",
+		Results: map[int64]string{card.Questions[0].ID: "resolved", card.Questions[1].ID: "explained"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.reg.ApproveReply(as(c.head), routed.ID); err != nil {
+		t.Fatal(err)
+	}
+	mails := smtp.WaitFor(t, len(c.outbox(t)), 20*time.Second)
+	got := map[string]bool{}
+	for _, m := range mails {
+		got[m.Subject] = true
+		if !strings.Contains(m.Part("text/plain"), "https://portal.example/") {
+			t.Errorf("%q has no link to the portal", m.Subject)
+		}
+	}
+	for _, prefix := range []string{"Нове доручення: звернення", "Строк розгляду звернення", "Прострочені звернення: 1",
+		"надіслано за належністю", "повернуто", "залишено без розгляду", "Відповідь на звернення", "строк спливає"} {
+		found := false
+		for subject := range got {
+			found = found || strings.Contains(subject, prefix)
+		}
+		if !found {
+			t.Errorf("no e-mail with %q among %v", prefix, slices.Sorted(maps.Keys(got)))
 		}
 	}
 }

@@ -1,0 +1,315 @@
+// Command report measures the quarterly report over a large registry: it generates N appeals (about 1.06
+// questions each) received over 2023–2024 on a fresh PostgreSQL database and on a fresh SQLite file, in
+// bulk INSERT … SELECT statements (generate_series on PostgreSQL, a recursive CTE on SQLite), then times
+// report.Compute from the live tables for Q1 2024 (with Q1 2023 beside it) and for the whole of 2024
+// (with 2023: every generated appeal), against a plain SELECT count(*) over the same rows measured in
+// the same run.
+//
+//	go run ./bench/report -n 1000000
+//
+// See docs/BENCHMARKS.md for the figures and what they mean.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/hromada/hromada/internal/db"
+	"github.com/hromada/hromada/internal/report"
+)
+
+func main() {
+	n := flag.Int("n", 1_000_000, "appeals to generate")
+	adminURL := flag.String("admin-url", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable",
+		"PostgreSQL URL of a role that may create and drop databases (empty: skip PostgreSQL)")
+	sqliteDir := flag.String("sqlite-dir", "", "directory for the SQLite file (default: a temporary one; empty -skip-sqlite to skip)")
+	skipSQLite := flag.Bool("skip-sqlite", false, "skip SQLite")
+	runs := flag.Int("runs", 5, "timed runs of each report (the first warms the cache and is shown apart)")
+	keep := flag.Bool("keep", false, "keep the benchmark databases")
+	flag.Parse()
+	ctx := context.Background()
+	printMachine(ctx, *adminURL)
+	var errs []error
+	if *adminURL != "" {
+		errs = append(errs, benchPostgres(ctx, *adminURL, *n, *runs, *keep))
+	}
+	if !*skipSQLite {
+		errs = append(errs, benchSQLite(ctx, *sqliteDir, *n, *runs, *keep))
+	}
+	if err := errors.Join(errs...); err != nil {
+		fmt.Fprintln(os.Stderr, "bench/report:", err)
+		os.Exit(1)
+	}
+}
+
+var kyiv = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Kyiv")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+func benchPostgres(ctx context.Context, adminURL string, n, runs int, keep bool) (err error) {
+	fmt.Println("\n== PostgreSQL")
+	admin, err := db.Open(adminURL, quiet())
+	if err != nil {
+		return err
+	}
+	defer db.Close(admin)
+	name := fmt.Sprintf("hromada_bench_report_%d", time.Now().Unix())
+	if err := admin.Exec("CREATE DATABASE " + name).Error; err != nil {
+		return fmt.Errorf("create database: %w", err)
+	}
+	defer func() {
+		if keep {
+			fmt.Println("database kept:", name)
+			return
+		}
+		if derr := admin.Exec("DROP DATABASE " + name + " WITH (FORCE)").Error; derr != nil {
+			err = errors.Join(err, derr)
+		}
+	}()
+	u, err := url.Parse(adminURL)
+	if err != nil {
+		return err
+	}
+	u.Path = "/" + name
+	return benchOne(ctx, u.String(), n, runs)
+}
+
+func benchSQLite(ctx context.Context, dir string, n, runs int, keep bool) error {
+	fmt.Println("\n== SQLite (pure Go, WAL)")
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "hromada-bench-report-")
+		if err != nil {
+			return err
+		}
+		if !keep {
+			defer os.RemoveAll(tmp)
+		}
+		dir = tmp
+	}
+	path := filepath.Join(dir, "report.db")
+	if keep {
+		fmt.Println("database kept:", path)
+	}
+	return benchOne(ctx, "sqlite:"+path, n, runs)
+}
+
+func benchOne(ctx context.Context, dbURL string, n, runs int) error {
+	gdb, err := db.Open(dbURL, quiet())
+	if err != nil {
+		return err
+	}
+	defer db.Close(gdb)
+	if _, err := db.Migrate(ctx, gdb, quiet()); err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := generate(ctx, gdb, n); err != nil {
+		return fmt.Errorf("generate: %w", err)
+	}
+	var appeals, questions int64
+	if err := gdb.Raw("SELECT count(*) FROM appeals").Scan(&appeals).Error; err != nil {
+		return err
+	}
+	if err := gdb.Raw("SELECT count(*) FROM appeal_questions").Scan(&questions).Error; err != nil {
+		return err
+	}
+	fmt.Printf("generated %d appeals, %d questions (%.3f each) in %s\n", appeals, questions,
+		float64(questions)/float64(appeals), time.Since(start).Round(time.Millisecond))
+
+	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, time.UTC) }
+	for _, p := range []struct {
+		name     string
+		from, to time.Time
+	}{
+		{"Q1 2024 (with Q1 2023)", d(2024, 1, 1), d(2024, 3, 31)},
+		{"year 2024 (with 2023: every appeal)", d(2024, 1, 1), d(2024, 12, 31)},
+	} {
+		var r *report.Report
+		times, err := timed(runs, func() error {
+			var err error
+			r, err = report.Compute(ctx, gdb, p.from, p.to, kyiv)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		// The baseline: count the same rows (both periods) and nothing else.
+		lo := time.Date(p.from.Year()-1, p.from.Month(), p.from.Day(), 0, 0, 0, 0, kyiv).UTC()
+		hi := time.Date(p.to.Year(), p.to.Month(), p.to.Day()+1, 0, 0, 0, 0, kyiv).UTC()
+		loPrev := time.Date(p.to.Year()-1, p.to.Month(), p.to.Day()+1, 0, 0, 0, 0, kyiv).UTC()
+		hiCur := time.Date(p.from.Year(), p.from.Month(), p.from.Day(), 0, 0, 0, 0, kyiv).UTC()
+		base, err := timed(runs, func() error {
+			var c int64
+			return gdb.WithContext(ctx).Raw(`SELECT count(*) FROM appeals WHERE (received_at >= ? AND received_at < ?)
+				OR (received_at >= ? AND received_at < ?)`, lo, loPrev, hiCur, hi).Scan(&c).Error
+		})
+		if err != nil {
+			return err
+		}
+		med, baseMed := median(times[1:]), median(base[1:])
+		fmt.Printf("%-38s %7d + %7d appeals, %d issues | report: first %s, median %s, best %s | count(*) median %s | ratio %.1f×\n",
+			p.name, r.Appeals, r.Previous.Appeals, len(r.AllIssues()), ms(times[0]), ms(med), ms(slices.Min(times[1:])), ms(baseMed),
+			float64(med)/float64(max(baseMed, time.Microsecond)))
+	}
+	return nil
+}
+
+func timed(runs int, f func() error) ([]time.Duration, error) {
+	out := make([]time.Duration, 0, runs)
+	for range max(runs, 2) {
+		start := time.Now()
+		if err := f(); err != nil {
+			return nil, err
+		}
+		out = append(out, time.Since(start))
+	}
+	return out, nil
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// pick is a CASE choosing list[expr % len(list)], the same SQL on both databases.
+func pick(expr string, list ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "CASE (%s) %% %d", expr, len(list))
+	for i, v := range list {
+		fmt.Fprintf(&b, " WHEN %d THEN '%s'", i, v)
+	}
+	b.WriteString(" END")
+	return b.String()
+}
+
+// generate fills the registry in bulk: twenty departments, n appeals received evenly over 2023–2024 (in
+// Kyiv), every one with a question and 6 % with a second. The codes are spread by residues of i, so every
+// channel, type, result, subject and department appears.
+func generate(ctx context.Context, gdb *gorm.DB, n int) error {
+	now := time.Now().UTC()
+	for i := 1; i <= 20; i++ {
+		if err := gdb.Exec("INSERT INTO departments (name_uk, name_en, active, created_at) VALUES (?, ?, ?, ?)",
+			fmt.Sprintf("Підрозділ %d", i), fmt.Sprintf("Department %d", i), true, now).Error; err != nil {
+			return err
+		}
+	}
+	step := int64(2*365*24*3600) / int64(n) // seconds between appeals: two years of them
+	pg := db.Dialect(gdb) == db.Postgres
+	var rows, received, due, answered, ts string
+	if pg {
+		rows = fmt.Sprintf("generate_series(CAST(1 AS bigint), %d) AS g(i)", n)
+		received = fmt.Sprintf("(TIMESTAMPTZ '2022-12-31 22:00:00+00' + (i - 1) * INTERVAL '%d seconds')", step)
+		due = "CAST(" + received + " + INTERVAL '30 days' AS date)"
+		answered = "(" + received + " + (i % 40) * INTERVAL '1 day')"
+		ts = "now()"
+	} else {
+		rows = "s"
+		at := func(extra string) string {
+			return fmt.Sprintf("(strftime('%%Y-%%m-%%d %%H:%%M:%%S', '2022-12-31 22:00:00', '+' || ((i - 1) * %d) || ' seconds'%s) || '+00:00')", step, extra)
+		}
+		received = at("")
+		due = fmt.Sprintf("(date('2022-12-31 22:00:00', '+' || ((i - 1) * %d) || ' seconds', '+30 days') || ' 00:00:00+00:00')", step)
+		answered = at(", '+' || (i % 40) || ' days'")
+		ts = "'" + now.Format("2006-01-02 15:04:05-07:00") + "'"
+	}
+	closed := "(i % 10 < 8)"
+	cols := []string{
+		"'Б-' || i", "2023 + CAST(i > " + strconv.Itoa(n/2) + " AS INTEGER)", "i", received,
+		pick("i * 7919", "portal", "email", "mail", "reception", "phone", "representative", "gov_hotline", "oda_hotline",
+			"authority", "media", "other_org", "gov_hotline", "oda_hotline"),
+		pick("i * 31", "proposal", "application", "complaint"),
+		"CASE WHEN i % 37 = 0 THEN 'collective' WHEN i % 101 = 0 THEN 'anonymous' ELSE 'individual' END",
+		"CASE WHEN i % 37 = 0 THEN 2 + i % 20 ELSE 1 END",
+		"CASE WHEN i % 13 = 0 THEN 'repeat' WHEN i % 97 = 0 THEN 'duplicate' ELSE 'primary' END",
+		"(i % 17 = 0)",
+		pick("i", "answered", "answered", "answered", "answered", "answered", "not_considered", "forwarded", "returned", "in_progress", "registered"),
+		pick("i", "resolved", "refused", "explained", "resolved", "explained", "not_considered", "forwarded", "returned", "", ""),
+		due, "CASE WHEN " + closed + " THEN " + answered + " END",
+		pick("i * 3", "Коваленко", "Шевченко", "Бондар", "Мельник"),
+		pick("i", "male", "female", ""),
+		"CASE WHEN i % 5 = 0 THEN 'idp' WHEN i % 7 = 0 THEN 'combatant;disabled_2' ELSE '' END",
+		pick("i", "pensioner", "worker", "unemployed", "student", ""),
+		"CASE WHEN i % 10 >= 8 THEN NULL ELSE 1 + i % 20 END",
+		"'Прошу вирішити питання з ремонтом під’їзду та освітленням двору, звернення ' || i",
+		"'б-' || i || ' прошу вирішити питання з ремонтом під’їзду'", ts, ts,
+	}
+	insert := `INSERT INTO appeals (reg_index, reg_year, reg_seq, received_at, channel, type, nature, signers, sign,
+		priority, status, result, due_date, answered_at, author_last_name, author_gender, author_categories,
+		author_social_status, department_id, summary, search_text, created_at, updated_at)
+		SELECT ` + strings.Join(cols, ", ") + " FROM " + rows
+	if !pg {
+		insert = fmt.Sprintf("WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < %d) ", n) + insert
+	}
+	subjects := []string{}
+	for i := 1; i <= 25; i++ {
+		subjects = append(subjects, fmt.Sprintf("%02d", i))
+	}
+	// Communal services lead, as in the seed report: every third question is about them.
+	weighted := append(slices.Clone(subjects), "09", "09", "09", "09", "09", "09", "09", "09", "09", "06", "06", "06", "10", "10")
+	stmts := []string{
+		insert,
+		"INSERT INTO appeal_questions (appeal_id, position, subject_code, text) SELECT id, 1, " + pick("id * 7", weighted...) + ", '' FROM appeals",
+		"INSERT INTO appeal_questions (appeal_id, position, subject_code, text) SELECT id, 2, " + pick("id * 11", subjects...) + ", '' FROM appeals WHERE id % 50 < 3",
+	}
+	// One transaction: on SQLite a statement per row would sync once per row.
+	err := gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, s := range stmts {
+			if err := tx.Exec(s).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil)
+	if err != nil {
+		return err
+	}
+	// Fresh statistics, as autovacuum (PostgreSQL) or a periodic ANALYZE would leave them in production.
+	return gdb.WithContext(ctx).Exec("ANALYZE").Error
+}
+
+func printMachine(ctx context.Context, adminURL string) {
+	model, mem := "?", "?"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		if m := regexp.MustCompile(`(?m)^model name\s*:\s*(.+)$`).FindSubmatch(b); m != nil {
+			model = string(m[1])
+		}
+	}
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		if m := regexp.MustCompile(`(?m)^MemTotal:\s*(\d+) kB`).FindSubmatch(b); m != nil {
+			kb, _ := strconv.Atoi(string(m[1]))
+			mem = fmt.Sprintf("%.1f GiB", float64(kb)/(1<<20))
+		}
+	}
+	pg := "?"
+	if out, err := exec.CommandContext(ctx, "psql", adminURL, "-Atc", "SHOW server_version").Output(); err == nil {
+		pg = strings.TrimSpace(string(out))
+	}
+	fmt.Println("== machine")
+	fmt.Printf("cpus %d (GOMAXPROCS %d), %s, memory %s, %s/%s, %s, PostgreSQL %s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0),
+		model, mem, runtime.GOOS, runtime.GOARCH, runtime.Version(), pg)
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d.Microseconds())/1000) }
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -61,7 +63,11 @@ func Start(t testing.TB, env map[string]string) *Server {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s.App, err = app.Open(ctx, cfg, dbtest.Quiet())
+	log := dbtest.Quiet()
+	if os.Getenv("HROMADA_TEST_LOG") != "" { // the program's log on stderr, to see why a page failed
+		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	s.App, err = app.Open(ctx, cfg, log)
 	if err != nil {
 		cancel()
 		t.Fatal(err)

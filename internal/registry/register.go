@@ -16,6 +16,7 @@ import (
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/notify"
 )
 
@@ -376,6 +377,17 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 		}
 		a.RegSeq = seq
 		a.RegIndex = FormatIndex(s.pattern, a.AuthorLastName, a.Nature, local, seq)
+		if a.PersonID == nil && in.RegisteredBy != nil && a.Nature != NatureAnonymous {
+			// An appeal taken by telephone or post shows in "My appeals" of the citizen whose account has
+			// the e-mail given: the answer goes to that address anyway, so the page shows them nothing more.
+			id, err := identity.PersonWithEmail(ctx, tx, a.AuthorEmail)
+			if err != nil {
+				return err
+			}
+			if id != 0 {
+				a.PersonID = &id
+			}
+		}
 		a.SearchText = searchText(a)
 		a.AuthorKey = authorKeyOf(a)
 		if err := tx.Create(a).Error; err != nil {

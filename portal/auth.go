@@ -54,6 +54,9 @@ func (h *handlers) signInCallback(c *fiber.Ctx) error {
 		return err
 	}
 	h.Log.Info("signed in", "person_id", person.ID, "auth_type", person.AuthType)
+	if len(claims.IgnoredRoles) > 0 { // codes the provider sends that are no Hromada role: worth a look
+		h.Log.Warn("roles claim: unknown codes ignored", "person_id", person.ID, "codes", claims.IgnoredRoles)
+	}
 	return c.Redirect(web.SafeNext(pending.Next), fiber.StatusSeeOther)
 }
 

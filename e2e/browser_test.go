@@ -233,7 +233,7 @@ func TestCitizenSubmitsAppealInBrowser(t *testing.T) {
 	if !strings.Contains(page, "Звернення зареєстровано") {
 		b.fail("confirmation", fmt.Errorf("no %q on the page", "Звернення зареєстровано"))
 	}
-	index := regexp.MustCompile(`Ш-\d+`).FindString(page)
+	index := regexp.MustCompile(`Ш-\d+(/\d+)?`).FindString(page)
 	if index == "" {
 		b.fail("confirmation", errors.New("no registration index like Ш-1 on the page"))
 	}

@@ -43,6 +43,10 @@ func (h *handlers) renderPetition(c *fiber.Ctx, fields map[string]string) error 
 	if err != nil {
 		return err
 	}
+	// The staff page shows the author's contacts: opening it is logged like an appeal's card.
+	if err := h.Audit.Opened(c.UserContext(), "petition", p.ID, ""); err != nil {
+		return err
+	}
 	history, err := h.Petitions.History(c.UserContext(), p.ID)
 	if err != nil {
 		return err

@@ -122,3 +122,9 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Entry, int64, error) {
 	}
 	return list, total, nil
 }
+
+// Opened records that the actor opened a page with personal data that changes nothing (e.g. a
+// petition's staff page with its author's contacts): a line of its own, outside any change.
+func (s *Service) Opened(ctx context.Context, objectType string, objectID int64, detail string) error {
+	return Record(ctx, s.db, objectType+".view", objectType, objectID, detail)
+}

@@ -147,7 +147,7 @@ func (s *Service) EarlierAppeals(ctx context.Context, q AuthorQuery) ([]EarlierA
 	return out, nil
 }
 
-// fillAuthorKeys keys the appeals registered before the author_key column existed (migration 11). The
+// fillAuthorKeys keys the appeals registered before the author_key column existed (migration 10). The
 // partial index appeals_author_key_missing holds exactly these rows, so once they are keyed this costs
 // one index lookup that finds nothing; any instance may do it, and doing it twice writes the same keys.
 func (s *Service) fillAuthorKeys(ctx context.Context) error {

@@ -41,16 +41,17 @@ func main() {
 	sqliteDir := flag.String("sqlite-dir", "", "directory for the SQLite file (default: a temporary one; empty -skip-sqlite to skip)")
 	skipSQLite := flag.Bool("skip-sqlite", false, "skip SQLite")
 	runs := flag.Int("runs", 5, "timed runs of each report (the first warms the cache and is shown apart)")
+	inserts := flag.Int("inserts", 10_000, "registrations timed with and without the report's indexes (0: skip)")
 	keep := flag.Bool("keep", false, "keep the benchmark databases")
 	flag.Parse()
 	ctx := context.Background()
 	printMachine(ctx, *adminURL)
 	var errs []error
 	if *adminURL != "" {
-		errs = append(errs, benchPostgres(ctx, *adminURL, *n, *runs, *keep))
+		errs = append(errs, benchPostgres(ctx, *adminURL, *n, *runs, *inserts, *keep))
 	}
 	if !*skipSQLite {
-		errs = append(errs, benchSQLite(ctx, *sqliteDir, *n, *runs, *keep))
+		errs = append(errs, benchSQLite(ctx, *sqliteDir, *n, *runs, *inserts, *keep))
 	}
 	if err := errors.Join(errs...); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/report:", err)
@@ -66,7 +67,7 @@ var kyiv = func() *time.Location {
 	return loc
 }()
 
-func benchPostgres(ctx context.Context, adminURL string, n, runs int, keep bool) (err error) {
+func benchPostgres(ctx context.Context, adminURL string, n, runs, inserts int, keep bool) (err error) {
 	fmt.Println("\n== PostgreSQL")
 	admin, err := db.Open(adminURL, quiet())
 	if err != nil {
@@ -91,10 +92,10 @@ func benchPostgres(ctx context.Context, adminURL string, n, runs int, keep bool)
 		return err
 	}
 	u.Path = "/" + name
-	return benchOne(ctx, u.String(), n, runs)
+	return benchOne(ctx, u.String(), n, runs, inserts)
 }
 
-func benchSQLite(ctx context.Context, dir string, n, runs int, keep bool) error {
+func benchSQLite(ctx context.Context, dir string, n, runs, inserts int, keep bool) error {
 	fmt.Println("\n== SQLite (pure Go, WAL)")
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "hromada-bench-report-")
@@ -110,10 +111,10 @@ func benchSQLite(ctx context.Context, dir string, n, runs int, keep bool) error 
 	if keep {
 		fmt.Println("database kept:", path)
 	}
-	return benchOne(ctx, "sqlite:"+path, n, runs)
+	return benchOne(ctx, "sqlite:"+path, n, runs, inserts)
 }
 
-func benchOne(ctx context.Context, dbURL string, n, runs int) error {
+func benchOne(ctx context.Context, dbURL string, n, runs, inserts int) error {
 	gdb, err := db.Open(dbURL, quiet())
 	if err != nil {
 		return err
@@ -171,6 +172,92 @@ func benchOne(ctx context.Context, dbURL string, n, runs int) error {
 			p.name, r.Appeals, r.Previous.Appeals, len(r.AllIssues()), ms(times[0]), ms(med), ms(slices.Min(times[1:])), ms(baseMed),
 			float64(med)/float64(max(baseMed, time.Microsecond)))
 	}
+	if inserts > 0 {
+		return insertCost(ctx, gdb, inserts)
+	}
+	return nil
+}
+
+// The report's indexes (migration 00009) and the one they replace, to time registrations without them.
+var (
+	reportIndexes = map[string][]string{
+		db.Postgres: {`CREATE INDEX appeals_report ON appeals (received_at) INCLUDE (id, channel, type, nature, sign,
+			result, priority, status, due_date, answered_at, signers, author_gender, author_social_status, department_id,
+			author_categories)`, "CREATE INDEX appeal_questions_report ON appeal_questions (appeal_id) INCLUDE (subject_code)"},
+		db.SQLite: {`CREATE INDEX appeals_report ON appeals (received_at, channel, type, nature, sign, result, priority,
+			status, due_date, answered_at, signers, author_gender, author_social_status, department_id, author_categories)`,
+			"CREATE INDEX appeal_questions_report ON appeal_questions (appeal_id, subject_code)"},
+	}
+	withoutReportIndexes = []string{"DROP INDEX appeals_report", "DROP INDEX appeal_questions_report",
+		"CREATE INDEX appeals_received_at ON appeals (received_at)"}
+	withReportIndexes = func(dialect string) []string {
+		return append(slices.Clone(reportIndexes[dialect]), "DROP INDEX appeals_received_at")
+	}
+)
+
+// insertCost times n registrations on the full registry (an appeal and its question in one transaction
+// each, committed as RegisterAppeal commits), with the report's indexes, without them (appeals_received_at
+// instead, as before migration 00009), and with them again, then leaves the schema as it was.
+func insertCost(ctx context.Context, gdb *gorm.DB, n int) error {
+	dialect := db.Dialect(gdb)
+	swap := func(stmts []string) error {
+		for _, s := range stmts {
+			if err := gdb.WithContext(ctx).Exec(s).Error; err != nil {
+				return fmt.Errorf("%s: %w", s, err)
+			}
+		}
+		if dialect == db.Postgres {
+			return gdb.WithContext(ctx).Exec("VACUUM ANALYZE appeals, appeal_questions").Error
+		}
+		return gdb.WithContext(ctx).Exec("ANALYZE").Error
+	}
+	seq := 0
+	register := func() (time.Duration, error) {
+		start := time.Now()
+		for range n {
+			seq++
+			now := time.Now().UTC()
+			err := gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+				var id int64
+				err := tx.Raw(`INSERT INTO appeals (reg_index, reg_year, reg_seq, received_at, channel, type, nature, signers,
+					sign, priority, status, result, due_date, author_last_name, author_gender, author_categories,
+					author_social_status, summary, search_text, created_at, updated_at)
+					VALUES (?, 2100, ?, ?, 'portal', 'application', 'individual', 1, 'primary', ?, 'registered', '', ?,
+					'Коваленко', 'female', 'idp', 'pensioner', 'Прошу вирішити питання з ремонтом під’їзду', ?, ?, ?)
+					RETURNING id`, fmt.Sprintf("Р-%d", seq), seq, now, seq%17 == 0, now.AddDate(0, 0, 30).Truncate(24*time.Hour),
+					fmt.Sprintf("р-%d прошу вирішити питання", seq), now, now).Scan(&id).Error
+				if err != nil {
+					return err
+				}
+				return tx.Exec("INSERT INTO appeal_questions (appeal_id, position, subject_code, text) VALUES (?, 1, '09', '')", id).Error
+			})
+			if err != nil {
+				return 0, err
+			}
+		}
+		return time.Since(start), nil
+	}
+	with1, err := register()
+	if err != nil {
+		return err
+	}
+	if err := swap(withoutReportIndexes); err != nil {
+		return err
+	}
+	without, err := register()
+	if err != nil {
+		return err
+	}
+	if err := swap(withReportIndexes(dialect)); err != nil {
+		return err
+	}
+	with2, err := register()
+	if err != nil {
+		return err
+	}
+	per := func(d time.Duration) string { return fmt.Sprintf("%.0f µs", float64(d.Microseconds())/float64(n)) }
+	fmt.Printf("%d registrations (appeal + question, a transaction each): with the report's indexes %s and %s per registration, without them %s\n",
+		n, per(with1), per(with2), per(without))
 	return nil
 }
 
@@ -284,7 +371,11 @@ func generate(ctx context.Context, gdb *gorm.DB, n int) error {
 	if err != nil {
 		return err
 	}
-	// Fresh statistics, as autovacuum (PostgreSQL) or a periodic ANALYZE would leave them in production.
+	// Fresh statistics and, on PostgreSQL, the visibility map that index-only scans consult, as
+	// autovacuum leaves them after a batch of inserts in production (a periodic ANALYZE on SQLite).
+	if pg {
+		return gdb.WithContext(ctx).Exec("VACUUM ANALYZE appeals, appeal_questions, departments").Error
+	}
 	return gdb.WithContext(ctx).Exec("ANALYZE").Error
 }
 

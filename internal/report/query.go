@@ -69,17 +69,14 @@ type cubeRow struct {
 	Priority                            bool
 	Late                                int
 	N, Signers                          int64
+	MinID, MaxID                        int64 // the group's lowest and highest appeal id
 }
 
-type pairRow struct {
-	Key string
-	N   int64
-}
-
-type orgRow struct {
-	Gender, Social string
-	DepartmentID   *int64
-	N              int64
+// authorRow is one group of appeals alike in the author's gender, status and categories and the department.
+type authorRow struct {
+	Gender, Social, Categories string
+	DepartmentID               *int64
+	N                          int64
 }
 
 type subjectRow struct {
@@ -88,8 +85,10 @@ type subjectRow struct {
 }
 
 // figures runs the period's queries: one pass over the appeals grouped by every short code (the cube the
-// forms are summed from), one by the author's gender and status and the department, one over categories,
-// one over questions, one over petitions.
+// forms are summed from), one grouped by the author's gender, status and categories and the department,
+// one over the questions, one over petitions. The appeals' passes read only the index appeals_report
+// (migration 00009) over the period's range of received_at, and the grouped rows are few, so the
+// breakdowns are summed in Go.
 func (q *querier) figures(from, to time.Time, clf *classifier.Classifier) (*Figures, error) {
 	start, end := q.bounds(from, to)
 	f := &Figures{
@@ -111,13 +110,14 @@ func (q *querier) figures(from, to time.Time, clf *classifier.Classifier) (*Figu
 	args = append(args, start, end)
 	var cube []cubeRow
 	err := q.db.Raw(`SELECT channel, type, nature, sign, result, priority, `+late+` AS late,
-		COUNT(*) AS n, SUM(signers) AS signers
+		COUNT(*) AS n, SUM(signers) AS signers, MIN(id) AS min_id, MAX(id) AS max_id
 		FROM appeals WHERE received_at >= ? AND received_at < ?
 		GROUP BY 1, 2, 3, 4, 5, 6, 7`, args...).Scan(&cube).Error
 	if err != nil {
 		return nil, fmt.Errorf("report by codes: %w", err)
 	}
-	for _, r := range cube {
+	var minID, maxID int64
+	for i, r := range cube {
 		f.Appeals += r.N
 		f.Citizens += r.Signers
 		f.ByChannel[r.Channel] += r.N
@@ -128,17 +128,24 @@ func (q *querier) figures(from, to time.Time, clf *classifier.Classifier) (*Figu
 		if r.Late == 1 {
 			f.Overdue += r.N
 		}
+		if i == 0 || r.MinID < minID {
+			minID = r.MinID
+		}
+		maxID = max(maxID, r.MaxID)
 	}
 	f.Form1 = buildForm1(cube, clf)
 
-	var org []orgRow
-	err = q.db.Raw(`SELECT author_gender AS gender, author_social_status AS social, department_id, COUNT(*) AS n
+	// Categories are a ";"-separated list: each appeal counts once in every category it names, split
+	// here from the grouped rows (there are as many as distinct lists, not appeals).
+	var authors []authorRow
+	err = q.db.Raw(`SELECT author_gender AS gender, author_social_status AS social, author_categories AS categories,
+		department_id, COUNT(*) AS n
 		FROM appeals WHERE received_at >= ? AND received_at < ?
-		GROUP BY 1, 2, 3`, start, end).Scan(&org).Error
+		GROUP BY 1, 2, 3, 4`, start, end).Scan(&authors).Error
 	if err != nil {
 		return nil, fmt.Errorf("report by author and department: %w", err)
 	}
-	for _, r := range org {
+	for _, r := range authors {
 		f.ByGender[orKey(r.Gender, Unknown)] += r.N
 		f.BySocialStatus[orKey(r.Social, Unknown)] += r.N
 		dep := Unassigned
@@ -146,35 +153,27 @@ func (q *querier) figures(from, to time.Time, clf *classifier.Classifier) (*Figu
 			dep = strconv.FormatInt(*r.DepartmentID, 10)
 		}
 		f.ByDepartment[dep] += r.N
-	}
-
-	// Categories are a ";"-separated list: split in SQL (unnest on PostgreSQL, json_each on SQLite) so
-	// that only the counts leave the database.
-	var cats []pairRow
-	split := "unnest(string_to_array(author_categories, ';')) AS c(value)"
-	if q.dialect == db.SQLite {
-		split = `json_each('["' || replace(replace(replace(author_categories, '\', '\\'), '"', '\"'), ';', '","') || '"]') AS c`
-	}
-	err = q.db.Raw(`SELECT c.value AS key, COUNT(*) AS n FROM appeals, `+split+`
-		WHERE received_at >= ? AND received_at < ? AND author_categories <> ''
-		GROUP BY 1`, start, end).Scan(&cats).Error
-	if err != nil {
-		return nil, fmt.Errorf("report by category: %w", err)
-	}
-	for _, r := range cats {
-		if r.Key = strings.TrimSpace(r.Key); r.Key != "" {
-			f.ByCategory[r.Key] += r.N
+		for c := range strings.SplitSeq(r.Categories, ";") {
+			if c = strings.TrimSpace(c); c != "" {
+				f.ByCategory[c] += r.N
+			}
 		}
 	}
 
 	// A LEFT JOIN, so that appeals without questions show up as the NULL group instead of vanishing.
+	// The period's appeals have ids from minID to maxID, so their questions lie in that range of
+	// appeal_questions_report: saying so lets PostgreSQL read that range instead of every question to
+	// hash the join (appeals are numbered as they are registered, so the range is about the period's).
 	var subjects []subjectRow
-	err = q.db.Raw(`SELECT q.subject_code AS code, COUNT(*) AS n
-		FROM appeals a LEFT JOIN appeal_questions q ON q.appeal_id = a.id
-		WHERE a.received_at >= ? AND a.received_at < ?
-		GROUP BY 1`, start, end).Scan(&subjects).Error
-	if err != nil {
-		return nil, fmt.Errorf("report by subject: %w", err)
+	if f.Appeals > 0 {
+		err = q.db.Raw(`SELECT q.subject_code AS code, COUNT(*) AS n
+			FROM appeals a LEFT JOIN appeal_questions q
+				ON q.appeal_id = a.id AND q.appeal_id >= ? AND q.appeal_id <= ?
+			WHERE a.received_at >= ? AND a.received_at < ?
+			GROUP BY 1`, minID, maxID, start, end).Scan(&subjects).Error
+		if err != nil {
+			return nil, fmt.Errorf("report by subject: %w", err)
+		}
 	}
 	counts := map[string]int64{}
 	for _, r := range subjects {

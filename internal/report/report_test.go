@@ -287,3 +287,25 @@ func findRow(rows [][]string, first string) []string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// The report groups the codes as one key joined by U+001F; a code holding that character (no writer
+// lets one in) still counts under its own code.
+func TestCodeWithSeparator(t *testing.T) {
+	gdb := dbtest.Open(t)
+	a := reporttest.Appeal{Received: time.Date(2024, 2, 1, 9, 0, 0, 0, time.UTC), Channel: "portal", Type: "complaint",
+		Nature: "individual", Signers: 1, Sign: "primary", Status: "answered", Result: "odd\x1fresult",
+		Due: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), Seq: 1}
+	reporttest.QuestionRow(t, gdb, reporttest.AppealRow(t, gdb, a), 1, "09")
+	a.Seq, a.Result = 2, "resolved"
+	reporttest.QuestionRow(t, gdb, reporttest.AppealRow(t, gdb, a), 1, "09")
+	r, err := report.Compute(context.Background(), gdb, reporttest.From, reporttest.To, reporttest.Kyiv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]int64{"odd\x1fresult": 1, "resolved": 1}; !maps.Equal(r.ByResult, want) {
+		t.Errorf("by_result = %v, want %v", r.ByResult, want)
+	}
+	if r.Appeals != 2 || r.ByChannel["portal"] != 2 || r.Questions != 2 {
+		t.Errorf("appeals %d, by_channel %v, questions %d", r.Appeals, r.ByChannel, r.Questions)
+	}
+}

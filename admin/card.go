@@ -218,7 +218,7 @@ func (h *handlers) postedForm(c *fiber.Ctx, action string) cardForm {
 // routeAppeal takes one of the head's steps: resolution, forwarding, return, leaving without
 // consideration, extension, approval of a reply or sending it back.
 func (h *handlers) routeAppeal(c *fiber.Ctx) error {
-	a, err := h.cardAppeal(c)
+	id, err := h.visibleAppealID(c)
 	if err != nil {
 		return err
 	}
@@ -236,33 +236,33 @@ func (h *handlers) routeAppeal(c *fiber.Ctx) error {
 				}
 			}
 		})
-		err = h.Registry.Assign(ctx, a.ID, in)
+		err = h.Registry.Assign(ctx, id, in)
 	case "forward":
-		err = h.Registry.Forward(ctx, a.ID, c.FormValue("body"), c.FormValue("letter"))
+		err = h.Registry.Forward(ctx, id, c.FormValue("body"), c.FormValue("letter"))
 	case "return":
-		err = h.Registry.Return(ctx, a.ID, c.FormValue("explanation"))
+		err = h.Registry.Return(ctx, id, c.FormValue("explanation"))
 	case "leave":
-		err = h.Registry.LeaveWithoutConsideration(ctx, a.ID, c.FormValue("reason"), c.FormValue("note"))
+		err = h.Registry.LeaveWithoutConsideration(ctx, id, c.FormValue("reason"), c.FormValue("note"))
 	case "extend":
 		due, perr := time.Parse("2006-01-02", strings.TrimSpace(c.FormValue("due")))
 		if perr != nil {
 			err = errs.Validation{"due": "routing.error.due"}.Err()
 		} else {
-			err = h.Registry.Extend(ctx, a.ID, due, c.FormValue("reason"))
+			err = h.Registry.Extend(ctx, id, due, c.FormValue("reason"))
 		}
 	case "approve":
-		err = h.Registry.ApproveReply(ctx, a.ID)
+		err = h.Registry.ApproveReply(ctx, id)
 	case "send_back":
-		err = h.Registry.SendBack(ctx, a.ID, c.FormValue("note"))
+		err = h.Registry.SendBack(ctx, id, c.FormValue("note"))
 	default:
 		return errs.New(errs.NotFound, "error.not_found")
 	}
-	return h.afterStep(c, a, action, err)
+	return h.afterStep(c, id, action, err)
 }
 
 // submitReply stores an executor's draft reply with its files and per-question results.
 func (h *handlers) submitReply(c *fiber.Ctx) error {
-	a, err := h.cardAppeal(c)
+	id, err := h.visibleAppealID(c)
 	if err != nil {
 		return err
 	}
@@ -276,20 +276,28 @@ func (h *handlers) submitReply(c *fiber.Ctx) error {
 	}
 	in := registry.ReplyInput{DepartmentID: dept, Text: values.Get("text"), OutNumber: values.Get("out_number"),
 		Results: map[int64]string{}, Attachments: files}
-	for _, q := range a.Questions {
-		in.Results[q.ID] = values.Get("result_" + strconv.FormatInt(q.ID, 10))
+	for k := range values { // result_<question id>: the domain checks every question has one
+		if qid, ok := strings.CutPrefix(k, "result_"); ok {
+			if n, err := strconv.ParseInt(qid, 10, 64); err == nil {
+				in.Results[n] = values.Get(k)
+			}
+		}
 	}
-	return h.afterStep(c, a, "reply", h.Registry.SubmitReply(c.UserContext(), a.ID, in))
+	return h.afterStep(c, id, "reply", h.Registry.SubmitReply(c.UserContext(), id, in))
 }
 
 // afterStep answers a step: back to the card with a message, or the card again with the refused
 // form and its problems.
-func (h *handlers) afterStep(c *fiber.Ctx, a *registry.Appeal, action string, err error) error {
+func (h *handlers) afterStep(c *fiber.Ctx, id int64, action string, err error) error {
 	var e *errs.Error
 	if errors.As(err, &e) && (e.Code == errs.Invalid || e.Code == errs.Conflict) {
 		fields := e.Fields
 		if e.Code == errs.Conflict {
 			fields = map[string]string{"step": e.Message}
+		}
+		a, err := h.Registry.AppealForStaff(c.UserContext(), id) // the card shown again: an opening like any other
+		if err != nil {
+			return err
 		}
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderCard(c, a, action, fields)
@@ -300,7 +308,7 @@ func (h *handlers) afterStep(c *fiber.Ctx, a *registry.Appeal, action string, er
 	if err := h.web.SetFlash(c, "routing.done."+action); err != nil {
 		return err
 	}
-	return c.Redirect("/admin/appeals/"+strconv.FormatInt(a.ID, 10), fiber.StatusSeeOther)
+	return c.Redirect("/admin/appeals/"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
 }
 
 // replyPrint is the approved reply as a page to print and post, for appeals that came on paper or
@@ -332,7 +340,9 @@ func (h *handlers) replyPrint(c *fiber.Ctx) error {
 			break
 		}
 	}
+	// The letter is in the state language whatever language the staff member reads the site in.
 	return c.Render("admin/reply_print", fiber.Map{
+		"L": h.web.Texts("uk"), "Lang": "uk", "Council": h.CouncilUK,
 		"Title": a.RegIndex, "Appeal": a, "Signer": signer, "Files": files,
 		"Subjects": h.Classifier.Subjects, "Results": h.Classifier.Results,
 	})

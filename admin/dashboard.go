@@ -43,14 +43,19 @@ func (h *handlers) dashboard(c *fiber.Ctx) error {
 		data["NoDepartment"] = true // an executor not yet placed in a department: nothing to show
 		return c.Render("admin/dashboard", data)
 	}
-	board, err := h.Registry.DepartmentDashboard(c.UserContext(), dept)
+	// An executor's board holds what the registry shows them: appeals their department leads or helps with.
+	base := registry.Filter{DepartmentID: dept}
+	if scoped {
+		base = registry.Filter{Scoped: true, ScopeDepartment: dept}
+	}
+	board, err := h.Registry.DepartmentDashboard(c.UserContext(), base)
 	if err != nil {
 		return err
 	}
 	data["Board"] = board
 	data["DueDays"] = registry.DashboardDueDays
 	q := ""
-	if dept != 0 {
+	if dept != 0 && !scoped { // an executor's registry is already narrowed to their department's appeals
 		q = "&department=" + strconv.FormatInt(dept, 10)
 	}
 	data["OverdueLink"] = "/admin/appeals?overdue=1&sort=due_asc" + q

@@ -99,9 +99,9 @@ func TestTelephoneAppealFromRegistrationToAnswer(t *testing.T) {
 	b.signInAs(s.URL, "Кравченко Василь Петрович")
 	b.do("assign the appeal",
 		chromedp.Navigate(card),
-		chromedp.WaitVisible(chromedp.CSS("#f-resolution")),
-		chromedp.SendKeys(chromedp.CSS("#f-resolution"), "Розглянути, перевірити на місці й надати відповідь заявниці."),
-		chromedp.SetValue(chromedp.CSS("#f-department"), fmt.Sprint(dept.ID)),
+		chromedp.WaitVisible(chromedp.CSS("#f-assign-resolution")),
+		chromedp.SendKeys(chromedp.CSS("#f-assign-resolution"), "Розглянути, перевірити на місці й надати відповідь заявниці."),
+		chromedp.SetValue(chromedp.CSS("#f-assign-department"), fmt.Sprint(dept.ID)),
 		chromedp.Click(`//button[normalize-space()="Доручити"]`),
 		chromedp.WaitVisible(`//*[normalize-space()="Резолюцію записано, виконавців повідомлено."]`),
 	)
@@ -113,9 +113,9 @@ func TestTelephoneAppealFromRegistrationToAnswer(t *testing.T) {
 		chromedp.WaitVisible(`//main//h2[normalize-space()="Контроль строків"]`))
 	b.do("draft the reply",
 		chromedp.Navigate(card),
-		chromedp.WaitVisible(chromedp.CSS("#f-text")),
-		chromedp.SendKeys(chromedp.CSS("#f-text"), "Гаряче водопостачання відновлено 1 грудня після заміни теплообмінника."),
-		chromedp.SendKeys(chromedp.CSS("#f-out_number"), "01-14/777"),
+		chromedp.WaitVisible(chromedp.CSS("#f-reply-text")),
+		chromedp.SendKeys(chromedp.CSS("#f-reply-text"), "Гаряче водопостачання відновлено 1 грудня після заміни теплообмінника."),
+		chromedp.SendKeys(chromedp.CSS("#f-reply-out_number"), "01-14/777"),
 		chromedp.SetValue(chromedp.CSS(`select[name^="result_"]`), "resolved"),
 		chromedp.Click(`//button[normalize-space()="Передати на затвердження"]`),
 		chromedp.WaitVisible(`//*[normalize-space()="Відповідь передано керівникові на затвердження."]`),

@@ -126,13 +126,13 @@ func (a *App) build(ctx context.Context) error {
 	}})
 
 	// Deadline reminders mark each appeal as they go, so running often sends nothing twice; the overdue
-	// digest is unique per day (River's unique periodic job), so a restart does not send it again.
+	// digest goes out once a council's day from 08:00, whichever hourly run comes first.
 	a.Notify.AddPeriodic("appeal_deadline_reminders", notify.PeriodicTask{Every: 15 * time.Minute, Run: func(ctx context.Context) error {
 		_, err := reg.RemindDeadlines(ctx)
 		return err
 	}})
-	a.Notify.AddPeriodic("appeal_overdue_digest", notify.PeriodicTask{Every: 24 * time.Hour, Run: func(ctx context.Context) error {
-		_, err := reg.OverdueDigest(ctx)
+	a.Notify.AddPeriodic("appeal_overdue_digest", notify.PeriodicTask{Every: time.Hour, Run: func(ctx context.Context) error {
+		_, err := reg.OverdueDigest(ctx, time.Now())
 		return err
 	}})
 

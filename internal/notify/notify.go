@@ -327,3 +327,11 @@ func (s *Service) Retry(ctx context.Context, messageID int64) error {
 }
 
 var errNoMessage = errors.New("outbox message not found")
+
+// WrittenSince tells, inside tx, whether any notice of the kind was written at or after the instant:
+// daily digests use it to go out once a day whatever runs them and however often.
+func (s *Service) WrittenSince(ctx context.Context, tx *gorm.DB, kind Kind, since time.Time) (bool, error) {
+	var n int64
+	err := tx.WithContext(ctx).Model(&Message{}).Where("kind = ? AND created_at >= ?", kind.Name, since).Limit(1).Count(&n).Error
+	return n > 0, err
+}

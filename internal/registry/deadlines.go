@@ -57,10 +57,17 @@ func (s *Service) remindSome(ctx context.Context, today time.Time) (int, error) 
 			if left <= lastReminder {
 				point = lastReminder
 			}
-			if err := s.tellExecutors(ctx, tx, a, notify.AppealDueSoon, map[string]any{"Days": left}); err != nil {
-				return err
+			// Claim the reminder with a conditional update: a change of the due date or status committed
+			// since the read, or another instance's run, makes it match nothing, and nothing is sent.
+			res := tx.Model(&Appeal{}).Where("id = ? AND due_date = ? AND status IN ? AND (reminded_days IS NULL OR reminded_days > ?)",
+				a.ID, a.DueDate, underControl, point).Update("reminded_days", point)
+			if res.Error != nil {
+				return res.Error
 			}
-			if err := tx.Model(&Appeal{}).Where("id = ?", a.ID).Update("reminded_days", point).Error; err != nil {
+			if res.RowsAffected != 1 {
+				continue
+			}
+			if err := s.tellExecutors(ctx, tx, a, notify.AppealDueSoon, map[string]any{"Days": left}); err != nil {
 				return err
 			}
 			done++
@@ -71,7 +78,8 @@ func (s *Service) remindSome(ctx context.Context, today time.Time) (int, error) 
 }
 
 // tellExecutors sends a staff notice about one appeal to the people answering it: the named executor,
-// or else the executors of the lead department, or, before routing, the heads.
+// or else the executors of the lead department; the heads before routing, while a reply waits for
+// approval, and when nobody in the department has an address.
 func (s *Service) tellExecutors(ctx context.Context, tx *gorm.DB, a *Appeal, kind notify.Kind, extra map[string]any) error {
 	if s.notify == nil {
 		return nil
@@ -79,11 +87,14 @@ func (s *Service) tellExecutors(ctx context.Context, tx *gorm.DB, a *Appeal, kin
 	var to []identity.StaffContact
 	var err error
 	switch {
+	case a.Status == StatusAwaitingApproval: // the reply is written: the head must approve it
 	case a.ExecutorID != nil:
 		to, err = identity.Contacts(ctx, tx, *a.ExecutorID)
 	case a.DepartmentID != nil:
 		to, err = identity.StaffOfDepartment(ctx, tx, *a.DepartmentID, identity.RoleExecutor)
-	default:
+	}
+	if err == nil && len(to) == 0 {
+		// Not routed, waiting for approval, or nobody in the department to tell: the heads are.
 		to, err = identity.StaffWithRoles(ctx, tx, identity.RoleHead)
 	}
 	if err != nil {
@@ -102,14 +113,25 @@ func (s *Service) tellExecutors(ctx context.Context, tx *gorm.DB, a *Appeal, kin
 	return s.notify.NotifyMany(ctx, tx, notices)
 }
 
+// DigestHour is the hour of the council's day from which the overdue digest goes out.
+const DigestHour = 8
+
 // OverdueDigest sends each department's staff (executors and heads placed in it) the list of its overdue
-// appeals, and the council's heads the overdue appeals nobody was assigned. Run once a day.
-func (s *Service) OverdueDigest(ctx context.Context) (int, error) {
-	if s.notify == nil {
+// appeals, and the council's heads the overdue appeals nobody was assigned: once a council's day, from
+// DigestHour on. Run it hourly: a run that finds today's digest already written sends nothing, and a
+// run that failed is made good by the next.
+func (s *Service) OverdueDigest(ctx context.Context, now time.Time) (int, error) {
+	now = now.In(s.loc)
+	if s.notify == nil || now.Hour() < DigestHour {
 		return 0, nil
 	}
+	y, m, d := now.Date()
+	done, err := s.notify.WrittenSince(ctx, s.db, notify.AppealOverdueDigest, time.Date(y, m, d, 0, 0, 0, 0, s.loc).UTC())
+	if err != nil || done {
+		return 0, err
+	}
 	var list []Appeal
-	err := s.db.WithContext(ctx).Select("id", "reg_index", "due_date", "department_id", "priority").
+	err = s.db.WithContext(ctx).Select("id", "reg_index", "due_date", "department_id", "priority").
 		Where("status IN ? AND due_date < ?", underControl, s.today()).Order("due_date, id").Find(&list).Error
 	if err != nil {
 		return 0, fmt.Errorf("overdue appeals: %w", err)
@@ -173,11 +195,12 @@ type Dashboard struct {
 // DashboardDueDays is the "due soon" window of the dashboards.
 const DashboardDueDays = 5
 
-// DepartmentDashboard gathers the dashboard of one department (0: the whole council).
-func (s *Service) DepartmentDashboard(ctx context.Context, departmentID int64) (*Dashboard, error) {
+// DepartmentDashboard gathers a dashboard over the appeals the filter selects: one department's
+// (DepartmentID), what an executor's department leads or helps with (Scoped), or the whole council.
+func (s *Service) DepartmentDashboard(ctx context.Context, base Filter) (*Dashboard, error) {
 	var d Dashboard
 	var err error
-	base := Filter{DepartmentID: departmentID, Sort: SortDueAsc}
+	base.Sort = SortDueAsc
 	f := base
 	f.Overdue = true
 	if d.Overdue, d.OverdueTotal, err = s.ListForStaff(ctx, f); err != nil {

@@ -379,8 +379,8 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 		a.RegIndex = FormatIndex(s.pattern, a.AuthorLastName, a.Nature, local, seq)
 		if a.PersonID == nil && in.RegisteredBy != nil && a.Nature != NatureAnonymous {
 			// An appeal taken by telephone or post shows in "My appeals" of the citizen whose account has
-			// the e-mail given: the answer goes to that address anyway, so the page shows them nothing more.
-			id, err := identity.PersonWithEmail(ctx, tx, a.AuthorEmail)
+			// the e-mail and the name given (identity.AccountOf says why both).
+			id, err := identity.AccountOf(ctx, tx, a.AuthorEmail, a.AuthorLastName, a.AuthorFirstName)
 			if err != nil {
 				return err
 			}
@@ -394,6 +394,9 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 			return err
 		}
 		detail := "channel=" + a.Channel + " sign=" + a.Sign
+		if a.PersonID != nil && in.RegisteredBy != nil {
+			detail += " account=" + strconv.FormatInt(*a.PersonID, 10) // linked to the author's account
+		}
 		if a.RelatedAppealID != nil {
 			detail += " related=" + strconv.FormatInt(*a.RelatedAppealID, 10)
 		}

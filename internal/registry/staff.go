@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/hromada/hromada/internal/audit"
 )
 
 // PageSize is the number of appeals on one page of the staff registry.
@@ -44,6 +46,30 @@ type Filter struct {
 	Page            int // from 1
 }
 
+// String names the filter's set conditions, for the audit log.
+func (f Filter) String() string {
+	var parts []string
+	add := func(k string, v any, set bool) {
+		if set {
+			parts = append(parts, fmt.Sprintf("%s=%v", k, v))
+		}
+	}
+	add("from", f.From.Format("2006-01-02"), !f.From.IsZero())
+	add("to", f.To.Format("2006-01-02"), !f.To.IsZero())
+	add("channel", f.Channel, f.Channel != "")
+	add("status", f.Status, f.Status != "")
+	add("type", f.Type, f.Type != "")
+	add("subject", f.Subject, f.Subject != "")
+	add("department", f.DepartmentID, f.DepartmentID != 0)
+	add("executor", f.ExecutorID, f.ExecutorID != 0)
+	add("scope", f.ScopeDepartment, f.Scoped)
+	add("overdue", f.Overdue, f.Overdue)
+	add("due_within", f.DueWithinDays, f.DueWithinDays != 0)
+	add("priority", f.Priority, f.Priority)
+	add("q", f.Query, f.Query != "")
+	return strings.Join(parts, " ")
+}
+
 // ListForStaff returns one page of the appeals the filter selects, with their questions, and how many
 // the filter selects in all.
 func (s *Service) ListForStaff(ctx context.Context, f Filter) ([]Appeal, int64, error) {
@@ -60,9 +86,11 @@ func (s *Service) ListForStaff(ctx context.Context, f Filter) ([]Appeal, int64, 
 }
 
 // EachForStaff calls fn with every appeal the filter selects (at most MaxExportRows), in the filter's
-// order, reading them in batches so an export never holds the whole registry in memory.
+// order, reading them in batches so an export never holds the whole registry in memory. An export of
+// personal data is logged, with the filter and the number of appeals it held.
 func (s *Service) EachForStaff(ctx context.Context, f Filter, fn func(*Appeal) error) error {
 	const batch = 500
+	n := 0
 	for offset := 0; offset < MaxExportRows; offset += batch {
 		list, err := s.staffPage(ctx, f, offset, min(batch, MaxExportRows-offset))
 		if err != nil {
@@ -73,11 +101,12 @@ func (s *Service) EachForStaff(ctx context.Context, f Filter, fn func(*Appeal) e
 				return err
 			}
 		}
+		n += len(list)
 		if len(list) < batch {
-			return nil
+			break
 		}
 	}
-	return nil
+	return audit.Record(ctx, s.db, "appeal.export", "appeal", 0, fmt.Sprintf("rows=%d %s", n, f))
 }
 
 func (s *Service) staffPage(ctx context.Context, f Filter, offset, limit int) ([]Appeal, error) {

@@ -155,15 +155,16 @@ func (s *Service) Assign(ctx context.Context, appealID int64, in AssignInput) er
 			} else {
 				a.ExecutorID = nil
 			}
+			if a.DepartmentID != nil && *a.DepartmentID != in.DepartmentID {
+				a.RemindedDays = nil // the new department gets its own reminders
+			}
 			a.Resolution, a.ResolutionBy, a.DepartmentID = in.Resolution, nullable(audit.ActorOf(ctx).PersonID), &in.DepartmentID
-			if in.Simple != a.Simple && !s.extended(tx, a.ID) {
-				// The term follows the mark until the head extends it; an extension is a decision of its own.
-				term := DefaultTermDays
-				if in.Simple {
-					term = SimpleTermDays
+			if in.Simple && !a.Simple {
+				// The mark only ever shortens the term (to 15 days, unless that is already past the
+				// present due date); a longer term takes an extension, with its reason and the author told.
+				if short := DueDate(a.ReceivedAt.In(s.loc), SimpleTermDays); short.Before(a.DueDate) {
+					a.DueDate, a.RemindedDays = short, nil
 				}
-				a.DueDate = DueDate(a.ReceivedAt.In(s.loc), term)
-				a.RemindedDays = nil
 			}
 			a.Simple = in.Simple
 			a.Status = StatusInProgress
@@ -184,13 +185,6 @@ func (s *Service) Assign(ctx context.Context, appealID int64, in AssignInput) er
 			}
 			return Event{Kind: EventAssigned, Note: note + "\n" + in.Resolution}, nil
 		})
-}
-
-// extended tells whether the head has extended the appeal's term.
-func (s *Service) extended(tx *gorm.DB, appealID int64) bool {
-	var n int64
-	tx.Model(&Event{}).Where("appeal_id = ? AND kind = ?", appealID, EventExtended).Count(&n)
-	return n > 0
 }
 
 // activeDepartments returns the names of those of the departments that are active.
@@ -336,9 +330,15 @@ func (s *Service) LeaveWithoutConsideration(ctx context.Context, appealID int64,
 	}
 	return s.change(ctx, appealID, "appeal.not_considered", underControl,
 		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
-			text := s.clf.Art8Reasons.Name(reason, "uk")
+			text := s.clf.Art8Reasons.Name(reason, "uk") // the record and the letter are in the state language
 			if note != "" {
 				text += ". " + note
+			}
+			// A reply waiting for approval will never be approved now.
+			if err := tx.Model(&Reply{}).Where("appeal_id = ? AND state = ?", a.ID, ReplySubmitted).
+				Updates(map[string]any{"state": ReplySentBack, "review_note": text, "reviewed_at": now,
+					"reviewer_person_id": nullable(audit.ActorOf(ctx).PersonID)}).Error; err != nil {
+				return Event{}, err
 			}
 			if err := closeByRouting(ctx, tx, a, StatusNotConsidered, "not_considered", text, now); err != nil {
 				return Event{}, err

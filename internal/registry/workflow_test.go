@@ -435,14 +435,23 @@ func TestRemindersAndDigest(t *testing.T) {
 	}
 
 	start = len(c.outbox(t))
-	n, err = c.reg.OverdueDigest(ctx)
+	at := func(hour, minute int) time.Time {
+		return time.Date(now.Year(), now.Month(), now.Day(), hour, minute, 0, 0, c.kyiv)
+	}
+	if n, _ := c.reg.OverdueDigest(ctx, at(7, 59)); n != 0 {
+		t.Fatalf("the digest went out before 08:00 to %d", n)
+	}
+	n, err = c.reg.OverdueDigest(ctx, at(9, 0))
 	if err != nil || n != 1 {
 		t.Fatalf("digest to %d, %v", n, err)
+	}
+	if n, _ := c.reg.OverdueDigest(ctx, at(10, 0)); n != 0 {
+		t.Fatalf("the digest went out twice a day, to %d", n)
 	}
 	if got := c.outbox(t)[start:]; !slices.Equal(got, []string{"appeal_overdue_digest staff1@rada.example"}) {
 		t.Fatalf("digest: %v", got)
 	}
-	d, err := c.reg.DepartmentDashboard(ctx, c.housing)
+	d, err := c.reg.DepartmentDashboard(ctx, registry.Filter{DepartmentID: c.housing})
 	if err != nil || d.OverdueTotal != 1 || d.Overdue[0].ID != late.ID || d.DueSoonTotal != 1 || d.AwaitingTotal != 0 {
 		t.Fatalf("dashboard %+v %v", d, err)
 	}
@@ -480,7 +489,7 @@ func TestWorkflowNoticesAreDelivered(t *testing.T) {
 	if _, err := c.reg.RemindDeadlines(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.reg.OverdueDigest(ctx); err != nil {
+	if _, err := c.reg.OverdueDigest(ctx, time.Date(now.Year(), now.Month(), now.Day(), 9, 0, 0, 0, c.kyiv)); err != nil {
 		t.Fatal(err)
 	}
 	for _, step := range []func(id int64) error{
@@ -519,5 +528,56 @@ func TestWorkflowNoticesAreDelivered(t *testing.T) {
 		if !found {
 			t.Errorf("no e-mail with %q among %v", prefix, slices.Sorted(maps.Keys(got)))
 		}
+	}
+}
+
+// A telephone appeal shows in the account that carries both the author's e-mail and name; an account
+// with the e-mail but another name does not get it.
+func TestStaffAppealFindsTheAuthorsAccount(t *testing.T) {
+	c := setupCouncil(t)
+	ctx := context.Background()
+	author, err := c.people.SignIn(ctx, identity.Claims{Issuer: "i", Subject: "ivan", TaxID: "3111111111",
+		LastName: "ШЕВЧУК", GivenName: "Іван", Email: "Ivan.Shevchuk@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := c.phoneAppeal(t, time.Now())
+	if a.PersonID == nil || *a.PersonID != author.ID {
+		t.Fatalf("the appeal is not in its author's account: %v", a.PersonID)
+	}
+	if _, err := c.reg.AppealOfPerson(ctx, author.ID, a.ID); err != nil {
+		t.Fatalf("the author cannot open it: %v", err)
+	}
+	in := staffInput(c.registrar, "mail")
+	in.LastName, in.Email = "Шевченко", "ivan.shevchuk@example.org" // a typo'd name, or someone else's e-mail
+	other, err := c.reg.RegisterAppeal(as(c.registrar), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other.PersonID != nil {
+		t.Fatal("an appeal went to an account whose name differs")
+	}
+}
+
+// Unticking "simple" never lengthens the term: that takes an extension. Exports are logged.
+func TestSimpleMarkOnlyShortensAndExportsAreLogged(t *testing.T) {
+	c := setupCouncil(t)
+	received := time.Date(2026, 11, 2, 15, 0, 0, 0, c.kyiv)
+	a := c.phoneAppeal(t, received)
+	for _, simple := range []bool{true, false} {
+		if err := c.reg.Assign(as(c.head), a.ID, registry.AssignInput{Resolution: "Розглянути", DepartmentID: c.housing, Simple: simple}); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := c.card(t, a.ID).DueDate, time.Date(2026, 11, 17, 0, 0, 0, 0, time.UTC); !got.Equal(want) {
+			t.Fatalf("simple=%v: due %v, want %v", simple, got, want)
+		}
+	}
+	n := 0
+	if err := c.reg.EachForStaff(as(c.head), registry.Filter{Channel: "phone"}, func(*registry.Appeal) error { n++; return nil }); err != nil || n != 1 {
+		t.Fatalf("export: %d, %v", n, err)
+	}
+	var line audit.Entry
+	if err := c.db.Where("action = ?", "appeal.export").Take(&line).Error; err != nil || line.Detail != "rows=1 channel=phone" || *line.ActorPersonID != c.head {
+		t.Fatalf("export audit line: %+v %v", line, err)
 	}
 }

@@ -1,11 +1,19 @@
 package web
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+)
 
 // CSVSafe keeps spreadsheet programs from running a cell of an export as a formula: a cell that starts
-// with one of the formula characters gets a leading apostrophe.
+// with a tab or carriage return, or whose first character after white space is a formula character
+// (ASCII, or full-width, which some programs fold to ASCII), gets a leading apostrophe.
 func CSVSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if strings.HasPrefix(s, "\t") || strings.HasPrefix(s, "\r") {
+		return "'" + s
+	}
+	t := strings.TrimLeftFunc(s, unicode.IsSpace)
+	if t != "" && strings.ContainsRune("=+-@＝＋－＠", []rune(t)[0]) {
 		return "'" + s
 	}
 	return s

@@ -136,6 +136,10 @@ func LangOf(c *fiber.Ctx) string {
 	return Languages[0]
 }
 
+// Texts returns the texts of a language whatever the visitor reads, for documents that have their own
+// (an official letter is written in Ukrainian).
+func (s *Server) Texts(lang string) *L { return s.texts.For(lang) }
+
 // TextsOf returns the translator for this request's language.
 func (s *Server) TextsOf(c *fiber.Ctx) *L {
 	if l, ok := c.Locals(localL).(*L); ok {

@@ -3,7 +3,6 @@ package admin
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/registry"
@@ -131,9 +131,12 @@ func (h *handlers) renderCard(c *fiber.Ctx, a *registry.Appeal, action string, f
 	}
 	me := personID(c)
 	head := web.HasRole(c, identity.RoleHead)
-	myDept, err := h.People.DepartmentOf(ctx, me)
-	if err != nil {
-		return err
+	executor := web.HasRole(c, identity.RoleExecutor)
+	var myDept int64
+	if executor { // only an executor of the lead department drafts the reply
+		if myDept, err = h.People.DepartmentOf(ctx, me); err != nil {
+			return err
+		}
 	}
 	open := slices.Contains([]string{registry.StatusRegistered, registry.StatusInProgress}, a.Status)
 	underControl := open || a.Status == registry.StatusAwaitingApproval
@@ -167,7 +170,7 @@ func (h *handlers) renderCard(c *fiber.Ctx, a *registry.Appeal, action string, f
 		"CanRoute":       head && open,
 		"CanExtend":      head && underControl,
 		"CanApprove":     head && a.Status == registry.StatusAwaitingApproval,
-		"CanReply": web.HasRole(c, identity.RoleExecutor) && a.Status == registry.StatusInProgress &&
+		"CanReply": executor && a.Status == registry.StatusInProgress &&
 			a.DepartmentID != nil && *a.DepartmentID == myDept,
 		"CanPrint": a.Status == registry.StatusAnswered,
 		"Action":   action,
@@ -179,9 +182,11 @@ func (h *handlers) renderCard(c *fiber.Ctx, a *registry.Appeal, action string, f
 		if err != nil {
 			return err
 		}
-		active, err := h.Departments.List(ctx, true)
-		if err != nil {
-			return err
+		var active []department.Department // routing offers only the departments that still exist
+		for _, d := range deps {
+			if d.Active {
+				active = append(active, d)
+			}
 		}
 		data["Executors"] = executors
 		data["DeptNames"] = names
@@ -369,8 +374,5 @@ func (h *handlers) appealAttachment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, att.ContentType)
-	c.Set(fiber.HeaderContentDisposition, "attachment; filename*=UTF-8''"+url.PathEscape(att.FileName))
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.SendStream(f, int(att.SizeBytes))
+	return web.SendDownload(c, att.FileName, att.ContentType, att.SizeBytes, f)
 }

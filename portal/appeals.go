@@ -210,8 +210,5 @@ func (h *handlers) appealAttachment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, att.ContentType)
-	c.Set(fiber.HeaderContentDisposition, "attachment; filename*=UTF-8''"+url.PathEscape(att.FileName))
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.SendStream(f, int(att.SizeBytes))
+	return web.SendDownload(c, att.FileName, att.ContentType, att.SizeBytes, f)
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -202,10 +201,8 @@ func (h *handlers) petitionFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, f.Type)
-	c.Set(fiber.HeaderContentDisposition, "attachment; filename*=UTF-8''"+urlPathEscape(f.Name))
-	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
-	return c.SendStream(r, int(f.Size))
+	c.Set(fiber.HeaderCacheControl, "public, max-age=300") // a published petition's file is public
+	return web.SendDownload(c, f.Name, f.Type, f.Size, r)
 }
 
 func (h *handlers) myPetitions(c *fiber.Ctx) error {
@@ -309,5 +306,3 @@ func (h *handlers) petitionsCSV(c *fiber.Ctx) error {
 	w.Flush()
 	return w.Error()
 }
-
-func urlPathEscape(s string) string { return url.PathEscape(s) }

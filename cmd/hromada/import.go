@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/hromada/hromada/admin"
-	"github.com/hromada/hromada/internal/attachment"
+	"github.com/hromada/hromada/internal/app"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/db"
@@ -47,24 +47,20 @@ func runImport(ctx context.Context, cfg *config.Config, log *slog.Logger, args [
 	}
 	defer f.Close()
 
-	gdb, err := db.Open(cfg.DatabaseURL, log)
+	gdb, err := openCurrent(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close(gdb)
-	if err := db.CheckSchema(ctx, gdb, log); err != nil {
-		return err
-	}
 	clf, err := classifier.Load()
 	if err != nil {
 		return err
 	}
-	files, err := attachment.NewStore(filepath.Join(cfg.DataDir, "attachments"), cfg.MaxAttachmentBytes)
+	files, err := app.NewAttachmentStore(cfg)
 	if err != nil {
 		return err
 	}
-	reg := registry.NewService(gdb, clf, files, registry.Options{Timezone: cfg.Timezone,
-		IndexPattern: cfg.RegIndexPattern, MaxAttachments: cfg.MaxAttachments})
+	reg := app.NewRegistry(gdb, cfg, clf, files, nil) // the import sends no notices
 	list, err := department.NewService(gdb).List(ctx, false)
 	if err != nil {
 		return err

@@ -20,6 +20,8 @@ import (
 	"strings"
 	"syscall"
 
+	"gorm.io/gorm"
+
 	"github.com/hromada/hromada/internal/app"
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/db"
@@ -69,14 +71,11 @@ func run(args []string, stdout io.Writer) error {
 		if len(args) != 3 || args[0] != "grant" {
 			return errors.New("usage: hromada admin grant EMAIL ROLE (roles: " + strings.Join(identity.Roles, ", ") + ")")
 		}
-		gdb, err := db.Open(cfg.DatabaseURL, log)
+		gdb, err := openCurrent(ctx, cfg, log)
 		if err != nil {
 			return err
 		}
 		defer db.Close(gdb)
-		if err := db.CheckSchema(ctx, gdb, log); err != nil {
-			return err
-		}
 		p, err := identity.NewService(gdb, cfg.Secret).GrantRole(ctx, args[1], args[2], "hromada admin grant")
 		if err != nil {
 			var e *errs.Error
@@ -162,4 +161,18 @@ func newLogger(cfg *config.Config) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}
+
+// openCurrent opens the configured database for a command that works on it, refusing a schema older
+// than this program (run `hromada migrate` first).
+func openCurrent(ctx context.Context, cfg *config.Config, log *slog.Logger) (*gorm.DB, error) {
+	gdb, err := db.Open(cfg.DatabaseURL, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.CheckSchema(ctx, gdb, log); err != nil {
+		_ = db.Close(gdb)
+		return nil, err
+	}
+	return gdb, nil
 }

@@ -67,14 +67,11 @@ func reportCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, ar
 		return fmt.Errorf("--format %s is binary: name a file with -o FILE or redirect the output", *format)
 	}
 
-	gdb, err := db.Open(cfg.DatabaseURL, log)
+	gdb, err := openCurrent(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close(gdb)
-	if err := db.CheckSchema(ctx, gdb, log); err != nil {
-		return err
-	}
 	r, err := report.Compute(ctx, gdb, fromDay, toDay, cfg.Timezone)
 	if err != nil {
 		return err

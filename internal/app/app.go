@@ -37,6 +37,17 @@ import (
 	"github.com/hromada/hromada/static"
 )
 
+// NewAttachmentStore opens the configured store of appeals' and petitions' files.
+func NewAttachmentStore(cfg *config.Config) (*attachment.Store, error) {
+	return attachment.NewStore(filepath.Join(cfg.DataDir, "attachments"), cfg.MaxAttachmentBytes)
+}
+
+// NewRegistry builds the registry as configured; n may be nil for commands that send no notices.
+func NewRegistry(gdb *gorm.DB, cfg *config.Config, clf *classifier.Classifier, files *attachment.Store, n *notify.Service) *registry.Service {
+	return registry.NewService(gdb, clf, files, registry.Options{Timezone: cfg.Timezone,
+		IndexPattern: cfg.RegIndexPattern, MaxAttachments: cfg.MaxAttachments, Notify: n})
+}
+
 // App is one running Hromada.
 type App struct {
 	Config      *config.Config
@@ -83,7 +94,7 @@ func (a *App) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	files, err := attachment.NewStore(filepath.Join(cfg.DataDir, "attachments"), cfg.MaxAttachmentBytes)
+	files, err := NewAttachmentStore(cfg)
 	if err != nil {
 		return err
 	}
@@ -92,8 +103,7 @@ func (a *App) build(ctx context.Context) error {
 	if a.Notify, err = newNotifier(a.DB, cfg, log); err != nil {
 		return err
 	}
-	reg := registry.NewService(a.DB, clf, files, registry.Options{Timezone: cfg.Timezone,
-		IndexPattern: cfg.RegIndexPattern, MaxAttachments: cfg.MaxAttachments, Notify: a.Notify})
+	reg := NewRegistry(a.DB, cfg, clf, files, a.Notify)
 	a.Registry = reg
 	a.Departments = department.NewService(a.DB)
 

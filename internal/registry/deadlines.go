@@ -100,17 +100,7 @@ func (s *Service) tellExecutors(ctx context.Context, tx *gorm.DB, a *Appeal, kin
 	if err != nil {
 		return err
 	}
-	data := staffData(a)
-	for k, v := range extra {
-		data[k] = v
-	}
-	notices := make([]notify.Notice, 0, len(to))
-	for _, c := range to {
-		id := c.PersonID
-		notices = append(notices, notify.Notice{Kind: kind, PersonID: &id, To: c.Email,
-			Path: fmt.Sprintf("/admin/appeals/%d", a.ID), Data: data})
-	}
-	return s.notify.NotifyMany(ctx, tx, notices)
+	return s.tellStaff(ctx, tx, a, kind, extra, to)
 }
 
 // DigestHour is the hour of the council's day from which the overdue digest goes out.

@@ -353,15 +353,7 @@ func (p *importParser) row(line int, rec []string) (importRow, bool) {
 	case strings.IndexFunc(strings.Join(name, ""), unicode.IsDigit) >= 0:
 		bad("author_name", "import.error.name_digits", strings.Join(name, " "), "")
 	default:
-		parts := []*string{&a.AuthorLastName, &a.AuthorFirstName}
-		for i, w := range name {
-			if i < len(parts) {
-				*parts[i] = w
-			}
-		}
-		if len(name) > 2 {
-			a.AuthorPatronymic = strings.Join(name[2:], " ")
-		}
+		a.AuthorLastName, a.AuthorFirstName, a.AuthorPatronymic = splitName(strings.Join(name, " "))
 		for _, part := range []string{a.AuthorLastName, a.AuthorFirstName, a.AuthorPatronymic} {
 			if utf8.RuneCountInString(part) > maxNameLen {
 				bad("author_name", "import.error.too_long", "", strconv.Itoa(maxNameLen))

@@ -209,33 +209,42 @@ func (s *Service) tellDepartments(ctx context.Context, tx *gorm.DB, a *Appeal, d
 	if s.notify == nil {
 		return nil
 	}
-	seen := map[int64]bool{}
-	var notices []notify.Notice
-	add := func(c identity.StaffContact) {
-		if !seen[c.PersonID] {
-			seen[c.PersonID] = true
-			id := c.PersonID
-			notices = append(notices, notify.Notice{Kind: notify.AppealAssigned, PersonID: &id, To: c.Email,
-				Path: fmt.Sprintf("/admin/appeals/%d", a.ID), Data: staffData(a)})
-		}
-	}
+	var to []identity.StaffContact
 	if a.ExecutorID != nil {
 		named, err := identity.Contacts(ctx, tx, *a.ExecutorID)
 		if err != nil {
 			return err
 		}
-		for _, c := range named {
-			add(c)
-		}
+		to = append(to, named...)
 	}
 	for _, d := range depts {
 		staff, err := identity.StaffOfDepartment(ctx, tx, d, identity.RoleExecutor)
 		if err != nil {
 			return err
 		}
-		for _, c := range staff {
-			add(c)
+		to = append(to, staff...)
+	}
+	return s.tellStaff(ctx, tx, a, notify.AppealAssigned, nil, to)
+}
+
+// tellStaff writes one staff notice about the appeal to each person among to (once, however often
+// they are listed), linking to the card.
+func (s *Service) tellStaff(ctx context.Context, tx *gorm.DB, a *Appeal, kind notify.Kind, extra map[string]any,
+	to []identity.StaffContact) error {
+	data := staffData(a)
+	for k, v := range extra {
+		data[k] = v
+	}
+	seen := map[int64]bool{}
+	notices := make([]notify.Notice, 0, len(to))
+	for _, c := range to {
+		if seen[c.PersonID] {
+			continue
 		}
+		seen[c.PersonID] = true
+		id := c.PersonID
+		notices = append(notices, notify.Notice{Kind: kind, PersonID: &id, To: c.Email,
+			Path: fmt.Sprintf("/admin/appeals/%d", a.ID), Data: data})
 	}
 	return s.notify.NotifyMany(ctx, tx, notices)
 }

@@ -47,3 +47,12 @@ func OptionalUpload(c *fiber.Ctx, field string) *attachment.Upload {
 	up := Upload(fh)
 	return &up
 }
+
+// SendDownload sends a stored file as a download under its own name, never inline: a file is only as
+// safe as its sniffed type, and a download cannot run in our origin. Caching is the caller's (no-store
+// unless it says otherwise).
+func SendDownload(c *fiber.Ctx, name, contentType string, size int64, r io.Reader) error {
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderContentDisposition, "attachment; filename*=UTF-8''"+url.PathEscape(name))
+	return c.SendStream(r, int(size))
+}

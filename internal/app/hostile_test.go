@@ -1,0 +1,706 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/hromada/hromada/internal/apptest"
+	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/petition"
+	"github.com/hromada/hromada/internal/registry"
+)
+
+// hostileValues are what an outside prober sends in every parameter and field: bytes that are not
+// UTF-8, NUL and other control characters, text that a cut by bytes would split in a letter, very long
+// text, SQL and markup, bidirectional overrides, numbers too large for any column, impossible dates,
+// codes outside the classifier and LIKE wildcards.
+var hostileValues = []string{
+	// Values no field may take: they are tried on every form first, before an accepted value changes
+	// what the forms can do (an appeal forwarded has no more steps).
+	"\x00",
+	"ab\x00cd",
+	"\xff\xfe\xfd",
+	"Київ\xd0",
+	"\x01\x1b[31m\x7f",
+	"inv\u202efdp.exe\u200b",
+	strings.Repeat("Я", 1500), // a URL longer than the server's read buffer is refused before any handler
+	// Values a field may or may not take.
+	strings.Repeat("ї", 40),
+	"' OR '1'='1' -- ",
+	`"><script>alert(1)</script>`,
+	"99999999999999999999999",
+	"-1",
+	"2024-02-30",
+	"99.99",
+	`%_\`,
+	" ",
+}
+
+// rawScript is the markup of one hostile value: a page that shows it unescaped runs it.
+const rawScript = "<script>alert(1)</script>"
+
+// TestNoInputGivesAServerError sends every hostile value to every GET parameter and every POST field of
+// both areas, as every role and a visitor see them, and demands that nothing answers 5xx and no page
+// shows the markup unescaped. The pages and forms are found by crawling the running program, and every
+// GET and POST route must have been reached, so a route added later is covered or the test says so.
+func TestNoInputGivesAServerError(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crawls every page with every hostile value")
+	}
+	// Limits high enough that every form is tried, not refused with 429 after the first few.
+	s := apptest.Start(t, map[string]string{"HROMADA_LIMIT_CREATE": "100000/1h", "HROMADA_LIMIT_CREATE_IP": "100000/1h",
+		"HROMADA_LIMIT_SIGN": "100000/1h", "HROMADA_LIMIT_SIGN_IP": "100000/1h"})
+	clients, ids := hostileFixture(t, s)
+
+	cr := &crawler{t: t, s: s, seen: map[string]bool{}, forms: map[string]*form{}}
+	// Each visitor crawls what they can reach; a form is tried as the first visitor who found it.
+	for _, c := range clients {
+		cr.crawl(c, []string{"/", "/appeals", "/appeals/new", "/petitions", "/petitions/new", "/account/petitions",
+			"/account/notices", "/admin/", "/admin/appeals", "/admin/appeals/new", "/admin/import", "/admin/report",
+			"/admin/departments/", "/admin/mail", "/admin/audit", "/admin/staff", "/admin/petitions/"})
+	}
+	// Parameters that no page links to but programs send.
+	extra := map[string][]string{
+		"/api/v1/petitions":          {"q", "state", "subject", "sort", "page", "per_page"},
+		"/petitions":                 {"q", "state", "subject", "sort", "page"},
+		"/petitions.csv":             {"q", "state", "subject"},
+		"/auth/login":                {"next"},
+		"/auth/callback":             {"code", "state", "error", "error_description"},
+		"/notices/unsubscribe":       {"token"},
+		"/admin/report.csv":          {"period", "year", "quarter", "month", "from", "to"},
+		"/admin/appeals.csv":         {"q", "channel", "status", "type", "subject", "from", "to", "department", "executor", "due_within", "sort", "page"},
+		"/admin/audit":               {"action", "person", "from", "to", "page", "q"},
+		"/admin/appeals":             {"page"},
+		"/admin/import/template.csv": {"lang"},
+	}
+	for path, params := range extra {
+		for _, p := range params {
+			cr.addParam(clients[0], path, p)
+		}
+	}
+	// Addresses no page links to in this fixture (files, the printed reply of an appeal not yet
+	// answered, a failed message), reached as the first visitor who may open them.
+	cr.addPath(clients[len(clients)-2], fmt.Sprintf("/appeals/%d/attachments/%d", ids.appeal, ids.file))
+	cr.addPath(clients[0], fmt.Sprintf("/admin/appeals/%d/attachments/%d", ids.appeal, ids.file))
+	cr.addPath(clients[0], fmt.Sprintf("/admin/appeals/%d/print", ids.appeal))
+	cr.addPath(clients[0], fmt.Sprintf("/api/v1/petitions/%d", ids.petition))
+	cr.addPath(clients[0], fmt.Sprintf("/petitions/%d/files/petition", ids.petition))
+	cr.addParamValue(clients[len(clients)-1], "/notices/unsubscribe", "token", ids.unsubscribe)
+	cr.addForm(&form{client: clients[len(clients)-1], method: http.MethodPost, action: "/notices/unsubscribe",
+		fields: [][2]string{{"token", ids.unsubscribe}}})
+	cr.addForm(&form{client: clients[0], method: http.MethodPost, action: "/admin/mail/999999/retry"})
+
+	for _, g := range cr.sortedGets() {
+		t.Logf("GET %s %v", g.path, g.params)
+	}
+	for _, f := range cr.sortedForms() {
+		t.Logf("%s %s %v multipart=%v file=%q (as %s)", f.method, f.action, f.fieldNames(), f.multipart, f.fileField, f.client.name)
+	}
+	// Every route of both areas is reached by the crawl or the list above.
+	reached := map[string]bool{}
+	for _, g := range cr.gets {
+		reached["GET "+g.path] = true
+	}
+	for _, f := range cr.forms {
+		reached[f.method+" "+f.action] = true
+	}
+	routes := s.App.Web.App.GetRoutes(true)
+	for _, r := range routes {
+		if r.Method != http.MethodGet && r.Method != http.MethodPost || r.Path == "/static/*" || r.Path == "/healthz" ||
+			r.Path == "/auth/logout" {
+			continue
+		}
+		if !cr.reachedRoute(r.Method, r.Path, reached) {
+			t.Errorf("%s %s was not reached: link it from a page or add its parameters to the list", r.Method, r.Path)
+		}
+	}
+
+	// Hostile GET parameters, then hostile form fields; forms that change who may do what come last.
+	for _, g := range cr.sortedGets() {
+		for _, p := range g.params {
+			for _, v := range hostileValues {
+				q := url.Values{}
+				for _, other := range g.params {
+					q.Set(other, g.defaults.Get(other))
+				}
+				q.Set(p, v)
+				cr.check(g.client, http.MethodGet, g.path+"?"+q.Encode(), nil, "", fmt.Sprintf("%s param %s", g.path, p))
+			}
+		}
+		for _, seg := range []string{"99999999999999999999999", "-1", "0", "%00", "%ff"} {
+			if bad := numberInPath.ReplaceAllString(g.path, "/"+seg); bad != g.path {
+				cr.check(g.client, http.MethodGet, bad, nil, "", "path segment "+seg)
+			}
+		}
+	}
+	forms := cr.sortedForms()
+	for _, v := range append(hostileValues, strings.Repeat("Я", 70000)) {
+		for _, f := range forms {
+			for _, field := range f.fieldNames() {
+				values := f.values()
+				values.Set(field, v)
+				cr.post(f, values, fmt.Sprintf("%s field %s = %.20q", f.action, field, v))
+			}
+		}
+	}
+	// A hostile file name where the form takes files.
+	for _, f := range forms {
+		if f.multipart && f.fileField != "" {
+			for _, name := range []string{"inv\u202efdp.exe", "a\x00b.pdf", "\xff\xfe.pdf", strings.Repeat("я", 3000) + ".pdf", "../../etc/passwd"} {
+				cr.postFile(f, f.values(), name, f.action+" file name")
+			}
+		}
+	}
+	t.Logf("%d hostile requests to %d pages and %d forms", cr.requests, len(cr.gets), len(cr.forms))
+}
+
+// hostileFixture signs in a citizen and one person per staff role, with an appeal routed to a
+// department, a petition waiting for moderation and one collecting signatures, so every page and form
+// has something to show. The first client is the administrator (who reaches most), the last a visitor.
+func hostileFixture(t *testing.T, s *apptest.Server) ([]*visitor, fixtureIDs) {
+	t.Helper()
+	ctx := context.Background()
+	dept, err := s.App.Departments.Create(ctx, "Відділ з питань благоустрою", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	people := []struct{ sub, email, role string }{
+		{"dev-staff-admin", "o.lytvynenko@rada.zrazkove.example", identity.RoleAdmin},
+		{"dev-staff-head", "v.kravchenko@rada.zrazkove.example", identity.RoleHead},
+		{"dev-staff-executor", "t.melnyk@rada.zrazkove.example", identity.RoleExecutor},
+		{"dev-staff-registrar", "s.hnatiuk@rada.zrazkove.example", identity.RoleRegistrar},
+		{"dev-citizen-andrii", "andrii.kovalenko@mail.example", identity.RoleModerator},
+		{"dev-citizen-iryna", "iryna.bondar@mail.example", identity.RoleAnalyst},
+		{"dev-citizen-olena", "", ""},
+	}
+	var out []*visitor
+	for _, p := range people {
+		c := apptest.Browser(t)
+		s.SignIn(t, c, p.sub)
+		if p.role != "" {
+			person, err := s.App.People.GrantRole(ctx, p.email, p.role, "test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.role == identity.RoleExecutor {
+				if err := s.App.People.SetDepartment(ctx, s.App.DB, person.ID, dept.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		out = append(out, &visitor{name: p.sub, c: c})
+	}
+	out = append(out, &visitor{name: "visitor", c: apptest.Browser(t)})
+
+	var ids fixtureIDs
+	if err := s.App.DB.Raw("SELECT id FROM persons WHERE email = ?", "olena.shevchenko@mail.example").Scan(&ids.citizen).Error; err != nil {
+		t.Fatal(err)
+	}
+	pdf := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+	a, err := s.App.Registry.RegisterAppeal(ctx, registry.RegisterInput{Channel: registry.ChannelPortal, PersonID: &ids.citizen,
+		LastName: "Шевченко", FirstName: "Олена", Address: "м. Зразкове, вул. Соборна, 12", Email: "olena.shevchenko@mail.example",
+		Type: "complaint", Summary: "Немає гарячої води третій тиждень.", Consent: true,
+		Questions:   []registry.QuestionInput{{SubjectCode: "09", Text: "Гаряча вода"}},
+		Attachments: []registry.Upload{{Name: "акт.pdf", Size: int64(len(pdf)), Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(pdf)), nil }}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.App.Registry.Assign(ctx, a.ID, registry.AssignInput{Resolution: "Розглянути", DepartmentID: dept.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.App.Registry.RegisterAppeal(ctx, registry.RegisterInput{Channel: "mail", LastName: "Бондар",
+		FirstName: "Ірина", Address: "м. Зразкове, вул. Садова, 3", Type: "proposal",
+		Summary:   "Пропоную встановити лавки у сквері.",
+		Questions: []registry.QuestionInput{{SubjectCode: "09", Text: "Лавки"}}}); err != nil {
+		t.Fatal(err)
+	}
+	admin, err := s.App.People.GrantRole(ctx, "o.lytvynenko@rada.zrazkove.example", identity.RoleAdmin, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids.appeal, ids.file = a.ID, 0
+	card, err := s.App.Registry.AppealForStaff(ctx, a.ID)
+	if err != nil || len(card.Attachments) == 0 {
+		t.Fatalf("the appeal's file: %v", err)
+	}
+	ids.file = card.Attachments[0].ID
+	for i, title := range []string{"Облаштувати велодоріжку на вулиці Соборній", "Відкрити бібліотеку в мікрорайоні Садовому"} {
+		p, err := s.App.Petitions.Create(ctx, petition.CreateInput{PersonID: admin.ID, AuthorName: "Литвиненко Оксана Романівна",
+			AuthorEmail: "o.lytvynenko@rada.zrazkove.example", Title: title, SubjectCode: "03",
+			Text: "Просимо розглянути це питання якнайшвидше, бо воно стосується безпеки і зручності всіх мешканців."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			if err := s.App.Petitions.Publish(ctx, p.ID, admin.ID, ""); err != nil {
+				t.Fatal(err)
+			}
+			ids.petition = p.ID
+		}
+	}
+	ids.unsubscribe = s.App.Notify.UnsubscribeToken(ids.citizen, "appeal_registered")
+	return out, ids
+}
+
+// fixtureIDs name what the fixture made, for addresses no page links to.
+type fixtureIDs struct {
+	citizen, appeal, file, petition int64
+	unsubscribe                     string
+}
+
+type visitor struct {
+	name string
+	c    *http.Client
+	csrf string
+}
+
+// form is a form found on a page, with the values it shows.
+type form struct {
+	client    *visitor
+	method    string // GET or POST
+	action    string // the route path, e.g. /admin/appeals/3/assign
+	multipart bool
+	fileField string
+	fields    [][2]string // name, value as the page fills it (one per checkbox, radio or option chosen)
+}
+
+func (f *form) values() url.Values {
+	v := url.Values{}
+	for _, kv := range f.fields {
+		if kv[0] != "_csrf" {
+			v.Add(kv[0], kv[1])
+		}
+	}
+	return v
+}
+
+func (f *form) fieldNames() []string {
+	var names []string
+	for _, kv := range f.fields {
+		if kv[0] != "_csrf" && !slices.Contains(names, kv[0]) {
+			names = append(names, kv[0])
+		}
+	}
+	return names
+}
+
+// getTarget is a page with the query parameters it reads.
+type getTarget struct {
+	client   *visitor
+	path     string
+	params   []string
+	defaults url.Values
+}
+
+type crawler struct {
+	t     *testing.T
+	s     *apptest.Server
+	seen  map[string]bool
+	forms map[string]*form // by method, action and field names
+	gets  map[string]*getTarget
+	// requests counts what was sent, for the log.
+	requests int
+}
+
+// numberInPath is a numeric segment of a path: an id.
+var numberInPath = regexp.MustCompile(`/[0-9]+(?:/|$)`)
+
+// skipCrawl are links a crawl must not follow: they end the session or leave the site's pages.
+func skipCrawl(path string) bool {
+	return path == "/auth/logout" || strings.HasPrefix(path, "/auth/") || strings.HasPrefix(path, "/static/")
+}
+
+func (cr *crawler) crawl(v *visitor, start []string) {
+	queue := append([]string(nil), start...)
+	visited := map[string]bool{}
+	for len(queue) > 0 && len(visited) < 400 {
+		raw := queue[0]
+		queue = queue[1:]
+		u, err := url.Parse(raw)
+		if err != nil || u.Host != "" || !strings.HasPrefix(u.Path, "/") || skipCrawl(u.Path) || visited[u.Path+"?"+u.RawQuery] {
+			continue
+		}
+		// Pages differ by path and by which parameters they carry, not by their values.
+		key := u.Path + "?" + strings.Join(sortedKeys(u.Query()), "&")
+		if visited[key] {
+			continue
+		}
+		visited[key] = true
+		for p := range u.Query() {
+			cr.addParamValue(v, u.Path, p, u.Query().Get(p))
+		}
+		if len(u.Query()) == 0 {
+			cr.addPath(v, u.Path)
+		}
+		res := apptest.Get(cr.t, v.c, cr.s.Path(u.RequestURI()))
+		if res.Status >= 500 {
+			cr.t.Errorf("%s GET %s: %d", v.name, u.RequestURI(), res.Status)
+		}
+		if !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") || res.Status != http.StatusOK {
+			continue
+		}
+		links, forms := parsePage(cr.t, res.Body)
+		if v.csrf == "" {
+			if tok := csrfOf(forms); tok != "" {
+				v.csrf = tok
+			}
+		}
+		for _, l := range links {
+			lu, err := url.Parse(l)
+			if err != nil {
+				continue
+			}
+			lu = (&url.URL{Path: u.Path}).ResolveReference(lu)
+			if lu.Host == "" && !visited[lu.Path+"?"+strings.Join(sortedKeys(lu.Query()), "&")] {
+				queue = append(queue, lu.RequestURI())
+			}
+		}
+		for _, f := range forms {
+			f.client = v
+			if f.action == "" {
+				f.action = u.Path
+			}
+			if skipCrawl(f.action) {
+				continue
+			}
+			if f.method == http.MethodGet {
+				for _, kv := range f.fields {
+					cr.addParamValue(v, f.action, kv[0], kv[1])
+				}
+				continue
+			}
+			cr.addForm(f)
+		}
+	}
+}
+
+// addForm keeps a form unless one with the same action and fields is known.
+func (cr *crawler) addForm(f *form) {
+	names := f.fieldNames()
+	sort.Strings(names)
+	key := f.method + " " + f.action + " " + strings.Join(names, ",")
+	if cr.forms[key] == nil {
+		cr.forms[key] = f
+	}
+}
+
+func (cr *crawler) target(v *visitor, path string) *getTarget {
+	if cr.gets == nil {
+		cr.gets = map[string]*getTarget{}
+	}
+	g := cr.gets[path]
+	if g == nil {
+		g = &getTarget{client: v, path: path, defaults: url.Values{}}
+		cr.gets[path] = g
+	}
+	return g
+}
+
+func (cr *crawler) addPath(v *visitor, path string) { cr.target(v, path) }
+
+func (cr *crawler) addParam(v *visitor, path, param string) { cr.addParamValue(v, path, param, "") }
+
+func (cr *crawler) addParamValue(v *visitor, path, param, value string) {
+	if param == "" || param == "_csrf" {
+		return
+	}
+	g := cr.target(v, path)
+	if !slices.Contains(g.params, param) {
+		g.params = append(g.params, param)
+		g.defaults.Set(param, value)
+	}
+}
+
+// reachedRoute says whether a concrete path reached matches the route pattern.
+func (cr *crawler) reachedRoute(method, route string, reached map[string]bool) bool {
+	pattern := regexp.QuoteMeta(route)
+	pattern = regexp.MustCompile(`:[a-z]+(<[^>]*>)?`).ReplaceAllString(strings.ReplaceAll(pattern, `\.`, "."), `[^/]+`)
+	pattern = strings.ReplaceAll(pattern, `\*`, ".*")
+	re := regexp.MustCompile("^" + strings.TrimSuffix(pattern, "/") + "/?$")
+	for k := range reached {
+		m, p, _ := strings.Cut(k, " ")
+		if m == method && re.MatchString(p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (cr *crawler) sortedGets() []*getTarget {
+	var out []*getTarget
+	for _, g := range cr.gets {
+		out = append(out, g)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].path < out[j].path })
+	return out
+}
+
+// sortedForms puts forms that change roles, departments or sign-in last, so the others run while every
+// visitor still has their rights.
+func (cr *crawler) sortedForms() []*form {
+	var out []*form
+	for _, f := range cr.forms {
+		out = append(out, f)
+	}
+	late := func(f *form) bool {
+		return strings.Contains(f.action, "/revoke") || strings.Contains(f.action, "/admin/staff") ||
+			strings.Contains(f.action, "/active") || strings.Contains(f.action, "/account/sessions")
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if late(out[i]) != late(out[j]) {
+			return !late(out[i])
+		}
+		return out[i].action < out[j].action
+	})
+	return out
+}
+
+func (cr *crawler) post(f *form, values url.Values, what string) {
+	cr.postFile(f, values, "акт.pdf", what)
+}
+
+func (cr *crawler) postFile(f *form, values url.Values, fileName, what string) {
+	values.Set("_csrf", f.client.csrf)
+	var body bytes.Buffer
+	contentType := "application/x-www-form-urlencoded"
+	if f.multipart {
+		w := multipart.NewWriter(&body)
+		for k, vs := range values {
+			for _, v := range vs {
+				_ = w.WriteField(k, v)
+			}
+		}
+		if f.fileField != "" {
+			part, err := w.CreateFormFile(f.fileField, fileName)
+			if err != nil {
+				cr.t.Fatal(err)
+			}
+			part.Write([]byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"))
+		}
+		w.Close()
+		contentType = w.FormDataContentType()
+	} else {
+		body.WriteString(values.Encode())
+	}
+	cr.check(f.client, http.MethodPost, f.action, &body, contentType, what)
+}
+
+func (cr *crawler) check(v *visitor, method, target string, body *bytes.Buffer, contentType, what string) {
+	cr.t.Helper()
+	var req *http.Request
+	var err error
+	if body != nil {
+		req, err = http.NewRequest(method, cr.s.Path(target), body)
+	} else {
+		req, err = http.NewRequest(method, cr.s.Path(target), nil)
+	}
+	if err != nil {
+		// A path the client library itself refuses to send is not a request the server sees.
+		return
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	cr.requests++
+	res, err := doRequest(v.c, req)
+	if err != nil {
+		cr.t.Errorf("%s %s %s (%s): %v", v.name, method, shorten(target), what, err)
+		return
+	}
+	if res.Status >= 500 {
+		cr.t.Errorf("%s %s %s (%s): %d", v.name, method, shorten(target), what, res.Status)
+	}
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") && strings.Contains(res.Body, rawScript) {
+		cr.t.Errorf("%s %s %s (%s): the page shows markup unescaped", v.name, method, shorten(target), what)
+	}
+}
+
+// doRequest is apptest.Do without its fatal error: a broken connection is reported with a short address.
+func doRequest(c *http.Client, req *http.Request) (apptest.Response, error) {
+	res, err := c.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return apptest.Response{}, err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		return apptest.Response{}, err
+	}
+	return apptest.Response{Status: res.StatusCode, Header: res.Header, Body: string(body)}, nil
+}
+
+func shorten(s string) string {
+	if len(s) > 160 {
+		return s[:160] + "…"
+	}
+	return s
+}
+
+func sortedKeys(v url.Values) []string {
+	keys := make([]string, 0, len(v))
+	for k := range v {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func csrfOf(forms []*form) string {
+	for _, f := range forms {
+		for _, kv := range f.fields {
+			if kv[0] == "_csrf" && kv[1] != "" {
+				return kv[1]
+			}
+		}
+	}
+	return ""
+}
+
+// plausible are values an empty field is filled with, by input type, so that a form is refused only for
+// the hostile value under test.
+var plausible = map[string]string{
+	"":         "Коваленко",
+	"text":     "Коваленко",
+	"search":   "вода",
+	"email":    "olena@mail.example",
+	"tel":      "+380501234567",
+	"date":     "2024-01-15",
+	"number":   "2",
+	"textarea": "Прошу відремонтувати дах будинку, бо він протікає вже третій місяць.",
+}
+
+// parsePage returns the links and forms of an HTML page.
+func parsePage(t *testing.T, body string) (links []string, forms []*form) {
+	doc, err := html.Parse(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("parse page: %v", err)
+	}
+	var cur *form
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			attr := func(k string) string {
+				for _, a := range n.Attr {
+					if a.Key == k {
+						return a.Val
+					}
+				}
+				return ""
+			}
+			_, has := func() (string, bool) {
+				for _, a := range n.Attr {
+					if a.Key == "checked" || a.Key == "selected" {
+						return "", true
+					}
+				}
+				return "", false
+			}()
+			switch n.Data {
+			case "a":
+				if h := attr("href"); h != "" && !strings.HasPrefix(h, "#") {
+					links = append(links, h)
+				}
+			case "form":
+				action := attr("action")
+				if u, err := url.Parse(action); err == nil {
+					action = u.Path
+				}
+				cur = &form{method: strings.ToUpper(attr("method")), action: action,
+					multipart: attr("enctype") == "multipart/form-data"}
+				if cur.method == "" {
+					cur.method = http.MethodGet
+				}
+				forms = append(forms, cur)
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					walk(c)
+				}
+				cur = nil
+				return
+			case "input":
+				if cur != nil && attr("name") != "" {
+					switch attr("type") {
+					case "file":
+						cur.fileField = attr("name")
+					case "checkbox", "radio":
+						// Checked, so that the form passes on everything but the hostile field.
+						if !slices.ContainsFunc(cur.fields, func(kv [2]string) bool { return kv[0] == attr("name") }) || has {
+							cur.fields = slices.DeleteFunc(cur.fields, func(kv [2]string) bool { return kv[0] == attr("name") && attr("type") == "radio" })
+							cur.fields = append(cur.fields, [2]string{attr("name"), attr("value")})
+						}
+					case "submit", "button", "image", "reset":
+					default:
+						value := attr("value")
+						if value == "" {
+							value = plausible[attr("type")]
+						}
+						cur.fields = append(cur.fields, [2]string{attr("name"), value})
+					}
+				}
+			case "textarea":
+				if cur != nil && attr("name") != "" {
+					text := plausible["textarea"]
+					if n.FirstChild != nil && strings.TrimSpace(n.FirstChild.Data) != "" {
+						text = n.FirstChild.Data
+					}
+					cur.fields = append(cur.fields, [2]string{attr("name"), text})
+				}
+			case "select":
+				if cur != nil && attr("name") != "" {
+					value := ""
+					first := true
+					var options func(*html.Node)
+					options = func(o *html.Node) {
+						for c := o.FirstChild; c != nil; c = c.NextSibling {
+							if c.Type == html.ElementNode && c.Data == "option" {
+								v := ""
+								selected := false
+								for _, a := range c.Attr {
+									if a.Key == "value" {
+										v = a.Val
+									}
+									selected = selected || a.Key == "selected"
+								}
+								// The option chosen on the page, else the first real one (not "choose…").
+								if selected || first && v != "" {
+									value = v
+									first = first && !selected && v == ""
+								}
+							}
+							options(c)
+						}
+					}
+					options(n)
+					cur.fields = append(cur.fields, [2]string{attr("name"), value})
+				}
+			case "button":
+				if cur != nil && attr("name") != "" && attr("type") != "button" {
+					// One button sends the form: the last, which is the form's main action.
+					cur.fields = slices.DeleteFunc(cur.fields, func(kv [2]string) bool { return kv[0] == attr("name") })
+					cur.fields = append(cur.fields, [2]string{attr("name"), attr("value")})
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return links, forms
+}

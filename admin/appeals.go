@@ -11,8 +11,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/form"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/web"
@@ -29,61 +31,58 @@ type appealForm struct {
 
 // staffFilter reads the filter from the query string. A value that cannot be read is left out of the
 // filter and reported beside its field.
-func staffFilter(c *fiber.Ctx) (registry.Filter, appealForm, errs.Validation) {
-	form := appealForm{
-		From: strings.TrimSpace(c.Query("from")), To: strings.TrimSpace(c.Query("to")),
-		Channel: c.Query("channel"), Status: c.Query("status"), Type: c.Query("type"), Subject: c.Query("subject"),
-		Department: c.Query("department"), Executor: c.Query("executor"), DueWithin: strings.TrimSpace(c.Query("due_within")),
-		Q: strings.TrimSpace(c.Query("q")), Sort: c.Query("sort"),
-		Overdue: c.Query("overdue") != "", Priority: c.Query("priority") != "",
+func (h *handlers) staffFilter(c *fiber.Ctx) (registry.Filter, appealForm, errs.Validation) {
+	return readStaffFilter(web.Query(c), h.Classifier)
+}
+
+// readStaffFilter is staffFilter over the query's values: every value is checked once here (form.Reader),
+// codes against the classifier, so the registry's queries only ever see known codes and clean text.
+func readStaffFilter(values url.Values, clf *classifier.Classifier) (registry.Filter, appealForm, errs.Validation) {
+	r := form.New(values)
+	f := registry.Filter{
+		Channel: r.Code("channel", clf.Channels.Has), Status: r.Code("status", form.In(registry.Statuses...)),
+		Type: r.Code("type", clf.Types.Has), Subject: r.Code("subject", clf.Subjects.Has),
+		Overdue: r.Flag("overdue"), Priority: r.Flag("priority"), Query: r.Line("q", form.MaxSearch),
+		From: r.Date("from"), To: r.Date("to"), DepartmentID: r.ID("department"), ExecutorID: r.ID("executor"),
 	}
-	v := errs.Validation{}
-	f := registry.Filter{Channel: form.Channel, Status: form.Status, Type: form.Type, Subject: form.Subject,
-		Overdue: form.Overdue, Priority: form.Priority, Query: form.Q, Page: c.QueryInt("page", 1)}
-	date := func(field, s string) time.Time {
-		if s == "" {
-			return time.Time{}
+	if n, ok := r.Int("due_within", 1, maxDueWithin); ok {
+		f.DueWithinDays = int(n)
+	}
+	// A page or an order that cannot be read is the first page in the default order: they come from
+	// links, not from anything typed.
+	f.Page = form.PageOf(values)
+	f.Sort = registry.SortReceivedDesc
+	if s := values.Get("sort"); slices.Contains(registry.Sorts, s) {
+		f.Sort = s
+	}
+	// The form shows what was typed where it could be read, so a refused date stays to be corrected.
+	shown := func(field string) string {
+		v, _ := form.Check(values.Get(field), false, 0)
+		return v
+	}
+	view := appealForm{
+		From: shown("from"), To: shown("to"), Channel: f.Channel, Status: f.Status, Type: f.Type, Subject: f.Subject,
+		Department: shown("department"), Executor: shown("executor"), DueWithin: shown("due_within"), Q: f.Query,
+		Sort: f.Sort, Overdue: f.Overdue, Priority: f.Priority,
+	}
+	problems := r.Problems()
+	// The registry's own messages for its filter's fields.
+	for field, msg := range problems {
+		switch {
+		case msg == form.Date:
+			problems[field] = "admin.appeals.error.date"
+		case field == "due_within":
+			problems[field] = "admin.appeals.error.days"
+		case msg == form.Number || msg == form.Choose:
+			problems[field] = "admin.appeals.error.choose"
 		}
-		d, err := time.Parse("2006-01-02", s)
-		if err != nil {
-			v.Add(field, "admin.appeals.error.date")
-		}
-		return d
 	}
-	f.From, f.To = date("from", form.From), date("to", form.To)
-	if form.Department != "" {
-		id, err := strconv.ParseInt(form.Department, 10, 64)
-		if err != nil || id <= 0 {
-			v.Add("department", "admin.appeals.error.choose")
-		}
-		f.DepartmentID = max(id, 0)
-	}
-	if form.Executor != "" {
-		id, err := strconv.ParseInt(form.Executor, 10, 64)
-		if err != nil || id <= 0 {
-			v.Add("executor", "admin.appeals.error.choose")
-		}
-		f.ExecutorID = max(id, 0)
-	}
-	if form.DueWithin != "" {
-		n, err := strconv.Atoi(form.DueWithin)
-		if err != nil || n < 1 || n > maxDueWithin {
-			v.Add("due_within", "admin.appeals.error.days")
-		} else {
-			f.DueWithinDays = n
-		}
-	}
-	if slices.Contains(registry.Sorts, form.Sort) {
-		f.Sort = form.Sort
-	} else {
-		form.Sort = registry.SortReceivedDesc
-	}
-	return f, form, v
+	return f, view, problems
 }
 
 // appealList is the registry for staff: every appeal, filtered, in pages.
 func (h *handlers) appealList(c *fiber.Ctx) error {
-	f, form, problems := staffFilter(c)
+	f, view, problems := h.staffFilter(c)
 	var err error
 	if f.Scoped, f.ScopeDepartment, err = h.executorScope(c); err != nil {
 		return err
@@ -109,7 +108,7 @@ func (h *handlers) appealList(c *fiber.Ctx) error {
 	}
 	pages := max(int((total+registry.PageSize-1)/registry.PageSize), 1)
 	page := max(f.Page, 1)
-	query := filterQuery(c)
+	query := filterQuery(view)
 	pageLink := func(n int) string {
 		q := cloneValues(query)
 		if n > 1 {
@@ -119,11 +118,16 @@ func (h *handlers) appealList(c *fiber.Ctx) error {
 	}
 	data := fiber.Map{
 		"Title": h.web.TextsOf(c).T("admin.appeals.title"), "Appeals": list, "Total": total,
-		"Page": page, "Pages": pages, "Form": form, "Errors": map[string]string(problems),
+		"Page": page, "Pages": pages, "Form": view, "Errors": map[string]string(problems),
 		"Channels": h.Classifier.Channels, "Types": h.Classifier.Types, "Subjects": h.Classifier.Subjects,
 		"Statuses": registry.Statuses, "Sorts": registry.Sorts, "Departments": deps,
 		"DepartmentOf": depOf, "Executors": executors, "CSV": "/admin/appeals.csv?" + query.Encode(),
 		"CanRegister": web.HasRole(c, identity.RoleRegistrar, identity.RoleAdmin),
+	}
+	if len(problems) > 0 {
+		// The list still shows what the readable conditions select; the status says the request was not
+		// taken as sent.
+		c.Status(fiber.StatusBadRequest)
 	}
 	if page > 1 {
 		data["Prev"] = pageLink(page - 1)
@@ -137,7 +141,7 @@ func (h *handlers) appealList(c *fiber.Ctx) error {
 // appealsCSV exports exactly what the same filter shows, every page of it, as UTF-8 CSV with a BOM so
 // spreadsheet programs read Cyrillic. Cells typed by people are guarded against formula injection.
 func (h *handlers) appealsCSV(c *fiber.Ctx) error {
-	f, _, problems := staffFilter(c)
+	f, _, problems := h.staffFilter(c)
 	if err := problems.Err(); err != nil {
 		return err
 	}
@@ -196,14 +200,21 @@ func (h *handlers) appealsCSV(c *fiber.Ctx) error {
 	return w.Error()
 }
 
-// filterQuery is the filter part of the request's query string, without the page.
-func filterQuery(c *fiber.Ctx) url.Values {
+// filterQuery is the filter as read (clean values only), without the page: for the pager and the CSV link.
+func filterQuery(v appealForm) url.Values {
 	q := url.Values{}
-	for _, k := range []string{"from", "to", "channel", "status", "type", "subject", "department", "executor", "overdue",
-		"due_within", "priority", "q", "sort"} {
-		if v := strings.TrimSpace(c.Query(k)); v != "" {
-			q.Set(k, v)
+	for k, val := range map[string]string{"from": v.From, "to": v.To, "channel": v.Channel, "status": v.Status,
+		"type": v.Type, "subject": v.Subject, "department": v.Department, "executor": v.Executor,
+		"due_within": v.DueWithin, "q": v.Q, "sort": v.Sort} {
+		if val != "" {
+			q.Set(k, val)
 		}
+	}
+	if v.Overdue {
+		q.Set("overdue", "1")
+	}
+	if v.Priority {
+		q.Set("priority", "1")
 	}
 	return q
 }

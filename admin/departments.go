@@ -6,14 +6,16 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/form"
+	"github.com/hromada/hromada/internal/web"
 )
 
 // departments lists the council's departments with a form to add one.
 func (h *handlers) departments(c *fiber.Ctx) error {
-	return h.renderDepartments(c, nil)
+	return h.renderDepartments(c, "", "", nil)
 }
 
-func (h *handlers) renderDepartments(c *fiber.Ctx, fields map[string]string) error {
+func (h *handlers) renderDepartments(c *fiber.Ctx, nameUK, nameEN string, fields map[string]string) error {
 	list, err := h.Departments.List(c.UserContext(), false)
 	if err != nil {
 		return err
@@ -22,19 +24,28 @@ func (h *handlers) renderDepartments(c *fiber.Ctx, fields map[string]string) err
 		"Title":       h.web.TextsOf(c).T("admin.departments.title"),
 		"Departments": list,
 		"Errors":      fields,
-		"NameUK":      c.FormValue("name_uk"),
-		"NameEN":      c.FormValue("name_en"),
+		"NameUK":      nameUK,
+		"NameEN":      nameEN,
 	})
 }
 
 // createDepartment adds a department; a refused form comes back with what was typed and the reason
 // beside the field.
 func (h *handlers) createDepartment(c *fiber.Ctx) error {
-	d, err := h.Departments.Create(c.UserContext(), c.FormValue("name_uk"), c.FormValue("name_en"))
+	r, err := web.ReadForm(c)
+	if err != nil {
+		return err
+	}
+	nameUK, nameEN := r.Line("name_uk", form.MaxLine), r.Line("name_en", form.MaxLine)
+	if problems := r.Problems(); len(problems) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderDepartments(c, nameUK, nameEN, problems)
+	}
+	d, err := h.Departments.Create(c.UserContext(), nameUK, nameEN)
 	var invalid *errs.Error
 	if errors.As(err, &invalid) && invalid.Code == errs.Invalid {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderDepartments(c, invalid.Fields)
+		return h.renderDepartments(c, nameUK, nameEN, invalid.Fields)
 	}
 	if err != nil {
 		return err
@@ -53,7 +64,11 @@ func (h *handlers) setDepartmentActive(c *fiber.Ctx) error {
 	if err != nil {
 		return errs.New(errs.NotFound, "error.not_found")
 	}
-	active := c.FormValue("active") == "true"
+	r, err := web.ReadForm(c)
+	if err != nil {
+		return err
+	}
+	active := r.Line("active", form.MaxLine) == "true"
 	if err := h.Departments.SetActive(c.UserContext(), int64(id), active); err != nil {
 		return err
 	}

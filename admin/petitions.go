@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/form"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/web"
 )
@@ -31,10 +32,21 @@ func (h *handlers) petitionQueue(c *fiber.Ctx) error {
 }
 
 func (h *handlers) petition(c *fiber.Ctx) error {
-	return h.renderPetition(c, nil)
+	return h.renderPetition(c, moderationForm{}, nil)
 }
 
-func (h *handlers) renderPetition(c *fiber.Ctx, fields map[string]string) error {
+// moderationForm is what a moderator typed in the petition's forms, kept when one is refused.
+type moderationForm struct {
+	Reason, RejectText, Title, Text, AnswerKind, AnswerText string
+}
+
+func readModerationForm(r *form.Reader) moderationForm {
+	return moderationForm{Reason: r.Line("reason", form.MaxLine), RejectText: r.Text("reject_text", form.MaxText),
+		Title: r.Line("title", form.MaxLine), Text: r.Text("text", form.MaxText),
+		AnswerKind: r.Line("answer_kind", form.MaxLine), AnswerText: r.Text("answer_text", form.MaxText)}
+}
+
+func (h *handlers) renderPetition(c *fiber.Ctx, f moderationForm, fields map[string]string) error {
 	id, err := c.ParamsInt("id")
 	if err != nil {
 		return errs.New(errs.NotFound, "error.not_found")
@@ -58,8 +70,7 @@ func (h *handlers) renderPetition(c *fiber.Ctx, fields map[string]string) error 
 	return c.Render("admin/petition", fiber.Map{
 		"Title": p.Title, "Petition": p, "History": history, "Count": count, "Errors": fields,
 		"Reasons": petition.RejectionReasons,
-		"Reason":  c.FormValue("reason"), "RejectText": c.FormValue("reject_text"),
-		"AnswerKind": c.FormValue("answer_kind"), "AnswerText": c.FormValue("answer_text"),
+		"Reason":  f.Reason, "RejectText": f.RejectText, "AnswerKind": f.AnswerKind, "AnswerText": f.AnswerText,
 	})
 }
 
@@ -72,6 +83,25 @@ func (h *handlers) petitionAction(c *fiber.Ctx) error {
 	}
 	staff := personID(c)
 	ctx := c.UserContext()
+	r, err := web.ReadForm(c)
+	if err != nil {
+		return err
+	}
+	f := readModerationForm(r)
+	if problems := r.Problems(); len(problems) > 0 {
+		// Named as the page names its fields: the refusal's explanation is "text", as the domain reports it,
+		// so the correction's text is "ctext".
+		rename := map[string]string{"reject_text": "text", "text": "ctext"}
+		shown := errs.Validation{}
+		for field, msg := range problems {
+			if to, ok := rename[field]; ok {
+				field = to
+			}
+			shown.Add(field, msg)
+		}
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderPetition(c, f, shown)
+	}
 	switch c.Params("action") {
 	case "publish":
 		key, kerr := h.authorKey(c, int64(id))
@@ -80,19 +110,26 @@ func (h *handlers) petitionAction(c *fiber.Ctx) error {
 		}
 		err = h.Petitions.Publish(ctx, int64(id), staff, key)
 	case "reject":
-		err = h.Petitions.Reject(ctx, int64(id), staff, c.FormValue("reason"), c.FormValue("reject_text"))
+		err = h.Petitions.Reject(ctx, int64(id), staff, f.Reason, f.RejectText)
 	case "correct":
-		err = h.Petitions.Correct(ctx, int64(id), staff, c.FormValue("title"), c.FormValue("text"))
+		err = h.Petitions.Correct(ctx, int64(id), staff, f.Title, f.Text)
 	case "answer":
-		err = h.Petitions.Answer(ctx, int64(id), staff, c.FormValue("answer_kind"), c.FormValue("answer_text"),
+		err = h.Petitions.Answer(ctx, int64(id), staff, f.AnswerKind, f.AnswerText,
 			web.OptionalUpload(c, "answer_file"))
 	default:
 		return errs.New(errs.NotFound, "error.not_found")
 	}
 	var invalid *errs.Error
 	if errors.As(err, &invalid) && invalid.Code == errs.Invalid {
+		fields := invalid.Fields
+		if msg, ok := fields["text"]; ok && c.Params("action") == "correct" {
+			fields = errs.Validation{"ctext": msg} // beside the correction's text, not the refusal's
+			if t, ok := invalid.Fields["title"]; ok {
+				fields["title"] = t
+			}
+		}
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderPetition(c, invalid.Fields)
+		return h.renderPetition(c, f, fields)
 	}
 	if err != nil {
 		return err

@@ -3,12 +3,12 @@ package admin
 import (
 	"errors"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/form"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/web"
 )
@@ -68,9 +68,15 @@ func (h *handlers) renderStaff(c *fiber.Ctx, f staffPageForm) error {
 
 // grantStaffRole gives a role to the person with the e-mail (who must have signed in once).
 func (h *handlers) grantStaffRole(c *fiber.Ctx) error {
-	f := staffPageForm{Email: strings.TrimSpace(c.FormValue("email")), Role: c.FormValue("role")}
+	r, err := web.ReadForm(c)
+	if err != nil {
+		return err
+	}
+	f := staffPageForm{Email: r.Line("email", form.MaxLine), Role: r.Line("role", form.MaxLine)}
 	field := "email"
 	switch {
+	case len(r.Problems()) > 0:
+		f.Fields = r.Problems()
 	case f.Email == "":
 		f.Fields = map[string]string{"email": "admin.staff.error.email"}
 	default:
@@ -104,7 +110,14 @@ func (h *handlers) revokeStaffRole(c *fiber.Ctx) error {
 	if err != nil {
 		return errs.New(errs.NotFound, "error.not_found")
 	}
-	role := c.FormValue("role")
+	r, err := web.ReadForm(c)
+	if err != nil {
+		return err
+	}
+	role := r.Line("role", form.MaxLine)
+	if len(r.Problems()) > 0 {
+		role = "" // refused below as no role of theirs
+	}
 	err = h.People.RevokeRole(c.UserContext(), int64(id), role)
 	var refused *errs.Error
 	if errors.As(err, &refused) && (refused.Code == errs.Forbidden || refused.Code == errs.Invalid) {
@@ -127,7 +140,11 @@ func (h *handlers) setStaffDepartment(c *fiber.Ctx) error {
 	if err != nil {
 		return errs.New(errs.NotFound, "error.not_found")
 	}
-	raw := c.FormValue("department")
+	r, err := web.ReadForm(c)
+	if err != nil {
+		return err
+	}
+	raw := r.Line("department", form.MaxLine)
 	refuse := func(msg string) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderStaff(c, staffPageForm{Role: identity.RoleRegistrar, Row: int64(id), RowError: msg, RowDept: raw})

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -11,45 +12,56 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/form"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/web"
 )
 
 const signatoriesPerPage = 50
 
-// listFilter reads the list's filters from the query string.
-func listFilter(c *fiber.Ctx) petition.Filter {
-	return petition.Filter{State: c.Query("state"), Subject: c.Query("subject"), Query: strings.TrimSpace(c.Query("q")),
-		Sort: c.Query("sort"), Page: max(c.QueryInt("page", 1), 1), PerPage: 20}
+// listFilter reads the list's filters from the query string. States, subjects and orders that are not
+// offered are ignored (the whole public list); a search that cannot be read is a problem beside the box.
+func listFilter(c *fiber.Ctx) (petition.Filter, errs.Validation) {
+	values := web.Query(c)
+	r := form.New(values)
+	f := petition.Filter{Query: r.Line("q", form.MaxSearch), Page: form.PageOf(values), PerPage: 20,
+		State: r.Line("state", form.MaxLine), Subject: r.Line("subject", form.MaxLine), Sort: r.Line("sort", form.MaxLine)}
+	problems := errs.Validation{}
+	if msg, ok := r.Problems()["q"]; ok {
+		problems.Add("q", msg)
+	}
+	return f, problems
 }
 
 func (h *handlers) petitions(c *fiber.Ctx) error {
-	f := listFilter(c)
+	f, problems := listFilter(c)
 	list, total, err := h.Petitions.List(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
+	if len(problems) > 0 {
+		c.Status(fiber.StatusBadRequest)
+	}
 	pages := int((total + int64(f.PerPage) - 1) / int64(f.PerPage))
 	return c.Render("portal/petition_list", fiber.Map{
-		"Title": h.web.TextsOf(c).T("petitions.title"), "Petitions": list, "Filter": f, "Total": total,
+		"Title": h.web.TextsOf(c).T("petitions.title"), "Petitions": list, "Filter": f, "Total": total, "Errors": problems,
 		"Pages": pages, "States": petition.PublicStates, "Sorts": petition.Sorts, "Subjects": h.Classifier.Subjects,
-		"PrevURL": pageURL(c, f.Page-1, pages), "NextURL": pageURL(c, f.Page+1, pages),
+		"PrevURL": pageURL(f, f.Page-1, pages, c.Path()), "NextURL": pageURL(f, f.Page+1, pages, c.Path()),
 	})
 }
 
-// pageURL is the list's address for another page with the same filters, or "" past the ends.
-func pageURL(c *fiber.Ctx, page, pages int) string {
+// pageURL is the list's address for another page with the same filters (as read), or "" past the ends.
+func pageURL(f petition.Filter, page, pages int, path string) string {
 	if page < 1 || page > pages {
 		return ""
 	}
-	q := c.Context().QueryArgs()
-	v := fmt.Sprintf("page=%d", page)
-	for _, k := range []string{"state", "subject", "q", "sort"} {
-		if x := string(q.Peek(k)); x != "" {
-			v += "&" + k + "=" + urlEscape(x)
+	v := url.Values{"page": {strconv.Itoa(page)}}
+	for k, x := range map[string]string{"state": f.State, "subject": f.Subject, "q": f.Query, "sort": f.Sort} {
+		if x != "" {
+			v.Set(k, x)
 		}
 	}
-	return c.Path() + "?" + v
+	return path + "?" + v.Encode()
 }
 
 func (h *handlers) showPetition(c *fiber.Ctx) error {
@@ -70,7 +82,7 @@ func (h *handlers) showPetition(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page := max(c.QueryInt("page", 1), 1)
+	page := form.PageOf(web.Query(c))
 	signers, err := h.Petitions.Signatories(c.UserContext(), p.ID, page, signatoriesPerPage)
 	if err != nil {
 		return err
@@ -162,9 +174,19 @@ func (h *handlers) renderPetitionForm(c *fiber.Ctx, f petitionForm, fields map[s
 // it when the author confirms ("submit").
 func (h *handlers) createPetition(c *fiber.Ctx) error {
 	p := web.PersonOf(c)
-	f := petitionForm{Title: c.FormValue("title"), Text: c.FormValue("text"), Subject: c.FormValue("subject")}
+	values, _, err := web.FormWithFiles(c, "file")
+	if err != nil {
+		return err
+	}
+	r := form.New(values)
+	// The domain checks the lengths it allows; the edge bounds them and checks the characters.
+	f := petitionForm{Title: r.Line("title", form.MaxLine), Text: r.Text("text", form.MaxText), Subject: r.Line("subject", form.MaxLine)}
+	if problems := r.Problems(); len(problems) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderPetitionForm(c, f, problems, nil, false)
+	}
 	file := web.OptionalUpload(c, "file")
-	if c.FormValue("action") != "submit" {
+	if values.Get("action") != "submit" {
 		similar, err := h.Petitions.Similar(c.UserContext(), f.Title)
 		if err != nil {
 			return err
@@ -248,7 +270,10 @@ func (h *handlers) toJSON(p *petition.Petition, count int) petitionJSON {
 }
 
 func (h *handlers) apiPetitions(c *fiber.Ctx) error {
-	f := listFilter(c)
+	f, problems := listFilter(c)
+	if len(problems) > 0 {
+		return &errs.Error{Code: errs.Invalid, Message: problems["q"], Fields: problems}
+	}
 	f.PerPage = min(max(c.QueryInt("per_page", 20), 1), 100)
 	list, total, err := h.Petitions.List(c.UserContext(), f)
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"strings"
+
+	"github.com/hromada/hromada/internal/form"
 )
 
 // Filter selects petitions for the public list and the open-data API.
@@ -34,9 +36,7 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Petition, int64, error)
 		q = q.Where("subject_code = ?", f.Subject)
 	}
 	for _, w := range strings.Fields(strings.ToLower(f.Query)) {
-		if len(w) > 64 {
-			w = w[:64]
-		}
+		w = form.Cut(w, 64) // by characters: a byte cut splits a letter, and PostgreSQL refuses half a letter
 		like := "%" + escapeLike(w) + "%"
 		q = q.Where("search_text LIKE ? ESCAPE '\\'", like)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/form"
 )
 
 // FormWithFiles reads a posted form, multipart or not: its values, and the uploads of fileField.
@@ -31,6 +32,27 @@ func FormWithFiles(c *fiber.Ctx, fileField string) (url.Values, []attachment.Upl
 		}
 	}
 	return mf.Value, uploads, nil
+}
+
+// ReadForm returns a reader over the posted form's values (url-encoded or multipart, without its files):
+// every value a handler takes from it is checked once (form.Reader).
+func ReadForm(c *fiber.Ctx) (*form.Reader, error) {
+	values, _, err := FormWithFiles(c, "")
+	if err != nil {
+		return nil, err
+	}
+	return form.New(values), nil
+}
+
+// ReadQuery returns a reader over the query string.
+func ReadQuery(c *fiber.Ctx) *form.Reader { return form.New(Query(c)) }
+
+// Query returns the request's query string as values, bytes as they came: handlers read them through a
+// form.Reader, which checks each value once.
+func Query(c *fiber.Ctx) url.Values {
+	v := url.Values{}
+	c.Request().URI().QueryArgs().VisitAll(func(k, val []byte) { v.Add(string(k), string(val)) })
+	return v
 }
 
 // Upload turns a posted file into an attachment upload.

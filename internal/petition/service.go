@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/sync/singleflight"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -56,17 +57,19 @@ type PetitionAppeal struct {
 
 // Service runs petitions.
 type Service struct {
-	db       *gorm.DB
-	rules    Rules
-	cal      *calendar.Calendar
-	clf      *classifier.Classifier
-	notify   *notify.Service
-	files    *attachment.Store
-	appeals  AppealRegistrar
-	loc      *time.Location
-	counts   countCache
-	now      func() time.Time
-	staffFor func(ctx context.Context, tx *gorm.DB) ([]identity.StaffContact, error)
+	db      *gorm.DB
+	rules   Rules
+	cal     *calendar.Calendar
+	clf     *classifier.Classifier
+	notify  *notify.Service
+	files   *attachment.Store
+	appeals AppealRegistrar
+	loc     *time.Location
+	counts  countCache
+	// recounting lets concurrent lists of this process share one recount (see freshCounts).
+	recounting singleflight.Group
+	now        func() time.Time
+	staffFor   func(ctx context.Context, tx *gorm.DB) ([]identity.StaffContact, error)
 }
 
 // Options wire the service.

@@ -413,7 +413,7 @@ func (s *Service) freshCounts(ctx context.Context) error {
 		return err
 	}
 	// The recount serves every list waiting for it, so one request's end must not cancel it.
-	_, err, _ = s.recounting.Do("recount", func() (any, error) {
+	_, err, _ = s.recounts.Do("recount", func() (any, error) {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
 		return nil, s.recount(rctx, s.counts.ttl)

@@ -57,19 +57,18 @@ type PetitionAppeal struct {
 
 // Service runs petitions.
 type Service struct {
-	db      *gorm.DB
-	rules   Rules
-	cal     *calendar.Calendar
-	clf     *classifier.Classifier
-	notify  *notify.Service
-	files   *attachment.Store
-	appeals AppealRegistrar
-	loc     *time.Location
-	counts  countCache
-	// recounting lets concurrent lists of this process share one recount (see freshCounts).
-	recounting singleflight.Group
-	now        func() time.Time
-	staffFor   func(ctx context.Context, tx *gorm.DB) ([]identity.StaffContact, error)
+	db       *gorm.DB
+	rules    Rules
+	cal      *calendar.Calendar
+	clf      *classifier.Classifier
+	notify   *notify.Service
+	files    *attachment.Store
+	appeals  AppealRegistrar
+	loc      *time.Location
+	counts   countCache
+	now      func() time.Time
+	staffFor func(ctx context.Context, tx *gorm.DB) ([]identity.StaffContact, error)
+	recounts singleflight.Group // concurrent lists of this process share one recount (see freshCounts)
 }
 
 // Options wire the service.

@@ -3,9 +3,11 @@ package portal
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -85,7 +87,7 @@ func (h *handlers) newAppeal(c *fiber.Ctx) error {
 		Address: p.Address, Email: p.Email, Phone: p.Phone,
 		Questions: make([]registry.QuestionInput, 1+spareQuestions),
 	}
-	return h.renderAppealForm(c, f, nil)
+	return h.renderAppealForm(c, f, nil, "")
 }
 
 // formFields is the order of the form's fields, for the list of problems at its top.
@@ -117,11 +119,14 @@ func problemList(l *web.L, fields map[string]string, questions int) []problem {
 	return out
 }
 
-func (h *handlers) renderAppealForm(c *fiber.Ctx, f AppealForm, fields map[string]string) error {
+// renderAppealForm shows the form with what was typed, the problems beside their fields, and refused,
+// when set, as the reason the whole form was not taken.
+func (h *handlers) renderAppealForm(c *fiber.Ctx, f AppealForm, fields map[string]string, refused string) error {
 	l := h.web.TextsOf(c)
 	return c.Render("portal/appeal_new", fiber.Map{
 		"Title":          l.T("appeal.new.title"),
 		"Form":           f,
+		"Refused":        refused,
 		"Errors":         fields,
 		"Problems":       problemList(l, fields, len(f.Questions)),
 		"Types":          h.Classifier.Types,
@@ -136,6 +141,11 @@ func (h *handlers) renderAppealForm(c *fiber.Ctx, f AppealForm, fields map[strin
 
 // createAppeal registers the appeal, or shows the form again with every problem beside its field and
 // everything the person typed kept. Success redirects (POST, redirect, GET) to the appeal's page.
+//
+// Filing is limited per account and per address (HROMADA_LIMIT_APPEAL, HROMADA_LIMIT_APPEAL_IP): every
+// appeal is registered with a legal deadline that staff must meet, so a script must not fill the
+// registry. Only a filing that passes the content checks counts, so correcting a refused form or adding
+// a question costs nothing; one over the limit gets 429 with the form and what was typed still in it.
 func (h *handlers) createAppeal(c *fiber.Ctx) error {
 	person := web.PersonOf(c)
 	values, files, err := web.FormWithFiles(c, "attachments")
@@ -143,25 +153,44 @@ func (h *handlers) createAppeal(c *fiber.Ctx) error {
 		return err
 	}
 	form := ReadAppealForm(values)
+	form.HadFiles = len(files) > 0
 	if c.FormValue("action") == "add_question" {
 		form.AddQuestion()
-		form.HadFiles = len(files) > 0
-		return h.renderAppealForm(c, form, nil)
+		return h.renderAppealForm(c, form, nil, "")
 	}
 	in := form.Input(files)
 	in.Channel, in.PersonID = registry.ChannelPortal, &person.ID
-	appeal, err := h.Registry.RegisterAppeal(c.UserContext(), in)
 	var invalid *errs.Error
-	if errors.As(err, &invalid) && invalid.Code == errs.Invalid {
-		form.HadFiles = len(files) > 0
+	if err := h.Registry.Check(in); errors.As(err, &invalid) && invalid.Code == errs.Invalid {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderAppealForm(c, form, invalid.Fields)
+		return h.renderAppealForm(c, form, invalid.Fields, "")
+	}
+	wait, err := h.web.OverLimit(c, byAccount("appeal", h.Config.Limits.Appeal), byIP("appeal", h.Config.Limits.AppealIP))
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		c.Status(fiber.StatusTooManyRequests)
+		return h.renderAppealForm(c, form, nil, h.web.TextsOf(c).Tf("appeal.error.too_many_appeals", "Wait", waitText(h.web.TextsOf(c), wait)))
+	}
+	appeal, err := h.Registry.RegisterAppeal(c.UserContext(), in)
+	if errors.As(err, &invalid) && invalid.Code == errs.Invalid {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderAppealForm(c, form, invalid.Fields, "")
 	}
 	if err != nil {
 		return err
 	}
 	h.Log.Info("appeal registered", "appeal_id", appeal.ID, "reg_index", appeal.RegIndex, "channel", appeal.Channel)
 	return c.Redirect(fmt.Sprintf("/appeals/%d?registered=1", appeal.ID), fiber.StatusSeeOther)
+}
+
+// waitText says roughly how long to wait: minutes up to two hours, whole hours beyond.
+func waitText(l *web.L, d time.Duration) string {
+	if d <= 2*time.Hour {
+		return l.Tf("wait.minutes", "N", int(math.Ceil(d.Minutes())))
+	}
+	return l.Tf("wait.hours", "N", int(math.Ceil(d.Hours())))
 }
 
 func (h *handlers) myAppeals(c *fiber.Ctx) error {

@@ -224,16 +224,24 @@ func (a *App) Run(ctx context.Context, ln, idpLn net.Listener) error {
 	g.Go(func() error {
 		<-gctx.Done()
 		a.Log.Info("shutting down")
-		sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		// The end of gctx has already begun the job queue's graceful stop: running sends finish while
+		// the web server drains its requests (see notify.Service.Stop).
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout(a.Notify))
 		defer cancel()
 		err := a.Web.App.ShutdownWithContext(sctx)
 		if idp != nil {
 			err = errors.Join(err, idp.Shutdown(sctx))
 		}
-		// Jobs still running get a moment to finish; the rest are picked up again after restart.
 		return errors.Join(err, a.Notify.Stop(sctx))
 	})
 	return g.Wait()
+}
+
+// shutdownTimeout is how long a stop may take: requests in flight get 20 seconds, sends in progress as
+// long as an SMTP conversation may last. A supervisor must wait that long before it kills the process
+// (docker-compose.yml sets stop_grace_period); a send cut off by a kill is retried after a few minutes.
+func shutdownTimeout(n *notify.Service) time.Duration {
+	return max(20*time.Second, n.StopTimeout())
 }
 
 // RunWorker only sends e-mail, until ctx ends: `hromada worker`, for separate worker processes.
@@ -245,7 +253,7 @@ func (a *App) RunWorker(ctx context.Context) error {
 		return fmt.Errorf("job queue: %w", err)
 	}
 	<-ctx.Done()
-	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout(a.Notify))
 	defer cancel()
 	return a.Notify.Stop(sctx)
 }

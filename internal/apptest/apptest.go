@@ -16,6 +16,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,6 +32,11 @@ type Server struct {
 	IdPURL string // the development identity provider
 	App    *app.App
 	Mail   *mailtest.Server // the SMTP server the program sends to
+
+	stop     context.CancelFunc
+	done     chan error
+	stopOnce sync.Once
+	stopErr  error
 }
 
 // Start runs Hromada until the test ends. env adds or overrides configuration variables.
@@ -72,21 +78,32 @@ func Start(t testing.TB, env map[string]string) *Server {
 		cancel()
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- s.App.Run(ctx, ln, idpLn) }()
+	s.stop, s.done = cancel, make(chan error, 1)
+	go func() { s.done <- s.App.Run(ctx, ln, idpLn) }()
 	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil && !errors.Is(err, context.Canceled) {
-				t.Errorf("server stopped with: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("server did not shut down within 30 s")
+		if err := s.Stop(); err != nil {
+			t.Error(err)
 		}
 		_ = s.App.Close()
 	})
 	return s
+}
+
+// Stop asks the program to stop, as SIGTERM does, and waits until it has (at most a minute); the
+// database stays open for the test to look at.
+func (s *Server) Stop() error {
+	s.stopOnce.Do(func() {
+		s.stop()
+		select {
+		case err := <-s.done:
+			if err != nil && !errors.Is(err, context.Canceled) {
+				s.stopErr = fmt.Errorf("server stopped with: %w", err)
+			}
+		case <-time.After(time.Minute):
+			s.stopErr = errors.New("server did not shut down within a minute")
+		}
+	})
+	return s.stopErr
 }
 
 // Browser is an HTTP client with cookies that does not follow redirects, so tests see each step.

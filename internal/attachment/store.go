@@ -146,18 +146,25 @@ func (s *Store) SaveUpload(up Upload, field string) (Saved, error) {
 	return saved, err
 }
 
-// CleanName keeps a file's base name, printable, at most 200 characters: it is shown and sent back in
-// Content-Disposition.
+// CleanName keeps a file's base name, visible, at most 200 characters: it is shown and sent back in
+// Content-Disposition. Only graphic characters stay (letters, marks, digits, punctuation, symbols and
+// spaces), so control characters go and so do the invisible ones: Unicode format characters (category
+// Cf: the bidi overrides and isolates U+202A–202E and U+2066–2069, zero-width U+200B–200D, the byte order
+// mark U+FEFF, the soft hyphen ...) would let "inv\u202Efdp.exe" show as "invexe.pdf"; line and paragraph
+// separators would break the line it is shown on; private-use and unassigned code points show as nothing
+// or a box; the other default-ignorable letters (Hangul fillers and the like) are blanks that pass for
+// letters. Invalid UTF-8 becomes U+FFFD.
 func CleanName(name string) string {
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
 	}
 	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' {
+		if r == '"' || !unicode.IsGraphic(r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) {
 			return -1
 		}
 		return r
-	}, name)
+	}, strings.ToValidUTF8(name, "\uFFFD"))
+	name = strings.TrimSpace(name)
 	if utf8.RuneCountInString(name) > 200 {
 		name = string([]rune(name)[:200])
 	}

@@ -105,9 +105,10 @@ type Limit struct {
 	Window time.Duration
 }
 
-// Limits protect petitions from abuse; counters are shared through the database.
+// Limits protect petitions and e-appeals from abuse; counters are shared through the database.
 type Limits struct {
 	Sign, SignIP, Create, CreateIP Limit
+	Appeal, AppealIP               Limit // e-appeals filed on the portal
 }
 
 // Var documents one environment variable.
@@ -162,6 +163,8 @@ var Vars = []Var{
 	{Name: "HROMADA_LIMIT_SIGN_IP", Default: "300/1m", Help: "signatures from one IP address per period"},
 	{Name: "HROMADA_LIMIT_CREATE", Default: "5/24h", Help: "petitions one account may create per period"},
 	{Name: "HROMADA_LIMIT_CREATE_IP", Default: "20/1h", Help: "petitions from one IP address per period"},
+	{Name: "HROMADA_LIMIT_APPEAL", Default: "10/24h", Help: "e-appeals one account may file on the portal per period (a form refused for its content does not count)"},
+	{Name: "HROMADA_LIMIT_APPEAL_IP", Default: "50/1h", Help: "e-appeals filed from one IP address per period (higher: a library, an office or a mobile network puts many people behind one address)"},
 	{Name: "HROMADA_SMTP_URL", Default: "(development: the console mailer)", Help: "SMTP server for e-mail: smtp://user:password@host:587?tls=starttls (tls: starttls, tls, opportunistic, none); required in production", Secret: true},
 	{Name: "HROMADA_MAIL_FROM", Default: "Громада <noreply@localhost>", Help: "sender of the portal's e-mail"},
 	{Name: "HROMADA_WORKERS", Default: "10", Help: "how many e-mails this process sends at once; 0 leaves sending to `hromada worker` processes"},
@@ -287,6 +290,8 @@ func Load(getenv func(string) string) (*Config, error) {
 		SignIP:   r.limit("HROMADA_LIMIT_SIGN_IP", Limit{300, time.Minute}),
 		Create:   r.limit("HROMADA_LIMIT_CREATE", Limit{5, 24 * time.Hour}),
 		CreateIP: r.limit("HROMADA_LIMIT_CREATE_IP", Limit{20, time.Hour}),
+		Appeal:   r.limit("HROMADA_LIMIT_APPEAL", Limit{10, 24 * time.Hour}),
+		AppealIP: r.limit("HROMADA_LIMIT_APPEAL_IP", Limit{50, time.Hour}),
 	}
 	c.SMTPURL = r.secret("HROMADA_SMTP_URL", "")
 	if c.SMTPURL == "" && prod {

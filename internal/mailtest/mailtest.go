@@ -29,11 +29,13 @@ type Received struct {
 type Server struct {
 	Addr string
 
-	mu     sync.Mutex
-	msgs   []Received
-	srv    *smtp.Server
-	ln     net.Listener
-	closed chan struct{}
+	mu      sync.Mutex
+	msgs    []Received
+	delay   time.Duration // before answering the end of a message's data
+	arrived int           // messages whose data has arrived, answered or not
+	srv     *smtp.Server
+	ln      net.Listener
+	closed  chan struct{}
 }
 
 // Start runs a server on a free port until the test ends.
@@ -101,6 +103,34 @@ func (s *Server) Restart(t testing.TB) {
 	s.serve(ln)
 }
 
+// SetDelay makes the server slow: it takes d to answer the end of each message's data, as a server
+// that scans what it receives does. The message counts as delivered once the answer is due, even if the
+// client has hung up in the meantime (a real server has queued it by then).
+func (s *Server) SetDelay(d time.Duration) {
+	s.mu.Lock()
+	s.delay = d
+	s.mu.Unlock()
+}
+
+// WaitForData waits until the data of n messages has arrived, answered or still waiting for the
+// answer (see SetDelay), or fails the test after timeout.
+func (s *Server) WaitForData(t testing.TB, n int, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		s.mu.Lock()
+		got := s.arrived
+		s.mu.Unlock()
+		if got >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %v for the data of %d e-mails, got %d", timeout, n, got)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // Messages returns what has arrived so far.
 func (s *Server) Messages() []Received {
 	s.mu.Lock()
@@ -153,6 +183,11 @@ func (x *session) Data(r io.Reader) error {
 	if err != nil {
 		subject = msg.Header.Get("Subject")
 	}
+	x.s.mu.Lock()
+	x.s.arrived++
+	delay := x.s.delay
+	x.s.mu.Unlock()
+	time.Sleep(delay)
 	x.s.mu.Lock()
 	x.s.msgs = append(x.s.msgs, Received{From: x.from, To: x.to, Raw: string(raw), Subject: subject, Header: msg.Header})
 	x.s.mu.Unlock()

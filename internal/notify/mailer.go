@@ -29,6 +29,16 @@ type Mailer interface {
 	Send(ctx context.Context, e Email) error
 }
 
+// smtpStepTimeout bounds each stretch of an SMTP conversation. go-mail sets it on the connection four
+// times: for the dial, for the greeting, for EHLO/STARTTLS/AUTH, and for sending the message and QUIT;
+// it uses the context only to dial, so once connected a conversation is never cut off halfway by a
+// cancelled job (which could leave the message delivered but recorded as failed, and sent again).
+const smtpStepTimeout = 10 * time.Second
+
+// SMTPSendLimit is the longest one SMTP conversation can last: the job timeout, the rescue of stuck
+// jobs and the soft stop are all set beyond it (see DefaultJobTimeout).
+const SMTPSendLimit = 4 * smtpStepTimeout
+
 // SMTPMailer sends through an SMTP server with github.com/wneessen/go-mail.
 type SMTPMailer struct {
 	client *mail.Client
@@ -48,7 +58,7 @@ func NewSMTPMailer(rawURL, from string) (*SMTPMailer, error) {
 			return nil, fmt.Errorf("SMTP port %q: %w", p, err)
 		}
 	}
-	opts := []mail.Option{mail.WithPort(port), mail.WithTimeout(20 * time.Second)}
+	opts := []mail.Option{mail.WithPort(port), mail.WithTimeout(smtpStepTimeout)}
 	switch strings.ToLower(u.Query().Get("tls")) {
 	case "", "starttls":
 		opts = append(opts, mail.WithTLSPortPolicy(mail.TLSMandatory))

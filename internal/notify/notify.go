@@ -5,6 +5,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -112,6 +113,30 @@ func (preference) TableName() string { return "notice_preferences" }
 // Models lists the tables this package owns, for the schema test.
 func Models() []any { return []any{&Message{}, &preference{}} }
 
+// How sending survives crashes and stops. The durations are chained so that no message is sent twice
+// by two workers at once and none waits long after a crash:
+//
+//   - one SMTP conversation ends, delivered or failed, within SMTPSendLimit (40 s; see SMTPMailer);
+//   - a job may run for JobTimeout (1 min): the send plus reading and marking the outbox row;
+//   - River's rescuer retries a job left "running" by a dead process once it has been running for
+//     RescueStuckJobsAfter (2 min), longer than any live job may run, so it never takes a send that
+//     is still going. The rescuer looks every 30 s (River's fixed interval) and its scheduler every 5 s,
+//     and the first retry comes a second later: a send cut off by kill -9 goes out again within about
+//     3 minutes (plus up to 15 s to elect a new leader when the dead process was the leader);
+//   - on stop, running sends get SoftStopTimeout (45 s), longer than a conversation may last, so every
+//     send that started ends on its own and is recorded; only then does River cancel what is left
+//     (jobs that have not reached the SMTP server).
+const (
+	DefaultJobTimeout           = time.Minute
+	DefaultRescueStuckJobsAfter = 2 * time.Minute
+	DefaultSoftStopTimeout      = SMTPSendLimit + 5*time.Second
+)
+
+// recordTimeout bounds marking the outbox row after the SMTP server answered. It runs on a context of
+// its own: a send that happened must be recorded even when the job's context ends just then (a stop, the
+// job's timeout), or the job would fail and the message go again.
+const recordTimeout = 10 * time.Second
+
 // Options configure the service.
 type Options struct {
 	BaseURL   *url.URL
@@ -123,10 +148,11 @@ type Options struct {
 	// Work makes this process send mail (serve and worker do; tests may not).
 	Work    bool
 	Workers int
-	// Queue tuning, for tests; zero values keep River's defaults.
+	// Queue tuning for tests; zero values keep the defaults above (River's for the rest).
 	FetchPollInterval    time.Duration
 	RescueStuckJobsAfter time.Duration
 	JobTimeout           time.Duration
+	SoftStopTimeout      time.Duration
 	RetryPolicy          river.ClientRetryPolicy
 }
 
@@ -139,6 +165,7 @@ type Service struct {
 	hostname string
 	fanouts  fanouts
 	periodic map[string]PeriodicTask // guarded by fanouts.mu
+	softStop time.Duration
 }
 
 // NewService builds the queue client; with Options.Work it also works jobs once Start is called.
@@ -160,10 +187,17 @@ func NewService(gdb *gorm.DB, o Options) (*Service, error) {
 		Workers:              workers,
 		Logger:               o.Log,
 		FetchPollInterval:    o.FetchPollInterval,
-		RescueStuckJobsAfter: o.RescueStuckJobsAfter,
-		JobTimeout:           o.JobTimeout,
-		RetryPolicy:          o.RetryPolicy,
+		RescueStuckJobsAfter: cmp.Or(o.RescueStuckJobsAfter, DefaultRescueStuckJobsAfter),
+		JobTimeout:           cmp.Or(o.JobTimeout, DefaultJobTimeout),
+		// With a soft-stop timeout, cancelling the context given to Start begins a graceful stop (running
+		// jobs go on); without one River treats it as StopAndCancel and cuts running sends off.
+		SoftStopTimeout: cmp.Or(o.SoftStopTimeout, DefaultSoftStopTimeout),
+		RetryPolicy:     o.RetryPolicy,
 	}
+	if cfg.RescueStuckJobsAfter <= cfg.JobTimeout {
+		return nil, fmt.Errorf("job queue: a job must be rescued (after %v) only once it can no longer be running (%v)", cfg.RescueStuckJobsAfter, cfg.JobTimeout)
+	}
+	s.softStop = cfg.SoftStopTimeout
 	if o.Work {
 		n := o.Workers
 		if n <= 0 {
@@ -178,7 +212,8 @@ func NewService(gdb *gorm.DB, o Options) (*Service, error) {
 	return s, nil
 }
 
-// Start begins working jobs (only with Options.Work).
+// Start begins working jobs (only with Options.Work). Cancelling ctx begins a graceful stop, as Stop
+// does.
 func (s *Service) Start(ctx context.Context) error {
 	if !s.opts.Work {
 		return nil
@@ -187,12 +222,23 @@ func (s *Service) Start(ctx context.Context) error {
 	return s.queue.Start(ctx)
 }
 
-// Stop lets running jobs finish for a while, then stops; unfinished jobs are picked up again later.
+// StopTimeout is how long Stop may take: the soft stop and a moment for cancelled jobs to return.
+func (s *Service) StopTimeout() time.Duration { return s.softStop + 5*time.Second }
+
+// Stop takes no new jobs and lets running ones finish: River waits up to the soft-stop timeout, longer
+// than an SMTP conversation may last, then cancels what still runs. If ctx ends first, running jobs are
+// cancelled at once (StopAndCancel); a job the process's exit then cuts off is rescued later.
 func (s *Service) Stop(ctx context.Context) error {
 	if !s.opts.Work {
 		return nil
 	}
-	return s.queue.Stop(ctx)
+	err := s.queue.Stop(ctx)
+	if err != nil && ctx.Err() != nil {
+		hctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		err = errors.Join(err, s.queue.StopAndCancel(hctx))
+	}
+	return err
 }
 
 // Notify writes the notice to the outbox and enqueues its sending inside tx, the caller's transaction.

@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -282,4 +283,83 @@ func TestUnsubscribeIsHonoured(t *testing.T) {
 	}
 	notifyIn(t, f, s, registered(p, "a@example.org", "Б-2"), false)
 	f.smtp.WaitFor(t, 1, 10*time.Second)
+}
+
+// crashed makes a sending job look as kill -9 leaves it: "running", attempted the given time ago by a
+// process that no longer exists.
+func crashed(t *testing.T, db *gorm.DB, jobID int64, ago time.Duration) {
+	t.Helper()
+	q := "UPDATE river_job SET state = 'running', attempt = 1, attempted_at = now() - make_interval(secs => ?), " +
+		"attempted_by = ARRAY['crashed-process'] WHERE id = ?"
+	arg := any(ago.Seconds())
+	if db.Dialector.Name() == "sqlite" {
+		q = "UPDATE river_job SET state = 'running', attempt = 1, attempted_at = datetime('now', ?, 'subsec'), " +
+			"attempted_by = json_array('crashed-process') WHERE id = ?"
+		arg = fmt.Sprintf("-%d seconds", int(ago.Seconds()))
+	}
+	if res := db.Exec(q, arg, jobID); res.Error != nil || res.RowsAffected != 1 {
+		t.Fatalf("crash job %d: %v", jobID, res.Error)
+	}
+}
+
+func jobState(t *testing.T, db *gorm.DB, jobID int64) string {
+	t.Helper()
+	var state string
+	if err := db.Raw("SELECT state FROM river_job WHERE id = ?", jobID).Scan(&state).Error; err != nil {
+		t.Fatal(err)
+	}
+	return state
+}
+
+// A process killed while sending leaves its jobs "running". Another instance, with the production
+// timings, rescues a job once it has been running longer than any live job can (two minutes, not River's
+// default hour) and sends it; a message the dead process had already marked sent is not sent again; a
+// job that may still be running in a live process (30 seconds) is left alone.
+func TestSendsCutOffByACrashGoOutWithinMinutesAndOnce(t *testing.T) {
+	f := setup(t)
+	committer := f.service(t, false)
+	p := f.person(t, "1", "uk")
+	for _, index := range []string{"Б-1", "Б-2", "Б-3"} {
+		notifyIn(t, f, committer, registered(p, "a@example.org", index), false)
+	}
+	var jobs []int64
+	if err := f.db.Raw("SELECT id FROM river_job WHERE kind = 'send_email' ORDER BY id").Scan(&jobs).Error; err != nil || len(jobs) != 3 {
+		t.Fatalf("jobs: %v %v", jobs, err)
+	}
+	var msgs []notify.Message
+	if err := f.db.Order("id").Find(&msgs).Error; err != nil || len(msgs) != 3 {
+		t.Fatalf("outbox: %v", err)
+	}
+	// Б-1 was cut off mid-send three minutes ago; Б-2 was sent and marked, but the process died before
+	// River completed its job; Б-3 started 30 seconds ago.
+	crashed(t, f.db, jobs[0], 3*time.Minute)
+	crashed(t, f.db, jobs[1], 3*time.Minute)
+	if err := f.db.Model(&msgs[1]).Updates(map[string]any{"status": notify.StatusSent, "sent_at": time.Now().UTC(), "attempts": 1}).Error; err != nil {
+		t.Fatal(err)
+	}
+	crashed(t, f.db, jobs[2], 30*time.Second)
+
+	f.service(t, true) // an instance with the production timings comes up
+	got := f.smtp.WaitFor(t, 1, 20*time.Second)
+	if !strings.Contains(got[0].Subject, "Б-1") {
+		t.Fatalf("the rescued send: %q", got[0].Subject)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for jobState(t, f.db, jobs[0]) != "completed" || jobState(t, f.db, jobs[1]) != "completed" {
+		if time.Now().After(deadline) {
+			t.Fatalf("rescued jobs: %s, %s", jobState(t, f.db, jobs[0]), jobState(t, f.db, jobs[1]))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := len(f.smtp.Messages()); n != 1 {
+		t.Fatalf("want only Б-1 sent, got %d e-mails", n)
+	}
+	if s := jobState(t, f.db, jobs[2]); s != "running" {
+		t.Fatalf("a job that may still be running was taken from its process: %s", s)
+	}
+	var m notify.Message
+	if err := f.db.Take(&m, msgs[0].ID).Error; err != nil || m.Status != notify.StatusSent {
+		t.Fatalf("Б-1 after the rescue: %+v %v", m, err)
+	}
 }

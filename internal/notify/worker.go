@@ -28,8 +28,10 @@ type sendWorker struct {
 }
 
 // Work renders and sends the message. A message already marked sent is skipped, so a job that runs
-// again (after a crash between the SMTP answer and the commit) does not normally send twice; the stable
-// Message-ID lets mail clients fold the rare duplicate.
+// again (rescued after a crash between the SMTP answer and the commit) does not normally send twice;
+// the stable Message-ID lets mail clients fold the rare duplicate. Once the SMTP server has answered,
+// the outcome is recorded on a context of its own (recordTimeout): a stop or the job's timeout arriving
+// at that moment must not turn a delivered message into a failed job that sends it again.
 func (w *sendWorker) Work(ctx context.Context, job *river.Job[sendArgs]) error {
 	s := w.s
 	var m Message
@@ -54,12 +56,22 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[sendArgs]) error {
 		s.markFailed(ctx, m.ID, err, final)
 		return fmt.Errorf("send e-mail %d: %w", m.ID, err)
 	}
+	rctx, cancel := recordContext(ctx)
+	defer cancel()
 	now := time.Now().UTC()
-	return s.db.WithContext(ctx).Model(&Message{}).Where("id = ?", m.ID).
+	return s.db.WithContext(rctx).Model(&Message{}).Where("id = ?", m.ID).
 		Updates(map[string]any{"status": StatusSent, "sent_at": now, "attempts": gorm.Expr("attempts + 1"), "last_error": ""}).Error
 }
 
+// recordContext is for recording what the SMTP server answered: it outlives the job's context (see
+// Work) for at most recordTimeout.
+func recordContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+}
+
 func (s *Service) markFailed(ctx context.Context, id int64, cause error, final bool) {
+	ctx, cancel := recordContext(ctx)
+	defer cancel()
 	upd := map[string]any{"attempts": gorm.Expr("attempts + 1"), "last_error": truncate(cause.Error(), 500)}
 	if final {
 		upd["status"] = StatusFailed

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -378,12 +379,9 @@ func (s *Service) expire(ctx context.Context, id int64) error {
 
 // RefreshCounts stores the live signature counts on the petitions still open, for lists and sorting
 // (pages count live), and moves any petition that crossed its threshold unseen. Run every few seconds by
-// one instance (the queue's leader).
+// one instance (the queue's leader); lists do not wait for it (see freshCounts).
 func (s *Service) RefreshCounts(ctx context.Context) error {
-	err := s.db.WithContext(ctx).Exec(`UPDATE petitions SET signature_count =
-		(SELECT COUNT(*) FROM petition_signatures WHERE petition_signatures.petition_id = petitions.id)
-		WHERE state IN (?, ?)`, StateCollecting, StateConsideration).Error
-	if err != nil {
+	if err := s.recount(ctx, 0); err != nil {
 		return err
 	}
 	var due []int64
@@ -397,6 +395,42 @@ func (s *Service) RefreshCounts(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// openStates are the states in which a petition's count can still change.
+var openStates = []string{StateCollecting, StateConsideration}
+
+// freshCounts makes the stored counts of open petitions at most as old as a page's cached count before a
+// list reads them. Whichever instance serves the list does it, so lists and sorting by signatures stay
+// right when the queue's leader (and its periodic RefreshCounts) dies. A cheap read comes first: a list
+// served while the counts are fresh writes nothing. Concurrent lists of one process share one recount.
+func (s *Service) freshCounts(ctx context.Context) error {
+	var stale []int64
+	err := s.db.WithContext(ctx).Model(&Petition{}).
+		Where("state IN ? AND (counted_at IS NULL OR counted_at <= ?)", openStates, s.now().UTC().Add(-s.counts.ttl)).
+		Limit(1).Pluck("id", &stale).Error
+	if err != nil || len(stale) == 0 {
+		return err
+	}
+	// The recount serves every list waiting for it, so one request's end must not cancel it.
+	_, err, _ = s.recounts.Do("recount", func() (any, error) {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		return nil, s.recount(rctx, s.counts.ttl)
+	})
+	return err
+}
+
+// recount stores the live count, from the signatures, on every open petition whose stored count is
+// maxAge old or older (0: all of them). Any instance may run it at any time: the condition on counted_at
+// makes the later of two concurrent recounts for lists skip the rows the first has just counted (on
+// PostgreSQL it waits for the first's row locks and then finds them fresh), and no counter is ever bumped
+// per signature.
+func (s *Service) recount(ctx context.Context, maxAge time.Duration) error {
+	now := s.now().UTC()
+	return s.db.WithContext(ctx).Exec(`UPDATE petitions SET counted_at = ?, signature_count =
+		(SELECT COUNT(*) FROM petition_signatures WHERE petition_signatures.petition_id = petitions.id)
+		WHERE state IN ? AND (counted_at IS NULL OR counted_at <= ?)`, now, openStates, now.Add(-maxAge)).Error
 }
 
 // DaysLeft is how many whole days of collection remain (0 on the last day and after).

@@ -26,6 +26,9 @@ var PublicStates = []string{StateCollecting, StateConsideration, StateAnswered, 
 
 // List returns one page of public petitions and the total that match.
 func (s *Service) List(ctx context.Context, f Filter) ([]Petition, int64, error) {
+	if err := s.freshCounts(ctx); err != nil {
+		return nil, 0, err
+	}
 	q := s.db.WithContext(ctx).Model(&Petition{})
 	if slices.Contains(PublicStates, f.State) {
 		q = q.Where("state = ?", f.State)
@@ -65,6 +68,9 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Petition, int64, error)
 
 // AllPublic returns every public petition, oldest first, for the CSV export.
 func (s *Service) AllPublic(ctx context.Context) ([]Petition, error) {
+	if err := s.freshCounts(ctx); err != nil {
+		return nil, err
+	}
 	var list []Petition
 	err := s.db.WithContext(ctx).Where("state IN ?", PublicStates).Order("id").Find(&list).Error
 	return list, err

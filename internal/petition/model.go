@@ -64,7 +64,8 @@ type Petition struct {
 	AnswerText         string
 	AnsweredAt         *time.Time
 	AnswerFile         File `gorm:"embedded;embeddedPrefix:answer_file_"`
-	SignatureCount     int  // refreshed in batches for lists; pages count live (see Count)
+	SignatureCount     int  // recounted in batches for lists (see freshCounts); pages count live (see Count)
+	CountedAt          *time.Time
 	AppealID           *int64
 	UpdatedAt          time.Time
 }

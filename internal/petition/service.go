@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/sync/singleflight"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -67,6 +68,7 @@ type Service struct {
 	counts   countCache
 	now      func() time.Time
 	staffFor func(ctx context.Context, tx *gorm.DB) ([]identity.StaffContact, error)
+	recounts singleflight.Group // concurrent lists of this process share one recount (see freshCounts)
 }
 
 // Options wire the service.

@@ -246,22 +246,38 @@ type Limit struct {
 // limits in one fixed order, the one whose key most requests share (an address) last.
 func (s *Server) RateLimit(limits ...Limit) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		counters := make([]Counter, len(limits))
-		for i, l := range limits {
-			counters[i] = Counter{Key: l.Key(c), Window: l.Window}
-		}
-		hits, ends, err := s.limits.Hit(c.UserContext(), counters...)
+		wait, err := s.OverLimit(c, limits...)
 		if err != nil {
 			return err
 		}
-		for i, l := range limits {
-			if hits[i] > l.N {
-				c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(time.Until(ends[i]).Seconds()))))
-				return fiber.NewError(fiber.StatusTooManyRequests, "error.too_many")
-			}
+		if wait > 0 {
+			return fiber.NewError(fiber.StatusTooManyRequests, "error.too_many")
 		}
 		return c.Next()
 	}
+}
+
+// OverLimit counts this request against the limits, as RateLimit does, and returns how long to wait
+// when it goes over any of them (0 when it may go on); it then sets Retry-After. Handlers call it
+// themselves where only some requests count (a form's "add a row" button is no filing) or where a
+// refused request must show its form again with what was typed.
+func (s *Server) OverLimit(c *fiber.Ctx, limits ...Limit) (time.Duration, error) {
+	counters := make([]Counter, len(limits))
+	for i, l := range limits {
+		counters[i] = Counter{Key: l.Key(c), Window: l.Window}
+	}
+	hits, ends, err := s.limits.Hit(c.UserContext(), counters...)
+	if err != nil {
+		return 0, err
+	}
+	for i, l := range limits {
+		if hits[i] > l.N {
+			secs := max(int(math.Ceil(time.Until(ends[i]).Seconds())), 1)
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
+			return time.Duration(secs) * time.Second, nil
+		}
+	}
+	return 0, nil
 }
 
 // setsCookie says whether the response sets a cookie.

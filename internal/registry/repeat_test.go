@@ -100,14 +100,28 @@ func TestEarlierAppeals(t *testing.T) {
 		t.Fatalf("nobody: %+v %v", got, err)
 	}
 
-	// Appeals registered before the key existed are keyed on the first lookup.
+	// Appeals registered before the key existed are keyed by the upkeep step, never by a search.
 	if err := f.db.Exec("UPDATE appeals SET author_key = ''").Error; err != nil {
 		t.Fatal(err)
 	}
-	got, err = f.reg.EarlierAppeals(ctx, registry.AuthorQuery{LastName: "Дем'яненко", FirstName: "Мар'яна",
-		Patronymic: "Олегівна", Address: "м. Зразкове, вул. Соборна, 12"})
+	search := registry.AuthorQuery{LastName: "Дем'яненко", FirstName: "Мар'яна", Patronymic: "Олегівна",
+		Address: "м. Зразкове, вул. Соборна, 12"}
+	if got, err = f.reg.EarlierAppeals(ctx, search); err != nil || len(got) != 0 {
+		t.Fatalf("a search keyed the appeals: %+v %v", got, err)
+	}
+	var keyed int64
+	if err := f.db.Model(&registry.Appeal{}).Where("author_key <> ''").Count(&keyed).Error; err != nil || keyed != 0 {
+		t.Fatalf("a search wrote %d keys (%v)", keyed, err)
+	}
+	if n, err := f.reg.KeyAuthors(ctx); err != nil || n != 4 {
+		t.Fatalf("upkeep keyed %d appeals, want 4 (%v)", n, err)
+	}
+	if n, err := f.reg.KeyAuthors(ctx); err != nil || n != 0 {
+		t.Fatalf("a second run keyed %d appeals again (%v)", n, err)
+	}
+	got, err = f.reg.EarlierAppeals(ctx, search)
 	if err != nil || len(got) != 1 || got[0].ID != first.ID {
-		t.Fatalf("after losing the keys: %+v %v", got, err)
+		t.Fatalf("after the upkeep: %+v %v", got, err)
 	}
 }
 

@@ -11,9 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/audit"
-	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/dbtest"
 	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/registry"
@@ -30,27 +28,12 @@ type importFixture struct {
 func importSetup(t *testing.T) importFixture {
 	t.Helper()
 	gdb := dbtest.Open(t)
-	clf, err := classifier.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := attachment.NewStore(t.TempDir(), 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kyiv, err := time.LoadLocation("Europe/Kyiv")
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg, kyiv := newRegistry(t, gdb, registry.Options{IndexPattern: "{letter}-{seq}/{yy}"})
 	d, err := department.NewService(gdb).Create(context.Background(), "Департамент житлово-комунального господарства", "Housing")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return importFixture{
-		reg: registry.NewService(gdb, clf, store, registry.Options{Timezone: kyiv, IndexPattern: "{letter}-{seq}/{yy}",
-			MaxAttachments: 3}),
-		db: gdb, kyiv: kyiv, depts: map[string]int64{d.NameUK: d.ID},
-	}
+	return importFixture{reg: reg, db: gdb, kyiv: kyiv, depts: map[string]int64{d.NameUK: d.ID}}
 }
 
 func (f importFixture) run(t *testing.T, file string) (*registry.ImportResult, error) {
@@ -131,12 +114,7 @@ func importedRows() []map[string]string {
 
 // An import in steps: the file, the cards it made, importing it again, and the registry's own numbering after it.
 func TestImportAppeals(t *testing.T) {
-	f := importSetup(t)
-	rows := importedRows()
-	steps := []struct {
-		name string
-		run  func(*testing.T, importFixture, []map[string]string)
-	}{
+	runSteps(t, importSetup(t), []step[importFixture]{
 		{"the file is imported", importTheFile},
 		{"a number under the pattern keeps it", checkPatternNumberedCard},
 		{"the card's codes and questions", checkCodesAndQuestions},
@@ -144,16 +122,11 @@ func TestImportAppeals(t *testing.T) {
 		{"the import is in the audit log", checkImportAudited},
 		{"importing again adds only new rows", importAgain},
 		{"the registry numbers on after the import", registerAfterImport},
-	}
-	for _, st := range steps {
-		if !t.Run(st.name, func(t *testing.T) { st.run(t, f, rows) }) {
-			t.FailNow()
-		}
-	}
+	})
 }
 
-func importTheFile(t *testing.T, f importFixture, rows []map[string]string) {
-	res, err := f.run(t, csvOf(nil, ",", rows...))
+func importTheFile(t *testing.T, f importFixture) {
+	res, err := f.run(t, csvOf(nil, ",", importedRows()...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +149,7 @@ func importedCards(t *testing.T, f importFixture) []registry.Appeal {
 	return got
 }
 
-func checkPatternNumberedCard(t *testing.T, f importFixture, _ []map[string]string) {
+func checkPatternNumberedCard(t *testing.T, f importFixture) {
 	a := importedCards(t, f)[0]
 	if a.RegIndex != "К-5/24" || a.RegYear != 2024 || a.RegSeq != 5 {
 		t.Errorf("number: %q %d %d", a.RegIndex, a.RegYear, a.RegSeq)
@@ -195,7 +168,7 @@ func checkPatternNumberedCard(t *testing.T, f importFixture, _ []map[string]stri
 	}
 }
 
-func checkCodesAndQuestions(t *testing.T, f importFixture, _ []map[string]string) {
+func checkCodesAndQuestions(t *testing.T, f importFixture) {
 	a := importedCards(t, f)[0]
 	if a.Channel != "gov_hotline" || a.ExternalRef != "1545-100" || a.DocumentKind != registry.DocOral ||
 		a.Type != "complaint" || a.Nature != "individual" || a.Signers != 1 || a.Sign != "primary" {
@@ -215,7 +188,7 @@ func checkCodesAndQuestions(t *testing.T, f importFixture, _ []map[string]string
 	}
 }
 
-func checkForeignAndAnonymousCards(t *testing.T, f importFixture, _ []map[string]string) {
+func checkForeignAndAnonymousCards(t *testing.T, f importFixture) {
 	got := importedCards(t, f)
 	b := got[1]
 	if b.RegYear != 2024 || b.RegSeq != -1 || b.Nature != "collective" || b.Signers != 12 || b.Status != registry.StatusRegistered ||
@@ -229,7 +202,7 @@ func checkForeignAndAnonymousCards(t *testing.T, f importFixture, _ []map[string
 	}
 }
 
-func checkImportAudited(t *testing.T, f importFixture, _ []map[string]string) {
+func checkImportAudited(t *testing.T, f importFixture) {
 	var lines []audit.Entry
 	if err := f.db.Where("action = ?", "appeal.import").Find(&lines).Error; err != nil {
 		t.Fatal(err)
@@ -241,7 +214,8 @@ func checkImportAudited(t *testing.T, f importFixture, _ []map[string]string) {
 }
 
 // The same file again adds nothing; one new row among the old ones is the only one added.
-func importAgain(t *testing.T, f importFixture, rows []map[string]string) {
+func importAgain(t *testing.T, f importFixture) {
+	rows := importedRows()
 	res, err := f.run(t, csvOf(nil, ",", rows...))
 	if err != nil || *res != (registry.ImportResult{Rows: 3, Added: 0, Skipped: 3}) {
 		t.Fatalf("re-import: %+v %v", res, err)
@@ -260,7 +234,7 @@ func importAgain(t *testing.T, f importFixture, rows []map[string]string) {
 }
 
 // The counter of 2024 was raised past 5: the registry's own next number of that year is 6.
-func registerAfterImport(t *testing.T, f importFixture, _ []map[string]string) {
+func registerAfterImport(t *testing.T, f importFixture) {
 	own, err := f.reg.RegisterAppeal(context.Background(), registry.RegisterInput{Channel: "phone", LastName: "Шевчук",
 		FirstName: "Іван", Address: "м. Зразкове", Type: "application", Summary: "Прошу впорядкувати графік вивезення сміття.",
 		Questions: []registry.QuestionInput{{SubjectCode: "09"}}, ReceivedAt: time.Date(2024, 6, 1, 10, 0, 0, 0, f.kyiv)})

@@ -31,6 +31,19 @@ type fixture struct {
 func setup(t *testing.T) fixture {
 	t.Helper()
 	gdb := dbtest.Open(t)
+	reg, kyiv := newRegistry(t, gdb, registry.Options{IndexPattern: "{letter}-{seq}"})
+	return fixture{
+		reg:    reg,
+		people: identity.NewService(gdb, []byte("test-secret-test-secret-test-secret")),
+		db:     gdb,
+		kyiv:   kyiv,
+	}
+}
+
+// newRegistry builds a registry on the database in the council's zone (Europe/Kyiv) with the classifier,
+// a file store of 1 MiB files, three attachments per appeal and the options given.
+func newRegistry(t *testing.T, gdb *gorm.DB, o registry.Options) (*registry.Service, *time.Location) {
+	t.Helper()
 	clf, err := classifier.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -43,11 +56,24 @@ func setup(t *testing.T) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fixture{
-		reg:    registry.NewService(gdb, clf, store, registry.Options{Timezone: kyiv, IndexPattern: "{letter}-{seq}", MaxAttachments: 3}),
-		people: identity.NewService(gdb, []byte("test-secret-test-secret-test-secret")),
-		db:     gdb,
-		kyiv:   kyiv,
+	o.Timezone, o.MaxAttachments = kyiv, 3
+	return registry.NewService(gdb, clf, store, o), kyiv
+}
+
+// step is one named step of a long scenario test.
+type step[S any] struct {
+	name string
+	run  func(*testing.T, S)
+}
+
+// runSteps runs the steps in order on the state they share, each as a subtest, and stops at the first
+// that fails: every step builds on the ones before it.
+func runSteps[S any](t *testing.T, state S, steps []step[S]) {
+	t.Helper()
+	for _, st := range steps {
+		if !t.Run(st.name, func(t *testing.T) { st.run(t, state) }) {
+			t.FailNow()
+		}
 	}
 }
 

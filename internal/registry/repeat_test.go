@@ -78,20 +78,11 @@ func registerEarlierAppeals(t *testing.T) *earlierAppeals {
 }
 
 func TestEarlierAppeals(t *testing.T) {
-	e := registerEarlierAppeals(t)
-	steps := []struct {
-		name string
-		run  func(*testing.T, *earlierAppeals)
-	}{
+	runSteps(t, registerEarlierAppeals(t), []step[*earlierAppeals]{
 		{"by name and address", findByNameAndAddress},
 		{"by identity, and never an anonymous author", findByIdentity},
 		{"appeals without a key are keyed by the upkeep step, never by a search", keyEarlierAppeals},
-	}
-	for _, st := range steps {
-		if !t.Run(st.name, func(t *testing.T) { st.run(t, e) }) {
-			t.FailNow()
-		}
-	}
+	})
 }
 
 func findByNameAndAddress(t *testing.T, e *earlierAppeals) {

@@ -14,9 +14,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/audit"
-	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/dbtest"
 	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/errs"
@@ -43,17 +41,9 @@ func setupCouncil(t *testing.T) council { return setupCouncilMail(t, nil) }
 func setupCouncilMail(t *testing.T, smtp *mailtest.Server) council {
 	t.Helper()
 	gdb := dbtest.Open(t)
-	clf, err := classifier.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := attachment.NewStore(t.TempDir(), 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kyiv, _ := time.LoadLocation("Europe/Kyiv")
 	base, _ := url.Parse("https://portal.example")
 	var mailer notify.Mailer = notify.NewConsoleMailer(io.Discard)
+	var err error
 	if smtp != nil {
 		if mailer, err = notify.NewSMTPMailer(smtp.URL(), "Громада <noreply@rada.example>"); err != nil {
 			t.Fatal(err)
@@ -77,12 +67,8 @@ func setupCouncilMail(t *testing.T, smtp *mailtest.Server) council {
 			cancel()
 		})
 	}
-	c := council{
-		reg: registry.NewService(gdb, clf, store, registry.Options{Timezone: kyiv, IndexPattern: "{letter}-{seq}/{yy}",
-			MaxAttachments: 3, Notify: ns}),
-		people: identity.NewService(gdb, []byte("test-secret-test-secret-test-secret")),
-		db:     gdb, kyiv: kyiv,
-	}
+	reg, kyiv := newRegistry(t, gdb, registry.Options{IndexPattern: "{letter}-{seq}/{yy}", Notify: ns})
+	c := council{reg: reg, people: identity.NewService(gdb, []byte("test-secret-test-secret-test-secret")), db: gdb, kyiv: kyiv}
 	deps := department.NewService(gdb)
 	ctx := context.Background()
 	for _, d := range []struct {
@@ -200,11 +186,7 @@ type replyPath struct {
 // The whole path: resolution → lead department with a co-executor → reply → sent back → reply → approved.
 func TestAssignReplyApprove(t *testing.T) {
 	c := setupCouncil(t)
-	p := &replyPath{c: &c, a: c.phoneAppeal(t, time.Now())}
-	steps := []struct {
-		name string
-		run  func(*testing.T, *replyPath)
-	}{
+	runSteps(t, &replyPath{c: &c, a: c.phoneAppeal(t, time.Now())}, []step[*replyPath]{
 		{"routing needs a resolution and the lead department's executor", refuseBadRouting},
 		{"the head routes to a lead department with a co-executor", routeWithCoExecutor},
 		{"only the lead department replies, with a result for every question", refuseBadReplies},
@@ -212,12 +194,7 @@ func TestAssignReplyApprove(t *testing.T) {
 		{"the answered card, its timeline and replies", checkAnswered},
 		{"the author is told and the closed appeal takes no more steps", checkClosed},
 		{"the audit log names every change and every opening", checkReplyPathAudited},
-	}
-	for _, st := range steps {
-		if !t.Run(st.name, func(t *testing.T) { st.run(t, p) }) {
-			t.FailNow()
-		}
-	}
+	})
 }
 
 // Only a resolution with an active lead department routes the appeal, and replies wait for routing.

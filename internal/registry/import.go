@@ -78,11 +78,9 @@ func (e *ImportError) Error() string {
 
 // importRow is one good row on its way to the database.
 type importRow struct {
-	line     int
-	appeal   *Appeal
-	parsed   bool // the reg_number follows the index pattern: RegYear and RegSeq come from it
-	seq      int  // the number within the year, when parsed
-	received time.Time
+	line   int
+	appeal *Appeal
+	parsed bool // the reg_number follows the index pattern: RegYear and RegSeq come from it
 }
 
 // ImportAppeals reads a CSV registry of appeals (see ImportColumns) and adds every appeal the registry does
@@ -278,16 +276,16 @@ func (p *importParser) row(line int, rec []string) (importRow, bool) {
 	in, received, receivedOK := r.content()
 	dept := r.department()
 	status, result, answered := r.closing(received, receivedOK)
-	row := importRow{line: line, received: received}
-	year := p.s.clock.Date(received).Year()
+	row := importRow{line: line}
+	year, seq := p.s.clock.Date(received).Year(), 0
 	if receivedOK && index != "" {
-		row.parsed, year, row.seq = r.number(index, year)
+		row.parsed, year, seq = r.number(index, year)
 	}
 	if len(p.problems) > before {
 		return importRow{}, false
 	}
 	a := appealOf(&in)
-	a.RegIndex, a.RegYear, a.RegSeq = index, year, row.seq
+	a.RegIndex, a.RegYear, a.RegSeq = index, year, seq
 	a.DepartmentID, a.Status, a.Result, a.AnsweredAt = dept, status, result, answered
 	if slices.Contains(Closed, status) {
 		for i := range a.Questions {
@@ -371,10 +369,12 @@ func (r *rowReader) content() (in RegisterInput, received time.Time, receivedOK 
 		}
 		receivedOK = receivedOK && pr.field != fieldReceivedAt
 	}
-	slices.SortStableFunc(found, func(a, b ImportProblem) int {
-		return slices.Index(ImportColumns, a.Column) - slices.Index(ImportColumns, b.Column)
-	})
-	r.p.problems = append(r.p.problems, oneNameProblem(found)...)
+	if len(found) > 0 {
+		slices.SortStableFunc(found, func(a, b ImportProblem) int {
+			return slices.Index(ImportColumns, a.Column) - slices.Index(ImportColumns, b.Column)
+		})
+		r.p.problems = append(r.p.problems, oneNameProblem(found)...)
+	}
 	return in, received, receivedOK
 }
 
@@ -406,8 +406,12 @@ func (r *rowReader) say(pr problem, subjects int) (ImportProblem, bool) {
 		ip.Message, ip.Value, ip.Want = "import.error.unknown_code", pr.value, codesOf(r.p.s.listOf(pr.field))
 	case probDigits:
 		ip.Message, ip.Value = "import.error.name_digits", r.name
-	case probEmail, probPhone, probFuture:
-		ip.Message, ip.Value = "import.error."+pr.code, r.get(column)
+	case probEmail:
+		ip.Message, ip.Value = "import.error.email", r.get(column)
+	case probPhone:
+		ip.Message, ip.Value = "import.error.phone", r.get(column)
+	case probFuture:
+		ip.Message, ip.Value = "import.error.future", r.get(column)
 	case probSigners:
 		ip.Message, ip.Value, ip.Want = "import.error.signers_collective", r.get(column), strconv.Itoa(MaxSigners)
 	case probSingle:
@@ -418,14 +422,16 @@ func (r *rowReader) say(pr problem, subjects int) (ImportProblem, bool) {
 	return ip, true
 }
 
+// nameProblemRank orders the problems of the author's name, the most basic first.
+var nameProblemRank = map[string]int{"import.error.required": 1, "import.error.name_short": 2,
+	"import.error.name_digits": 3, "import.error.too_long": 4}
+
 // oneNameProblem keeps one problem of the author's name, the cell the three parts share: the most basic
 // (missing, one word, digits, too long).
 func oneNameProblem(found []ImportProblem) []ImportProblem {
-	rank := map[string]int{"import.error.required": 1, "import.error.name_short": 2, "import.error.name_digits": 3,
-		"import.error.too_long": 4}
 	best := -1
 	for i, ip := range found {
-		if ip.Column == "author_name" && (best < 0 || rank[ip.Message] < rank[found[best].Message]) {
+		if ip.Column == "author_name" && (best < 0 || nameProblemRank[ip.Message] < nameProblemRank[found[best].Message]) {
 			best = i
 		}
 	}

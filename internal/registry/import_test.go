@@ -444,3 +444,47 @@ func TestImportFileLevel(t *testing.T) {
 		t.Fatalf("card from few columns: %+v", a)
 	}
 }
+
+// The registration forms and the import check content by the same rules, each in its own words: what the
+// form refuses under a field, the import refuses under the matching column.
+func TestFormsAndImportShareTheContentRules(t *testing.T) {
+	f := importSetup(t)
+	cases := []struct {
+		name, field, formMsg, column, importMsg string
+		edit                                    func(*registry.RegisterInput)
+		cells                                   []string
+	}{
+		{"e-mail", "email", "appeal.error.email", "author_email", "import.error.email",
+			func(in *registry.RegisterInput) { in.Email = "olena at example.org" }, []string{"author_email", "olena at example.org"}},
+		{"phone", "phone", "appeal.error.phone", "author_phone", "import.error.phone",
+			func(in *registry.RegisterInput) { in.Phone = "12-34" }, []string{"author_phone", "12-34"}},
+		{"digits in a name", "first_name", "appeal.error.name_digits", "author_name", "import.error.name_digits",
+			func(in *registry.RegisterInput) { in.FirstName = "Ол3на" }, []string{"author_name", "Коваленко Ол3на"}},
+		{"unknown gender", "gender", "appeal.error.choose", "gender", "import.error.unknown_code",
+			func(in *registry.RegisterInput) { in.Gender = "ж" }, []string{"gender", "ж"}},
+		{"unknown subject", "questions.0.subject", "appeal.error.subject", "subjects", "import.error.unknown_code",
+			func(in *registry.RegisterInput) { in.Questions[0].SubjectCode = "99" }, []string{"subjects", "99"}},
+		{"one signer of a collective appeal", "signers", "appeal.error.signers", "signers", "import.error.signers_collective",
+			func(in *registry.RegisterInput) { in.Nature, in.Signers = registry.NatureCollective, 1 },
+			[]string{"nature", "collective", "signers", "1"}},
+		{"long summary", "summary", "appeal.error.too_long", "summary", "import.error.too_long",
+			func(in *registry.RegisterInput) { in.Summary = strings.Repeat("с", 20001) }, []string{"summary", strings.Repeat("с", 20001)}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := staffInput(0, "mail")
+			in.RegisteredBy = nil
+			c.edit(&in)
+			if got := fieldsOf(t, f.reg.Check(in))[c.field]; got != c.formMsg {
+				t.Errorf("form: %s = %q, want %q", c.field, got, c.formMsg)
+			}
+			_, err := f.run(t, csvOf(nil, ",", with(goodRow(), c.cells...)))
+			var refused *registry.ImportError
+			if !errors.As(err, &refused) || !slices.ContainsFunc(refused.Problems, func(p registry.ImportProblem) bool {
+				return p.Column == c.column && p.Message == c.importMsg
+			}) {
+				t.Errorf("import: want %s %s, got %v", c.column, c.importMsg, err)
+			}
+		})
+	}
+}

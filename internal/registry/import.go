@@ -531,7 +531,7 @@ func (r *rowReader) date(column string, required bool) (time.Time, bool) {
 		}
 		return time.Time{}, true
 	}
-	t, err := time.ParseInLocation(time.DateOnly, v, r.p.s.loc)
+	t, err := time.ParseInLocation(time.DateOnly, v, r.p.s.clock.Zone())
 	if err != nil {
 		if t, err = time.Parse(time.RFC3339, v); err != nil {
 			r.bad(column, "import.error.date", v, "")

@@ -34,7 +34,6 @@ type Service struct {
 	db       *gorm.DB
 	clf      *classifier.Classifier
 	files    *attachment.Store
-	loc      *time.Location
 	clock    calendar.Clock
 	pattern  string
 	maxFiles int
@@ -52,7 +51,7 @@ type Options struct {
 
 // NewService builds the registry.
 func NewService(db *gorm.DB, clf *classifier.Classifier, files *attachment.Store, o Options) *Service {
-	return &Service{db: db, clf: clf, files: files, loc: o.Timezone, clock: calendar.NewClock(o.Timezone, o.Now),
+	return &Service{db: db, clf: clf, files: files, clock: calendar.NewClock(o.Timezone, o.Now),
 		pattern: o.IndexPattern, maxFiles: o.MaxAttachments, notify: o.Notify}
 }
 

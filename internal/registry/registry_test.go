@@ -302,3 +302,32 @@ func TestCitizenCannotOpenAnotherCitizensAppeal(t *testing.T) {
 		t.Fatalf("the other citizen's list must be empty: %v %v", list, err)
 	}
 }
+
+// The registry reads the time from its clock: the moment of registration, the day of receipt in the
+// council's zone (23:30 UTC on 31 March is 1 April in Kyiv), the due date and what counts as the future.
+func TestRegistryClock(t *testing.T) {
+	gdb := dbtest.Open(t)
+	now := time.Date(2024, 3, 31, 23, 30, 0, 0, time.UTC)
+	reg, kyiv := newRegistry(t, gdb, registry.Options{IndexPattern: "{letter}-{seq}/{yy}", Now: func() time.Time { return now }})
+	if got := reg.Today().Format(time.DateOnly); got != "2024-04-01" {
+		t.Fatalf("today %s", got)
+	}
+	f := fixture{people: identity.NewService(gdb, []byte("test-secret-test-secret-test-secret"))}
+	in := staffInput(f.person(t, "registrar"), "phone")
+	a, err := reg.RegisterAppeal(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.ReceivedAt.Equal(now) || !a.CreatedAt.Equal(now) || a.DueDate.Format(time.DateOnly) != "2024-05-01" ||
+		a.RegIndex != "Ш-1/24" || !a.Events[0].OccurredAt.Equal(now) {
+		t.Fatalf("registered %+v", a)
+	}
+	in.ReceivedAt = time.Date(2024, 4, 2, 9, 0, 0, 0, kyiv)
+	if got := fieldsOf(t, reg.Check(in))["received_at"]; got != "appeal.error.received_future" {
+		t.Fatalf("received the day after the clock's today: %q", got)
+	}
+	in.ReceivedAt = time.Date(2024, 4, 1, 23, 0, 0, 0, kyiv)
+	if err := reg.Check(in); err != nil {
+		t.Fatalf("received later on the clock's today: %v", err)
+	}
+}

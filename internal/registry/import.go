@@ -292,7 +292,6 @@ func (p *importParser) row(line int, rec []string) (importRow, bool) {
 			a.Questions[i].Result = result
 		}
 	}
-	p.s.derive(a)
 	row.appeal = a
 	return row, true
 }
@@ -660,6 +659,7 @@ func (s *Service) insertImported(tx *gorm.DB, rows []importRow) error {
 	appeals := make([]*Appeal, len(rows))
 	for i, r := range rows {
 		r.appeal.CreatedAt, r.appeal.UpdatedAt = now, now
+		s.derive(r.appeal) // only the rows added: a row already in the registry is skipped, underived
 		appeals[i] = r.appeal
 	}
 	for chunk := range slices.Chunk(appeals, importAppealBatch) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -329,5 +330,18 @@ func TestRegistryClock(t *testing.T) {
 	in.ReceivedAt = time.Date(2024, 4, 1, 23, 0, 0, 0, kyiv)
 	if err := reg.Check(in); err != nil {
 		t.Fatalf("received later on the clock's today: %v", err)
+	}
+}
+
+// Every channel's document kind in the classifier file is one the card can show.
+func TestChannelsHaveKnownDocumentKinds(t *testing.T) {
+	clf, err := classifier.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range clf.Channels {
+		if !slices.Contains(registry.DocumentKinds, ch.DocumentKind) {
+			t.Errorf("channel %s: document kind %q is not one of %v", ch.Code, ch.DocumentKind, registry.DocumentKinds)
+		}
 	}
 }

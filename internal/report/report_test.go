@@ -309,3 +309,21 @@ func TestCodeWithSeparator(t *testing.T) {
 		t.Errorf("appeals %d, by_channel %v, questions %d", r.Appeals, r.ByChannel, r.Questions)
 	}
 }
+
+// Form 1's rows come from the classifier file's report_row: the seed report's groups, in the order of
+// the channels.
+func TestForm1RowsFromClassifierData(t *testing.T) {
+	clf, err := classifier.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range report.Groups(clf) {
+		got = append(got, r.Key+"="+strings.Join(r.Channels, "+"))
+	}
+	want := "electronic=portal+email 1.1=mail 1.2=reception telephone=phone 1.3=representative gov_hotline=gov_hotline " +
+		"oda_hotline=oda_hotline 1.4=authority 1.5=media 1.6=other_org"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("rows\n got %s\nwant %s", strings.Join(got, " "), want)
+	}
+}

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -72,7 +73,8 @@ func (h *handlers) appealCard(c *fiber.Ctx) error {
 // cardForm is what a refused step's form had, to show it again.
 type cardForm map[string]string
 
-// renderCard shows the card; action and fields name a refused step and its problems.
+// renderCard shows the card with the steps the registry lets the visitor take (registry.Steps); action
+// and fields name a refused step and its problems.
 func (h *handlers) renderCard(c *fiber.Ctx, a *registry.Appeal, action string, fields map[string]string) error {
 	ctx := c.UserContext()
 	lang := web.LangOf(c)
@@ -85,61 +87,20 @@ func (h *handlers) renderCard(c *fiber.Ctx, a *registry.Appeal, action string, f
 	if err != nil {
 		return err
 	}
-	// Everyone named on the card, in one query: the timeline's actors, the resolution's author, the
-	// executor, the replies' authors and reviewers.
-	var ids []int64
-	for _, e := range a.Events {
-		if e.ActorPersonID != nil {
-			ids = append(ids, *e.ActorPersonID)
-		}
-	}
-	for _, p := range []*int64{a.ResolutionBy, a.ExecutorID, a.ClosedBy} {
-		if p != nil {
-			ids = append(ids, *p)
-		}
-	}
-	for _, r := range replies {
-		ids = append(ids, r.AuthorPersonID)
-	}
-	people, err := h.People.Names(ctx, ids)
+	people, err := h.cardPeople(ctx, a, replies)
 	if err != nil {
 		return err
 	}
-	actors := map[int64]string{}
-	for _, e := range a.Events {
-		if e.ActorPersonID != nil {
-			actors[e.ID] = people[*e.ActorPersonID]
-		}
+	viewer, err := h.viewer(c)
+	if err != nil {
+		return err
 	}
-	// Each reply's results, question by question in the appeal's order.
-	replyLines := map[int64][]string{}
-	for _, r := range replies {
-		byQuestion := map[int64]string{}
-		for _, res := range r.Results {
-			byQuestion[res.QuestionID] = res.Result
-		}
-		for _, q := range a.Questions {
-			if res, ok := byQuestion[q.ID]; ok {
-				replyLines[r.ID] = append(replyLines[r.ID], fmt.Sprintf("%d. %s — %s", q.Position,
-					h.Classifier.Subjects.Name(q.SubjectCode, lang), h.Classifier.Results.Name(res, lang)))
-			}
-		}
-	}
+	steps := registry.Steps(a, viewer)
+	can := func(st registry.Step) bool { return slices.Contains(steps, st) }
 	var co []string
 	for _, ce := range a.CoExecutors {
 		co = append(co, names[ce.DepartmentID])
 	}
-	me := personID(c)
-	head := web.HasRole(c, identity.RoleHead)
-	executor := web.HasRole(c, identity.RoleExecutor)
-	var myDept int64
-	if executor { // only an executor of the lead department drafts the reply
-		if myDept, err = h.People.DepartmentOf(ctx, me); err != nil {
-			return err
-		}
-	}
-	open := slices.Contains([]string{registry.StatusRegistered, registry.StatusInProgress}, a.Status)
-	underControl := open || a.Status == registry.StatusAwaitingApproval
 	data := fiber.Map{
 		"Title":          a.RegIndex,
 		"Appeal":         a,
@@ -150,9 +111,9 @@ func (h *handlers) renderCard(c *fiber.Ctx, a *registry.Appeal, action string, f
 		"ResolutionBy":   people[derefID(a.ResolutionBy)],
 		"Executor":       people[derefID(a.ExecutorID)],
 		"ClosedBy":       people[derefID(a.ClosedBy)],
-		"Actors":         actors,
+		"Actors":         eventActors(a, people),
 		"Replies":        replies,
-		"ReplyLines":     replyLines,
+		"ReplyLines":     h.replyLines(a, replies, lang),
 		"Types":          h.Classifier.Types,
 		"Natures":        h.Classifier.Natures,
 		"Signs":          h.Classifier.Signs,
@@ -167,17 +128,18 @@ func (h *handlers) renderCard(c *fiber.Ctx, a *registry.Appeal, action string, f
 		"ForwardDue":     h.Registry.ForwardDue(a),
 		"ReturnDue":      h.Registry.ReturnDue(a),
 		"MaxDue":         h.Registry.MaxDue(a),
-		"CanRoute":       head && open,
-		"CanExtend":      head && underControl,
-		"CanApprove":     head && a.Status == registry.StatusAwaitingApproval,
-		"CanReply": executor && a.Status == registry.StatusInProgress &&
-			a.DepartmentID != nil && *a.DepartmentID == myDept,
-		"CanPrint": a.Status == registry.StatusAnswered,
-		"Action":   action,
-		"Errors":   fields,
-		"Form":     h.postedForm(c, action),
+		// The template's groups of forms: routing (resolution, forwarding, return), control (extension,
+		// leaving without consideration), review, reply, print. Each group's steps share one rule.
+		"CanRoute":   can(registry.StepAssign),
+		"CanExtend":  can(registry.StepExtend),
+		"CanApprove": can(registry.StepApprove),
+		"CanReply":   can(registry.StepReply),
+		"CanPrint":   can(registry.StepPrint),
+		"Action":     action,
+		"Errors":     fields,
+		"Form":       h.postedForm(c, action),
 	}
-	if head && open {
+	if can(registry.StepAssign) {
 		executors, err := h.People.ExecutorsByDepartment(ctx)
 		if err != nil {
 			return err
@@ -193,6 +155,67 @@ func (h *handlers) renderCard(c *fiber.Ctx, a *registry.Appeal, action string, f
 		data["ActiveDepts"] = active
 	}
 	return c.Render("admin/appeal_card", data)
+}
+
+// viewer is the visitor as the registry's step rules see them: their roles and, for an executor (only
+// the lead department's executor replies), their department.
+func (h *handlers) viewer(c *fiber.Ctx) (registry.Viewer, error) {
+	v := registry.Viewer{Roles: web.RolesOf(c)}
+	if !web.HasRole(c, identity.RoleExecutor) {
+		return v, nil
+	}
+	var err error
+	v.Department, err = h.People.DepartmentOf(c.UserContext(), personID(c))
+	return v, err
+}
+
+// cardPeople names everyone on the card in one query: the timeline's actors, the resolution's author,
+// the executor, who closed the appeal, the replies' authors.
+func (h *handlers) cardPeople(ctx context.Context, a *registry.Appeal, replies []registry.Reply) (map[int64]string, error) {
+	var ids []int64
+	for _, e := range a.Events {
+		if e.ActorPersonID != nil {
+			ids = append(ids, *e.ActorPersonID)
+		}
+	}
+	for _, p := range []*int64{a.ResolutionBy, a.ExecutorID, a.ClosedBy} {
+		if p != nil {
+			ids = append(ids, *p)
+		}
+	}
+	for _, r := range replies {
+		ids = append(ids, r.AuthorPersonID)
+	}
+	return h.People.Names(ctx, ids)
+}
+
+// eventActors names the person behind each timeline event, by event id.
+func eventActors(a *registry.Appeal, people map[int64]string) map[int64]string {
+	actors := map[int64]string{}
+	for _, e := range a.Events {
+		if e.ActorPersonID != nil {
+			actors[e.ID] = people[*e.ActorPersonID]
+		}
+	}
+	return actors
+}
+
+// replyLines gives each reply's results, question by question in the appeal's order.
+func (h *handlers) replyLines(a *registry.Appeal, replies []registry.Reply, lang string) map[int64][]string {
+	lines := map[int64][]string{}
+	for _, r := range replies {
+		byQuestion := map[int64]string{}
+		for _, res := range r.Results {
+			byQuestion[res.QuestionID] = res.Result
+		}
+		for _, q := range a.Questions {
+			if res, ok := byQuestion[q.ID]; ok {
+				lines[r.ID] = append(lines[r.ID], fmt.Sprintf("%d. %s — %s", q.Position,
+					h.Classifier.Subjects.Name(q.SubjectCode, lang), h.Classifier.Results.Name(res, lang)))
+			}
+		}
+	}
+	return lines
 }
 
 // postedForm keeps what a refused step's form had; for a fresh card the assignment form starts from
@@ -323,7 +346,11 @@ func (h *handlers) replyPrint(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if a.Status != registry.StatusAnswered {
+	viewer, err := h.viewer(c)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(registry.Steps(a, viewer), registry.StepPrint) { // only an approved reply is a letter
 		return errs.New(errs.NotFound, "error.not_found")
 	}
 	replies, err := h.Registry.Replies(c.UserContext(), a.ID)

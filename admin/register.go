@@ -64,7 +64,7 @@ func (h *handlers) staffChannels() classifier.List {
 
 func (h *handlers) newStaffAppeal(c *fiber.Ctx) error {
 	f := staffAppealForm{
-		ReceivedAt: time.Now().In(h.Timezone).Format("2006-01-02"),
+		ReceivedAt: h.Registry.Today().Format("2006-01-02"),
 		Nature:     registry.NatureIndividual,
 		AppealForm: portal.AppealForm{Questions: make([]registry.QuestionInput, 2)},
 	}
@@ -175,7 +175,7 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 	own := errs.Validation{}
 	if d, err := time.ParseInLocation("2006-01-02", form.ReceivedAt, h.Timezone); err != nil {
 		own.Add("received_at", "admin.appeals.error.date")
-	} else if d.Format("2006-01-02") != time.Now().In(h.Timezone).Format("2006-01-02") {
+	} else if d.Format("2006-01-02") != h.Registry.Today().Format("2006-01-02") {
 		in.ReceivedAt = d // an earlier day: its start; today: the moment of registration
 	}
 	if form.Nature == registry.NatureCollective {

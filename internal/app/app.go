@@ -145,6 +145,15 @@ func (a *App) build(ctx context.Context) error {
 		_, err := reg.OverdueDigest(ctx, time.Now())
 		return err
 	}})
+	// Appeals registered before author keys existed get theirs once, from the first run on start, in
+	// batches; later runs find nothing to do. Searches for earlier appeals never write.
+	a.Notify.AddPeriodic("appeal_author_keys", notify.PeriodicTask{Every: time.Hour, Run: func(ctx context.Context) error {
+		n, err := reg.KeyAuthors(ctx)
+		if n > 0 {
+			log.Info("earlier appeals keyed by author", "count", n)
+		}
+		return err
+	}})
 
 	a.Web, err = web.New(web.Deps{Config: cfg, Log: log, DB: a.DB, People: people, Assets: mustAssets(),
 		Views: map[string]fs.FS{"portal": portal.Views(), "admin": admin.Views()}})

@@ -14,8 +14,12 @@ type Item struct {
 	Code     string `json:"code"`
 	UK       string `json:"uk"`
 	EN       string `json:"en"`
-	Row      string `json:"row,omitempty"`      // channels: the classifier row it is reported under
+	Row      string `json:"row,omitempty"`      // channels: the classifier row (1.x) it belongs to
 	Priority bool   `json:"priority,omitempty"` // categories: entitled to priority handling
+	// Channels only: how appeals arriving by the channel behave, as data rather than switches in code.
+	DocumentKind string `json:"document_kind,omitempty"` // the card's document kind (the registry's Doc* codes)
+	ExternalRef  bool   `json:"external_ref,omitempty"`  // carries the sender's own number (hotline card, outgoing number)
+	ReportRow    string `json:"report_row,omitempty"`    // the row of form 1 it is counted in
 }
 
 // Name returns the item's name in the language ("en" or Ukrainian otherwise).
@@ -88,6 +92,11 @@ func Load() (*Classifier, error) {
 				return nil, fmt.Errorf("classifier data: list %s has an empty, unnamed or repeated code %q", name, it.Code)
 			}
 			seen[it.Code] = true
+		}
+	}
+	for _, ch := range c.Channels {
+		if ch.DocumentKind == "" || ch.ReportRow == "" {
+			return nil, fmt.Errorf("classifier data: channel %q needs a document_kind and a report_row", ch.Code)
 		}
 	}
 	return &c, nil

@@ -20,3 +20,25 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("unknown code should read as itself, got %q", got)
 	}
 }
+
+// Each channel's behaviour is data: the hotlines and forwarding bodies carry their own number, the
+// portal's appeals are electronic documents, and form 1 counts the portal with e-mail.
+func TestChannelBehaviour(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for code, want := range map[string]Item{
+		"portal":      {DocumentKind: "electronic", ReportRow: "electronic"},
+		"email":       {DocumentKind: "email", ReportRow: "electronic"},
+		"phone":       {DocumentKind: "oral", ReportRow: "telephone"},
+		"mail":        {DocumentKind: "letter", ReportRow: "1.1"},
+		"gov_hotline": {DocumentKind: "oral", ExternalRef: true, ReportRow: "gov_hotline"},
+		"authority":   {DocumentKind: "letter", ExternalRef: true, ReportRow: "1.4"},
+	} {
+		got, _ := c.Channels.Get(code)
+		if got.DocumentKind != want.DocumentKind || got.ExternalRef != want.ExternalRef || got.ReportRow != want.ReportRow {
+			t.Errorf("%s: %+v, want %+v", code, got, want)
+		}
+	}
+}

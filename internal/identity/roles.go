@@ -102,6 +102,17 @@ func (s *Service) GrantRole(ctx context.Context, email, role, grantedBy string) 
 	return &p, nil
 }
 
+// RolesOf lists the person's staff roles, inside tx: a domain service checks who takes a step in the
+// transaction that takes it.
+func RolesOf(ctx context.Context, tx *gorm.DB, personID int64) ([]string, error) {
+	var roles []string
+	err := tx.WithContext(ctx).Model(&staffRole{}).Where("person_id = ?", personID).Order("role").Pluck("role", &roles).Error
+	if err != nil {
+		return nil, fmt.Errorf("staff roles: %w", err)
+	}
+	return roles, nil
+}
+
 // StaffContact is a staff member and the address to tell them at.
 type StaffContact struct {
 	PersonID int64

@@ -66,7 +66,8 @@ type Service struct {
 	appeals  AppealRegistrar
 	loc      *time.Location
 	counts   countCache
-	now      func() time.Time
+	now      func() time.Time // clock.Now
+	clock    calendar.Clock
 	staffFor func(ctx context.Context, tx *gorm.DB) ([]identity.StaffContact, error)
 	recounts singleflight.Group // concurrent lists of this process share one recount (see freshCounts)
 }
@@ -86,12 +87,9 @@ type Options struct {
 
 // NewService builds the petition service.
 func NewService(db *gorm.DB, clf *classifier.Classifier, o Options) *Service {
-	now := o.Now
-	if now == nil {
-		now = time.Now
-	}
+	clock := calendar.NewClock(o.Timezone, o.Now)
 	s := &Service{db: db, rules: o.Rules, cal: o.Calendar, clf: clf, notify: o.Notify, files: o.Files, appeals: o.Appeals,
-		loc: o.Timezone, now: now, staffFor: o.Moderators}
+		loc: o.Timezone, now: clock.Now, clock: clock, staffFor: o.Moderators}
 	s.counts.ttl = 2 * time.Second
 	if s.notify != nil {
 		s.notify.RegisterFanout(fanoutSignatories, s.signatoryNotices)
@@ -102,11 +100,8 @@ func NewService(db *gorm.DB, clf *classifier.Classifier, o Options) *Service {
 // Rules returns the charter's rules.
 func (s *Service) Rules() Rules { return s.rules }
 
-// today is the current calendar date in the council's zone.
-func (s *Service) today() time.Time {
-	y, m, d := s.now().In(s.loc).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
+// today is the council's date now.
+func (s *Service) today() time.Time { return s.clock.Today() }
 
 // Limits on what a citizen may write.
 const (

@@ -27,7 +27,7 @@ const remindBatch = 200
 // same transaction as the notices, so a reminder is neither lost nor repeated, however often this runs
 // and however many instances run it; an extension clears the mark. Appeals not yet routed go to the heads.
 func (s *Service) RemindDeadlines(ctx context.Context) (int, error) {
-	today := s.today()
+	today := s.clock.Today()
 	sent := 0
 	for {
 		n, err := s.remindSome(ctx, today)
@@ -111,18 +111,17 @@ const DigestHour = 8
 // DigestHour on. Run it hourly: a run that finds today's digest already written sends nothing, and a
 // run that failed is made good by the next.
 func (s *Service) OverdueDigest(ctx context.Context, now time.Time) (int, error) {
-	now = now.In(s.loc)
-	if s.notify == nil || now.Hour() < DigestHour {
+	if s.notify == nil || now.In(s.clock.Zone()).Hour() < DigestHour {
 		return 0, nil
 	}
-	y, m, d := now.Date()
-	done, err := s.notify.WrittenSince(ctx, s.db, notify.AppealOverdueDigest, time.Date(y, m, d, 0, 0, 0, 0, s.loc).UTC())
+	today := s.clock.Date(now)
+	done, err := s.notify.WrittenSince(ctx, s.db, notify.AppealOverdueDigest, s.clock.DayStart(today, 0))
 	if err != nil || done {
 		return 0, err
 	}
 	var list []Appeal
 	err = s.db.WithContext(ctx).Select("id", "reg_index", "due_date", "department_id", "priority").
-		Where("status IN ? AND due_date < ?", underControl, s.today()).Order("due_date, id").Find(&list).Error
+		Where("status IN ? AND due_date < ?", underControl, today).Order("due_date, id").Find(&list).Error
 	if err != nil {
 		return 0, fmt.Errorf("overdue appeals: %w", err)
 	}

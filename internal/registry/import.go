@@ -8,13 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/mail"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -80,10 +78,9 @@ func (e *ImportError) Error() string {
 
 // importRow is one good row on its way to the database.
 type importRow struct {
-	line     int
-	appeal   *Appeal
-	parsed   bool // the reg_number follows the index pattern: RegYear and RegSeq come from it
-	received time.Time
+	line   int
+	appeal *Appeal
+	parsed bool // the reg_number follows the index pattern: RegYear and RegSeq come from it
 }
 
 // ImportAppeals reads a CSV registry of appeals (see ImportColumns) and adds every appeal the registry does
@@ -120,7 +117,7 @@ func (s *Service) ImportAppeals(ctx context.Context, r io.Reader, o ImportOption
 		if err := s.numberForeign(tx, fresh); err != nil {
 			return err
 		}
-		if err := insertImported(tx, fresh); err != nil {
+		if err := s.insertImported(tx, fresh); err != nil {
 			return err
 		}
 		res.Added = len(fresh)
@@ -274,240 +271,283 @@ func (p *importParser) has(column string) bool {
 // row checks one data row and builds its card; ok is false when the row has any problem.
 func (p *importParser) row(line int, rec []string) (importRow, bool) {
 	before := len(p.problems)
-	get := func(column string) string {
-		if i, ok := p.col[column]; ok {
-			return strings.TrimSpace(rec[i])
-		}
-		return ""
-	}
-	bad := func(column, msg, value, want string) { p.problem(line, column, msg, value, want) }
-	clf := p.s.clf
-	code := func(column string, list classifier.List, fallback string) string {
-		v := get(column)
-		switch {
-		case v == "":
-			return fallback
-		case !list.Has(v):
-			bad(column, "import.error.unknown_code", v, codesOf(list))
-		}
-		return v
-	}
-
-	a := &Appeal{}
-	a.RegIndex = get("reg_number")
-	switch {
-	case a.RegIndex == "":
-		bad("reg_number", "import.error.required", "", "")
-	case utf8.RuneCountInString(a.RegIndex) > maxRegNumberLen:
-		bad("reg_number", "import.error.too_long", "", strconv.Itoa(maxRegNumberLen))
-	default:
-		if first, dup := p.seen[a.RegIndex]; dup {
-			bad("reg_number", "import.error.repeated_number", a.RegIndex, strconv.Itoa(first))
-		} else {
-			p.seen[a.RegIndex] = line
-		}
-	}
-
-	received, receivedOK := p.date("received_at", get("received_at"), true, bad)
-	a.Channel = code("channel", clf.Channels, "")
-	if a.Channel == "" {
-		bad("channel", "import.error.required", "", "")
-	}
-	a.ExternalRef = get("external_ref")
-	if utf8.RuneCountInString(a.ExternalRef) > maxExternalRef {
-		bad("external_ref", "import.error.too_long", "", strconv.Itoa(maxExternalRef))
-	}
-	a.Type = code("type", clf.Types, "")
-	if a.Type == "" {
-		bad("type", "import.error.required", "", "")
-	}
-	a.Nature = code("nature", clf.Natures, NatureIndividual)
-	a.Signers = 1
-	switch v := get("signers"); {
-	case a.Nature == NatureCollective && v == "":
-		bad("signers", "import.error.signers_collective", "", strconv.Itoa(MaxSigners))
-	case v == "":
-	default:
-		n, err := strconv.Atoi(v)
-		switch {
-		case err != nil:
-			bad("signers", "import.error.not_number", v, "")
-		case a.Nature == NatureCollective && (n < 2 || n > MaxSigners):
-			bad("signers", "import.error.signers_collective", v, strconv.Itoa(MaxSigners))
-		case a.Nature != NatureCollective && n != 1:
-			bad("signers", "import.error.signers_single", v, "")
-		default:
-			a.Signers = n
-		}
-	}
-	a.Sign = code("sign", clf.Signs, "primary")
-
-	// "Прізвище Ім'я По батькові": the surname first, then the given name, then the patronymic (which may
-	// be more than one word in some traditions).
-	name := strings.Fields(get("author_name"))
-	switch {
-	case len(name) == 0 && a.Nature != NatureAnonymous:
-		bad("author_name", "import.error.required", "", "")
-	case len(name) == 1 && a.Nature != NatureAnonymous:
-		bad("author_name", "import.error.name_short", strings.Join(name, " "), "")
-	case strings.IndexFunc(strings.Join(name, ""), unicode.IsDigit) >= 0:
-		bad("author_name", "import.error.name_digits", strings.Join(name, " "), "")
-	default:
-		a.AuthorLastName, a.AuthorFirstName, a.AuthorPatronymic = splitName(strings.Join(name, " "))
-		for _, part := range []string{a.AuthorLastName, a.AuthorFirstName, a.AuthorPatronymic} {
-			if utf8.RuneCountInString(part) > maxNameLen {
-				bad("author_name", "import.error.too_long", "", strconv.Itoa(maxNameLen))
-				break
-			}
-		}
-	}
-	a.AuthorAddress = get("author_address")
-	if utf8.RuneCountInString(a.AuthorAddress) > maxAddressLen {
-		bad("author_address", "import.error.too_long", "", strconv.Itoa(maxAddressLen))
-	}
-	a.AuthorEmail = get("author_email")
-	if a.AuthorEmail != "" {
-		if m, err := mail.ParseAddress(a.AuthorEmail); err != nil || m.Address != a.AuthorEmail {
-			bad("author_email", "import.error.email", a.AuthorEmail, "")
-		}
-	}
-	a.AuthorPhone = get("author_phone")
-	if a.AuthorPhone != "" && !validPhone(a.AuthorPhone) {
-		bad("author_phone", "import.error.phone", a.AuthorPhone, "")
-	}
-	a.AuthorGender = code("gender", clf.Genders, "")
-	var categories []string
-	for _, c := range splitList(get("author_categories")) {
-		if !clf.Categories.Has(c) {
-			bad("author_categories", "import.error.unknown_code", c, codesOf(clf.Categories))
-		} else if !slices.Contains(categories, c) {
-			categories = append(categories, c)
-		}
-	}
-	a.AuthorCategories = strings.Join(categories, ";")
-	a.Priority = p.s.hasPriority(categories)
-	a.AuthorSocialStatus = code("social_status", clf.SocialStatuses, "")
-
-	subjects := splitList(get("subjects"))
-	switch {
-	case len(subjects) == 0:
-		bad("subjects", "import.error.required", "", "")
-	case len(subjects) > MaxQuestions:
-		bad("subjects", "import.error.too_many_subjects", strconv.Itoa(len(subjects)), strconv.Itoa(MaxQuestions))
-	}
-	for _, sc := range subjects {
-		if !clf.Subjects.Has(sc) {
-			bad("subjects", "import.error.unknown_code", sc, codesOf(clf.Subjects))
-		}
-	}
-	a.Summary = get("summary")
-	switch {
-	case a.Summary == "":
-		bad("summary", "import.error.required", "", "")
-	case utf8.RuneCountInString(a.Summary) > maxSummaryLen:
-		bad("summary", "import.error.too_long", "", strconv.Itoa(maxSummaryLen))
-	}
-	if d := get("department"); d != "" {
-		id, ok := p.depts[departmentKey(d)]
-		if !ok {
-			bad("department", "import.error.unknown_department", d, "")
-		} else {
-			a.DepartmentID = &id
-		}
-	}
-
-	answered, answeredOK := p.date("answered_at", get("answered_at"), false, bad)
-	a.Status = get("status")
-	switch {
-	case a.Status == "" && !answered.IsZero():
-		a.Status = StatusAnswered
-	case a.Status == "":
-		a.Status = StatusRegistered
-	case !slices.Contains(Statuses, a.Status):
-		bad("status", "import.error.unknown_code", a.Status, strings.Join(Statuses, ", "))
-	}
-	a.Result = code("result", clf.Results, "")
-	closed := slices.Contains(Closed, a.Status)
-	switch {
-	case closed && a.Result == "":
-		bad("result", "import.error.closed_needs_result", a.Status, "")
-	case !closed && a.Result != "" && slices.Contains(Statuses, a.Status):
-		bad("result", "import.error.open_with_result", a.Status, "")
-	}
-	switch {
-	case closed && answered.IsZero() && answeredOK:
-		bad("answered_at", "import.error.closed_needs_answered_at", a.Status, "")
-	case !closed && !answered.IsZero() && slices.Contains(Statuses, a.Status):
-		bad("answered_at", "import.error.open_with_answered_at", a.Status, "")
-	}
-	if receivedOK && answeredOK && !answered.IsZero() && p.s.localDate(answered).Before(p.s.localDate(received)) {
-		bad("answered_at", "import.error.answered_before_received", get("answered_at"), get("received_at"))
-	}
-	if !answered.IsZero() {
-		at := answered.UTC()
-		a.AnsweredAt = &at
-	}
-
-	row := importRow{line: line, appeal: a, received: received}
-	if receivedOK && a.RegIndex != "" {
-		local := received.In(p.s.loc)
-		if year, seq, ok := p.index.read(a.RegIndex, local.Year()); ok {
-			row.parsed, a.RegYear, a.RegSeq = true, year, seq
-			key := [2]int{year, seq}
-			if first, dup := p.seqSeen[key]; dup && p.seen[a.RegIndex] == line {
-				bad("reg_number", "import.error.number_in_file", a.RegIndex, strconv.Itoa(first))
-			} else if !dup {
-				p.seqSeen[key] = line
-			}
-		} else {
-			a.RegYear = local.Year()
-		}
-		a.ReceivedAt = received.UTC()
-		a.DueDate = DueDate(local, DefaultTermDays)
+	r := &rowReader{p: p, line: line, rec: rec}
+	index := r.regNumber()
+	in, received, receivedOK := r.content()
+	dept := r.department()
+	status, result, answered := r.closing(received, receivedOK)
+	row := importRow{line: line}
+	year, seq := p.s.clock.Date(received).Year(), 0
+	if receivedOK && index != "" {
+		row.parsed, year, seq = r.number(index, year)
 	}
 	if len(p.problems) > before {
 		return importRow{}, false
 	}
-	for i, sc := range subjects {
-		q := Question{Position: i + 1, SubjectCode: sc}
-		if closed {
-			q.Result = a.Result
+	a := appealOf(&in)
+	a.RegIndex, a.RegYear, a.RegSeq = index, year, seq
+	a.DepartmentID, a.Status, a.Result, a.AnsweredAt = dept, status, result, answered
+	if slices.Contains(Closed, status) {
+		for i := range a.Questions {
+			a.Questions[i].Result = result
 		}
-		a.Questions = append(a.Questions, q)
 	}
-	a.DocumentKind = DocumentKindOf(a.Channel)
-	a.SearchText = searchText(a)
+	row.appeal = a
 	return row, true
+}
+
+// rowReader reads the cells of one data row and reports its problems.
+type rowReader struct {
+	p    *importParser
+	line int
+	rec  []string
+	name string // the author's name as written, words one space apart
+}
+
+func (r *rowReader) get(column string) string {
+	if i, ok := r.p.col[column]; ok {
+		return strings.TrimSpace(r.rec[i])
+	}
+	return ""
+}
+
+func (r *rowReader) bad(column, msg, value, want string) {
+	r.p.problem(r.line, column, msg, value, want)
+}
+
+// regNumber reads the row's registration number, which must be new within the file.
+func (r *rowReader) regNumber() string {
+	index := r.get("reg_number")
+	switch {
+	case index == "":
+		r.bad("reg_number", "import.error.required", "", "")
+	case utf8.RuneCountInString(index) > maxRegNumberLen:
+		r.bad("reg_number", "import.error.too_long", "", strconv.Itoa(maxRegNumberLen))
+	default:
+		if first, dup := r.p.seen[index]; dup {
+			r.bad("reg_number", "import.error.repeated_number", index, strconv.Itoa(first))
+		} else {
+			r.p.seen[index] = r.line
+		}
+	}
+	return index
+}
+
+// content reads what the appeal says and checks it with the registry's one validator, as a record
+// registered elsewhere (checkContent's newAppeal false). The problems are reported in the order of the
+// template's columns. receivedOK is false when the date of receipt is missing, unreadable or in the future.
+func (r *rowReader) content() (in RegisterInput, received time.Time, receivedOK bool) {
+	received, receivedOK = r.date("received_at", true)
+	// "Прізвище Ім'я По батькові": the surname first, then the given name, then the patronymic (which may
+	// be more than one word in some traditions).
+	r.name = strings.Join(strings.Fields(r.get("author_name")), " ")
+	in = RegisterInput{Channel: r.get("channel"), ExternalRef: r.get("external_ref"), Type: r.get("type"),
+		Nature: r.get("nature"), Sign: r.get("sign"), Address: r.get("author_address"), Email: r.get("author_email"),
+		Phone: r.get("author_phone"), Gender: r.get("gender"), SocialStatus: r.get("social_status"),
+		Categories: splitList(r.get("author_categories")), Summary: r.get("summary"), ReceivedAt: received, Signers: 1}
+	in.LastName, in.FirstName, in.Patronymic = splitName(r.name)
+	for _, code := range splitList(r.get("subjects")) {
+		in.Questions = append(in.Questions, QuestionInput{SubjectCode: code})
+	}
+	var found []ImportProblem
+	if v := r.get("signers"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			found = append(found, ImportProblem{Line: r.line, Column: "signers", Message: "import.error.not_number", Value: v})
+			n = 1 // reported; the other rules still check the rest of the row
+			if in.Nature == NatureCollective {
+				n = 2
+			}
+		}
+		in.Signers = n
+	}
+	subjects := len(in.Questions)
+	for _, pr := range r.p.s.checkContent(&in, false) {
+		if ip, ok := r.say(pr, subjects); ok {
+			found = append(found, ip)
+		}
+		receivedOK = receivedOK && pr.field != fieldReceivedAt
+	}
+	if len(found) > 0 {
+		slices.SortStableFunc(found, func(a, b ImportProblem) int {
+			return slices.Index(ImportColumns, a.Column) - slices.Index(ImportColumns, b.Column)
+		})
+		r.p.problems = append(r.p.problems, oneNameProblem(found)...)
+	}
+	return in, received, receivedOK
+}
+
+// importColumns are the import's columns for the content's fields named otherwise.
+var importColumns = map[string]string{fieldLastName: "author_name", fieldFirstName: "author_name",
+	fieldPatronymic: "author_name", fieldAddress: "author_address", fieldEmail: "author_email",
+	fieldPhone: "author_phone", fieldCategories: "author_categories", fieldQuestions: "subjects",
+	fieldQuestionSubject: "subjects"}
+
+// say is a content problem in the import's words: under its column, with the value at fault and what was
+// expected. ok is false for the problems only a new registration has (none reach here).
+func (r *rowReader) say(pr problem, subjects int) (ImportProblem, bool) {
+	column := pr.field
+	if c, ok := importColumns[pr.field]; ok {
+		column = c
+	}
+	ip := ImportProblem{Line: r.line, Column: column}
+	switch pr.code {
+	case probRequired:
+		ip.Message = "import.error.required"
+		if pr.field == fieldFirstName { // the surname alone: the cell has one word
+			ip.Message, ip.Value = "import.error.name_short", r.name
+		}
+	case probTooLong:
+		ip.Message, ip.Want = "import.error.too_long", strconv.Itoa(pr.limit)
+	case probTooMany:
+		ip.Message, ip.Value, ip.Want = "import.error.too_many_subjects", strconv.Itoa(subjects), strconv.Itoa(pr.limit)
+	case probUnknown:
+		ip.Message, ip.Value, ip.Want = "import.error.unknown_code", pr.value, codesOf(r.p.s.listOf(pr.field))
+	case probDigits:
+		ip.Message, ip.Value = "import.error.name_digits", r.name
+	case probEmail:
+		ip.Message, ip.Value = "import.error.email", r.get(column)
+	case probPhone:
+		ip.Message, ip.Value = "import.error.phone", r.get(column)
+	case probFuture:
+		ip.Message, ip.Value = "import.error.future", r.get(column)
+	case probSigners:
+		ip.Message, ip.Value, ip.Want = "import.error.signers_collective", r.get(column), strconv.Itoa(MaxSigners)
+	case probSingle:
+		ip.Message, ip.Value = "import.error.signers_single", r.get(column)
+	default:
+		return ImportProblem{}, false
+	}
+	return ip, true
+}
+
+// nameProblemRank orders the problems of the author's name, the most basic first.
+var nameProblemRank = map[string]int{"import.error.required": 1, "import.error.name_short": 2,
+	"import.error.name_digits": 3, "import.error.too_long": 4}
+
+// oneNameProblem keeps one problem of the author's name, the cell the three parts share: the most basic
+// (missing, one word, digits, too long).
+func oneNameProblem(found []ImportProblem) []ImportProblem {
+	best := -1
+	for i, ip := range found {
+		if ip.Column == "author_name" && (best < 0 || nameProblemRank[ip.Message] < nameProblemRank[found[best].Message]) {
+			best = i
+		}
+	}
+	return slices.DeleteFunc(found, func(ip ImportProblem) bool {
+		return ip.Column == "author_name" && (best < 0 || ip != found[best])
+	})
+}
+
+// listOf is the classifier list a content field's codes come from.
+func (s *Service) listOf(field string) classifier.List {
+	return map[string]classifier.List{fieldChannel: s.clf.Channels, fieldType: s.clf.Types,
+		fieldNature: s.clf.Natures, fieldSign: s.clf.Signs, fieldGender: s.clf.Genders,
+		fieldSocialStatus: s.clf.SocialStatuses, fieldCategories: s.clf.Categories,
+		fieldQuestionSubject: s.clf.Subjects}[field]
+}
+
+// department finds the row's department by its Ukrainian name.
+func (r *rowReader) department() *int64 {
+	d := r.get("department")
+	if d == "" {
+		return nil
+	}
+	id, ok := r.p.depts[departmentKey(d)]
+	if !ok {
+		r.bad("department", "import.error.unknown_department", d, "")
+		return nil
+	}
+	return &id
+}
+
+// closing reads how far the appeal got: its status, result and day of answer, which must agree (a closed
+// appeal has a result and an answer date, an open one neither).
+func (r *rowReader) closing(received time.Time, receivedOK bool) (status, result string, answeredAt *time.Time) {
+	answered, answeredOK := r.answeredAt()
+	status = r.get("status")
+	switch {
+	case status == "" && !answered.IsZero():
+		status = StatusAnswered
+	case status == "":
+		status = StatusRegistered
+	case !slices.Contains(Statuses, status):
+		r.bad("status", "import.error.unknown_code", status, strings.Join(Statuses, ", "))
+	}
+	result = r.get("result")
+	if result != "" && !r.p.s.clf.Results.Has(result) {
+		r.bad("result", "import.error.unknown_code", result, codesOf(r.p.s.clf.Results))
+	}
+	closed, known := slices.Contains(Closed, status), slices.Contains(Statuses, status)
+	switch {
+	case closed && result == "":
+		r.bad("result", "import.error.closed_needs_result", status, "")
+	case !closed && result != "" && known:
+		r.bad("result", "import.error.open_with_result", status, "")
+	}
+	switch {
+	case closed && answered.IsZero() && answeredOK:
+		r.bad("answered_at", "import.error.closed_needs_answered_at", status, "")
+	case !closed && !answered.IsZero() && known:
+		r.bad("answered_at", "import.error.open_with_answered_at", status, "")
+	}
+	clock := r.p.s.clock
+	if receivedOK && answeredOK && !answered.IsZero() && clock.Date(answered).Before(clock.Date(received)) {
+		r.bad("answered_at", "import.error.answered_before_received", r.get("answered_at"), r.get("received_at"))
+	}
+	if answered.IsZero() {
+		return status, result, nil
+	}
+	at := answered.UTC()
+	return status, result, &at
+}
+
+// number reads a registration number written under the index pattern back into its year and number,
+// which no other row of the file may hold; parsed is false for a number from elsewhere, which keeps the
+// year of receipt.
+func (r *rowReader) number(index string, receivedYear int) (parsed bool, year, seq int) {
+	year, seq, parsed = r.p.index.read(index, receivedYear)
+	if !parsed {
+		return false, receivedYear, 0
+	}
+	key := [2]int{year, seq}
+	if first, dup := r.p.seqSeen[key]; dup && r.p.seen[index] == r.line {
+		r.bad("reg_number", "import.error.number_in_file", index, strconv.Itoa(first))
+	} else if !dup {
+		r.p.seqSeen[key] = r.line
+	}
+	return true, year, seq
 }
 
 // date reads "YYYY-MM-DD" (the start of that day in the council's zone) or an RFC 3339 instant. ok is
 // false when the value is wrong (and reported); an empty optional value gives the zero time and ok.
-func (p *importParser) date(column, v string, required bool, bad func(column, msg, value, want string)) (time.Time, bool) {
+func (r *rowReader) date(column string, required bool) (time.Time, bool) {
+	v := r.get(column)
 	if v == "" {
 		if required {
-			bad(column, "import.error.required", "", "")
+			r.bad(column, "import.error.required", "", "")
 			return time.Time{}, false
 		}
 		return time.Time{}, true
 	}
-	t, err := time.ParseInLocation(time.DateOnly, v, p.s.loc)
+	t, err := time.ParseInLocation(time.DateOnly, v, r.p.s.clock.Zone())
 	if err != nil {
 		if t, err = time.Parse(time.RFC3339, v); err != nil {
-			bad(column, "import.error.date", v, "")
+			r.bad(column, "import.error.date", v, "")
 			return time.Time{}, false
 		}
-	}
-	if p.s.localDate(t).After(p.s.today()) {
-		bad(column, "import.error.future", v, "")
-		return time.Time{}, false
 	}
 	return t, true
 }
 
-// localDate is the calendar date of t in the council's zone, as midnight UTC (like due dates).
-func (s *Service) localDate(t time.Time) time.Time {
-	y, m, d := t.In(s.loc).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+// answeredAt reads the day of the answer, which cannot be in the future.
+func (r *rowReader) answeredAt() (time.Time, bool) {
+	t, ok := r.date("answered_at", false)
+	if clock := r.p.s.clock; ok && clock.Date(t).After(clock.Today()) {
+		r.bad("answered_at", "import.error.future", r.get("answered_at"), "")
+		return time.Time{}, false
+	}
+	return t, ok
 }
 
 // checkAgainstRegistry locks the counters of every year the file touches, then drops the rows the registry
@@ -614,11 +654,12 @@ func (s *Service) numberForeign(tx *gorm.DB, rows []importRow) error {
 }
 
 // insertImported writes the cards in multi-row INSERTs, then their questions.
-func insertImported(tx *gorm.DB, rows []importRow) error {
-	now := time.Now().UTC()
+func (s *Service) insertImported(tx *gorm.DB, rows []importRow) error {
+	now := s.clock.Now()
 	appeals := make([]*Appeal, len(rows))
 	for i, r := range rows {
 		r.appeal.CreatedAt, r.appeal.UpdatedAt = now, now
+		s.derive(r.appeal) // only the rows added: a row already in the registry is skipped, underived
 		appeals[i] = r.appeal
 	}
 	for chunk := range slices.Chunk(appeals, importAppealBatch) {

@@ -11,9 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/audit"
-	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/dbtest"
 	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/registry"
@@ -30,27 +28,12 @@ type importFixture struct {
 func importSetup(t *testing.T) importFixture {
 	t.Helper()
 	gdb := dbtest.Open(t)
-	clf, err := classifier.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := attachment.NewStore(t.TempDir(), 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kyiv, err := time.LoadLocation("Europe/Kyiv")
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg, kyiv := newRegistry(t, gdb, registry.Options{IndexPattern: "{letter}-{seq}/{yy}"})
 	d, err := department.NewService(gdb).Create(context.Background(), "Департамент житлово-комунального господарства", "Housing")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return importFixture{
-		reg: registry.NewService(gdb, clf, store, registry.Options{Timezone: kyiv, IndexPattern: "{letter}-{seq}/{yy}",
-			MaxAttachments: 3}),
-		db: gdb, kyiv: kyiv, depts: map[string]int64{d.NameUK: d.ID},
-	}
+	return importFixture{reg: reg, db: gdb, kyiv: kyiv, depts: map[string]int64{d.NameUK: d.ID}}
 }
 
 func (f importFixture) run(t *testing.T, file string) (*registry.ImportResult, error) {
@@ -113,10 +96,9 @@ func with(r map[string]string, kv ...string) map[string]string {
 	return out
 }
 
-func TestImportAppeals(t *testing.T) {
-	f := importSetup(t)
-	ctx := context.Background()
-	rows := []map[string]string{
+// importedRows are the three rows TestImportAppeals imports.
+func importedRows() []map[string]string {
+	return []map[string]string{
 		goodRow(),
 		// A number from another system, a collective appeal still open, without a department.
 		with(goodRow(), "reg_number", "ВХ-117 від 05.03.2024", "received_at", "2024-03-05T14:30:00+02:00",
@@ -128,14 +110,34 @@ func TestImportAppeals(t *testing.T) {
 			"author_phone", "", "author_categories", "", "gender", "", "social_status", "", "status", "not_considered",
 			"result", "not_considered", "answered_at", "2024-03-06", "department", " департамент   ЖИТЛОВО-комунального господарства "),
 	}
-	res, err := f.run(t, csvOf(nil, ",", rows...))
+}
+
+// An import in steps: the file, the cards it made, importing it again, and the registry's own numbering after it.
+func TestImportAppeals(t *testing.T) {
+	runSteps(t, importSetup(t), []step[importFixture]{
+		{"the file is imported", importTheFile},
+		{"a number under the pattern keeps it", checkPatternNumberedCard},
+		{"the card's codes and questions", checkCodesAndQuestions},
+		{"a foreign number and an anonymous author", checkForeignAndAnonymousCards},
+		{"the import is in the audit log", checkImportAudited},
+		{"importing again adds only new rows", importAgain},
+		{"the registry numbers on after the import", registerAfterImport},
+	})
+}
+
+func importTheFile(t *testing.T, f importFixture) {
+	res, err := f.run(t, csvOf(nil, ",", importedRows()...))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if *res != (registry.ImportResult{Rows: 3, Added: 3, Skipped: 0}) {
 		t.Fatalf("result %+v", *res)
 	}
+}
 
+// importedCards reads the imported appeals in the order of the file, with their questions.
+func importedCards(t *testing.T, f importFixture) []registry.Appeal {
+	t.Helper()
 	var got []registry.Appeal
 	if err := f.db.Preload("Questions", func(db *gorm.DB) *gorm.DB { return db.Order("position") }).
 		Order("id").Find(&got).Error; err != nil {
@@ -144,7 +146,11 @@ func TestImportAppeals(t *testing.T) {
 	if len(got) != 3 {
 		t.Fatalf("%d appeals", len(got))
 	}
-	a := got[0]
+	return got
+}
+
+func checkPatternNumberedCard(t *testing.T, f importFixture) {
+	a := importedCards(t, f)[0]
 	if a.RegIndex != "К-5/24" || a.RegYear != 2024 || a.RegSeq != 5 {
 		t.Errorf("number: %q %d %d", a.RegIndex, a.RegYear, a.RegSeq)
 	}
@@ -157,21 +163,33 @@ func TestImportAppeals(t *testing.T) {
 	if a.AnsweredAt == nil || !a.AnsweredAt.Equal(time.Date(2024, 3, 20, 0, 0, 0, 0, f.kyiv)) {
 		t.Errorf("answered %v", a.AnsweredAt)
 	}
-	if a.Channel != "gov_hotline" || a.ExternalRef != "1545-100" || a.DocumentKind != registry.DocOral ||
-		a.Type != "complaint" || a.Nature != "individual" || a.Signers != 1 || a.Sign != "primary" ||
-		a.AuthorEmail != "olena@example.org" || a.AuthorPhone != "+380 (50) 123-45-67" || a.AuthorGender != "female" ||
-		a.AuthorCategories != "idp" || !a.Priority || a.AuthorSocialStatus != "pensioner" || a.PersonID != nil ||
-		a.Status != registry.StatusAnswered || a.Result != "explained" || a.DepartmentID == nil ||
-		*a.DepartmentID != f.depts["Департамент житлово-комунального господарства"] {
-		t.Errorf("card: %+v", a)
-	}
 	if a.SearchText != "к-5/24 коваленко олена петрівна немає гарячої води" {
 		t.Errorf("search text %q", a.SearchText)
+	}
+}
+
+func checkCodesAndQuestions(t *testing.T, f importFixture) {
+	a := importedCards(t, f)[0]
+	if a.Channel != "gov_hotline" || a.ExternalRef != "1545-100" || a.DocumentKind != registry.DocOral ||
+		a.Type != "complaint" || a.Nature != "individual" || a.Signers != 1 || a.Sign != "primary" {
+		t.Errorf("receipt: %+v", a)
+	}
+	if a.AuthorEmail != "olena@example.org" || a.AuthorPhone != "+380 (50) 123-45-67" || a.AuthorGender != "female" ||
+		a.AuthorCategories != "idp" || !a.Priority || a.AuthorSocialStatus != "pensioner" || a.PersonID != nil {
+		t.Errorf("author: %+v", a)
+	}
+	if a.Status != registry.StatusAnswered || a.Result != "explained" || a.DepartmentID == nil ||
+		*a.DepartmentID != f.depts["Департамент житлово-комунального господарства"] {
+		t.Errorf("card: %+v", a)
 	}
 	if len(a.Questions) != 2 || a.Questions[0].SubjectCode != "09" || a.Questions[1].SubjectCode != "10" ||
 		a.Questions[1].Position != 2 || a.Questions[0].Result != "explained" || a.Questions[0].Text != "" {
 		t.Errorf("questions %+v", a.Questions)
 	}
+}
+
+func checkForeignAndAnonymousCards(t *testing.T, f importFixture) {
+	got := importedCards(t, f)
 	b := got[1]
 	if b.RegYear != 2024 || b.RegSeq != -1 || b.Nature != "collective" || b.Signers != 12 || b.Status != registry.StatusRegistered ||
 		b.AnsweredAt != nil || b.DepartmentID != nil || b.Priority || b.DocumentKind != registry.DocLetter ||
@@ -182,6 +200,9 @@ func TestImportAppeals(t *testing.T) {
 	if c.RegSeq != -2 || c.AuthorName() != "" || c.Status != registry.StatusNotConsidered || c.DepartmentID == nil {
 		t.Errorf("anonymous card: %+v", c)
 	}
+}
+
+func checkImportAudited(t *testing.T, f importFixture) {
 	var lines []audit.Entry
 	if err := f.db.Where("action = ?", "appeal.import").Find(&lines).Error; err != nil {
 		t.Fatal(err)
@@ -190,9 +211,12 @@ func TestImportAppeals(t *testing.T) {
 		!strings.Contains(lines[0].Detail, "registry.csv") {
 		t.Errorf("audit: %+v", lines)
 	}
+}
 
-	// The same file again adds nothing; one new row among the old ones is the only one added.
-	res, err = f.run(t, csvOf(nil, ",", rows...))
+// The same file again adds nothing; one new row among the old ones is the only one added.
+func importAgain(t *testing.T, f importFixture) {
+	rows := importedRows()
+	res, err := f.run(t, csvOf(nil, ",", rows...))
 	if err != nil || *res != (registry.ImportResult{Rows: 3, Added: 0, Skipped: 3}) {
 		t.Fatalf("re-import: %+v %v", res, err)
 	}
@@ -207,10 +231,12 @@ func TestImportAppeals(t *testing.T) {
 	if err := f.db.Where("reg_index = ?", "ВХ-119").Take(&next).Error; err != nil || next.RegSeq != -3 {
 		t.Fatalf("third foreign number of 2024: %+v %v", next, err)
 	}
+}
 
-	// The counter of 2024 was raised past 5: the registry's own next number of that year is 6.
-	own, err := f.reg.RegisterAppeal(ctx, registry.RegisterInput{Channel: "phone", LastName: "Шевчук", FirstName: "Іван",
-		Address: "м. Зразкове", Type: "application", Summary: "Прошу впорядкувати графік вивезення сміття.",
+// The counter of 2024 was raised past 5: the registry's own next number of that year is 6.
+func registerAfterImport(t *testing.T, f importFixture) {
+	own, err := f.reg.RegisterAppeal(context.Background(), registry.RegisterInput{Channel: "phone", LastName: "Шевчук",
+		FirstName: "Іван", Address: "м. Зразкове", Type: "application", Summary: "Прошу впорядкувати графік вивезення сміття.",
 		Questions: []registry.QuestionInput{{SubjectCode: "09"}}, ReceivedAt: time.Date(2024, 6, 1, 10, 0, 0, 0, f.kyiv)})
 	if err != nil {
 		t.Fatal(err)
@@ -416,5 +442,49 @@ func TestImportFileLevel(t *testing.T) {
 	if a.Summary != "Суть звернення" || a.AuthorLastName != "Бондар" || a.Status != registry.StatusRegistered ||
 		a.Sign != "primary" || a.Nature != "individual" {
 		t.Fatalf("card from few columns: %+v", a)
+	}
+}
+
+// The registration forms and the import check content by the same rules, each in its own words: what the
+// form refuses under a field, the import refuses under the matching column.
+func TestFormsAndImportShareTheContentRules(t *testing.T) {
+	f := importSetup(t)
+	cases := []struct {
+		name, field, formMsg, column, importMsg string
+		edit                                    func(*registry.RegisterInput)
+		cells                                   []string
+	}{
+		{"e-mail", "email", "appeal.error.email", "author_email", "import.error.email",
+			func(in *registry.RegisterInput) { in.Email = "olena at example.org" }, []string{"author_email", "olena at example.org"}},
+		{"phone", "phone", "appeal.error.phone", "author_phone", "import.error.phone",
+			func(in *registry.RegisterInput) { in.Phone = "12-34" }, []string{"author_phone", "12-34"}},
+		{"digits in a name", "first_name", "appeal.error.name_digits", "author_name", "import.error.name_digits",
+			func(in *registry.RegisterInput) { in.FirstName = "Ол3на" }, []string{"author_name", "Коваленко Ол3на"}},
+		{"unknown gender", "gender", "appeal.error.choose", "gender", "import.error.unknown_code",
+			func(in *registry.RegisterInput) { in.Gender = "ж" }, []string{"gender", "ж"}},
+		{"unknown subject", "questions.0.subject", "appeal.error.subject", "subjects", "import.error.unknown_code",
+			func(in *registry.RegisterInput) { in.Questions[0].SubjectCode = "99" }, []string{"subjects", "99"}},
+		{"one signer of a collective appeal", "signers", "appeal.error.signers", "signers", "import.error.signers_collective",
+			func(in *registry.RegisterInput) { in.Nature, in.Signers = registry.NatureCollective, 1 },
+			[]string{"nature", "collective", "signers", "1"}},
+		{"long summary", "summary", "appeal.error.too_long", "summary", "import.error.too_long",
+			func(in *registry.RegisterInput) { in.Summary = strings.Repeat("с", 20001) }, []string{"summary", strings.Repeat("с", 20001)}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := staffInput(0, "mail")
+			in.RegisteredBy = nil
+			c.edit(&in)
+			if got := fieldsOf(t, f.reg.Check(in))[c.field]; got != c.formMsg {
+				t.Errorf("form: %s = %q, want %q", c.field, got, c.formMsg)
+			}
+			_, err := f.run(t, csvOf(nil, ",", with(goodRow(), c.cells...)))
+			var refused *registry.ImportError
+			if !errors.As(err, &refused) || !slices.ContainsFunc(refused.Problems, func(p registry.ImportProblem) bool {
+				return p.Column == c.column && p.Message == c.importMsg
+			}) {
+				t.Errorf("import: want %s %s, got %v", c.column, c.importMsg, err)
+			}
+		})
 	}
 }

@@ -28,6 +28,24 @@ var Closed = []string{StatusAnswered, StatusForwarded, StatusReturned, StatusNot
 // Channel of the portal itself.
 const ChannelPortal = "portal"
 
+// Types of appeal (the classifier's codes; thanks and greetings count as proposals).
+const (
+	TypeProposal    = "proposal"
+	TypeApplication = "application"
+	TypeComplaint   = "complaint"
+)
+
+// Results of consideration (the classifier's 9.x codes): a reply gives one of the first three to each
+// question; routing closes an appeal with one of the others.
+const (
+	ResultResolved      = "resolved"
+	ResultRefused       = "refused"
+	ResultExplained     = "explained"
+	ResultReturned      = "returned"
+	ResultForwarded     = "forwarded"
+	ResultNotConsidered = "not_considered"
+)
+
 // Natures.
 const (
 	NatureIndividual = "individual"

@@ -13,24 +13,17 @@ import (
 // appeal from its author, with the number of signers, inside the petition service's transaction.
 func (s *Service) RegisterPetitionAppeal(ctx context.Context, tx *gorm.DB, in petition.PetitionAppeal) (int64, error) {
 	last, first, patronymic := splitName(in.AuthorName)
-	local := in.ReceivedAt.In(s.loc)
 	personID := in.AuthorPersonID
-	a := &Appeal{
-		RegYear: local.Year(), ReceivedAt: in.ReceivedAt.UTC(), Channel: ChannelPortal, Type: "proposal",
-		Nature: NatureCollective, Signers: in.Signers, Sign: "primary", DocumentKind: "electronic",
-		PersonID: &personID, AuthorLastName: last, AuthorFirstName: first, AuthorPatronymic: patronymic,
-		AuthorEmail: in.AuthorEmail, Summary: in.Title + "\n\n" + in.Text, Status: StatusRegistered,
-		DueDate: DueDate(local, DefaultTermDays), CreatedAt: in.ReceivedAt.UTC(), UpdatedAt: in.ReceivedAt.UTC(),
-		Questions: []Question{{Position: 1, SubjectCode: in.SubjectCode, Text: in.Title}},
-		Events:    []Event{{OccurredAt: in.ReceivedAt.UTC(), Kind: EventFromPetition}},
-	}
-	seq, err := nextSeq(tx, a.RegYear)
-	if err != nil {
+	a := appealOf(&RegisterInput{Channel: ChannelPortal, PersonID: &personID, LastName: last, FirstName: first,
+		Patronymic: patronymic, Email: in.AuthorEmail, Type: TypeProposal, Nature: NatureCollective, Signers: in.Signers,
+		Sign: SignPrimary, Summary: in.Title + "\n\n" + in.Text, ReceivedAt: in.ReceivedAt,
+		Questions: []QuestionInput{{SubjectCode: in.SubjectCode, Text: in.Title}}})
+	a.CreatedAt, a.UpdatedAt = a.ReceivedAt, a.ReceivedAt
+	a.Events = []Event{{OccurredAt: a.ReceivedAt, Kind: EventFromPetition}}
+	if err := s.number(tx, a); err != nil {
 		return 0, err
 	}
-	a.RegSeq = seq
-	a.RegIndex = FormatIndex(s.pattern, a.AuthorLastName, a.Nature, local, seq)
-	a.SearchText = searchText(a)
+	s.derive(a)
 	if err := tx.WithContext(ctx).Create(a).Error; err != nil {
 		return 0, err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -31,6 +32,19 @@ type fixture struct {
 func setup(t *testing.T) fixture {
 	t.Helper()
 	gdb := dbtest.Open(t)
+	reg, kyiv := newRegistry(t, gdb, registry.Options{IndexPattern: "{letter}-{seq}"})
+	return fixture{
+		reg:    reg,
+		people: identity.NewService(gdb, []byte("test-secret-test-secret-test-secret")),
+		db:     gdb,
+		kyiv:   kyiv,
+	}
+}
+
+// newRegistry builds a registry on the database in the council's zone (Europe/Kyiv) with the classifier,
+// a file store of 1 MiB files, three attachments per appeal and the options given.
+func newRegistry(t *testing.T, gdb *gorm.DB, o registry.Options) (*registry.Service, *time.Location) {
+	t.Helper()
 	clf, err := classifier.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -43,11 +57,24 @@ func setup(t *testing.T) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fixture{
-		reg:    registry.NewService(gdb, clf, store, registry.Options{Timezone: kyiv, IndexPattern: "{letter}-{seq}", MaxAttachments: 3}),
-		people: identity.NewService(gdb, []byte("test-secret-test-secret-test-secret")),
-		db:     gdb,
-		kyiv:   kyiv,
+	o.Timezone, o.MaxAttachments = kyiv, 3
+	return registry.NewService(gdb, clf, store, o), kyiv
+}
+
+// step is one named step of a long scenario test.
+type step[S any] struct {
+	name string
+	run  func(*testing.T, S)
+}
+
+// runSteps runs the steps in order on the state they share, each as a subtest, and stops at the first
+// that fails: every step builds on the ones before it.
+func runSteps[S any](t *testing.T, state S, steps []step[S]) {
+	t.Helper()
+	for _, st := range steps {
+		if !t.Run(st.name, func(t *testing.T) { st.run(t, state) }) {
+			t.FailNow()
+		}
 	}
 }
 
@@ -274,5 +301,47 @@ func TestCitizenCannotOpenAnotherCitizensAppeal(t *testing.T) {
 	list, err := f.reg.AppealsOfPerson(ctx, other)
 	if err != nil || len(list) != 0 {
 		t.Fatalf("the other citizen's list must be empty: %v %v", list, err)
+	}
+}
+
+// The registry reads the time from its clock: the moment of registration, the day of receipt in the
+// council's zone (23:30 UTC on 31 March is 1 April in Kyiv), the due date and what counts as the future.
+func TestRegistryClock(t *testing.T) {
+	gdb := dbtest.Open(t)
+	now := time.Date(2024, 3, 31, 23, 30, 0, 0, time.UTC)
+	reg, kyiv := newRegistry(t, gdb, registry.Options{IndexPattern: "{letter}-{seq}/{yy}", Now: func() time.Time { return now }})
+	if got := reg.Today().Format(time.DateOnly); got != "2024-04-01" {
+		t.Fatalf("today %s", got)
+	}
+	f := fixture{people: identity.NewService(gdb, []byte("test-secret-test-secret-test-secret"))}
+	in := staffInput(f.person(t, "registrar"), "phone")
+	a, err := reg.RegisterAppeal(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.ReceivedAt.Equal(now) || !a.CreatedAt.Equal(now) || a.DueDate.Format(time.DateOnly) != "2024-05-01" ||
+		a.RegIndex != "Ш-1/24" || !a.Events[0].OccurredAt.Equal(now) {
+		t.Fatalf("registered %+v", a)
+	}
+	in.ReceivedAt = time.Date(2024, 4, 2, 9, 0, 0, 0, kyiv)
+	if got := fieldsOf(t, reg.Check(in))["received_at"]; got != "appeal.error.received_future" {
+		t.Fatalf("received the day after the clock's today: %q", got)
+	}
+	in.ReceivedAt = time.Date(2024, 4, 1, 23, 0, 0, 0, kyiv)
+	if err := reg.Check(in); err != nil {
+		t.Fatalf("received later on the clock's today: %v", err)
+	}
+}
+
+// Every channel's document kind in the classifier file is one the card can show.
+func TestChannelsHaveKnownDocumentKinds(t *testing.T) {
+	clf, err := classifier.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range clf.Channels {
+		if !slices.Contains(registry.DocumentKinds, ch.DocumentKind) {
+			t.Errorf("channel %s: document kind %q is not one of %v", ch.Code, ch.DocumentKind, registry.DocumentKinds)
+		}
 	}
 }

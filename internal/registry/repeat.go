@@ -97,9 +97,6 @@ func (s *Service) EarlierAppeals(ctx context.Context, q AuthorQuery) ([]EarlierA
 	if key == "" && q.PersonID == nil {
 		return nil, nil
 	}
-	if err := s.fillAuthorKeys(ctx); err != nil {
-		return nil, err
-	}
 	var rows []struct {
 		ID                          int64
 		RegIndex                    string
@@ -147,19 +144,27 @@ func (s *Service) EarlierAppeals(ctx context.Context, q AuthorQuery) ([]EarlierA
 	return out, nil
 }
 
-// fillAuthorKeys keys the appeals registered before the author_key column existed (migration 10). The
-// partial index appeals_author_key_missing holds exactly these rows, so once they are keyed this costs
-// one index lookup that finds nothing; any instance may do it, and doing it twice writes the same keys.
-func (s *Service) fillAuthorKeys(ctx context.Context) error {
+// KeyAuthors keys the appeals that have no author key yet: those registered before the author_key column
+// existed (migration 10); every appeal since gets its key from derive. The key folds Cyrillic in Go, which
+// SQLite's lower() cannot, so this is an upkeep step (run by the queue's leader, internal/app) rather than
+// a migration, and never part of a search. It works in batches of its own transactions, so a run cut
+// short keeps what it did and the next one goes on; it returns how many appeals it keyed.
+//
+// The partial index appeals_author_key_missing holds exactly the rows to key, so once they are keyed a
+// run costs one index lookup that finds nothing; any instance may run it, and running it twice writes
+// the same keys.
+func (s *Service) KeyAuthors(ctx context.Context) (int, error) {
 	const batch = 500
+	keyed := 0
 	for last := int64(0); ; {
 		var rows []Appeal
 		err := s.db.WithContext(ctx).Select("id, author_last_name, author_first_name, author_address").
 			Where("author_key = '' AND author_last_name <> '' AND author_address <> '' AND id > ?", last).
 			Order("id").Limit(batch).Find(&rows).Error
 		if err != nil {
-			return fmt.Errorf("find unkeyed appeals: %w", err)
+			return keyed, fmt.Errorf("find unkeyed appeals: %w", err)
 		}
+		n := 0
 		err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 			for i := range rows {
 				// A name or address of punctuation only has no key: it stays "" and is read again next
@@ -168,15 +173,17 @@ func (s *Service) fillAuthorKeys(ctx context.Context) error {
 					if err := tx.Model(&Appeal{}).Where("id = ?", rows[i].ID).UpdateColumn("author_key", key).Error; err != nil {
 						return err
 					}
+					n++
 				}
 			}
 			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("key earlier appeals: %w", err)
+			return keyed, fmt.Errorf("key earlier appeals: %w", err)
 		}
+		keyed += n
 		if len(rows) < batch {
-			return nil
+			return keyed, nil
 		}
 		last = rows[len(rows)-1].ID
 	}

@@ -36,17 +36,27 @@ func TestAuthorKeyNormalises(t *testing.T) {
 	}
 }
 
-func TestEarlierAppeals(t *testing.T) {
+// earlierAppeals are the appeals TestEarlierAppeals looks up: three by telephone from two namesakes at one
+// address and a third in the next house, and a signed-in citizen's own.
+type earlierAppeals struct {
+	f          fixture
+	in         registry.RegisterInput // the telephone appeals' input
+	first, own *registry.Appeal
+	citizen    int64
+}
+
+func registerEarlierAppeals(t *testing.T) *earlierAppeals {
+	t.Helper()
 	f := setup(t)
 	ctx := context.Background()
 	registrar := f.person(t, "registrar")
-	citizen := f.person(t, "citizen-with-identity")
+	e := &earlierAppeals{f: f, citizen: f.person(t, "citizen-with-identity")}
 
 	in := staffInput(registrar, "phone")
 	in.LastName, in.FirstName, in.Patronymic = "Дем'яненко", "Мар'яна", "Олегівна"
 	in.Address = "м. Зразкове, вул. Соборна, 12"
-	first, err := f.reg.RegisterAppeal(ctx, in)
-	if err != nil {
+	var err error
+	if e.first, err = f.reg.RegisterAppeal(ctx, in); err != nil {
 		t.Fatal(err)
 	}
 	in.Address = "м. Зразкове, вул. Соборна, 14" // a namesake in the next house
@@ -57,14 +67,26 @@ func TestEarlierAppeals(t *testing.T) {
 	if _, err := f.reg.RegisterAppeal(ctx, in); err != nil {
 		t.Fatal(err)
 	}
+	e.in = in
 	// The citizen's own appeal from the portal, at an address she has since left.
-	portal := validInput(citizen)
+	portal := validInput(e.citizen)
 	portal.Address = "м. Зразкове, вул. Садова, 3"
-	own, err := f.reg.RegisterAppeal(ctx, portal)
-	if err != nil {
+	if e.own, err = f.reg.RegisterAppeal(ctx, portal); err != nil {
 		t.Fatal(err)
 	}
+	return e
+}
 
+func TestEarlierAppeals(t *testing.T) {
+	runSteps(t, registerEarlierAppeals(t), []step[*earlierAppeals]{
+		{"by name and address", findByNameAndAddress},
+		{"by identity, and never an anonymous author", findByIdentity},
+		{"appeals without a key are keyed by the upkeep step, never by a search", keyEarlierAppeals},
+	})
+}
+
+func findByNameAndAddress(t *testing.T, e *earlierAppeals) {
+	ctx, f := context.Background(), e.f
 	// Apostrophe, case and punctuation variants of the same author; no patronymic on the telephone.
 	got, err := f.reg.EarlierAppeals(ctx, registry.AuthorQuery{LastName: "ДЕМʼЯНЕНКО", FirstName: "мар’яна",
 		Address: "М.Зразкове вул.Соборна,12"})
@@ -80,8 +102,8 @@ func TestEarlierAppeals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || got[0].ID != first.ID || got[0].RegIndex != first.RegIndex || got[0].ByIdentity ||
-		got[0].SummaryStart != in.Summary || got[0].Status != registry.StatusRegistered {
+	if len(got) != 1 || got[0].ID != e.first.ID || got[0].RegIndex != e.first.RegIndex || got[0].ByIdentity ||
+		got[0].SummaryStart != e.in.Summary || got[0].Status != registry.StatusRegistered {
 		t.Fatalf("by name and address: %+v", got)
 	}
 	// Another address is another author.
@@ -89,25 +111,46 @@ func TestEarlierAppeals(t *testing.T) {
 		Address: "м. Зразкове, вул. Соборна, 16"}); err != nil || len(got) != 0 {
 		t.Fatalf("another address: %+v %v", got, err)
 	}
+}
+
+func findByIdentity(t *testing.T, e *earlierAppeals) {
+	ctx, f := context.Background(), e.f
 	// The signed-in citizen is recognised by identity wherever she lives now.
-	got, err = f.reg.EarlierAppeals(ctx, registry.AuthorQuery{PersonID: &citizen, LastName: "Коваленко",
+	got, err := f.reg.EarlierAppeals(ctx, registry.AuthorQuery{PersonID: &e.citizen, LastName: "Коваленко",
 		FirstName: "Олена", Address: "м. Зразкове, просп. Миру, 1"})
-	if err != nil || len(got) != 1 || got[0].ID != own.ID || !got[0].ByIdentity {
+	if err != nil || len(got) != 1 || got[0].ID != e.own.ID || !got[0].ByIdentity {
 		t.Fatalf("by identity: %+v %v", got, err)
 	}
 	// An anonymous author is never matched.
 	if got, err := f.reg.EarlierAppeals(ctx, registry.AuthorQuery{}); err != nil || got != nil {
 		t.Fatalf("nobody: %+v %v", got, err)
 	}
+}
 
-	// Appeals registered before the key existed are keyed on the first lookup.
+// Appeals registered before the key existed are keyed by the upkeep step, never by a search.
+func keyEarlierAppeals(t *testing.T, e *earlierAppeals) {
+	ctx, f := context.Background(), e.f
 	if err := f.db.Exec("UPDATE appeals SET author_key = ''").Error; err != nil {
 		t.Fatal(err)
 	}
-	got, err = f.reg.EarlierAppeals(ctx, registry.AuthorQuery{LastName: "Дем'яненко", FirstName: "Мар'яна",
-		Patronymic: "Олегівна", Address: "м. Зразкове, вул. Соборна, 12"})
-	if err != nil || len(got) != 1 || got[0].ID != first.ID {
-		t.Fatalf("after losing the keys: %+v %v", got, err)
+	search := registry.AuthorQuery{LastName: "Дем'яненко", FirstName: "Мар'яна", Patronymic: "Олегівна",
+		Address: "м. Зразкове, вул. Соборна, 12"}
+	if got, err := f.reg.EarlierAppeals(ctx, search); err != nil || len(got) != 0 {
+		t.Fatalf("a search keyed the appeals: %+v %v", got, err)
+	}
+	var keyed int64
+	if err := f.db.Model(&registry.Appeal{}).Where("author_key <> ''").Count(&keyed).Error; err != nil || keyed != 0 {
+		t.Fatalf("a search wrote %d keys (%v)", keyed, err)
+	}
+	if n, err := f.reg.KeyAuthors(ctx); err != nil || n != 4 {
+		t.Fatalf("upkeep keyed %d appeals, want 4 (%v)", n, err)
+	}
+	if n, err := f.reg.KeyAuthors(ctx); err != nil || n != 0 {
+		t.Fatalf("a second run keyed %d appeals again (%v)", n, err)
+	}
+	got, err := f.reg.EarlierAppeals(ctx, search)
+	if err != nil || len(got) != 1 || got[0].ID != e.first.ID {
+		t.Fatalf("after the upkeep: %+v %v", got, err)
 	}
 }
 

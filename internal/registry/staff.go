@@ -131,10 +131,10 @@ func (s *Service) staffPage(ctx context.Context, f Filter, offset, limit int) ([
 func (s *Service) staffQuery(ctx context.Context, f Filter) *gorm.DB {
 	q := s.db.WithContext(ctx).Where("1 = 1")
 	if !f.From.IsZero() {
-		q = q.Where("received_at >= ?", s.startOfDay(f.From, 0))
+		q = q.Where("received_at >= ?", s.clock.DayStart(f.From, 0))
 	}
 	if !f.To.IsZero() {
-		q = q.Where("received_at < ?", s.startOfDay(f.To, 1))
+		q = q.Where("received_at < ?", s.clock.DayStart(f.To, 1))
 	}
 	for _, c := range [][2]string{{"channel", f.Channel}, {"status", f.Status}, {"type", f.Type}} {
 		if c[1] != "" {
@@ -153,7 +153,7 @@ func (s *Service) staffQuery(ctx context.Context, f Filter) *gorm.DB {
 	if f.Scoped {
 		q = q.Where(inDepartment, f.ScopeDepartment, f.ScopeDepartment)
 	}
-	today := s.today()
+	today := s.clock.Today()
 	if f.Overdue {
 		q = q.Where("due_date < ? AND status NOT IN ?", today, Closed)
 	}
@@ -184,21 +184,3 @@ func (s *Service) InScope(ctx context.Context, appealID, departmentID int64) (bo
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-
-// startOfDay is the instant the calendar day of d (plus days) begins in the council's zone.
-func (s *Service) startOfDay(d time.Time, days int) time.Time {
-	y, m, day := d.Date()
-	return time.Date(y, m, day+days, 0, 0, 0, 0, s.loc).UTC()
-}
-
-// today is the council's calendar date, stored like due dates: midnight UTC.
-func (s *Service) today() time.Time {
-	y, m, d := time.Now().In(s.loc).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
-// searchText is what the staff search reads: lower-cased here, because SQLite cannot lower-case
-// Cyrillic and a LIKE over one prepared column behaves the same on both databases.
-func searchText(a *Appeal) string {
-	return strings.ToLower(strings.Join([]string{a.RegIndex, a.AuthorName(), a.Summary}, " "))
-}

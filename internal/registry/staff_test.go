@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/registry"
 )
@@ -37,11 +38,15 @@ func newStaffRegistry(t *testing.T) staffRegistry {
 	t.Helper()
 	f := setup(t)
 	s := staffRegistry{db: f.db, kyiv: f.kyiv, byName: map[string]*registry.Appeal{}, reg: f.reg}
+	clf, err := classifier.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	add := func(last, channel, typ string, received time.Time, summary string, subjects ...string) *registry.Appeal {
 		in := registry.RegisterInput{Channel: channel, LastName: last, FirstName: "Олена", Address: "м. Зразкове, вул. Соборна, 1",
 			Type: typ, Summary: summary, ReceivedAt: received, Email: "author@example.org", Consent: true}
-		if registry.NeedsExternalRef(channel) {
+		if ch, _ := clf.Channels.Get(channel); ch.ExternalRef {
 			in.ExternalRef = "1545-000001" // the hotlines' own number is required
 		}
 		for _, code := range subjects {

@@ -12,7 +12,6 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
-	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/identity"
@@ -42,7 +41,7 @@ const (
 
 // Results a reply gives a question; the routing results (returned, forwarded, not_considered) are set
 // by routing itself.
-var ReplyResults = []string{"resolved", "refused", "explained"}
+var ReplyResults = []string{ResultResolved, ResultRefused, ResultExplained}
 
 // AssignInput is the head's resolution.
 type AssignInput struct {
@@ -53,9 +52,9 @@ type AssignInput struct {
 	Simple       bool    // needs no extra study: due in 15 days
 }
 
-// open loads an appeal under control for a change inside tx, locking its row on PostgreSQL (SQLite's
-// immediate transactions already serialise writers). statuses lists where the change may start.
-func (s *Service) open(tx *gorm.DB, appealID int64, statuses ...string) (*Appeal, error) {
+// open loads the appeal for a change inside tx, locking its row on PostgreSQL (SQLite's immediate
+// transactions already serialise writers).
+func (s *Service) open(tx *gorm.DB, appealID int64) (*Appeal, error) {
 	var a Appeal
 	q := tx
 	if tx.Dialector.Name() == "postgres" {
@@ -68,22 +67,28 @@ func (s *Service) open(tx *gorm.DB, appealID int64, statuses ...string) (*Appeal
 	if err != nil {
 		return nil, err
 	}
-	if !slices.Contains(statuses, a.Status) {
-		return nil, errs.New(errs.Conflict, "routing.error.state")
-	}
 	return &a, nil
 }
 
-// change runs fn on the appeal inside one transaction with its timeline event and its audit line, so
-// a change, its history and its notices commit or roll back together.
-func (s *Service) change(ctx context.Context, appealID int64, action string, statuses []string,
+// change takes the step on the appeal inside one transaction with its timeline event and its audit
+// line, so a change, its history and its notices commit or roll back together. The step is taken only
+// when its rule allows it for the request's person (stepAllowed, the rule the card shows); department is
+// the one the person acts for, where the step is the lead department's.
+func (s *Service) change(ctx context.Context, appealID int64, step Step, department int64,
 	fn func(tx *gorm.DB, a *Appeal, now time.Time) (event Event, err error)) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		a, err := s.open(tx, appealID, statuses...)
+		a, err := s.open(tx, appealID)
 		if err != nil {
 			return err
 		}
-		now := time.Now().UTC()
+		who, err := viewerOf(ctx, tx, department)
+		if err != nil {
+			return err
+		}
+		if err := stepAllowed(step, a, who); err != nil {
+			return err
+		}
+		now := s.clock.Now()
 		ev, err := fn(tx, a, now)
 		if err != nil {
 			return err
@@ -94,19 +99,16 @@ func (s *Service) change(ctx context.Context, appealID int64, action string, sta
 			ev.ActorPersonID = &actor
 		}
 		a.UpdatedAt = now
-		a.SearchText = searchText(a)
+		s.derive(a)
 		if err := tx.Omit(clause.Associations).Save(a).Error; err != nil {
 			return fmt.Errorf("save appeal: %w", err)
 		}
 		if err := tx.Create(&ev).Error; err != nil {
 			return fmt.Errorf("timeline: %w", err)
 		}
-		return audit.Record(ctx, tx, action, "appeal", a.ID, a.RegIndex+" "+ev.Kind)
+		return audit.Record(ctx, tx, stepRules[step].action, "appeal", a.ID, a.RegIndex+" "+ev.Kind)
 	})
 }
-
-// open statuses: an appeal still under control.
-var underControl = []string{StatusRegistered, StatusInProgress, StatusAwaitingApproval}
 
 // Assign records the head's resolution and sends the appeal to a lead department with co-executors.
 // It may be repeated while nobody has submitted a reply, to re-route.
@@ -124,7 +126,7 @@ func (s *Service) Assign(ctx context.Context, appealID int64, in AssignInput) er
 	if err := v.Err(); err != nil {
 		return err
 	}
-	return s.change(ctx, appealID, "appeal.assign", []string{StatusRegistered, StatusInProgress},
+	return s.change(ctx, appealID, StepAssign, 0,
 		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
 			depts := append([]int64{in.DepartmentID}, in.CoExecutors...)
 			names, err := activeDepartments(tx, depts)
@@ -162,7 +164,7 @@ func (s *Service) Assign(ctx context.Context, appealID int64, in AssignInput) er
 			if in.Simple && !a.Simple {
 				// The mark only ever shortens the term (to 15 days, unless that is already past the
 				// present due date); a longer term takes an extension, with its reason and the author told.
-				if short := DueDate(a.ReceivedAt.In(s.loc), SimpleTermDays); short.Before(a.DueDate) {
+				if short := s.dueAfter(a, SimpleTermDays); short.Before(a.DueDate) {
 					a.DueDate, a.RemindedDays = short, nil
 				}
 			}
@@ -278,15 +280,13 @@ func checkText(field, text string, required bool) error {
 }
 
 // ForwardDue is the last day to forward the appeal to the competent body.
-func (s *Service) ForwardDue(a *Appeal) time.Time {
-	return DueDate(a.ReceivedAt.In(s.loc), ForwardDays)
-}
+func (s *Service) ForwardDue(a *Appeal) time.Time { return s.dueAfter(a, ForwardDays) }
 
 // ReturnDue is the last day to return the appeal to its author.
-func (s *Service) ReturnDue(a *Appeal) time.Time { return DueDate(a.ReceivedAt.In(s.loc), ReturnDays) }
+func (s *Service) ReturnDue(a *Appeal) time.Time { return s.dueAfter(a, ReturnDays) }
 
 // MaxDue is the latest due date an extension may set: 45 days from receipt.
-func (s *Service) MaxDue(a *Appeal) time.Time { return DueDate(a.ReceivedAt.In(s.loc), MaxTermDays) }
+func (s *Service) MaxDue(a *Appeal) time.Time { return s.dueAfter(a, MaxTermDays) }
 
 // Forward sends the appeal to the competent body; the author is told where and why.
 func (s *Service) Forward(ctx context.Context, appealID int64, body, letter string) error {
@@ -297,10 +297,10 @@ func (s *Service) Forward(ctx context.Context, appealID int64, body, letter stri
 	if err := checkText("letter", letter, true); err != nil {
 		return err
 	}
-	return s.change(ctx, appealID, "appeal.forward", []string{StatusRegistered, StatusInProgress},
+	return s.change(ctx, appealID, StepForward, 0,
 		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
 			a.ForwardedTo = body
-			if err := closeByRouting(ctx, tx, a, StatusForwarded, "forwarded", letter, now); err != nil {
+			if err := closeByRouting(ctx, tx, a, StatusForwarded, ResultForwarded, letter, now); err != nil {
 				return Event{}, err
 			}
 			if err := s.tellAuthor(ctx, tx, a, notify.AppealForwarded, map[string]any{"Body": body, "Text": letter}); err != nil {
@@ -316,9 +316,9 @@ func (s *Service) Return(ctx context.Context, appealID int64, explanation string
 	if err := checkText("explanation", explanation, true); err != nil {
 		return err
 	}
-	return s.change(ctx, appealID, "appeal.return", []string{StatusRegistered, StatusInProgress},
+	return s.change(ctx, appealID, StepReturn, 0,
 		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
-			if err := closeByRouting(ctx, tx, a, StatusReturned, "returned", explanation, now); err != nil {
+			if err := closeByRouting(ctx, tx, a, StatusReturned, ResultReturned, explanation, now); err != nil {
 				return Event{}, err
 			}
 			if err := s.tellAuthor(ctx, tx, a, notify.AppealReturned, map[string]any{"Text": explanation}); err != nil {
@@ -337,7 +337,7 @@ func (s *Service) LeaveWithoutConsideration(ctx context.Context, appealID int64,
 	if err := checkText("note", note, false); err != nil {
 		return err
 	}
-	return s.change(ctx, appealID, "appeal.not_considered", underControl,
+	return s.change(ctx, appealID, StepLeave, 0,
 		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
 			text := s.clf.Art8Reasons.Name(reason, "uk") // the record and the letter are in the state language
 			if note != "" {
@@ -349,7 +349,7 @@ func (s *Service) LeaveWithoutConsideration(ctx context.Context, appealID int64,
 					"reviewer_person_id": nullable(audit.ActorOf(ctx).PersonID)}).Error; err != nil {
 				return Event{}, err
 			}
-			if err := closeByRouting(ctx, tx, a, StatusNotConsidered, "not_considered", text, now); err != nil {
+			if err := closeByRouting(ctx, tx, a, StatusNotConsidered, ResultNotConsidered, text, now); err != nil {
 				return Event{}, err
 			}
 			if err := s.tellAuthor(ctx, tx, a, notify.AppealNotConsidered, map[string]any{"Text": text}); err != nil {
@@ -371,7 +371,7 @@ func (s *Service) Extend(ctx context.Context, appealID int64, newDue time.Time, 
 	}
 	y, m, d := newDue.Date()
 	newDue = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	return s.change(ctx, appealID, "appeal.extend", underControl,
+	return s.change(ctx, appealID, StepExtend, 0,
 		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
 			if !newDue.After(a.DueDate) {
 				return Event{}, errs.Validation{"due": "routing.error.due_later"}.Err()
@@ -415,20 +415,12 @@ func (s *Service) SubmitReply(ctx context.Context, appealID int64, in ReplyInput
 	if err := v.Err(); err != nil {
 		return err
 	}
-	var atts []Attachment
-	for _, up := range in.Attachments {
-		saved, err := s.files.SaveUpload(up, "attachments")
-		if err != nil {
-			return err
-		}
-		atts = append(atts, Attachment{FileName: attachment.CleanName(up.Name), ContentType: saved.ContentType,
-			SizeBytes: saved.Size, SHA256: saved.SHA256})
+	atts, err := s.saveFiles(in.Attachments)
+	if err != nil {
+		return err
 	}
-	return s.change(ctx, appealID, "appeal.reply_submit", []string{StatusInProgress},
+	return s.change(ctx, appealID, StepReply, in.DepartmentID,
 		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
-			if a.DepartmentID == nil || *a.DepartmentID != in.DepartmentID {
-				return Event{}, errs.New(errs.Forbidden, "routing.error.not_lead")
-			}
 			var questions []Question
 			if err := tx.Where("appeal_id = ?", a.ID).Order("position").Find(&questions).Error; err != nil {
 				return Event{}, err
@@ -461,7 +453,7 @@ func (s *Service) SubmitReply(ctx context.Context, appealID int64, in ReplyInput
 // ApproveReply approves the submitted reply: every question gets its result, the appeal is answered
 // and leaves control, and the author gets the answer.
 func (s *Service) ApproveReply(ctx context.Context, appealID int64) error {
-	return s.change(ctx, appealID, "appeal.reply_approve", []string{StatusAwaitingApproval},
+	return s.change(ctx, appealID, StepApprove, 0,
 		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
 			r, err := submittedReply(tx, a.ID)
 			if err != nil {
@@ -507,7 +499,7 @@ func (s *Service) SendBack(ctx context.Context, appealID int64, note string) err
 	if err := checkText("note", note, true); err != nil {
 		return err
 	}
-	return s.change(ctx, appealID, "appeal.reply_send_back", []string{StatusAwaitingApproval},
+	return s.change(ctx, appealID, StepSendBack, 0,
 		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
 			r, err := submittedReply(tx, a.ID)
 			if err != nil {

@@ -14,9 +14,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/audit"
-	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/dbtest"
 	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/errs"
@@ -43,17 +41,9 @@ func setupCouncil(t *testing.T) council { return setupCouncilMail(t, nil) }
 func setupCouncilMail(t *testing.T, smtp *mailtest.Server) council {
 	t.Helper()
 	gdb := dbtest.Open(t)
-	clf, err := classifier.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := attachment.NewStore(t.TempDir(), 1<<20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kyiv, _ := time.LoadLocation("Europe/Kyiv")
 	base, _ := url.Parse("https://portal.example")
 	var mailer notify.Mailer = notify.NewConsoleMailer(io.Discard)
+	var err error
 	if smtp != nil {
 		if mailer, err = notify.NewSMTPMailer(smtp.URL(), "Громада <noreply@rada.example>"); err != nil {
 			t.Fatal(err)
@@ -77,12 +67,8 @@ func setupCouncilMail(t *testing.T, smtp *mailtest.Server) council {
 			cancel()
 		})
 	}
-	c := council{
-		reg: registry.NewService(gdb, clf, store, registry.Options{Timezone: kyiv, IndexPattern: "{letter}-{seq}/{yy}",
-			MaxAttachments: 3, Notify: ns}),
-		people: identity.NewService(gdb, []byte("test-secret-test-secret-test-secret")),
-		db:     gdb, kyiv: kyiv,
-	}
+	reg, kyiv := newRegistry(t, gdb, registry.Options{IndexPattern: "{letter}-{seq}/{yy}", Notify: ns})
+	c := council{reg: reg, people: identity.NewService(gdb, []byte("test-secret-test-secret-test-secret")), db: gdb, kyiv: kyiv}
 	deps := department.NewService(gdb)
 	ctx := context.Background()
 	for _, d := range []struct {
@@ -190,12 +176,30 @@ func eventKinds(a *registry.Appeal) []string {
 	return out
 }
 
+// replyPath is what the steps of TestAssignReplyApprove share: the council and the appeal on its way.
+type replyPath struct {
+	c       *council
+	a       *registry.Appeal
+	results map[int64]string // a result for each question
+}
+
 // The whole path: resolution → lead department with a co-executor → reply → sent back → reply → approved.
 func TestAssignReplyApprove(t *testing.T) {
 	c := setupCouncil(t)
-	a := c.phoneAppeal(t, time.Now())
+	runSteps(t, &replyPath{c: &c, a: c.phoneAppeal(t, time.Now())}, []step[*replyPath]{
+		{"routing needs a resolution and the lead department's executor", refuseBadRouting},
+		{"the head routes to a lead department with a co-executor", routeWithCoExecutor},
+		{"only the lead department replies, with a result for every question", refuseBadReplies},
+		{"a draft is sent back, the second reply approved", sendBackThenApprove},
+		{"the answered card, its timeline and replies", checkAnswered},
+		{"the author is told and the closed appeal takes no more steps", checkClosed},
+		{"the audit log names every change and every opening", checkReplyPathAudited},
+	})
+}
 
-	// Only a resolution with an active lead department routes the appeal.
+// Only a resolution with an active lead department routes the appeal, and replies wait for routing.
+func refuseBadRouting(t *testing.T, p *replyPath) {
+	c, a := p.c, p.a
 	if err := c.reg.Assign(as(c.head), a.ID, registry.AssignInput{}); codeOf(err) != errs.Invalid {
 		t.Fatalf("empty resolution: %v", err)
 	}
@@ -203,11 +207,14 @@ func TestAssignReplyApprove(t *testing.T) {
 	if codeOf(err) != errs.Invalid {
 		t.Fatalf("an executor of another department: %v", err)
 	}
-	// Replies wait for routing.
 	if err := c.reg.SubmitReply(as(c.executor), a.ID, registry.ReplyInput{DepartmentID: c.housing, Text: "x"}); codeOf(err) != errs.Conflict {
 		t.Fatalf("reply before routing: %v", err)
 	}
-	err = c.reg.Assign(as(c.head), a.ID, registry.AssignInput{Resolution: "Розглянути та надати відповідь",
+}
+
+func routeWithCoExecutor(t *testing.T, p *replyPath) {
+	c, a := p.c, p.a
+	err := c.reg.Assign(as(c.head), a.ID, registry.AssignInput{Resolution: "Розглянути та надати відповідь",
 		DepartmentID: c.housing, CoExecutors: []int64{c.social}, ExecutorID: c.executor})
 	if err != nil {
 		t.Fatal(err)
@@ -229,19 +236,27 @@ func TestAssignReplyApprove(t *testing.T) {
 	if ok, _ := c.reg.InScope(context.Background(), a.ID, c.other); ok {
 		t.Error("another department sees the appeal")
 	}
-
 	q := card.Questions
-	results := map[int64]string{q[0].ID: "resolved", q[1].ID: "explained"}
-	// Only the lead department answers, and every question needs a result.
-	if err := c.reg.SubmitReply(as(c.helper), a.ID, registry.ReplyInput{DepartmentID: c.social, Text: "Відповідь", Results: results}); codeOf(err) != errs.Forbidden {
+	p.results = map[int64]string{q[0].ID: "resolved", q[1].ID: "explained"}
+}
+
+// Only the lead department answers, and every question needs a result.
+func refuseBadReplies(t *testing.T, p *replyPath) {
+	c, a := p.c, p.a
+	if err := c.reg.SubmitReply(as(c.helper), a.ID, registry.ReplyInput{DepartmentID: c.social, Text: "Відповідь", Results: p.results}); codeOf(err) != errs.Forbidden {
 		t.Fatalf("a co-executor's reply: %v", err)
 	}
-	err = c.reg.SubmitReply(as(c.executor), a.ID, registry.ReplyInput{DepartmentID: c.housing, Text: "Відповідь",
+	q := c.card(t, a.ID).Questions
+	err := c.reg.SubmitReply(as(c.executor), a.ID, registry.ReplyInput{DepartmentID: c.housing, Text: "Відповідь",
 		Results: map[int64]string{q[0].ID: "resolved"}})
 	if fields := fieldsOf(t, err); fields[fmt.Sprintf("result_%d", q[1].ID)] == "" {
 		t.Fatalf("a question without a result: %v", fields)
 	}
-	if err := c.reg.SubmitReply(as(c.executor), a.ID, registry.ReplyInput{DepartmentID: c.housing, Text: "Чернетка", Results: results}); err != nil {
+}
+
+func sendBackThenApprove(t *testing.T, p *replyPath) {
+	c, a := p.c, p.a
+	if err := c.reg.SubmitReply(as(c.executor), a.ID, registry.ReplyInput{DepartmentID: c.housing, Text: "Чернетка", Results: p.results}); err != nil {
 		t.Fatal(err)
 	}
 	if got := c.card(t, a.ID).Status; got != registry.StatusAwaitingApproval {
@@ -250,8 +265,8 @@ func TestAssignReplyApprove(t *testing.T) {
 	if err := c.reg.SendBack(as(c.head), a.ID, "Уточніть строки ремонту"); err != nil {
 		t.Fatal(err)
 	}
-	err = c.reg.SubmitReply(as(c.executor), a.ID, registry.ReplyInput{DepartmentID: c.housing,
-		Text: "Графік вивезення змінено з 1 грудня; дах відремонтують у травні.", OutNumber: "01-12/345", Results: results,
+	err := c.reg.SubmitReply(as(c.executor), a.ID, registry.ReplyInput{DepartmentID: c.housing,
+		Text: "Графік вивезення змінено з 1 грудня; дах відремонтують у травні.", OutNumber: "01-12/345", Results: p.results,
 		Attachments: []registry.Upload{upload("відповідь.pdf", []byte("%PDF-1.4\n%%EOF"))}})
 	if err != nil {
 		t.Fatal(err)
@@ -259,7 +274,11 @@ func TestAssignReplyApprove(t *testing.T) {
 	if err := c.reg.ApproveReply(as(c.head), a.ID); err != nil {
 		t.Fatal(err)
 	}
-	card = c.card(t, a.ID)
+}
+
+func checkAnswered(t *testing.T, p *replyPath) {
+	c, a := p.c, p.a
+	card := c.card(t, a.ID)
 	if card.Status != registry.StatusAnswered || card.Result != "resolved" || card.AnswerOutNumber != "01-12/345" ||
 		card.AnsweredAt == nil || *card.ClosedBy != c.head || card.Questions[0].Result != "resolved" || card.Questions[1].Result != "explained" {
 		t.Fatalf("after approval: %+v", card)
@@ -276,16 +295,23 @@ func TestAssignReplyApprove(t *testing.T) {
 		replies[1].ReviewNote != "Уточніть строки ремонту" || len(replies[0].Attachments) != 1 {
 		t.Fatalf("replies: %+v %v", replies, err)
 	}
-	// The author is told by e-mail; a closed appeal takes no more steps.
+}
+
+// The author is told by e-mail; a closed appeal takes no more steps.
+func checkClosed(t *testing.T, p *replyPath) {
+	c, a := p.c, p.a
 	if got := c.outbox(t); got[len(got)-1] != "appeal_answered ivan.shevchuk@example.org" {
 		t.Fatalf("answer notice: %v", got)
 	}
 	if err := c.reg.Extend(as(c.head), a.ID, time.Now().AddDate(0, 0, 40), "Пізно"); codeOf(err) != errs.Conflict {
 		t.Fatalf("extending an answered appeal: %v", err)
 	}
-	// The audit log tells who did each change, from where, and every opening of the card.
+}
+
+// The audit log tells who did each change, from where, and every opening of the card.
+func checkReplyPathAudited(t *testing.T, p *replyPath) {
 	var lines []audit.Entry
-	c.db.Where("object_type = ? AND object_id = ?", "appeal", a.ID).Order("id").Find(&lines)
+	p.c.db.Where("object_type = ? AND object_id = ?", "appeal", p.a.ID).Order("id").Find(&lines)
 	var actions []string
 	for _, l := range lines {
 		if l.Action != "appeal.view" {

@@ -5,9 +5,10 @@ import (
 	"slices"
 
 	"github.com/hromada/hromada/internal/classifier"
+	"github.com/hromada/hromada/internal/registry"
 )
 
-// Form-1 row keys that are not a classifier row.
+// Form-1 row keys that are not a classifier row; the classifier file puts channels in them (report_row).
 const (
 	RowElectronic = "electronic" // portal + email
 	RowTelephone  = "telephone"  // the council's own line
@@ -72,28 +73,27 @@ type Form1 struct {
 	Total Form1Row   `json:"total"`
 }
 
+// count is the number of appeals in the row with the key, 0 when the form has no such row.
+func (f Form1) count(key string) int64 {
+	if i := slices.IndexFunc(f.Rows, func(r Form1Row) bool { return r.Key == key }); i >= 0 {
+		return f.Rows[i].Total
+	}
+	return 0
+}
+
 // Form2 is one line of Form 2: questions on one subject.
 type Form2 struct {
 	Code string `json:"code"`
 	Subject
 }
 
-// rowOf is the Form-1 group of a channel, as the seed report counts them.
+// rowOf is the Form-1 row of a channel: the classifier file says which (report_row), grouping the
+// channels as the seed report counts them.
 func rowOf(it classifier.Item) string {
-	switch it.Code {
-	case "portal", "email":
-		return RowElectronic
-	case "phone":
-		return RowTelephone
-	case "gov_hotline":
-		return RowGovHotline
-	case "oda_hotline":
-		return RowODAHotline
-	}
-	if it.Row == "" {
+	if it.ReportRow == "" {
 		return "other"
 	}
-	return it.Row
+	return it.ReportRow
 }
 
 // Groups lists Form 1's rows in the classifier's order of channels, each with its channels.
@@ -115,35 +115,21 @@ func buildForm1(cube []cubeRow, clf *classifier.Classifier) Form1 {
 	f := Form1{Rows: Groups(clf), Total: Form1Row{Key: RowTotal}}
 	for _, r := range cube {
 		c := Counts{Total: r.N, Citizens: r.Signers}
-		if r.Nature == "collective" {
+		if r.Nature == registry.NatureCollective {
 			c.Collective = r.N
 		}
-		if r.Sign == "repeat" {
+		if r.Sign == registry.SignRepeat {
 			c.Repeat = r.N
 		}
 		if r.Priority {
 			c.Priority = r.N
 		}
-		switch r.Type {
-		case "proposal":
-			c.Proposal = r.N
-		case "application":
-			c.Application = r.N
-		case "complaint":
-			c.Complaint = r.N
+		if col := typeColumn(&c, r.Type); col != nil {
+			*col = r.N
 		}
 		// An unknown result lands in no column, so the results identity reports it.
-		switch r.Result {
-		case "":
-			c.Pending = r.N
-		case "resolved":
-			c.Resolved = r.N
-		case "refused":
-			c.Refused = r.N
-		case "explained":
-			c.Explained = r.N
-		case "returned", "forwarded", "not_considered":
-			c.OtherResult = r.N
+		if col := resultColumn(&c, r.Result); col != nil {
+			*col = r.N
 		}
 		i := slices.IndexFunc(f.Rows, func(row Form1Row) bool { return slices.Contains(row.Channels, r.Channel) })
 		if i < 0 {
@@ -155,6 +141,20 @@ func buildForm1(cube []cubeRow, clf *classifier.Classifier) Form1 {
 		f.Total.add(c)
 	}
 	return f
+}
+
+// typeColumn is the column of Form 1 that counts appeals of the type, nil for a type it does not know.
+func typeColumn(c *Counts, typ string) *int64 {
+	return map[string]*int64{registry.TypeProposal: &c.Proposal, registry.TypeApplication: &c.Application,
+		registry.TypeComplaint: &c.Complaint}[typ]
+}
+
+// resultColumn is the column of Form 1 that counts appeals with the result ("" is still pending), nil
+// for a result it does not know. Routing results (returned, forwarded, not considered) share one column.
+func resultColumn(c *Counts, result string) *int64 {
+	return map[string]*int64{"": &c.Pending, registry.ResultResolved: &c.Resolved, registry.ResultRefused: &c.Refused,
+		registry.ResultExplained: &c.Explained, registry.ResultReturned: &c.OtherResult,
+		registry.ResultForwarded: &c.OtherResult, registry.ResultNotConsidered: &c.OtherResult}[result]
 }
 
 // buildForm2 lists every subject of the classifier (with zero where no question was raised); questions on

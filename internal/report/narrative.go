@@ -14,14 +14,15 @@ import (
 // Texts translates the report's message ids (report.*); the web translator's T, or the CLI's.
 type Texts func(id string) string
 
-// RowLabel names a Form-1 row: the hotlines by their channel's name, a classifier row by its number and
-// its channels' names.
+// RowLabel names a Form-1 row: a row of one channel (the hotlines) by the channel's name, a classifier row
+// by its number and its channels' names.
 func RowLabel(key string, clf *classifier.Classifier, lang string, t Texts) string {
 	switch key {
 	case RowElectronic, RowTelephone, RowTotal:
 		return t("report.row." + key)
-	case RowGovHotline, RowODAHotline:
-		return clf.Channels.Name(key, lang)
+	}
+	if clf.Channels.Has(key) {
+		return clf.Channels.Name(key, lang) // a row of one channel (a hotline) is named after it
 	}
 	var names []string
 	for _, ch := range clf.Channels {
@@ -159,9 +160,8 @@ func topSubjects(f *Figures, n int) []Form2 {
 func (r *Report) Narrative(council, lang string, clf *classifier.Classifier) string {
 	f := &r.Figures
 	from, to := f.from, f.to
-	gov, oda := f.ByChannel["gov_hotline"], f.ByChannel["oda_hotline"]
-	electronic := f.ByChannel["portal"] + f.ByChannel["email"]
-	phone := f.ByChannel["phone"]
+	gov, oda := f.Form1.count(RowGovHotline), f.Form1.count(RowODAHotline)
+	electronic, phone := f.Form1.count(RowElectronic), f.Form1.count(RowTelephone)
 	top := topSubjects(f, 3)
 	var b strings.Builder
 	if lang == "en" {

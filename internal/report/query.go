@@ -10,6 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/hromada/hromada/internal/calendar"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/registry"
@@ -20,6 +21,7 @@ type querier struct {
 	db      *gorm.DB
 	dialect string
 	loc     *time.Location
+	clock   calendar.Clock
 	today   time.Time // the council's date, stored like due dates: midnight UTC
 	// answeredLate is the SQL condition "answered_at falls on a council date after due_date", with its
 	// arguments. PostgreSQL converts with the zone's name; SQLite knows no zones, so the zone's offsets
@@ -29,8 +31,8 @@ type querier struct {
 }
 
 func newQuerier(gdb *gorm.DB, loc *time.Location, now time.Time, first, last time.Time) *querier {
-	y, m, d := now.In(loc).Date()
-	q := &querier{db: gdb, dialect: db.Dialect(gdb), loc: loc, today: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+	clock := calendar.NewClock(loc, func() time.Time { return now })
+	q := &querier{db: gdb, dialect: db.Dialect(gdb), loc: loc, clock: clock, today: clock.Today()}
 	if q.dialect == db.Postgres && loc.String() != "Local" {
 		q.answeredLate = "CAST(answered_at AT TIME ZONE ? AS date) > due_date"
 		q.answeredLateArgs = []any{loc.String()}
@@ -77,9 +79,7 @@ func (q *querier) alone(f func(*querier) error) error {
 
 // bounds are the instants the period's first day starts and the day after its last day starts.
 func (q *querier) bounds(from, to time.Time) (time.Time, time.Time) {
-	start := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, q.loc).UTC()
-	end := time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, q.loc).UTC()
-	return start, end
+	return q.clock.DayStart(from, 0), q.clock.DayStart(to, 1)
 }
 
 // cubeRow is one group of the main query: appeals alike in every reported code.

@@ -45,6 +45,7 @@ import (
 	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
+	"github.com/hromada/hromada/internal/calendar"
 	"github.com/hromada/hromada/internal/classifier"
 )
 
@@ -201,12 +202,15 @@ func (p Period) String() string { return fmt.Sprintf("%s – %s", p.From, p.To) 
 
 // Service computes reports for the staff area on the council's database and in its zone.
 type Service struct {
-	db  *gorm.DB
-	loc *time.Location
+	db    *gorm.DB
+	loc   *time.Location
+	clock calendar.Clock
 }
 
 // NewService returns the reports of one council.
-func NewService(db *gorm.DB, loc *time.Location) *Service { return &Service{db: db, loc: loc} }
+func NewService(db *gorm.DB, loc *time.Location) *Service {
+	return &Service{db: db, loc: loc, clock: calendar.NewClock(loc, nil)}
+}
 
 // Compute reports the days from..to (both inclusive) and the same days a year earlier.
 func (s *Service) Compute(ctx context.Context, from, to time.Time) (*Report, error) {
@@ -214,4 +218,4 @@ func (s *Service) Compute(ctx context.Context, from, to time.Time) (*Report, err
 }
 
 // Today is the council's current date.
-func (s *Service) Today() time.Time { return Day(time.Now().In(s.loc), s.loc) }
+func (s *Service) Today() time.Time { return s.clock.Today() }

@@ -32,13 +32,30 @@ func output(t *testing.T, lang string) report.Output {
 	return report.Output{Council: "Зразкова міська рада", Lang: lang, Classifier: clf, T: tr.For(lang).T}
 }
 
+// known is the report of the known data set (reporttest) that TestKnownCounts checks part by part.
+type known struct {
+	r     *report.Report
+	depID int64
+}
+
 func TestKnownCounts(t *testing.T) {
 	gdb := dbtest.Open(t)
-	depID := reporttest.Insert(t, gdb)
-	r, err := report.Compute(context.Background(), gdb, reporttest.From, reporttest.To, reporttest.Kyiv)
-	if err != nil {
+	k := known{depID: reporttest.Insert(t, gdb)}
+	var err error
+	if k.r, err = report.Compute(context.Background(), gdb, reporttest.From, reporttest.To, reporttest.Kyiv); err != nil {
 		t.Fatal(err)
 	}
+	t.Run("figures and breakdowns", func(t *testing.T) { checkKnownFigures(t, k) })
+	t.Run("departments, subjects, petitions, a year earlier", func(t *testing.T) { checkKnownSubjects(t, k) })
+	t.Run("form 1", func(t *testing.T) { checkKnownForm1(t, k) })
+	t.Run("JSON", func(t *testing.T) { checkKnownJSON(t, k) })
+	t.Run("XLSX", func(t *testing.T) { checkKnownXLSX(t, k) })
+	t.Run("CSV and PDF", func(t *testing.T) { checkKnownCSVAndPDF(t, k) })
+	t.Run("the narrative", func(t *testing.T) { checkKnownNarrative(t, k) })
+}
+
+func checkKnownFigures(t *testing.T, k known) {
+	r := k.r
 	want := reporttest.Expected
 	if r.Appeals != want.Appeals || r.Questions != want.Questions || r.Citizens != want.Citizens || r.Overdue != want.Overdue {
 		t.Errorf("appeals %d questions %d citizens %d overdue %d, want %d %d %d %d", r.Appeals, r.Questions, r.Citizens,
@@ -54,6 +71,10 @@ func TestKnownCounts(t *testing.T) {
 			t.Errorf("%s = %v, want %v", name, pair[0], pair[1])
 		}
 	}
+}
+
+func checkKnownSubjects(t *testing.T, k known) {
+	r, depID, want := k.r, k.depID, reporttest.Expected
 	dep := map[string]int64{"unassigned": 13}
 	dep[itoa(depID)] = 2
 	if !maps.Equal(r.ByDepartment, dep) {
@@ -80,8 +101,11 @@ func TestKnownCounts(t *testing.T) {
 	if issues := r.AllIssues(); len(issues) != 0 {
 		t.Errorf("identities broken on good data: %+v", issues)
 	}
+}
 
-	// Form 1: the seed's groups.
+// Form 1: the seed's groups.
+func checkKnownForm1(t *testing.T, k known) {
+	r := k.r
 	rows := map[string]report.Counts{}
 	for _, row := range r.Form1.Rows {
 		rows[row.Key] = row.Counts
@@ -96,8 +120,11 @@ func TestKnownCounts(t *testing.T) {
 		Complaint: 6, Resolved: 7, Refused: 1, Explained: 3, OtherResult: 2, Pending: 2}) {
 		t.Errorf("form 1 total: %+v", tot)
 	}
+}
 
-	// JSON: the issue's keys at the top level.
+// JSON: the issue's keys at the top level.
+func checkKnownJSON(t *testing.T, k known) {
+	r := k.r
 	var buf bytes.Buffer
 	if err := r.WriteJSON(&buf); err != nil {
 		t.Fatal(err)
@@ -116,10 +143,13 @@ func TestKnownCounts(t *testing.T) {
 		m["petitions"].(map[string]any)["threshold_reached"].(float64) != 1 || m["period"].(map[string]any)["from"] != "2024-01-01" {
 		t.Errorf("JSON figures: %.600s", buf.String())
 	}
+}
 
-	// XLSX: read back what was written.
+// XLSX: read back what was written.
+func checkKnownXLSX(t *testing.T, k known) {
+	r := k.r
 	o := output(t, "uk")
-	buf.Reset()
+	var buf bytes.Buffer
 	if err := r.WriteXLSX(&buf, o); err != nil {
 		t.Fatal(err)
 	}
@@ -149,9 +179,12 @@ func TestKnownCounts(t *testing.T) {
 	if row := findRow(form2, "25"); len(row) < 4 || row[2] != "1" || row[3] != "5.6" {
 		t.Errorf("XLSX form 2 row 25: %q", row)
 	}
+}
 
-	// CSV and PDF.
-	buf.Reset()
+func checkKnownCSVAndPDF(t *testing.T, k known) {
+	r := k.r
+	o := output(t, "uk")
+	var buf bytes.Buffer
 	if err := r.WriteCSV(&buf, o); err != nil {
 		t.Fatal(err)
 	}
@@ -168,8 +201,12 @@ func TestKnownCounts(t *testing.T) {
 	if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) || buf.Len() < 5000 {
 		t.Errorf("PDF: %d bytes, starts %q", buf.Len(), buf.Bytes()[:min(8, buf.Len())])
 	}
+}
 
-	// The narrative, in the seed's words.
+// The narrative, in the seed's words.
+func checkKnownNarrative(t *testing.T, k known) {
+	r := k.r
+	o := output(t, "uk")
 	text := r.Narrative("Зразкова міська рада", "uk", o.Classifier)
 	for _, want := range []string{
 		"У І кварталі 2024 року до Зразкової міської ради на розгляд надійшло 15 звернень",
@@ -307,5 +344,23 @@ func TestCodeWithSeparator(t *testing.T) {
 	}
 	if r.Appeals != 2 || r.ByChannel["portal"] != 2 || r.Questions != 2 {
 		t.Errorf("appeals %d, by_channel %v, questions %d", r.Appeals, r.ByChannel, r.Questions)
+	}
+}
+
+// Form 1's rows come from the classifier file's report_row: the seed report's groups, in the order of
+// the channels.
+func TestForm1RowsFromClassifierData(t *testing.T) {
+	clf, err := classifier.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range report.Groups(clf) {
+		got = append(got, r.Key+"="+strings.Join(r.Channels, "+"))
+	}
+	want := "electronic=portal+email 1.1=mail 1.2=reception telephone=phone 1.3=representative gov_hotline=gov_hotline " +
+		"oda_hotline=oda_hotline 1.4=authority 1.5=media 1.6=other_org"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("rows\n got %s\nwant %s", strings.Join(got, " "), want)
 	}
 }

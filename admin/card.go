@@ -7,12 +7,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/form"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/web"
@@ -218,25 +218,26 @@ func (h *handlers) replyLines(a *registry.Appeal, replies []registry.Reply, lang
 	return lines
 }
 
-// postedForm keeps what a refused step's form had; for a fresh card the assignment form starts from
-// the appeal's current routing.
+// postedForm keeps what a refused step's form had, cleaned as the edge cleans it; for a fresh card the
+// assignment form starts from the appeal's current routing.
 func (h *handlers) postedForm(c *fiber.Ctx, action string) cardForm {
 	f := cardForm{}
 	if action == "" {
 		return f
 	}
-	c.Request().PostArgs().VisitAll(func(k, v []byte) {
-		key := string(k)
-		if key == "co_executors" {
-			f["co_"+string(v)] = "on"
-			return
-		}
-		f[key] = string(v)
-	})
-	if mf, err := c.MultipartForm(); err == nil {
-		for k, vs := range mf.Value {
-			if len(vs) > 0 {
-				f[k] = vs[0]
+	values, _, err := web.FormWithFiles(c, "attachments")
+	if err != nil {
+		return f
+	}
+	for key, vs := range values {
+		for _, v := range vs {
+			v, _ = form.Check(v, true, 0)
+			if key == "co_executors" {
+				f["co_"+v] = "on"
+				continue
+			}
+			if _, seen := f[key]; !seen {
+				f[key] = v
 			}
 		}
 	}
@@ -244,48 +245,58 @@ func (h *handlers) postedForm(c *fiber.Ctx, action string) cardForm {
 }
 
 // routeAppeal takes one of the head's steps: resolution, forwarding, return, leaving without
-// consideration, extension, approval of a reply or sending it back.
+// consideration, extension, approval of a reply or sending it back. The form is read and checked at the
+// edge first; a value that cannot be read refuses the step with the problem beside its field.
 func (h *handlers) routeAppeal(c *fiber.Ctx) error {
 	id, err := h.visibleAppealID(c)
 	if err != nil {
 		return err
 	}
+	r, err := web.ReadForm(c)
+	if err != nil {
+		return err
+	}
 	ctx := c.UserContext()
 	action := c.Params("action")
+	text := func(field string) string { return r.Text(field, form.MaxText) }
+	var step func() error
 	switch action {
 	case "assign":
-		in := registry.AssignInput{Resolution: c.FormValue("resolution"), Simple: c.FormValue("simple") == "on"}
-		in.DepartmentID, _ = strconv.ParseInt(c.FormValue("department"), 10, 64)
-		in.ExecutorID, _ = strconv.ParseInt(c.FormValue("executor"), 10, 64)
-		c.Request().PostArgs().VisitAll(func(k, v []byte) {
-			if string(k) == "co_executors" {
-				if id, err := strconv.ParseInt(string(v), 10, 64); err == nil {
-					in.CoExecutors = append(in.CoExecutors, id)
-				}
+		in := registry.AssignInput{Resolution: text("resolution"), Simple: r.Flag("simple"),
+			DepartmentID: r.ID("department"), ExecutorID: r.ID("executor")}
+		for _, v := range r.Lines("co_executors", 40) {
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				in.CoExecutors = append(in.CoExecutors, n)
 			}
-		})
-		err = h.Registry.Assign(ctx, id, in)
-	case "forward":
-		err = h.Registry.Forward(ctx, id, c.FormValue("body"), c.FormValue("letter"))
-	case "return":
-		err = h.Registry.Return(ctx, id, c.FormValue("explanation"))
-	case "leave":
-		err = h.Registry.LeaveWithoutConsideration(ctx, id, c.FormValue("reason"), c.FormValue("note"))
-	case "extend":
-		due, perr := time.Parse("2006-01-02", strings.TrimSpace(c.FormValue("due")))
-		if perr != nil {
-			err = errs.Validation{"due": "routing.error.due"}.Err()
-		} else {
-			err = h.Registry.Extend(ctx, id, due, c.FormValue("reason"))
 		}
+		step = func() error { return h.Registry.Assign(ctx, id, in) }
+	case "forward":
+		body, letter := text("body"), text("letter")
+		step = func() error { return h.Registry.Forward(ctx, id, body, letter) }
+	case "return":
+		explanation := text("explanation")
+		step = func() error { return h.Registry.Return(ctx, id, explanation) }
+	case "leave":
+		reason, note := r.Line("reason", form.MaxLine), text("note")
+		step = func() error { return h.Registry.LeaveWithoutConsideration(ctx, id, reason, note) }
+	case "extend":
+		due, reason := r.Date("due"), text("reason")
+		if _, bad := r.Problems()["due"]; bad || due.IsZero() {
+			r.Problems()["due"] = "routing.error.due"
+		}
+		step = func() error { return h.Registry.Extend(ctx, id, due, reason) }
 	case "approve":
-		err = h.Registry.ApproveReply(ctx, id)
+		step = func() error { return h.Registry.ApproveReply(ctx, id) }
 	case "send_back":
-		err = h.Registry.SendBack(ctx, id, c.FormValue("note"))
+		note := text("note")
+		step = func() error { return h.Registry.SendBack(ctx, id, note) }
 	default:
 		return errs.New(errs.NotFound, "error.not_found")
 	}
-	return h.afterStep(c, id, action, err)
+	if err := r.Problems().Err(); err != nil {
+		return h.afterStep(c, id, action, err)
+	}
+	return h.afterStep(c, id, action, step())
 }
 
 // submitReply stores an executor's draft reply with its files and per-question results.
@@ -302,14 +313,18 @@ func (h *handlers) submitReply(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	in := registry.ReplyInput{DepartmentID: dept, Text: values.Get("text"), OutNumber: values.Get("out_number"),
+	r := form.New(values)
+	in := registry.ReplyInput{DepartmentID: dept, Text: r.Text("text", form.MaxText), OutNumber: r.Line("out_number", form.MaxLine),
 		Results: map[int64]string{}, Attachments: files}
 	for k := range values { // result_<question id>: the domain checks every question has one
 		if qid, ok := strings.CutPrefix(k, "result_"); ok {
 			if n, err := strconv.ParseInt(qid, 10, 64); err == nil {
-				in.Results[n] = values.Get(k)
+				in.Results[n] = r.Line(k, form.MaxLine)
 			}
 		}
+	}
+	if err := r.Problems().Err(); err != nil {
+		return h.afterStep(c, id, "reply", err)
 	}
 	return h.afterStep(c, id, "reply", h.Registry.SubmitReply(c.UserContext(), id, in))
 }

@@ -3,8 +3,6 @@ package admin
 import (
 	"errors"
 	"fmt"
-	"maps"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,17 +10,18 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/hromada/hromada/internal/appealform"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/form"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/web"
-	"github.com/hromada/hromada/portal"
 )
 
 // staffAppealForm is the form a registrar fills in for an appeal received by any channel but the
 // portal, kept as typed to show it again when it is refused.
 type staffAppealForm struct {
-	portal.AppealForm
+	appealform.Form
 	Channel, ExternalRef, ReceivedAt string
 	Nature, Signers                  string
 	// Sign is the chosen sign of receipt: "primary", or "repeat:ID" / "duplicate:ID" naming one of the
@@ -66,7 +65,7 @@ func (h *handlers) newStaffAppeal(c *fiber.Ctx) error {
 	f := staffAppealForm{
 		ReceivedAt: h.Registry.Today().Format("2006-01-02"),
 		Nature:     registry.NatureIndividual,
-		AppealForm: portal.AppealForm{Questions: make([]registry.QuestionInput, 2)},
+		Form:       appealform.Form{Questions: make([]registry.QuestionInput, 2)},
 	}
 	return h.renderStaffAppealForm(c, f, nil)
 }
@@ -141,45 +140,46 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	form := readStaffAppealForm(values)
-	form.HadFiles = len(files) > 0
+	r := form.New(values)
+	f := readStaffAppealForm(r)
+	f.HadFiles = len(files) > 0
 	switch values.Get("action") {
 	case "add_question":
-		form.AddQuestion()
-		return h.renderStaffAppealForm(c, form, nil)
+		f.AddQuestion()
+		return h.renderStaffAppealForm(c, f, r.Problems())
 	case "check_earlier":
 		// The registrar asked: look up this author now (without JavaScript, by sending the form back).
-		form.EarlierFor = form.authorKey()
-		return h.renderStaffAppealFormWith(c, form, nil, earlierView{NoKey: form.EarlierFor == ""})
+		f.EarlierFor = f.authorKey()
+		return h.renderStaffAppealFormWith(c, f, nil, earlierView{NoKey: f.EarlierFor == ""})
 	}
 	// Registering an author whose earlier appeals were never shown: they are shown first when there are
 	// any (with the form's other problems, if it has some), so a repeat is not registered as a first
 	// appeal only because nobody looked.
 	var ask earlierView
-	if key := form.authorKey(); key != "" && key != form.EarlierFor {
-		earlier, err := h.Registry.EarlierAppeals(c.UserContext(), registry.AuthorQuery{LastName: form.LastName,
-			FirstName: form.FirstName, Patronymic: form.Patronymic, Address: form.Address})
+	if key := f.authorKey(); key != "" && key != f.EarlierFor {
+		earlier, err := h.Registry.EarlierAppeals(c.UserContext(), registry.AuthorQuery{LastName: f.LastName,
+			FirstName: f.FirstName, Patronymic: f.Patronymic, Address: f.Address})
 		if err != nil {
 			return err
 		}
 		if len(earlier) > 0 {
-			form.EarlierFor, form.Sign = key, registry.SignPrimary
+			f.EarlierFor, f.Sign = key, registry.SignPrimary
 			ask = earlierView{Appeals: earlier, Checked: true, Ask: true}
 		}
 	}
 	registrar := web.PersonOf(c).ID
-	in := form.Input(files)
-	in.Channel, in.RegisteredBy, in.ExternalRef, in.Nature = form.Channel, &registrar, form.ExternalRef, form.Nature
-	in.Sign, in.RelatedAppealID = form.sign()
-	// What only the form can tell wrong: a date or a number that cannot be read.
-	own := errs.Validation{}
-	if d, err := time.ParseInLocation("2006-01-02", form.ReceivedAt, h.Timezone); err != nil {
+	in := f.Input(files)
+	in.Channel, in.RegisteredBy, in.ExternalRef, in.Nature = f.Channel, &registrar, f.ExternalRef, f.Nature
+	in.Sign, in.RelatedAppealID = f.sign()
+	// What only the form can tell wrong: characters, a date or a number that cannot be read.
+	own := r.Problems()
+	if d, err := time.ParseInLocation("2006-01-02", f.ReceivedAt, h.Timezone); err != nil {
 		own.Add("received_at", "admin.appeals.error.date")
 	} else if d.Format("2006-01-02") != h.Registry.Today().Format("2006-01-02") {
 		in.ReceivedAt = d // an earlier day: its start; today: the moment of registration
 	}
-	if form.Nature == registry.NatureCollective {
-		n, err := strconv.Atoi(form.Signers)
+	if f.Nature == registry.NatureCollective {
+		n, err := strconv.Atoi(f.Signers)
 		if err != nil {
 			own.Add("signers", "appeal.error.signers")
 		}
@@ -189,27 +189,22 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 		}
 	}
 	if len(own) > 0 {
-		var invalid *errs.Error
-		if err := h.Registry.Check(in); errors.As(err, &invalid) {
-			maps.Copy(own, invalid.Fields)
-		}
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderStaffAppealFormWith(c, form, own, ask)
+		return h.renderStaffAppealFormWith(c, f, appealform.Merge(own, appealform.ContentProblems(h.Registry, in)), ask)
 	}
 	if ask.Ask {
-		var invalid *errs.Error
-		if err := h.Registry.Check(in); errors.As(err, &invalid) {
+		if problems := appealform.ContentProblems(h.Registry, in); len(problems) > 0 {
 			c.Status(fiber.StatusUnprocessableEntity)
-			return h.renderStaffAppealFormWith(c, form, invalid.Fields, ask)
+			return h.renderStaffAppealFormWith(c, f, problems, ask)
 		}
 		c.Status(fiber.StatusConflict) // nothing wrong, but the registrar decides first
-		return h.renderStaffAppealFormWith(c, form, nil, ask)
+		return h.renderStaffAppealFormWith(c, f, nil, ask)
 	}
 	appeal, err := h.Registry.RegisterAppeal(c.UserContext(), in)
 	var invalid *errs.Error
 	if errors.As(err, &invalid) && invalid.Code == errs.Invalid {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderStaffAppealForm(c, form, invalid.Fields)
+		return h.renderStaffAppealForm(c, f, invalid.Fields)
 	}
 	if err != nil {
 		return err
@@ -220,11 +215,11 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 }
 
 // readStaffAppealForm reads the registrar's form: the appeal's fields and the receipt details.
-func readStaffAppealForm(values url.Values) staffAppealForm {
-	get := func(k string) string { return strings.TrimSpace(values.Get(k)) }
-	f := staffAppealForm{AppealForm: portal.ReadAppealForm(values),
-		Channel: get("channel"), ExternalRef: get("external_ref"), ReceivedAt: get("received_at"),
-		Nature: get("nature"), Signers: get("signers"), Sign: get("sign"), EarlierFor: get("earlier_for")}
+func readStaffAppealForm(r *form.Reader) staffAppealForm {
+	line := func(field string) string { return r.Line(field, form.MaxLine) }
+	f := staffAppealForm{Form: appealform.Read(r),
+		Channel: line("channel"), ExternalRef: line("external_ref"), ReceivedAt: line("received_at"),
+		Nature: line("nature"), Signers: line("signers"), Sign: line("sign"), EarlierFor: line("earlier_for")}
 	if f.Channel == registry.ChannelPortal {
 		f.Channel = "" // the portal's appeals are the citizens' own: refused as "choose from the list"
 	}

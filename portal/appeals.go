@@ -4,15 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/hromada/hromada/internal/attachment"
+	"github.com/hromada/hromada/internal/appealform"
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/form"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/web"
 )
@@ -21,68 +19,9 @@ import (
 // JavaScript by sending the form back with what was typed.
 const spareQuestions = 1
 
-// AppealForm is the e-appeal form as the person filled it in, re-shown when it is refused.
-//
-// The staff area's registration form embeds it: both forms share these fields, their template
-// (portal/appeal_body) and the way they are read.
-type AppealForm struct {
-	LastName, FirstName, Patronymic string
-	Address, Email, Phone           string
-	Gender, SocialStatus, Category  string
-	Type                            string
-	Questions                       []registry.QuestionInput
-	Summary                         string
-	Consent                         bool
-	HadFiles                        bool // files were sent with a refused form: browsers cannot re-fill them
-}
-
-// ReadAppealForm reads the appeal's fields from the posted values.
-func ReadAppealForm(values url.Values) AppealForm {
-	get := func(k string) string { return strings.TrimSpace(values.Get(k)) }
-	f := AppealForm{
-		LastName: get("last_name"), FirstName: get("first_name"), Patronymic: get("patronymic"),
-		Address: get("address"), Email: get("email"), Phone: get("phone"),
-		Gender: get("gender"), SocialStatus: get("social_status"), Category: get("categories"),
-		Type: get("type"), Summary: values.Get("summary"), Consent: get("consent") == "yes",
-	}
-	n, err := strconv.Atoi(get("questions"))
-	if err != nil || n < 1 {
-		n = 1
-	}
-	for i := range min(n, registry.MaxQuestions) {
-		f.Questions = append(f.Questions, registry.QuestionInput{
-			SubjectCode: get(fmt.Sprintf("q%d_subject", i)),
-			Text:        values.Get(fmt.Sprintf("q%d_text", i)),
-		})
-	}
-	return f
-}
-
-// AddQuestion adds an empty question row (the "add a question" button), up to the limit.
-func (f *AppealForm) AddQuestion() {
-	if len(f.Questions) < registry.MaxQuestions {
-		f.Questions = append(f.Questions, registry.QuestionInput{})
-	}
-}
-
-// Input is the registration these fields describe; the caller sets the channel and who registers.
-func (f AppealForm) Input(files []attachment.Upload) registry.RegisterInput {
-	in := registry.RegisterInput{
-		LastName: f.LastName, FirstName: f.FirstName, Patronymic: f.Patronymic,
-		Address: f.Address, Email: f.Email, Phone: f.Phone,
-		Gender: f.Gender, SocialStatus: f.SocialStatus,
-		Type: f.Type, Questions: append([]registry.QuestionInput(nil), f.Questions...),
-		Summary: f.Summary, Consent: f.Consent, Attachments: files,
-	}
-	if f.Category != "" {
-		in.Categories = []string{f.Category}
-	}
-	return in
-}
-
 func (h *handlers) newAppeal(c *fiber.Ctx) error {
 	p := web.PersonOf(c)
-	f := AppealForm{
+	f := appealform.Form{
 		LastName: p.LastName, FirstName: p.FirstName, Patronymic: p.Patronymic,
 		Address: p.Address, Email: p.Email, Phone: p.Phone,
 		Questions: make([]registry.QuestionInput, 1+spareQuestions),
@@ -90,45 +29,16 @@ func (h *handlers) newAppeal(c *fiber.Ctx) error {
 	return h.renderAppealForm(c, f, nil, "")
 }
 
-// formFields is the order of the form's fields, for the list of problems at its top.
-var formFields = []string{"last_name", "first_name", "patronymic", "address", "email", "phone", "categories",
-	"social_status", "gender", "type", "questions", "summary", "attachments", "consent"}
-
-// problem is one entry of the list of problems above a refused form, linking to its field.
-type problem struct{ Anchor, Text string }
-
-func problemList(l *web.L, fields map[string]string, questions int) []problem {
-	var out []problem
-	add := func(field, label string) {
-		if msg, ok := fields[field]; ok {
-			out = append(out, problem{Anchor: "f-" + field, Text: label + ": " + l.T(msg)})
-		}
-	}
-	for _, f := range formFields {
-		if f != "questions" {
-			add(f, l.T("appeal.field."+f))
-			continue
-		}
-		add("questions", l.T("appeal.section.questions"))
-		for i := range questions {
-			n := l.Tf("appeal.question_n", "N", i+1)
-			add(fmt.Sprintf("questions.%d.subject", i), n+", "+l.T("appeal.field.subject"))
-			add(fmt.Sprintf("questions.%d.text", i), n+", "+l.T("appeal.field.question_text"))
-		}
-	}
-	return out
-}
-
 // renderAppealForm shows the form with what was typed, the problems beside their fields, and refused,
 // when set, as the reason the whole form was not taken.
-func (h *handlers) renderAppealForm(c *fiber.Ctx, f AppealForm, fields map[string]string, refused string) error {
+func (h *handlers) renderAppealForm(c *fiber.Ctx, f appealform.Form, fields map[string]string, refused string) error {
 	l := h.web.TextsOf(c)
 	return c.Render("portal/appeal_new", fiber.Map{
 		"Title":          l.T("appeal.new.title"),
 		"Form":           f,
 		"Refused":        refused,
 		"Errors":         fields,
-		"Problems":       problemList(l, fields, len(f.Questions)),
+		"Problems":       appealform.Problems(l, fields, len(f.Questions)),
 		"Types":          h.Classifier.Types,
 		"Subjects":       h.Classifier.Subjects,
 		"Categories":     h.Classifier.Categories,
@@ -152,18 +62,20 @@ func (h *handlers) createAppeal(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	form := ReadAppealForm(values)
-	form.HadFiles = len(files) > 0
-	if c.FormValue("action") == "add_question" {
-		form.AddQuestion()
-		return h.renderAppealForm(c, form, nil, "")
+	r := form.New(values)
+	f := appealform.Read(r)
+	f.HadFiles = len(files) > 0
+	if values.Get("action") == "add_question" {
+		f.AddQuestion()
+		return h.renderAppealForm(c, f, r.Problems(), "")
 	}
-	in := form.Input(files)
+	in := f.Input(files)
 	in.Channel, in.PersonID = registry.ChannelPortal, &person.ID
+	// Every problem at once: the edge's (characters that cannot be read) and the registry's (content).
 	var invalid *errs.Error
-	if err := h.Registry.Check(in); errors.As(err, &invalid) && invalid.Code == errs.Invalid {
+	if problems := appealform.Merge(r.Problems(), appealform.ContentProblems(h.Registry, in)); len(problems) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderAppealForm(c, form, invalid.Fields, "")
+		return h.renderAppealForm(c, f, problems, "")
 	}
 	wait, err := h.web.OverLimit(c, byAccount("appeal", h.Config.Limits.Appeal), byIP("appeal", h.Config.Limits.AppealIP))
 	if err != nil {
@@ -171,12 +83,12 @@ func (h *handlers) createAppeal(c *fiber.Ctx) error {
 	}
 	if wait > 0 {
 		c.Status(fiber.StatusTooManyRequests)
-		return h.renderAppealForm(c, form, nil, h.web.TextsOf(c).Tf("appeal.error.too_many_appeals", "Wait", waitText(h.web.TextsOf(c), wait)))
+		return h.renderAppealForm(c, f, nil, h.web.TextsOf(c).Tf("appeal.error.too_many_appeals", "Wait", waitText(h.web.TextsOf(c), wait)))
 	}
 	appeal, err := h.Registry.RegisterAppeal(c.UserContext(), in)
 	if errors.As(err, &invalid) && invalid.Code == errs.Invalid {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderAppealForm(c, form, invalid.Fields, "")
+		return h.renderAppealForm(c, f, invalid.Fields, "")
 	}
 	if err != nil {
 		return err

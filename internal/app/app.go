@@ -19,6 +19,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/hromada/hromada/admin"
+	"github.com/hromada/hromada/internal/appealform"
 	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/calendar"
@@ -156,7 +157,7 @@ func (a *App) build(ctx context.Context) error {
 	}})
 
 	a.Web, err = web.New(web.Deps{Config: cfg, Log: log, DB: a.DB, People: people, Assets: mustAssets(),
-		Views: map[string]fs.FS{"portal": portal.Views(), "admin": admin.Views()}})
+		Views: map[string]fs.FS{"portal": portal.Views(), "admin": admin.Views(), "appealform": appealform.Views()}})
 	if err != nil {
 		return err
 	}

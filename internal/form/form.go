@@ -116,6 +116,14 @@ func (r *Reader) Problems() errs.Validation { return r.problems }
 // Problem records a problem the caller found in a field (the first one a field has stays).
 func (r *Reader) Problem(field, message string) { r.problems.Add(field, message) }
 
+// Rename reports a field's problem under another name: the one the page shows the field by.
+func (r *Reader) Rename(from, to string) {
+	if msg, ok := r.problems[from]; ok {
+		delete(r.problems, from)
+		r.problems.Add(to, msg)
+	}
+}
+
 // Has says whether the field was sent at all.
 func (r *Reader) Has(field string) bool { return r.values.Has(field) }
 

@@ -20,6 +20,7 @@ import (
 
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/classifier"
+	"github.com/hromada/hromada/internal/form"
 )
 
 // ImportColumns are the columns of an import file, in the order of the template. A file may put them in
@@ -214,11 +215,28 @@ func (p *importParser) read(r io.Reader) []importRow {
 				return rows
 			}
 		}
+		if !p.readableCells(line, rec) {
+			continue
+		}
 		if row, ok := p.row(line, rec); ok {
 			rows = append(rows, row)
 		}
 	}
 	return rows
+}
+
+// readableCells checks, at the edge as every form's field is checked, that each cell is text: no NUL or
+// other control characters (line breaks and tabs only in the summary), no direction overrides. A cell
+// that is not is the row's problem; nothing of the row is stored.
+func (p *importParser) readableCells(line int, rec []string) bool {
+	ok := true
+	for name, i := range p.col {
+		if _, problem := form.Check(rec[i], name == "summary", 0); problem != "" {
+			p.problem(line, name, "import.error.characters", "", "")
+			ok = false
+		}
+	}
+	return ok
 }
 
 // detectSeparator reads the header line: Ukrainian Excel writes ";" between cells (the comma is the decimal

@@ -488,3 +488,29 @@ func TestFormsAndImportShareTheContentRules(t *testing.T) {
 		})
 	}
 }
+
+// A cell that is not text — NUL, another control character, a direction override — refuses its row with
+// the column named, before anything reaches the database (PostgreSQL refuses NUL in text with an error).
+func TestImportRefusesCellsThatAreNotText(t *testing.T) {
+	f := importSetup(t)
+	for _, c := range []struct{ column, value string }{
+		{"reg_number", "К-9/24\x00"},
+		{"external_ref", "1545-\x1b[31m100"},
+		{"author_name", "Коваленко\u202e Олена"},
+		{"summary", "Немає\x00 гарячої води"},
+	} {
+		_, err := f.run(t, csvOf(nil, ",", with(goodRow(), c.column, c.value)))
+		var refused *registry.ImportError
+		if !errors.As(err, &refused) || len(refused.Problems) != 1 || refused.Problems[0].Column != c.column ||
+			refused.Problems[0].Message != "import.error.characters" {
+			t.Errorf("%s = %q: %v", c.column, c.value, err)
+		}
+	}
+	// Line breaks and tabs are text in the summary.
+	if _, err := f.run(t, csvOf(nil, ",", with(goodRow(), "summary", "Немає гарячої води.\r\nТретій\tтиждень."))); err != nil {
+		t.Errorf("a summary of two lines: %v", err)
+	}
+	if n := f.count(t, "appeals"); n != 1 {
+		t.Errorf("%d appeals stored, want only the good file's one", n)
+	}
+}

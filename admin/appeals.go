@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -106,19 +105,10 @@ func (h *handlers) appealList(c *fiber.Ctx) error {
 			depOf[a.ID] = names[*a.DepartmentID]
 		}
 	}
-	pages := max(int((total+registry.PageSize-1)/registry.PageSize), 1)
-	page := max(f.Page, 1)
 	query := filterQuery(view)
-	pageLink := func(n int) string {
-		q := cloneValues(query)
-		if n > 1 {
-			q.Set("page", strconv.Itoa(n))
-		}
-		return "/admin/appeals?" + q.Encode()
-	}
 	data := fiber.Map{
 		"Title": h.web.TextsOf(c).T("admin.appeals.title"), "Appeals": list, "Total": total,
-		"Page": page, "Pages": pages, "Form": view, "Errors": map[string]string(problems),
+		"Pager": web.NewPager("/admin/appeals", query, f.Page, total, registry.PageSize), "Form": view, "Errors": map[string]string(problems),
 		"Channels": h.Classifier.Channels, "Types": h.Classifier.Types, "Subjects": h.Classifier.Subjects,
 		"Statuses": registry.Statuses, "Sorts": registry.Sorts, "Departments": deps,
 		"DepartmentOf": depOf, "Executors": executors, "CSV": "/admin/appeals.csv?" + query.Encode(),
@@ -128,12 +118,6 @@ func (h *handlers) appealList(c *fiber.Ctx) error {
 		// The list still shows what the readable conditions select; the status says the request was not
 		// taken as sent.
 		c.Status(fiber.StatusBadRequest)
-	}
-	if page > 1 {
-		data["Prev"] = pageLink(page - 1)
-	}
-	if page < pages {
-		data["Next"] = pageLink(page + 1)
 	}
 	return c.Render("admin/appeals", data)
 }

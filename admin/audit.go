@@ -177,7 +177,6 @@ func (h *handlers) auditLog(c *fiber.Ctx) error {
 		types = append(types, auditOption{f.ObjectType, f.ObjectType})
 	}
 
-	pages := max(int((total+audit.PageSize-1)/audit.PageSize), 1)
 	query := url.Values{}
 	for k, v := range map[string]string{"from": form.From, "to": form.To, "actor": form.Actor, "action": form.Action,
 		"object_type": form.ObjectType, "object_id": form.ObjectID} {
@@ -185,23 +184,11 @@ func (h *handlers) auditLog(c *fiber.Ctx) error {
 			query.Set(k, v)
 		}
 	}
-	pageLink := func(n int) string {
-		q := cloneValues(query)
-		if n > 1 {
-			q.Set("page", strconv.Itoa(n))
-		}
-		return "/admin/audit?" + q.Encode()
-	}
 	data := fiber.Map{
-		"Title": l.T("audit.title"), "Rows": rows, "Total": total, "Page": f.Page, "Pages": pages,
-		"Form": form, "Errors": map[string]string(problems), "Actors": actors, "Actions": actions, "Types": types,
+		"Title": l.T("audit.title"), "Rows": rows, "Total": total,
+		"Pager": web.NewPager("/admin/audit", query, f.Page, total, audit.PageSize),
+		"Form":  form, "Errors": map[string]string(problems), "Actors": actors, "Actions": actions, "Types": types,
 		"Zone": loc.String(),
-	}
-	if f.Page > 1 {
-		data["Prev"] = pageLink(f.Page - 1)
-	}
-	if f.Page < pages {
-		data["Next"] = pageLink(f.Page + 1)
 	}
 	return c.Render("admin/audit", data)
 }

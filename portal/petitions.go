@@ -42,26 +42,17 @@ func (h *handlers) petitions(c *fiber.Ctx) error {
 	if len(problems) > 0 {
 		c.Status(fiber.StatusBadRequest)
 	}
-	pages := int((total + int64(f.PerPage) - 1) / int64(f.PerPage))
-	return c.Render("portal/petition_list", fiber.Map{
-		"Title": h.web.TextsOf(c).T("petitions.title"), "Petitions": list, "Filter": f, "Total": total, "Errors": problems,
-		"Pages": pages, "States": petition.PublicStates, "Sorts": petition.Sorts, "Subjects": h.Classifier.Subjects,
-		"PrevURL": pageURL(f, f.Page-1, pages, c.Path()), "NextURL": pageURL(f, f.Page+1, pages, c.Path()),
-	})
-}
-
-// pageURL is the list's address for another page with the same filters (as read), or "" past the ends.
-func pageURL(f petition.Filter, page, pages int, path string) string {
-	if page < 1 || page > pages {
-		return ""
-	}
-	v := url.Values{"page": {strconv.Itoa(page)}}
+	filter := url.Values{}
 	for k, x := range map[string]string{"state": f.State, "subject": f.Subject, "q": f.Query, "sort": f.Sort} {
 		if x != "" {
-			v.Set(k, x)
+			filter.Set(k, x)
 		}
 	}
-	return path + "?" + v.Encode()
+	return c.Render("portal/petition_list", fiber.Map{
+		"Title": h.web.TextsOf(c).T("petitions.title"), "Petitions": list, "Filter": f, "Total": total, "Errors": problems,
+		"States": petition.PublicStates, "Sorts": petition.Sorts, "Subjects": h.Classifier.Subjects,
+		"Pager": web.NewPager("/petitions", filter, f.Page, total, f.PerPage),
+	})
 }
 
 func (h *handlers) showPetition(c *fiber.Ctx) error {
@@ -101,10 +92,10 @@ func (h *handlers) showPetition(c *fiber.Ctx) error {
 		// Anonymous views of a popular petition may be served from a shared cache for a second.
 		c.Set(fiber.HeaderCacheControl, "public, max-age=1, stale-while-revalidate=5")
 	}
-	pages := (count + signatoriesPerPage - 1) / signatoriesPerPage
+	signersPager := web.NewPager(fmt.Sprintf("/petitions/%d", p.ID), nil, page, int64(count), signatoriesPerPage)
 	return c.Render("portal/petition_show", fiber.Map{
 		"Title": p.Title, "Petition": p, "Count": count, "Percent": min(100, count*100/max(p.Threshold, 1)),
-		"DaysLeft": h.Petitions.DaysLeft(p), "Signers": signers, "SignersPage": page, "SignersPages": pages,
+		"DaysLeft": h.Petitions.DaysLeft(p), "Signers": signers, "SignersPager": signersPager,
 		"FirstSigner": (page-1)*signatoriesPerPage + 1, "History": history, "Signed": signed,
 		"CanSign": p.State == petition.StateCollecting, "Subjects": h.Classifier.Subjects,
 		"JustCreated": c.Query("created") == "1",

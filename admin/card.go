@@ -2,7 +2,6 @@ package admin
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -332,8 +331,7 @@ func (h *handlers) submitReply(c *fiber.Ctx) error {
 // afterStep answers a step: back to the card with a message, or the card again with the refused
 // form and its problems.
 func (h *handlers) afterStep(c *fiber.Ctx, id int64, action string, err error) error {
-	var e *errs.Error
-	if errors.As(err, &e) && (e.Code == errs.Invalid || e.Code == errs.Conflict) {
+	if e := errs.As(err, errs.Invalid, errs.Conflict); e != nil {
 		fields := e.Fields
 		if e.Code == errs.Conflict {
 			fields = map[string]string{"step": e.Message}

@@ -1,8 +1,6 @@
 package admin
 
 import (
-	"errors"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hromada/hromada/internal/errs"
@@ -42,8 +40,7 @@ func (h *handlers) createDepartment(c *fiber.Ctx) error {
 		return h.renderDepartments(c, nameUK, nameEN, problems)
 	}
 	d, err := h.Departments.Create(c.UserContext(), nameUK, nameEN)
-	var invalid *errs.Error
-	if errors.As(err, &invalid) && invalid.Code == errs.Invalid {
+	if invalid := errs.As(err, errs.Invalid); invalid != nil {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderDepartments(c, nameUK, nameEN, invalid.Fields)
 	}

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
@@ -119,8 +118,7 @@ func (h *handlers) petitionAction(c *fiber.Ctx) error {
 	default:
 		return errs.New(errs.NotFound, "error.not_found")
 	}
-	var invalid *errs.Error
-	if errors.As(err, &invalid) && invalid.Code == errs.Invalid {
+	if invalid := errs.As(err, errs.Invalid); invalid != nil {
 		fields := invalid.Fields
 		if msg, ok := fields["text"]; ok && c.Params("action") == "correct" {
 			fields = errs.Validation{"ctext": msg} // beside the correction's text, not the refusal's

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -201,8 +200,7 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 		return h.renderStaffAppealFormWith(c, f, nil, ask)
 	}
 	appeal, err := h.Registry.RegisterAppeal(c.UserContext(), in)
-	var invalid *errs.Error
-	if errors.As(err, &invalid) && invalid.Code == errs.Invalid {
+	if invalid := errs.As(err, errs.Invalid); invalid != nil {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderStaffAppealForm(c, f, invalid.Fields)
 	}

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"errors"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -81,8 +80,7 @@ func (h *handlers) grantStaffRole(c *fiber.Ctx) error {
 		f.Fields = map[string]string{"email": "admin.staff.error.email"}
 	default:
 		p, err := h.People.GrantRole(c.UserContext(), f.Email, f.Role, grantedInAdminArea)
-		var refused *errs.Error
-		if errors.As(err, &refused) && refused.Code != errs.Internal {
+		if refused := errs.As(err, errs.Invalid, errs.NotFound, errs.Forbidden, errs.Conflict); refused != nil {
 			if refused.Message == "staff.error.role" {
 				field = "role"
 			}
@@ -119,8 +117,7 @@ func (h *handlers) revokeStaffRole(c *fiber.Ctx) error {
 		role = "" // refused below as no role of theirs
 	}
 	err = h.People.RevokeRole(c.UserContext(), int64(id), role)
-	var refused *errs.Error
-	if errors.As(err, &refused) && (refused.Code == errs.Forbidden || refused.Code == errs.Invalid) {
+	if refused := errs.As(err, errs.Forbidden, errs.Invalid); refused != nil {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderStaff(c, staffPageForm{Role: identity.RoleRegistrar, Row: int64(id), RowError: refused.Message})
 	}
@@ -155,7 +152,7 @@ func (h *handlers) setStaffDepartment(c *fiber.Ctx) error {
 			return refuse("admin.staff.error.department")
 		}
 		d, err := h.Departments.Get(c.UserContext(), dep)
-		if errs.CodeOf(err) == errs.NotFound {
+		if errs.Is(err, errs.NotFound) {
 			return refuse("admin.staff.error.department")
 		}
 		if err != nil {

@@ -1,7 +1,6 @@
 package portal
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -72,7 +71,6 @@ func (h *handlers) createAppeal(c *fiber.Ctx) error {
 	in := f.Input(files)
 	in.Channel, in.PersonID = registry.ChannelPortal, &person.ID
 	// Every problem at once: the edge's (characters that cannot be read) and the registry's (content).
-	var invalid *errs.Error
 	if problems := appealform.Merge(r.Problems(), appealform.ContentProblems(h.Registry, in)); len(problems) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderAppealForm(c, f, problems, "")
@@ -86,7 +84,7 @@ func (h *handlers) createAppeal(c *fiber.Ctx) error {
 		return h.renderAppealForm(c, f, nil, h.web.TextsOf(c).Tf("appeal.error.too_many_appeals", "Wait", waitText(h.web.TextsOf(c), wait)))
 	}
 	appeal, err := h.Registry.RegisterAppeal(c.UserContext(), in)
-	if errors.As(err, &invalid) && invalid.Code == errs.Invalid {
+	if invalid := errs.As(err, errs.Invalid); invalid != nil {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderAppealForm(c, f, invalid.Fields, "")
 	}

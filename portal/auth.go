@@ -40,7 +40,7 @@ func (h *handlers) signInCallback(c *fiber.Ctx) error {
 	claims, err := h.RP.FinishSignIn(c.UserContext(), c.Query("code"),
 		identity.AuthRequest{Nonce: pending.Nonce, Verifier: pending.Verifier})
 	if err != nil {
-		if errs.CodeOf(err) == errs.Internal {
+		if errs.Is(err, errs.Internal) {
 			h.Log.Error("sign-in failed", "err", err)
 			return fiber.NewError(fiber.StatusServiceUnavailable, "auth.error.provider")
 		}

@@ -2,7 +2,6 @@ package portal
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -125,8 +124,7 @@ func (h *handlers) signPetition(c *fiber.Ctx) error {
 	}
 	added, err := h.Petitions.Sign(c.UserContext(), int64(id), petition.Signer{PersonID: p.ID, Key: key,
 		Name: p.FullName(), Address: p.Address})
-	var e *errs.Error
-	if errors.As(err, &e) && (e.Code == errs.Conflict || e.Code == errs.Forbidden) {
+	if e := errs.As(err, errs.Conflict, errs.Forbidden); e != nil {
 		if err := h.web.SetFlash(c, e.Message); err != nil {
 			return err
 		}
@@ -188,8 +186,7 @@ func (h *handlers) createPetition(c *fiber.Ctx) error {
 	}
 	created, err := h.Petitions.Create(c.UserContext(), petition.CreateInput{PersonID: p.ID, AuthorName: p.FullName(),
 		AuthorEmail: p.Email, Title: f.Title, Text: f.Text, SubjectCode: f.Subject, Attachment: file})
-	var invalid *errs.Error
-	if errors.As(err, &invalid) && invalid.Code == errs.Invalid {
+	if invalid := errs.As(err, errs.Invalid); invalid != nil {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderPetitionForm(c, f, invalid.Fields, nil, false)
 	}

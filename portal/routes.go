@@ -7,9 +7,10 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/gofiber/fiber/v2"
 	"io/fs"
 	"log/slog"
+
+	"github.com/gofiber/fiber/v2"
 
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/config"

@@ -78,8 +78,7 @@ func run(args []string, stdout io.Writer) error {
 		defer db.Close(gdb)
 		p, err := identity.NewService(gdb, cfg.Secret).GrantRole(ctx, args[1], args[2], "hromada admin grant")
 		if err != nil {
-			var e *errs.Error
-			if errors.As(err, &e) && e.Code == errs.NotFound {
+			if errs.Is(err, errs.NotFound) {
 				return fmt.Errorf("nobody with the e-mail %s has signed in yet: sign in once, then grant the role", args[1])
 			}
 			return err

@@ -6,7 +6,6 @@ package appealform
 
 import (
 	"embed"
-	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -115,8 +114,7 @@ func Problems(l *web.L, fields map[string]string, questions int) []Problem {
 // ContentProblems are the registry's objections to an appeal's content, field → message id (none when
 // the content may be registered).
 func ContentProblems(reg *registry.Service, in registry.RegisterInput) map[string]string {
-	var invalid *errs.Error
-	if err := reg.Check(in); errors.As(err, &invalid) && invalid.Code == errs.Invalid {
+	if invalid := errs.As(reg.Check(in), errs.Invalid); invalid != nil {
 		return invalid.Fields
 	}
 	return nil

@@ -6,6 +6,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Code classifies an error.
@@ -44,6 +45,19 @@ func CodeOf(err error) Code {
 		return e.Code
 	}
 	return Internal
+}
+
+// Is says whether err's code is one of codes (an error without a code counts as Internal).
+func Is(err error, codes ...Code) bool { return err != nil && slices.Contains(codes, CodeOf(err)) }
+
+// As returns err's coded error when its code is one of codes, else nil: a refusal a page shows, with its
+// message and fields.
+func As(err error, codes ...Code) *Error {
+	var e *Error
+	if errors.As(err, &e) && slices.Contains(codes, e.Code) {
+		return e
+	}
+	return nil
 }
 
 // Validation collects field problems; Err returns nil when there are none.

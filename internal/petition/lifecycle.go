@@ -349,7 +349,7 @@ func (s *Service) expire(ctx context.Context, id int64) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		p, err := inState(tx, id, StateCollecting)
 		if err != nil {
-			if errs.CodeOf(err) == errs.Conflict {
+			if errs.Is(err, errs.Conflict) {
 				return nil // another instance got there first
 			}
 			return err

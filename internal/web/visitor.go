@@ -60,7 +60,7 @@ func (s *Server) loadVisitor(c *fiber.Ctx) error {
 	if id, ok := sess.Get(keyPersonID).(int64); ok {
 		p, r, err := s.people.PersonWithRoles(c.UserContext(), id)
 		switch {
-		case errs.CodeOf(err) == errs.NotFound:
+		case errs.Is(err, errs.NotFound):
 			sess.Delete(keyPersonID) // the person is gone: the session signs out
 			save = true
 		case err != nil:

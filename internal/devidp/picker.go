@@ -102,7 +102,7 @@ func (p *Provider) pick(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := p.store.completeAuthRequest(id, r.PostForm.Get("sub")); err != nil {
-		slog.InfoContext(r.Context(), "devidp: picker refused", "error", err)
+		slog.InfoContext(r.Context(), "devidp: picker refused", "err", err)
 		p.renderError(w, http.StatusBadRequest, "Запит на вхід не знайдено, він уже використаний або застарів.")
 		return
 	}
@@ -122,7 +122,7 @@ func (p *Provider) renderError(w http.ResponseWriter, status int, msg string) {
 func (p *Provider) render(w http.ResponseWriter, status int, name string, data any) {
 	var buf bytes.Buffer
 	if err := p.pages.ExecuteTemplate(&buf, name, data); err != nil {
-		slog.Error("devidp: render page", "page", name, "error", err)
+		slog.Error("devidp: render page", "page", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
@@ -138,6 +138,6 @@ func (p *Provider) render(w http.ResponseWriter, status int, name string, data a
 	h.Set("X-Frame-Options", "DENY")
 	w.WriteHeader(status)
 	if _, err := buf.WriteTo(w); err != nil {
-		slog.Debug("devidp: write page", "page", name, "error", err)
+		slog.Debug("devidp: write page", "page", name, "err", err)
 	}
 }

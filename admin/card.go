@@ -31,16 +31,16 @@ func (h *handlers) executorScope(c *fiber.Ctx) (scoped bool, department int64, e
 // visibleAppealID is the request's :id when the visitor may see that appeal: an executor asking for
 // another department's appeal gets 404, as if it did not exist.
 func (h *handlers) visibleAppealID(c *fiber.Ctx) (int64, error) {
-	id, err := c.ParamsInt("id")
-	if err != nil || id <= 0 {
-		return 0, errs.New(errs.NotFound, "error.not_found")
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		return 0, err
 	}
 	scoped, dept, err := h.executorScope(c)
 	if err != nil {
 		return 0, err
 	}
 	if scoped {
-		ok, err := h.Registry.InScope(c.UserContext(), int64(id), dept)
+		ok, err := h.Registry.InScope(c.UserContext(), id, dept)
 		if err != nil {
 			return 0, err
 		}
@@ -48,7 +48,7 @@ func (h *handlers) visibleAppealID(c *fiber.Ctx) (int64, error) {
 			return 0, errs.New(errs.NotFound, "error.not_found")
 		}
 	}
-	return int64(id), nil
+	return id, nil
 }
 
 // cardAppeal loads the card of the request's :id as the visitor may see it; opening it is logged.
@@ -346,10 +346,7 @@ func (h *handlers) afterStep(c *fiber.Ctx, id int64, action string, err error) e
 	if err != nil {
 		return err
 	}
-	if err := h.web.SetFlash(c, "routing.done."+action); err != nil {
-		return err
-	}
-	return c.Redirect("/admin/appeals/"+strconv.FormatInt(id, 10), fiber.StatusSeeOther)
+	return h.web.Done(c, "routing.done."+action, "/admin/appeals/"+strconv.FormatInt(id, 10))
 }
 
 // replyPrint is the approved reply as a page to print and post, for appeals that came on paper or
@@ -402,15 +399,15 @@ func derefID(p *int64) int64 {
 
 // appealAttachment sends a file of an appeal (or of one of its replies) as a download, never inline.
 func (h *handlers) appealAttachment(c *fiber.Ctx) error {
-	fileID, err := c.ParamsInt("file")
+	fileID, err := web.ParamID(c, "file")
 	if err != nil {
-		return errs.New(errs.NotFound, "error.not_found")
+		return err
 	}
 	id, err := h.visibleAppealID(c)
 	if err != nil {
 		return err
 	}
-	att, f, err := h.Registry.AttachmentForStaff(c.UserContext(), id, int64(fileID))
+	att, f, err := h.Registry.AttachmentForStaff(c.UserContext(), id, fileID)
 	if err != nil {
 		return err
 	}

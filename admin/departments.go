@@ -48,25 +48,22 @@ func (h *handlers) createDepartment(c *fiber.Ctx) error {
 		return err
 	}
 	h.Log.Info("department created", "department_id", d.ID, "by_person_id", personID(c))
-	if err := h.web.SetFlash(c, "admin.departments.created"); err != nil {
-		return err
-	}
-	return c.Redirect("/admin/departments", fiber.StatusSeeOther)
+	return h.web.Done(c, "admin.departments.created", "/admin/departments")
 }
 
 // setDepartmentActive stops offering a department for new appeals, or offers it again. The form says
 // which, so a repeated click does not flip it back.
 func (h *handlers) setDepartmentActive(c *fiber.Ctx) error {
-	id, err := c.ParamsInt("id")
+	id, err := web.ParamID(c, "id")
 	if err != nil {
-		return errs.New(errs.NotFound, "error.not_found")
+		return err
 	}
 	r, err := web.ReadForm(c)
 	if err != nil {
 		return err
 	}
 	active := r.Line("active", form.MaxLine) == "true"
-	if err := h.Departments.SetActive(c.UserContext(), int64(id), active); err != nil {
+	if err := h.Departments.SetActive(c.UserContext(), id, active); err != nil {
 		return err
 	}
 	h.Log.Info("department active changed", "department_id", id, "active", active, "by_person_id", personID(c))
@@ -74,8 +71,5 @@ func (h *handlers) setDepartmentActive(c *fiber.Ctx) error {
 	if active {
 		msg = "admin.departments.activated"
 	}
-	if err := h.web.SetFlash(c, msg); err != nil {
-		return err
-	}
-	return c.Redirect("/admin/departments", fiber.StatusSeeOther)
+	return h.web.Done(c, msg, "/admin/departments")
 }

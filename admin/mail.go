@@ -2,8 +2,7 @@ package admin
 
 import (
 	"github.com/gofiber/fiber/v2"
-
-	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/web"
 )
 
 // failedMail lists e-mail that could not be sent after every retry.
@@ -19,16 +18,13 @@ func (h *handlers) failedMail(c *fiber.Ctx) error {
 }
 
 func (h *handlers) retryMail(c *fiber.Ctx) error {
-	id, err := c.ParamsInt("id")
+	id, err := web.ParamID(c, "id")
 	if err != nil {
-		return errs.New(errs.NotFound, "error.not_found")
+		return err
 	}
-	if err := h.Notify.Retry(c.UserContext(), int64(id)); err != nil {
+	if err := h.Notify.Retry(c.UserContext(), id); err != nil {
 		return err
 	}
 	h.Log.Info("failed e-mail queued again", "message_id", id, "by_person_id", personID(c))
-	if err := h.web.SetFlash(c, "admin.mail.retried"); err != nil {
-		return err
-	}
-	return c.Redirect("/admin/mail", fiber.StatusSeeOther)
+	return h.web.Done(c, "admin.mail.retried", "/admin/mail")
 }

@@ -46,11 +46,11 @@ func readModerationForm(r *form.Reader) moderationForm {
 }
 
 func (h *handlers) renderPetition(c *fiber.Ctx, f moderationForm, fields map[string]string) error {
-	id, err := c.ParamsInt("id")
+	id, err := web.ParamID(c, "id")
 	if err != nil {
-		return errs.New(errs.NotFound, "error.not_found")
+		return err
 	}
-	p, err := h.Petitions.Get(c.UserContext(), int64(id), 0, true)
+	p, err := h.Petitions.Get(c.UserContext(), id, 0, true)
 	if err != nil {
 		return err
 	}
@@ -76,9 +76,9 @@ func (h *handlers) renderPetition(c *fiber.Ctx, f moderationForm, fields map[str
 // petitionAction runs one moderation or consideration step and returns to the petition; a refused form
 // comes back with what was typed and the reason beside the field.
 func (h *handlers) petitionAction(c *fiber.Ctx) error {
-	id, err := c.ParamsInt("id")
+	id, err := web.ParamID(c, "id")
 	if err != nil {
-		return errs.New(errs.NotFound, "error.not_found")
+		return err
 	}
 	staff := personID(c)
 	ctx := c.UserContext()
@@ -103,17 +103,17 @@ func (h *handlers) petitionAction(c *fiber.Ctx) error {
 	}
 	switch c.Params("action") {
 	case "publish":
-		key, kerr := h.authorKey(c, int64(id))
+		key, kerr := h.authorKey(c, id)
 		if kerr != nil {
 			return kerr
 		}
-		err = h.Petitions.Publish(ctx, int64(id), staff, key)
+		err = h.Petitions.Publish(ctx, id, staff, key)
 	case "reject":
-		err = h.Petitions.Reject(ctx, int64(id), staff, f.Reason, f.RejectText)
+		err = h.Petitions.Reject(ctx, id, staff, f.Reason, f.RejectText)
 	case "correct":
-		err = h.Petitions.Correct(ctx, int64(id), staff, f.Title, f.Text)
+		err = h.Petitions.Correct(ctx, id, staff, f.Title, f.Text)
 	case "answer":
-		err = h.Petitions.Answer(ctx, int64(id), staff, f.AnswerKind, f.AnswerText,
+		err = h.Petitions.Answer(ctx, id, staff, f.AnswerKind, f.AnswerText,
 			web.OptionalUpload(c, "answer_file"))
 	default:
 		return errs.New(errs.NotFound, "error.not_found")
@@ -133,10 +133,7 @@ func (h *handlers) petitionAction(c *fiber.Ctx) error {
 		return err
 	}
 	h.Log.Info("petition "+c.Params("action"), "petition_id", id, "by_person_id", staff)
-	if err := h.web.SetFlash(c, "admin.petitions.done."+c.Params("action")); err != nil {
-		return err
-	}
-	return c.Redirect(fmt.Sprintf("/admin/petitions/%d", id), fiber.StatusSeeOther)
+	return h.web.Done(c, "admin.petitions.done."+c.Params("action"), fmt.Sprintf("/admin/petitions/%d", id))
 }
 
 // authorKey is the author's signer key, so that publication adds the author's own signature.

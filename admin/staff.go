@@ -96,17 +96,14 @@ func (h *handlers) grantStaffRole(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderStaff(c, f)
 	}
-	if err := h.web.SetFlash(c, "admin.staff.granted"); err != nil {
-		return err
-	}
-	return c.Redirect("/admin/staff", fiber.StatusSeeOther)
+	return h.web.Done(c, "admin.staff.granted", "/admin/staff")
 }
 
 // revokeStaffRole takes a role from a staff member; an admin's own admin role is refused with a message.
 func (h *handlers) revokeStaffRole(c *fiber.Ctx) error {
-	id, err := c.ParamsInt("id")
+	id, err := web.ParamID(c, "id")
 	if err != nil {
-		return errs.New(errs.NotFound, "error.not_found")
+		return err
 	}
 	r, err := web.ReadForm(c)
 	if err != nil {
@@ -116,26 +113,23 @@ func (h *handlers) revokeStaffRole(c *fiber.Ctx) error {
 	if len(r.Problems()) > 0 {
 		role = "" // refused below as no role of theirs
 	}
-	err = h.People.RevokeRole(c.UserContext(), int64(id), role)
+	err = h.People.RevokeRole(c.UserContext(), id, role)
 	if refused := errs.As(err, errs.Forbidden, errs.Invalid); refused != nil {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderStaff(c, staffPageForm{Role: identity.RoleRegistrar, Row: int64(id), RowError: refused.Message})
+		return h.renderStaff(c, staffPageForm{Role: identity.RoleRegistrar, Row: id, RowError: refused.Message})
 	}
 	if err != nil {
 		return err
 	}
 	h.Log.Info("staff role revoked", "person_id", id, "role", role, "by_person_id", personID(c))
-	if err := h.web.SetFlash(c, "admin.staff.revoked"); err != nil {
-		return err
-	}
-	return c.Redirect("/admin/staff", fiber.StatusSeeOther)
+	return h.web.Done(c, "admin.staff.revoked", "/admin/staff")
 }
 
 // setStaffDepartment places a staff member in an active department, or in none.
 func (h *handlers) setStaffDepartment(c *fiber.Ctx) error {
-	id, err := c.ParamsInt("id")
+	id, err := web.ParamID(c, "id")
 	if err != nil {
-		return errs.New(errs.NotFound, "error.not_found")
+		return err
 	}
 	r, err := web.ReadForm(c)
 	if err != nil {
@@ -144,7 +138,7 @@ func (h *handlers) setStaffDepartment(c *fiber.Ctx) error {
 	raw := r.Line("department", form.MaxLine)
 	refuse := func(msg string) error {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderStaff(c, staffPageForm{Role: identity.RoleRegistrar, Row: int64(id), RowError: msg, RowDept: raw})
+		return h.renderStaff(c, staffPageForm{Role: identity.RoleRegistrar, Row: id, RowError: msg, RowDept: raw})
 	}
 	var dep int64
 	if raw != "" {
@@ -158,7 +152,7 @@ func (h *handlers) setStaffDepartment(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		current, err := h.People.DepartmentOf(c.UserContext(), int64(id))
+		current, err := h.People.DepartmentOf(c.UserContext(), id)
 		if err != nil {
 			return err
 		}
@@ -166,12 +160,9 @@ func (h *handlers) setStaffDepartment(c *fiber.Ctx) error {
 			return refuse("admin.staff.error.department")
 		}
 	}
-	if err := h.People.SetStaffDepartment(c.UserContext(), int64(id), dep); err != nil {
+	if err := h.People.SetStaffDepartment(c.UserContext(), id, dep); err != nil {
 		return err
 	}
 	h.Log.Info("staff department set", "person_id", id, "department_id", dep, "by_person_id", personID(c))
-	if err := h.web.SetFlash(c, "admin.staff.department_set"); err != nil {
-		return err
-	}
-	return c.Redirect("/admin/staff", fiber.StatusSeeOther)
+	return h.web.Done(c, "admin.staff.department_set", "/admin/staff")
 }

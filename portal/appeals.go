@@ -117,11 +117,11 @@ func (h *handlers) myAppeals(c *fiber.Ctx) error {
 }
 
 func (h *handlers) showAppeal(c *fiber.Ctx) error {
-	id, err := c.ParamsInt("id")
+	id, err := web.ParamID(c, "id")
 	if err != nil {
-		return errs.New(errs.NotFound, "error.not_found")
+		return err
 	}
-	a, err := h.Registry.AppealOfPerson(c.UserContext(), web.PersonOf(c).ID, int64(id))
+	a, err := h.Registry.AppealOfPerson(c.UserContext(), web.PersonOf(c).ID, id)
 	if err != nil {
 		return err
 	}
@@ -140,12 +140,15 @@ func (h *handlers) showAppeal(c *fiber.Ctx) error {
 // appealAttachment sends a file of the citizen's own appeal as a download, never inline: a file is
 // only as safe as its sniffed type, and a download cannot run in our origin.
 func (h *handlers) appealAttachment(c *fiber.Ctx) error {
-	id, err1 := c.ParamsInt("id")
-	fileID, err2 := c.ParamsInt("file")
-	if err1 != nil || err2 != nil {
-		return errs.New(errs.NotFound, "error.not_found")
+	id, err := web.ParamID(c, "id")
+	if err != nil {
+		return err
 	}
-	att, f, err := h.Registry.AttachmentOfPerson(c.UserContext(), web.PersonOf(c).ID, int64(id), int64(fileID))
+	fileID, err := web.ParamID(c, "file")
+	if err != nil {
+		return err
+	}
+	att, f, err := h.Registry.AttachmentOfPerson(c.UserContext(), web.PersonOf(c).ID, id, fileID)
 	if err != nil {
 		return err
 	}

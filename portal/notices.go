@@ -29,10 +29,7 @@ func (h *handlers) saveNoticeChoices(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	if err := h.web.SetFlash(c, "notices.saved"); err != nil {
-		return err
-	}
-	return c.Redirect("/account/notices", fiber.StatusSeeOther)
+	return h.web.Done(c, "notices.saved", "/account/notices")
 }
 
 // unsubscribeForm is where the link in an e-mail leads: the token alone identifies the person and the

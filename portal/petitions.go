@@ -55,16 +55,16 @@ func (h *handlers) petitions(c *fiber.Ctx) error {
 }
 
 func (h *handlers) showPetition(c *fiber.Ctx) error {
-	id, err := c.ParamsInt("id")
+	id, err := web.ParamID(c, "id")
 	if err != nil {
-		return errs.New(errs.NotFound, "error.not_found")
+		return err
 	}
 	viewer := web.PersonOf(c)
 	var viewerID int64
 	if viewer != nil {
 		viewerID = viewer.ID
 	}
-	p, err := h.Petitions.Get(c.UserContext(), int64(id), viewerID, false)
+	p, err := h.Petitions.Get(c.UserContext(), id, viewerID, false)
 	if err != nil {
 		return err
 	}
@@ -113,22 +113,19 @@ func ogDescription(text string) string {
 
 // signPetition adds the signature; signing twice says so on the page rather than failing.
 func (h *handlers) signPetition(c *fiber.Ctx) error {
-	id, err := c.ParamsInt("id")
+	id, err := web.ParamID(c, "id")
 	if err != nil {
-		return errs.New(errs.NotFound, "error.not_found")
+		return err
 	}
 	p := web.PersonOf(c)
 	key := ""
 	if p.TaxIDHash != nil {
 		key = *p.TaxIDHash
 	}
-	added, err := h.Petitions.Sign(c.UserContext(), int64(id), petition.Signer{PersonID: p.ID, Key: key,
+	added, err := h.Petitions.Sign(c.UserContext(), id, petition.Signer{PersonID: p.ID, Key: key,
 		Name: p.FullName(), Address: p.Address})
 	if e := errs.As(err, errs.Conflict, errs.Forbidden); e != nil {
-		if err := h.web.SetFlash(c, e.Message); err != nil {
-			return err
-		}
-		return c.Redirect(fmt.Sprintf("/petitions/%d", id), fiber.StatusSeeOther)
+		return h.web.Done(c, e.Message, fmt.Sprintf("/petitions/%d", id))
 	}
 	if err != nil {
 		return err
@@ -137,10 +134,7 @@ func (h *handlers) signPetition(c *fiber.Ctx) error {
 	if !added {
 		msg = "petition.already_signed"
 	}
-	if err := h.web.SetFlash(c, msg); err != nil {
-		return err
-	}
-	return c.Redirect(fmt.Sprintf("/petitions/%d", id), fiber.StatusSeeOther)
+	return h.web.Done(c, msg, fmt.Sprintf("/petitions/%d", id))
 }
 
 // petitionForm is the new-petition form as the author filled it in.
@@ -199,15 +193,15 @@ func (h *handlers) createPetition(c *fiber.Ctx) error {
 
 // petitionFile sends a petition's attachment, or its answer's, as a download.
 func (h *handlers) petitionFile(c *fiber.Ctx) error {
-	id, err := c.ParamsInt("id")
+	id, err := web.ParamID(c, "id")
 	if err != nil {
-		return errs.New(errs.NotFound, "error.not_found")
+		return err
 	}
 	var viewerID int64
 	if p := web.PersonOf(c); p != nil {
 		viewerID = p.ID
 	}
-	f, r, err := h.Petitions.OpenFile(c.UserContext(), int64(id), viewerID, c.Params("which") == "answer")
+	f, r, err := h.Petitions.OpenFile(c.UserContext(), id, viewerID, c.Params("which") == "answer")
 	if err != nil {
 		return err
 	}
@@ -276,11 +270,11 @@ func (h *handlers) apiPetitions(c *fiber.Ctx) error {
 }
 
 func (h *handlers) apiPetition(c *fiber.Ctx) error {
-	id, err := c.ParamsInt("id")
+	id, err := web.ParamID(c, "id")
 	if err != nil {
-		return errs.New(errs.NotFound, "error.not_found")
+		return err
 	}
-	p, err := h.Petitions.Get(c.UserContext(), int64(id), 0, false)
+	p, err := h.Petitions.Get(c.UserContext(), id, 0, false)
 	if err != nil {
 		return err
 	}

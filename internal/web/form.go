@@ -2,6 +2,7 @@ package web
 
 import (
 	"io"
+	"strconv"
 	"mime/multipart"
 	"net/url"
 	"strings"
@@ -46,6 +47,16 @@ func ReadForm(c *fiber.Ctx) (*form.Reader, error) {
 
 // ReadQuery returns a reader over the query string.
 func ReadQuery(c *fiber.Ctx) *form.Reader { return form.New(Query(c)) }
+
+// ParamID is the route parameter name as a row's id; anything else is "not found" (an address that names
+// no row).
+func ParamID(c *fiber.Ctx, name string) (int64, error) {
+	n, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, errs.New(errs.NotFound, "error.not_found")
+	}
+	return n, nil
+}
 
 // Query returns the request's query string as values, bytes as they came: handlers read them through a
 // form.Reader, which checks each value once.

@@ -207,6 +207,15 @@ func (s *Server) SetFlash(c *fiber.Ctx, message string) error {
 	return nil
 }
 
+// Done ends a step that changed something the way every form does (POST, redirect, GET): back to the
+// page at to, with the message (an i18n id) shown there once.
+func (s *Server) Done(c *fiber.Ctx, message, to string) error {
+	if err := s.SetFlash(c, message); err != nil {
+		return err
+	}
+	return c.Redirect(to, fiber.StatusSeeOther)
+}
+
 // flashID is what a message id looks like; anything else never reaches a cookie.
 var flashID = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_-]+)*$`)
 

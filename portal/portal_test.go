@@ -3,6 +3,7 @@ package portal_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -345,6 +346,40 @@ func TestPostsNeedCSRFToken(t *testing.T) {
 	}
 	if r := apptest.PostForm(t, c, s.Path("/auth/logout"), url.Values{}); r.Status != http.StatusForbidden {
 		t.Errorf("sign-out without a token: want 403, got %d", r.Status)
+	}
+}
+
+// A signed-in person's form with files larger than the form limit is taken whole, chunked or with a
+// length, and the files arrive intact.
+func TestSignedInUploadOverTheFormLimit(t *testing.T) {
+	s := apptest.Start(t, map[string]string{"HROMADA_MAX_FORM_KB": "64"})
+	c := apptest.Browser(t)
+	s.SignIn(t, c, olena)
+	for _, chunked := range []bool{true, false} {
+		csrf := apptest.CSRF(t, apptest.Get(t, c, s.Path("/appeals/new")).Body)
+		pdf := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte{'7'}, 3<<20)...)
+		ct, body := multipartForm(t, goodAppeal(csrf), map[string][]byte{"план.pdf": pdf})
+		var r io.Reader = body
+		if chunked {
+			r = struct{ io.Reader }{body} // no length known: the client sends chunks
+		}
+		req, err := http.NewRequest(http.MethodPost, s.Path("/appeals"), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", ct)
+		res := apptest.Do(t, c, req)
+		if res.Status != http.StatusSeeOther || !appealLink.MatchString(res.Location) {
+			t.Fatalf("chunked=%v: want 303 to the appeal, got %d\n%.800s", chunked, res.Status, res.Body)
+		}
+		page := apptest.Get(t, c, s.Path(res.Location))
+		link := regexp.MustCompile(`href="(/appeals/\d+/attachments/\d+)"`).FindStringSubmatch(page.Body)
+		if link == nil {
+			t.Fatalf("chunked=%v: no attachment on the appeal page", chunked)
+		}
+		if got := apptest.Get(t, c, s.Path(link[1])); got.Body != string(pdf) {
+			t.Fatalf("chunked=%v: the stored file differs: %d bytes, want %d", chunked, len(got.Body), len(pdf))
+		}
 	}
 }
 

@@ -90,3 +90,33 @@ func TestLocalesHaveTheSameKeys(t *testing.T) {
 		t.Errorf("unknown language falls back to Ukrainian, got %q", got)
 	}
 }
+
+// Upload routes are found by their path as Fiber would route it: case-insensitive, trailing slash
+// ignored, <int> parameters only digits.
+func TestRoutePatternMatch(t *testing.T) {
+	for _, c := range []struct {
+		pattern, path string
+		want          bool
+	}{
+		{"/appeals/", "/appeals", true},
+		{"/appeals/", "/appeals/", true},
+		{"/appeals", "/Appeals", true},
+		{"/appeals", "/appeals/new", false},
+		{"/admin/appeals/:id<int>/reply", "/admin/appeals/12/reply", true},
+		{"/admin/appeals/:id<int>/reply", "/admin/appeals/x/reply", false},
+		{"/admin/appeals/:id<int>/reply", "/admin/appeals//reply", false},
+		{"/admin/petitions/:id<int>/:action", "/admin/petitions/3/answer", true},
+		{"/admin/petitions/:id<int>/:action", "/admin/petitions/3", false},
+	} {
+		p, err := parseRoutePattern(c.pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.match(c.path); got != c.want {
+			t.Errorf("%s matches %s: %v, want %v", c.pattern, c.path, got, c.want)
+		}
+	}
+	if _, err := parseRoutePattern("/files/*"); err == nil {
+		t.Error("a wildcard route cannot be an upload route")
+	}
+}

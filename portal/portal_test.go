@@ -349,6 +349,30 @@ func TestPostsNeedCSRFToken(t *testing.T) {
 	}
 }
 
+// The token comes from the body or a header, never from the URL, where logs, history and the Referer
+// header would carry it.
+func TestCSRFTokenIsNotTakenFromTheURL(t *testing.T) {
+	s := apptest.Start(t, nil)
+	c := apptest.Browser(t)
+	s.SignIn(t, c, olena)
+	token := apptest.CSRF(t, apptest.Get(t, c, s.Path("/account/notices")).Body)
+	if r := apptest.PostForm(t, c, s.Path("/account/notices?_csrf="+url.QueryEscape(token)), url.Values{}); r.Status != http.StatusForbidden {
+		t.Fatalf("a token in the query string: want 403, got %d", r.Status)
+	}
+	req, err := http.NewRequest(http.MethodPost, s.Path("/account/notices"), strings.NewReader(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-CSRF-Token", token)
+	if r := apptest.Do(t, c, req); r.Status != http.StatusSeeOther {
+		t.Fatalf("the token in the X-CSRF-Token header: want 303, got %d", r.Status)
+	}
+	if r := apptest.PostForm(t, c, s.Path("/account/notices"), url.Values{"_csrf": {token}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("the token in the form: want 303, got %d", r.Status)
+	}
+}
+
 // A signed-in person's form with files larger than the form limit is taken whole, chunked or with a
 // length, and the files arrive intact.
 func TestSignedInUploadOverTheFormLimit(t *testing.T) {

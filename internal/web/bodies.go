@@ -345,6 +345,14 @@ func spool(prefix []byte, rest io.Reader, limit int64) (*os.File, int64, error) 
 	return f, total, nil
 }
 
+// RequestsInProgress says how many requests the address has in progress on this instance.
+func (s *Server) RequestsInProgress(addr string) int {
+	l := s.bodies.addresses
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.inFlight[l.key(addr)]
+}
+
 // addressLimiter counts the requests each client address has in progress. IPv6 addresses count by
 // their /64, which one subscriber usually holds whole.
 type addressLimiter struct {
@@ -357,15 +365,19 @@ func newAddressLimiter(perAddress int) *addressLimiter {
 	return &addressLimiter{max: perAddress, inFlight: map[string]int{}}
 }
 
+func (l *addressLimiter) key(addr string) string {
+	if a, err := netip.ParseAddr(addr); err == nil && a.Is6() && !a.Is4In6() {
+		if p, err := a.Prefix(64); err == nil {
+			return p.String()
+		}
+	}
+	return addr
+}
+
 // acquire takes a slot of the address and returns the function that gives it back (once), or nil when
 // the address has no slot left.
 func (l *addressLimiter) acquire(addr string) func() {
-	key := addr
-	if a, err := netip.ParseAddr(addr); err == nil && a.Is6() && !a.Is4In6() {
-		if p, err := a.Prefix(64); err == nil {
-			key = p.String()
-		}
-	}
+	key := l.key(addr)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.inFlight[key] >= l.max {

@@ -135,13 +135,13 @@ func TestConcurrentRequestsPerAddressAreLimited(t *testing.T) {
 			"Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n3\r\na=b\r\n")
 		slow = append(slow, conn)
 	}
-	c := apptest.Browser(t)
-	var r apptest.Response
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if r = apptest.Get(t, c, s.Path("/")); r.Status == http.StatusTooManyRequests {
-			break
+	for deadline := time.Now().Add(10 * time.Second); s.App.Web.RequestsInProgress("127.0.0.1") < 2; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the slow requests are not in progress: %d", s.App.Web.RequestsInProgress("127.0.0.1"))
 		}
 	}
+	c := apptest.Browser(t)
+	r := apptest.Get(t, c, s.Path("/"))
 	if r.Status != http.StatusTooManyRequests || !strings.Contains(r.Body, "забагато запитів одночасно") || r.Header.Get("Retry-After") == "" {
 		t.Fatalf("a third request at once: want 429 with a message and Retry-After, got %d\n%.500s", r.Status, r.Body)
 	}

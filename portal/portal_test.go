@@ -214,6 +214,59 @@ func goodAppeal(csrf string) url.Values {
 
 var appealLink = regexp.MustCompile(`^/appeals/(\d+)\?registered=1$`)
 
+// A session ends a fixed time after sign-in however active it is (HROMADA_SESSION_MAX_AGE), as well
+// as after idleness.
+func TestSessionEndsAtItsMaxAgeEvenIfActive(t *testing.T) {
+	s := apptest.Start(t, nil)
+	c := apptest.Browser(t)
+	s.SignIn(t, c, olena)
+	if r := apptest.Get(t, c, s.Path("/appeals")); r.Status != http.StatusOK {
+		t.Fatalf("signed in: %d", r.Status)
+	}
+	// Signed in 7 days and a minute ago, used a moment ago (the idle expiry is hours away).
+	res := s.App.DB.Table("sessions").Where("id = ?", sessionCookie(t, c, s.URL)).
+		Update("created_at", time.Now().UTC().Add(-7*24*time.Hour-time.Minute))
+	if res.Error != nil || res.RowsAffected != 1 {
+		t.Fatalf("ageing the session: %v (%d rows)", res.Error, res.RowsAffected)
+	}
+	if r := apptest.Get(t, c, s.Path("/appeals")); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/auth/login") {
+		t.Fatalf("a session older than its max age: want a redirect to sign in, got %d %q", r.Status, r.Location)
+	}
+	// Signing in again works under the same browser: the old session's id begins anew.
+	s.SignIn(t, c, olena)
+	if r := apptest.Get(t, c, s.Path("/appeals")); r.Status != http.StatusOK {
+		t.Fatalf("signed in again: %d", r.Status)
+	}
+}
+
+// "Sign out on all devices" ends every session of the person, in every browser, and no one else's.
+func TestSignOutEverywhere(t *testing.T) {
+	s := apptest.Start(t, nil)
+	here, there, someoneElse := apptest.Browser(t), apptest.Browser(t), apptest.Browser(t)
+	s.SignIn(t, here, olena)
+	s.SignIn(t, there, olena)
+	s.SignIn(t, someoneElse, andrii)
+	page := apptest.Get(t, here, s.Path("/account/notices"))
+	if !strings.Contains(page.Body, "Вийти на всіх пристроях") {
+		t.Fatalf("the account page has no button to sign out everywhere:\n%.2000s", page.Body)
+	}
+	r := apptest.PostForm(t, here, s.Path("/account/sessions/end"), url.Values{"_csrf": {apptest.CSRF(t, page.Body)}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("sign out everywhere: %d", r.Status)
+	}
+	if home := apptest.Get(t, here, s.Path("/")); !strings.Contains(home.Body, "Ви вийшли з усіх сеансів") {
+		t.Error("no message after signing out everywhere")
+	}
+	for name, c := range map[string]*http.Client{"this browser": here, "another browser": there} {
+		if r := apptest.Get(t, c, s.Path("/appeals")); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/auth/login") {
+			t.Errorf("%s after signing out everywhere: %d %q", name, r.Status, r.Location)
+		}
+	}
+	if r := apptest.Get(t, someoneElse, s.Path("/appeals")); r.Status != http.StatusOK {
+		t.Errorf("another person's session: %d", r.Status)
+	}
+}
+
 func TestFileAppeal(t *testing.T) {
 	s := apptest.Start(t, nil)
 	c := apptest.Browser(t)

@@ -79,6 +79,7 @@ func Register(s *web.Server, d Deps) {
 	account.Get("/petitions", h.myPetitions)
 	account.Get("/notices", h.noticeChoices)
 	account.Post("/notices", h.saveNoticeChoices)
+	account.Post("/sessions/end", h.signOutEverywhere) // the button is on the notices page
 
 	app.Get("/notices/unsubscribe", web.KeepSession, h.unsubscribeForm)
 	app.Post("/notices/unsubscribe", h.unsubscribe)

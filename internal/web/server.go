@@ -67,7 +67,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: d.Config, log: d.Log, db: d.DB, people: d.People, texts: texts,
-		storage: NewSessionStorage(d.DB, d.Config.SessionLifetime), limits: NewRateLimitStorage(d.DB),
+		storage: NewSessionStorage(d.DB, d.Config.SessionLifetime, d.Config.SessionMaxAge), limits: NewRateLimitStorage(d.DB),
 		csrf: newCSRFGuard(d.Config.Secret), bodies: newBodyRules(d.Config)}
 	s.sessions = session.New(session.Config{
 		Storage:        s.storage,

@@ -166,6 +166,7 @@ func (s *Server) health(c *fiber.Ctx) error {
 	defer cancel()
 	if err := db.Ping(ctx, s.db); err != nil {
 		s.log.Error("health check: database", "err", err)
+		c.Set(fiber.HeaderRetryAfter, retryAfterOutage)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "database": "down"})
 	}
 	return c.JSON(fiber.Map{"status": "ok", "database": "up"})

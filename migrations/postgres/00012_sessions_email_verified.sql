@@ -8,7 +8,18 @@ ALTER TABLE sessions ADD COLUMN person_id BIGINT REFERENCES persons (id) ON DELE
 CREATE INDEX sessions_person ON sessions (person_id) WHERE person_id IS NOT NULL;
 CREATE INDEX sessions_created_at ON sessions (created_at);
 
+-- Whether the identity provider vouched for the person's e-mail at the last sign-in
+-- (HROMADA_OIDC_CLAIM_EMAIL_VERIFIED). Only a verified e-mail links appeals registered by staff to the
+-- account or lets a role be granted by it; persons who signed in before count as unverified until they
+-- sign in again.
+ALTER TABLE persons ADD COLUMN email_verified BOOLEAN NOT NULL DEFAULT FALSE;
+-- Appeals registered by staff that wait for their author's account: looked up by e-mail at sign-in.
+CREATE INDEX appeals_waiting_for_account ON appeals (LOWER(author_email))
+    WHERE person_id IS NULL AND author_email <> '';
+
 -- +goose Down
+DROP INDEX appeals_waiting_for_account;
+ALTER TABLE persons DROP COLUMN email_verified;
 DROP INDEX sessions_created_at;
 DROP INDEX sessions_person;
 ALTER TABLE sessions DROP COLUMN person_id;

@@ -138,6 +138,11 @@ func (h *handlers) renderCard(c *fiber.Ctx, a *registry.Appeal, action string, f
 		"Errors":     fields,
 		"Form":       h.postedForm(c, action),
 	}
+	if a.PersonID == nil && a.Nature != registry.NatureAnonymous { // why the author's account lacks it
+		if data["NotLinked"], err = h.People.UnlinkedReason(ctx, a.AuthorEmail, a.AuthorLastName, a.AuthorFirstName); err != nil {
+			return err
+		}
+	}
 	if can(registry.StepAssign) {
 		executors, err := h.People.ExecutorsByDepartment(ctx)
 		if err != nil {

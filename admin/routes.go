@@ -64,7 +64,7 @@ func Register(s *web.Server, d Deps) {
 	petitions := staff.Group("/petitions", web.RequireRole(identity.RoleModerator, identity.RoleHead))
 	petitions.Get("/", h.petitionQueue)
 	petitions.Get("/:id<int>", h.petition)
-	petitions.Post("/:id<int>/:action", h.petitionAction)
+	petitions.Post("/:id<int>/:action", web.AcceptUploads, h.petitionAction) // the answer carries a file
 
 	// Route-level role checks here: a group with an empty prefix would guard every later /admin route.
 	registrars := web.RequireRole(registryRoles...)
@@ -72,16 +72,17 @@ func Register(s *web.Server, d Deps) {
 	staff.Get("/appeals.csv", registrars, h.appealsCSV)
 	registerers := web.RequireRole(identity.RoleRegistrar, identity.RoleAdmin)
 	staff.Get("/appeals/new", registerers, h.newStaffAppeal)
-	staff.Post("/appeals", registerers, h.createStaffAppeal)
+	// Forms with files are marked web.AcceptUploads: only they take more than a small body.
+	staff.Post("/appeals", web.AcceptUploads, registerers, h.createStaffAppeal)
 	staff.Get("/import", registerers, h.importForm) // appeals from a CSV registry (import.go)
-	staff.Post("/import", registerers, h.importAppeals)
+	staff.Post("/import", web.AcceptUploads, registerers, h.importAppeals)
 	staff.Get("/import/template.csv", registerers, h.importTemplate)
 	staff.Get("/appeals/:id<int>", registrars, h.appealCard)
 	staff.Get("/appeals/:id<int>/attachments/:file<int>", registrars, h.appealAttachment)
 	staff.Get("/appeals/:id<int>/print", registrars, h.replyPrint)
 	// The executor drafts the reply; the head routes, extends and approves. Each step checks its role here
 	// and the domain checks the rest (the lead department answers; steps follow the appeal's status).
-	staff.Post("/appeals/:id<int>/reply", web.RequireRole(identity.RoleExecutor), h.submitReply)
+	staff.Post("/appeals/:id<int>/reply", web.AcceptUploads, web.RequireRole(identity.RoleExecutor), h.submitReply)
 	staff.Post("/appeals/:id<int>/:action", web.RequireRole(identity.RoleHead), h.routeAppeal)
 
 	reports := web.RequireRole(identity.RoleAnalyst, identity.RoleAdmin)

@@ -60,6 +60,18 @@ func (h *handlers) signInCallback(c *fiber.Ctx) error {
 	return c.Redirect(web.SafeNext(pending.Next), fiber.StatusSeeOther)
 }
 
+// signOutEverywhere ends every session of the person on every device, then the provider's here, as
+// signOut does.
+func (h *handlers) signOutEverywhere(c *fiber.Ctx) error {
+	if err := h.web.SignOutEverywhere(c); err != nil {
+		return err
+	}
+	if u := h.RP.EndSessionURL(c.UserContext()); u != "" {
+		return c.Redirect(u, fiber.StatusSeeOther)
+	}
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
 // signOut ends our session, then the provider's where it offers that.
 func (h *handlers) signOut(c *fiber.Ctx) error {
 	if err := h.web.SignOut(c); err != nil {

@@ -3,6 +3,7 @@ package portal_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -213,6 +214,59 @@ func goodAppeal(csrf string) url.Values {
 
 var appealLink = regexp.MustCompile(`^/appeals/(\d+)\?registered=1$`)
 
+// A session ends a fixed time after sign-in however active it is (HROMADA_SESSION_MAX_AGE), as well
+// as after idleness.
+func TestSessionEndsAtItsMaxAgeEvenIfActive(t *testing.T) {
+	s := apptest.Start(t, nil)
+	c := apptest.Browser(t)
+	s.SignIn(t, c, olena)
+	if r := apptest.Get(t, c, s.Path("/appeals")); r.Status != http.StatusOK {
+		t.Fatalf("signed in: %d", r.Status)
+	}
+	// Signed in 7 days and a minute ago, used a moment ago (the idle expiry is hours away).
+	res := s.App.DB.Table("sessions").Where("id = ?", sessionCookie(t, c, s.URL)).
+		Update("created_at", time.Now().UTC().Add(-7*24*time.Hour-time.Minute))
+	if res.Error != nil || res.RowsAffected != 1 {
+		t.Fatalf("ageing the session: %v (%d rows)", res.Error, res.RowsAffected)
+	}
+	if r := apptest.Get(t, c, s.Path("/appeals")); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/auth/login") {
+		t.Fatalf("a session older than its max age: want a redirect to sign in, got %d %q", r.Status, r.Location)
+	}
+	// Signing in again works under the same browser: the old session's id begins anew.
+	s.SignIn(t, c, olena)
+	if r := apptest.Get(t, c, s.Path("/appeals")); r.Status != http.StatusOK {
+		t.Fatalf("signed in again: %d", r.Status)
+	}
+}
+
+// "Sign out on all devices" ends every session of the person, in every browser, and no one else's.
+func TestSignOutEverywhere(t *testing.T) {
+	s := apptest.Start(t, nil)
+	here, there, someoneElse := apptest.Browser(t), apptest.Browser(t), apptest.Browser(t)
+	s.SignIn(t, here, olena)
+	s.SignIn(t, there, olena)
+	s.SignIn(t, someoneElse, andrii)
+	page := apptest.Get(t, here, s.Path("/account/notices"))
+	if !strings.Contains(page.Body, "Вийти на всіх пристроях") {
+		t.Fatalf("the account page has no button to sign out everywhere:\n%.2000s", page.Body)
+	}
+	r := apptest.PostForm(t, here, s.Path("/account/sessions/end"), url.Values{"_csrf": {apptest.CSRF(t, page.Body)}})
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("sign out everywhere: %d", r.Status)
+	}
+	if home := apptest.Get(t, here, s.Path("/")); !strings.Contains(home.Body, "Ви вийшли з усіх сеансів") {
+		t.Error("no message after signing out everywhere")
+	}
+	for name, c := range map[string]*http.Client{"this browser": here, "another browser": there} {
+		if r := apptest.Get(t, c, s.Path("/appeals")); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/auth/login") {
+			t.Errorf("%s after signing out everywhere: %d %q", name, r.Status, r.Location)
+		}
+	}
+	if r := apptest.Get(t, someoneElse, s.Path("/appeals")); r.Status != http.StatusOK {
+		t.Errorf("another person's session: %d", r.Status)
+	}
+}
+
 func TestFileAppeal(t *testing.T) {
 	s := apptest.Start(t, nil)
 	c := apptest.Browser(t)
@@ -345,6 +399,64 @@ func TestPostsNeedCSRFToken(t *testing.T) {
 	}
 	if r := apptest.PostForm(t, c, s.Path("/auth/logout"), url.Values{}); r.Status != http.StatusForbidden {
 		t.Errorf("sign-out without a token: want 403, got %d", r.Status)
+	}
+}
+
+// The token comes from the body or a header, never from the URL, where logs, history and the Referer
+// header would carry it.
+func TestCSRFTokenIsNotTakenFromTheURL(t *testing.T) {
+	s := apptest.Start(t, nil)
+	c := apptest.Browser(t)
+	s.SignIn(t, c, olena)
+	token := apptest.CSRF(t, apptest.Get(t, c, s.Path("/account/notices")).Body)
+	if r := apptest.PostForm(t, c, s.Path("/account/notices?_csrf="+url.QueryEscape(token)), url.Values{}); r.Status != http.StatusForbidden {
+		t.Fatalf("a token in the query string: want 403, got %d", r.Status)
+	}
+	req, err := http.NewRequest(http.MethodPost, s.Path("/account/notices"), strings.NewReader(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-CSRF-Token", token)
+	if r := apptest.Do(t, c, req); r.Status != http.StatusSeeOther {
+		t.Fatalf("the token in the X-CSRF-Token header: want 303, got %d", r.Status)
+	}
+	if r := apptest.PostForm(t, c, s.Path("/account/notices"), url.Values{"_csrf": {token}}); r.Status != http.StatusSeeOther {
+		t.Fatalf("the token in the form: want 303, got %d", r.Status)
+	}
+}
+
+// A signed-in person's form with files larger than the form limit is taken whole, chunked or with a
+// length, and the files arrive intact.
+func TestSignedInUploadOverTheFormLimit(t *testing.T) {
+	s := apptest.Start(t, map[string]string{"HROMADA_MAX_FORM_KB": "64"})
+	c := apptest.Browser(t)
+	s.SignIn(t, c, olena)
+	for _, chunked := range []bool{true, false} {
+		csrf := apptest.CSRF(t, apptest.Get(t, c, s.Path("/appeals/new")).Body)
+		pdf := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte{'7'}, 3<<20)...)
+		ct, body := multipartForm(t, goodAppeal(csrf), map[string][]byte{"план.pdf": pdf})
+		var r io.Reader = body
+		if chunked {
+			r = struct{ io.Reader }{body} // no length known: the client sends chunks
+		}
+		req, err := http.NewRequest(http.MethodPost, s.Path("/appeals"), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", ct)
+		res := apptest.Do(t, c, req)
+		if res.Status != http.StatusSeeOther || !appealLink.MatchString(res.Location) {
+			t.Fatalf("chunked=%v: want 303 to the appeal, got %d\n%.800s", chunked, res.Status, res.Body)
+		}
+		page := apptest.Get(t, c, s.Path(res.Location))
+		link := regexp.MustCompile(`href="(/appeals/\d+/attachments/\d+)"`).FindStringSubmatch(page.Body)
+		if link == nil {
+			t.Fatalf("chunked=%v: no attachment on the appeal page", chunked)
+		}
+		if got := apptest.Get(t, c, s.Path(link[1])); got.Body != string(pdf) {
+			t.Fatalf("chunked=%v: the stored file differs: %d bytes, want %d", chunked, len(got.Body), len(pdf))
+		}
 	}
 }
 

@@ -59,14 +59,14 @@ func Register(s *web.Server, d Deps) {
 	appeals := app.Group("/appeals", web.RequireSignIn)
 	appeals.Get("/", h.myAppeals)
 	appeals.Get("/new", h.newAppeal)
-	appeals.Post("/", h.createAppeal)
+	appeals.Post("/", web.AcceptUploads, h.createAppeal) // forms with files: see web/bodies.go
 	appeals.Get("/:id<int>", h.showAppeal)
 	appeals.Get("/:id<int>/attachments/:file<int>", h.appealAttachment)
 
 	app.Get("/petitions", h.petitions)
 	app.Get("/petitions.csv", h.petitionsCSV)
 	app.Get("/petitions/new", web.RequireSignIn, h.newPetition)
-	app.Post("/petitions", web.RequireSignIn, s.RateLimit(byAccount("create", d.Config.Limits.Create),
+	app.Post("/petitions", web.AcceptUploads, web.RequireSignIn, s.RateLimit(byAccount("create", d.Config.Limits.Create),
 		byIP("create", d.Config.Limits.CreateIP)), h.createPetition)
 	app.Get("/petitions/:id<int>", h.showPetition)
 	app.Get("/petitions/:id<int>/files/:which<regex(^(petition|answer)$)>", h.petitionFile)
@@ -80,6 +80,7 @@ func Register(s *web.Server, d Deps) {
 	account.Get("/petitions", h.myPetitions)
 	account.Get("/notices", h.noticeChoices)
 	account.Post("/notices", h.saveNoticeChoices)
+	account.Post("/sessions/end", h.signOutEverywhere) // the button is on the notices page
 
 	app.Get("/notices/unsubscribe", web.KeepSession, h.unsubscribeForm)
 	app.Post("/notices/unsubscribe", h.unsubscribe)

@@ -81,6 +81,9 @@ func run(args []string, stdout io.Writer) error {
 			if errs.Is(err, errs.NotFound) {
 				return fmt.Errorf("nobody with the e-mail %s has signed in yet: sign in once, then grant the role", args[1])
 			}
+			if e := errs.As(err, errs.Invalid, errs.Forbidden, errs.Conflict); e != nil && e.Message == "staff.error.email_unverified" {
+				return fmt.Errorf("the identity provider has not verified the e-mail %s: verify it at the provider, sign in again, then grant the role", args[1])
+			}
 			return err
 		}
 		log.Info("role granted", "person_id", p.ID, "role", args[2])

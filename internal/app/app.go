@@ -106,6 +106,7 @@ func (a *App) build(ctx context.Context) error {
 	}
 	reg := NewRegistry(a.DB, cfg, clf, files, a.Notify)
 	a.Registry = reg
+	people.OnSignIn(reg.LinkWaitingAppeals) // appeals registered by staff wait for their author's verified e-mail
 	a.Departments = department.NewService(a.DB)
 
 	cal, err := calendar.Load(cfg.Petitions.MartialLaw)

@@ -38,7 +38,8 @@ type Config struct {
 	LogLevel    string
 	LogFormat   string // text | json
 
-	SessionLifetime time.Duration
+	SessionLifetime time.Duration // idle: a session ends this long after its last request
+	SessionMaxAge   time.Duration // absolute: a session ends this long after sign-in, however active
 
 	OIDC   OIDC
 	DevIdP DevIdP
@@ -49,6 +50,9 @@ type Config struct {
 
 	MaxAttachmentBytes int64
 	MaxAttachments     int
+	// MaxFormBytes is the largest body of a request that carries no files; forms with files may send
+	// the attachments allowed, and only signed-in persons (internal/web/bodies.go).
+	MaxFormBytes int64
 
 	Petitions PetitionRules
 	Limits    Limits
@@ -71,6 +75,9 @@ type OIDC struct {
 // id.gov.ua returns and that a bridging provider passes on.
 type ClaimNames struct {
 	TaxID, LastName, GivenName, MiddleName, Email, Phone, Address, AuthType string
+	// EmailVerified names the claim by which the provider vouches for the e-mail (a JSON bool or the
+	// strings "true"/"false"); an e-mail it does not vouch for never links appeals or grants roles.
+	EmailVerified string
 	// Roles names the claim carrying staff role codes; "" takes no roles from the provider. Off by
 	// default: trusting a claim with staff rights is the council's decision about its own provider.
 	Roles string
@@ -109,6 +116,9 @@ type Limit struct {
 type Limits struct {
 	Sign, SignIP, Create, CreateIP Limit
 	Appeal, AppealIP               Limit // e-appeals filed on the portal
+	// ConcurrentIP is how many requests one address may have in progress at once on this instance. It
+	// protects this process's memory and connections, so it is counted in memory, per instance.
+	ConcurrentIP int
 }
 
 // Var documents one environment variable.
@@ -130,6 +140,7 @@ var Vars = []Var{
 	{Name: "HROMADA_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
 	{Name: "HROMADA_LOG_FORMAT", Default: "text", Help: "text or json"},
 	{Name: "HROMADA_SESSION_LIFETIME", Default: "12h", Help: "how long a signed-in session lasts without activity (Go duration)"},
+	{Name: "HROMADA_SESSION_MAX_AGE", Default: "168h", Help: "how long a session lasts at most after sign-in, however active (Go duration; 7 days by default)"},
 	{Name: "HROMADA_OIDC_ISSUER", Default: "(the development provider)", Help: "issuer URL of the OpenID Connect provider"},
 	{Name: "HROMADA_OIDC_CLIENT_ID", Default: "hromada", Help: "client id registered at the provider"},
 	{Name: "HROMADA_OIDC_CLIENT_SECRET", Default: "(development only)", Help: "client secret", Secret: true},
@@ -139,6 +150,7 @@ var Vars = []Var{
 	{Name: "HROMADA_OIDC_CLAIM_GIVEN_NAME", Default: "givenname", Help: "claim holding the given name"},
 	{Name: "HROMADA_OIDC_CLAIM_MIDDLE_NAME", Default: "middlename", Help: "claim holding the patronymic"},
 	{Name: "HROMADA_OIDC_CLAIM_EMAIL", Default: "email", Help: "claim holding the e-mail"},
+	{Name: "HROMADA_OIDC_CLAIM_EMAIL_VERIFIED", Default: "email_verified", Help: "claim by which the provider says the e-mail is verified (true/false); only a verified e-mail links appeals registered by staff to the account and lets roles be granted by e-mail"},
 	{Name: "HROMADA_OIDC_CLAIM_PHONE", Default: "phone", Help: "claim holding the phone"},
 	{Name: "HROMADA_OIDC_CLAIM_ADDRESS", Default: "address", Help: "claim holding the address (a string, or an OIDC address object)"},
 	{Name: "HROMADA_OIDC_CLAIM_AUTH_TYPE", Default: "auth_type", Help: "claim naming how the person identified (qualified signature, BankID, Diia)"},
@@ -151,6 +163,7 @@ var Vars = []Var{
 	{Name: "HROMADA_REG_INDEX_PATTERN", Default: "{letter}-{seq}/{yy}", Help: "registration index: {letter} is the first letter of the author's surname (КО for a collective, БП for an anonymous appeal), {seq} the number within the year, {year} or {yy} the year (required: numbers restart every year and an index never repeats)"},
 	{Name: "HROMADA_MAX_ATTACHMENT_MB", Default: "10", Help: "largest accepted attachment, in MiB"},
 	{Name: "HROMADA_MAX_ATTACHMENTS", Default: "5", Help: "most attachments on one appeal"},
+	{Name: "HROMADA_MAX_FORM_KB", Default: "256", Help: "largest request body without files, in KiB; only signed-in persons may send more, and only to forms with files (up to the attachments allowed plus 1 MiB)"},
 	{Name: "HROMADA_PETITION_THRESHOLD", Default: "250", Help: "signatures a petition needs (the community's charter)"},
 	{Name: "HROMADA_PETITION_DAYS", Default: "60", Help: "days of collecting signatures"},
 	{Name: "HROMADA_PETITION_MAX_DAYS", Default: "90", Help: "the longest collection period HROMADA_PETITION_DAYS may set (3 months by default)"},
@@ -165,6 +178,7 @@ var Vars = []Var{
 	{Name: "HROMADA_LIMIT_CREATE_IP", Default: "20/1h", Help: "petitions from one IP address per period"},
 	{Name: "HROMADA_LIMIT_APPEAL", Default: "10/24h", Help: "e-appeals one account may file on the portal per period (a form refused for its content does not count)"},
 	{Name: "HROMADA_LIMIT_APPEAL_IP", Default: "50/1h", Help: "e-appeals filed from one IP address per period (higher: a library, an office or a mobile network puts many people behind one address)"},
+	{Name: "HROMADA_LIMIT_CONCURRENT_IP", Default: "32", Help: "requests one IP address may have in progress at once on one instance; more get 429"},
 	{Name: "HROMADA_SMTP_URL", Default: "(development: the console mailer)", Help: "SMTP server for e-mail: smtp://user:password@host:587?tls=starttls (tls: starttls, tls, opportunistic, none); required in production", Secret: true},
 	{Name: "HROMADA_MAIL_FROM", Default: "Громада <noreply@localhost>", Help: "sender of the portal's e-mail"},
 	{Name: "HROMADA_WORKERS", Default: "10", Help: "how many e-mails this process sends at once; 0 leaves sending to `hromada worker` processes"},
@@ -217,6 +231,10 @@ func Load(getenv func(string) string) (*Config, error) {
 	c.LogLevel = r.oneOf("HROMADA_LOG_LEVEL", "info", "debug", "info", "warn", "error")
 	c.LogFormat = r.oneOf("HROMADA_LOG_FORMAT", "text", "text", "json")
 	c.SessionLifetime = r.duration("HROMADA_SESSION_LIFETIME", 12*time.Hour)
+	c.SessionMaxAge = r.duration("HROMADA_SESSION_MAX_AGE", 7*24*time.Hour)
+	if c.SessionMaxAge < c.SessionLifetime {
+		r.fail("HROMADA_SESSION_MAX_AGE", "is %s, shorter than HROMADA_SESSION_LIFETIME (%s)", c.SessionMaxAge, c.SessionLifetime)
+	}
 
 	c.OIDC.Issuer = r.str("HROMADA_OIDC_ISSUER", "")
 	c.DevIdP.Enabled = r.boolean("HROMADA_DEV_IDP", !prod && c.OIDC.Issuer == "")
@@ -245,15 +263,16 @@ func Load(getenv func(string) string) (*Config, error) {
 		r.fail("HROMADA_OIDC_SCOPES", "must include openid")
 	}
 	c.OIDC.Claims = ClaimNames{
-		TaxID:      r.str("HROMADA_OIDC_CLAIM_TAX_ID", "drfocode"),
-		LastName:   r.str("HROMADA_OIDC_CLAIM_LAST_NAME", "lastname"),
-		GivenName:  r.str("HROMADA_OIDC_CLAIM_GIVEN_NAME", "givenname"),
-		MiddleName: r.str("HROMADA_OIDC_CLAIM_MIDDLE_NAME", "middlename"),
-		Email:      r.str("HROMADA_OIDC_CLAIM_EMAIL", "email"),
-		Phone:      r.str("HROMADA_OIDC_CLAIM_PHONE", "phone"),
-		Address:    r.str("HROMADA_OIDC_CLAIM_ADDRESS", "address"),
-		AuthType:   r.str("HROMADA_OIDC_CLAIM_AUTH_TYPE", "auth_type"),
-		Roles:      r.str("HROMADA_OIDC_CLAIM_ROLES", ""),
+		TaxID:         r.str("HROMADA_OIDC_CLAIM_TAX_ID", "drfocode"),
+		LastName:      r.str("HROMADA_OIDC_CLAIM_LAST_NAME", "lastname"),
+		GivenName:     r.str("HROMADA_OIDC_CLAIM_GIVEN_NAME", "givenname"),
+		MiddleName:    r.str("HROMADA_OIDC_CLAIM_MIDDLE_NAME", "middlename"),
+		Email:         r.str("HROMADA_OIDC_CLAIM_EMAIL", "email"),
+		EmailVerified: r.str("HROMADA_OIDC_CLAIM_EMAIL_VERIFIED", "email_verified"),
+		Phone:         r.str("HROMADA_OIDC_CLAIM_PHONE", "phone"),
+		Address:       r.str("HROMADA_OIDC_CLAIM_ADDRESS", "address"),
+		AuthType:      r.str("HROMADA_OIDC_CLAIM_AUTH_TYPE", "auth_type"),
+		Roles:         r.str("HROMADA_OIDC_CLAIM_ROLES", ""),
 	}
 	c.Council = CouncilInfo{
 		NameUK: r.str("HROMADA_COUNCIL_NAME", "Зразкова міська рада"),
@@ -269,6 +288,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	c.MaxAttachmentBytes = int64(r.positiveInt("HROMADA_MAX_ATTACHMENT_MB", 10)) << 20
 	c.MaxAttachments = r.positiveInt("HROMADA_MAX_ATTACHMENTS", 5)
+	c.MaxFormBytes = int64(r.positiveInt("HROMADA_MAX_FORM_KB", 256)) << 10
 	c.Petitions = PetitionRules{
 		Threshold:         r.positiveInt("HROMADA_PETITION_THRESHOLD", 250),
 		CollectionDays:    r.positiveInt("HROMADA_PETITION_DAYS", 60),
@@ -286,12 +306,13 @@ func Load(getenv func(string) string) (*Config, error) {
 		}
 	}
 	c.Limits = Limits{
-		Sign:     r.limit("HROMADA_LIMIT_SIGN", Limit{30, time.Minute}),
-		SignIP:   r.limit("HROMADA_LIMIT_SIGN_IP", Limit{300, time.Minute}),
-		Create:   r.limit("HROMADA_LIMIT_CREATE", Limit{5, 24 * time.Hour}),
-		CreateIP: r.limit("HROMADA_LIMIT_CREATE_IP", Limit{20, time.Hour}),
-		Appeal:   r.limit("HROMADA_LIMIT_APPEAL", Limit{10, 24 * time.Hour}),
-		AppealIP: r.limit("HROMADA_LIMIT_APPEAL_IP", Limit{50, time.Hour}),
+		Sign:         r.limit("HROMADA_LIMIT_SIGN", Limit{30, time.Minute}),
+		SignIP:       r.limit("HROMADA_LIMIT_SIGN_IP", Limit{300, time.Minute}),
+		Create:       r.limit("HROMADA_LIMIT_CREATE", Limit{5, 24 * time.Hour}),
+		CreateIP:     r.limit("HROMADA_LIMIT_CREATE_IP", Limit{20, time.Hour}),
+		Appeal:       r.limit("HROMADA_LIMIT_APPEAL", Limit{10, 24 * time.Hour}),
+		AppealIP:     r.limit("HROMADA_LIMIT_APPEAL_IP", Limit{50, time.Hour}),
+		ConcurrentIP: r.positiveInt("HROMADA_LIMIT_CONCURRENT_IP", 32),
 	}
 	c.SMTPURL = r.secret("HROMADA_SMTP_URL", "")
 	if c.SMTPURL == "" && prod {

@@ -10,9 +10,12 @@ type Identity struct {
 	GivenName  string // claim "givenname"
 	MiddleName string // claim "middlename"
 	Email      string // claim "email"
-	Phone      string // claim "phone"
-	Address    string // claim "address"
-	AuthType   string // claim "auth_type", e.g. "dig_sign", "bank_id", "diia"
+	// EmailUnverified sends email_verified false: the e-mail is the person's own word, as some
+	// providers pass it on. Such an e-mail links no appeals and grants no roles in the portal.
+	EmailUnverified bool
+	Phone           string // claim "phone"
+	Address         string // claim "address"
+	AuthType        string // claim "auth_type", e.g. "dig_sign", "bank_id", "diia"
 	// Roles is claim "roles", sent only when set: staff roles the portal takes when
 	// HROMADA_OIDC_CLAIM_ROLES=roles, as a council's provider (e.g. Keycloak) would send them.
 	Roles []string
@@ -88,6 +91,13 @@ func Identities() []Identity {
 			Email: "o.lytvynenko@rada.zrazkove.example", Phone: "+380000000204",
 			Address:  "м. Зразкове, вул. Польова, буд. 14, кв. 9",
 			AuthType: "bank_id", Note: "staff: admin", Roles: []string{"admin"},
+		},
+		{
+			Subject: "dev-citizen-bohdan", TaxID: "9990910805",
+			LastName: "Ткаченко", GivenName: "Богдан", MiddleName: "Іванович",
+			Email: "bohdan.tkachenko@mail.example", EmailUnverified: true, Phone: "+380000000105",
+			Address:  "м. Зразкове, вул. Миру, буд. 30",
+			AuthType: "bank_id", Note: "citizen, e-mail not verified",
 		},
 	}
 }

@@ -389,7 +389,7 @@ func (s *storage) fillUserinfo(info *oidc.UserInfo, subject string) error {
 	info.FamilyName = id.LastName
 	info.GivenName = id.GivenName
 	info.Email = id.Email
-	info.EmailVerified = oidc.Bool(id.Email != "")
+	info.EmailVerified = oidc.Bool(id.Email != "" && !id.EmailUnverified)
 	info.PhoneNumber = id.Phone
 	// Diia sends address as a plain string, which collides with the standard address object;
 	// the object stays nil, so the custom claim wins when op merges the two.

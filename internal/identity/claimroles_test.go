@@ -67,7 +67,7 @@ func rolesOf(t *testing.T, s *Service, personID int64) []string {
 func TestSignInSyncsClaimRoles(t *testing.T) {
 	s := NewService(dbtest.Open(t), []byte("test-secret-test-secret-test-secret"))
 	ctx := context.Background()
-	claims := Claims{Issuer: "https://idp.test", Subject: "staff", Email: "staff@rada.example",
+	claims := Claims{Issuer: "https://idp.test", Subject: "staff", Email: "staff@rada.example", EmailVerified: true,
 		Roles: []string{RoleExecutor, RoleRegistrar}}
 	p, err := s.SignIn(ctx, claims)
 	if err != nil {
@@ -123,11 +123,11 @@ func TestRevokeRoleAndDepartment(t *testing.T) {
 	gdb := dbtest.Open(t)
 	s := NewService(gdb, []byte("test-secret-test-secret-test-secret"))
 	ctx := context.Background()
-	admin, err := s.SignIn(ctx, Claims{Issuer: "i", Subject: "admin", Email: "admin@rada.example"})
+	admin, err := s.SignIn(ctx, Claims{Issuer: "i", Subject: "admin", Email: "admin@rada.example", EmailVerified: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, err := s.SignIn(ctx, Claims{Issuer: "i", Subject: "other", Email: "other@rada.example", LastName: "Їжак"})
+	other, err := s.SignIn(ctx, Claims{Issuer: "i", Subject: "other", Email: "other@rada.example", EmailVerified: true, LastName: "Їжак"})
 	if err != nil {
 		t.Fatal(err)
 	}

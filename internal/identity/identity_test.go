@@ -8,6 +8,7 @@ import (
 
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/dbtest"
+	"github.com/hromada/hromada/internal/errs"
 )
 
 var diiaNames = config.ClaimNames{TaxID: "drfocode", LastName: "lastname", GivenName: "givenname",
@@ -86,7 +87,19 @@ func TestGrantRole(t *testing.T) {
 	if _, err := s.GrantRole(ctx, "head@rada.example", RoleHead, "test"); err == nil {
 		t.Fatal("a role for someone who never signed in must be refused")
 	}
-	p, err := s.SignIn(ctx, Claims{Issuer: "i", Subject: "s", Email: "Head@Rada.example"})
+	// Signed in, but the provider does not vouch for the e-mail: no role by it.
+	if _, err := s.SignIn(ctx, Claims{Issuer: "i", Subject: "s", Email: "Head@Rada.example"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.GrantRole(ctx, "head@rada.example", RoleHead, "test"); errs.CodeOf(err) != errs.Conflict ||
+		!strings.Contains(err.Error(), "staff.error.email_unverified") {
+		t.Fatalf("a role by an unverified e-mail: %v", err)
+	}
+	// Someone else claims the same address, unverified: the verified account is the one meant.
+	if _, err := s.SignIn(ctx, Claims{Issuer: "i", Subject: "impostor", Email: "head@rada.example"}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.SignIn(ctx, Claims{Issuer: "i", Subject: "s", Email: "Head@Rada.example", EmailVerified: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,5 +117,41 @@ func TestGrantRole(t *testing.T) {
 	_, roles, err := s.PersonWithRoles(ctx, p.ID)
 	if err != nil || len(roles) != 2 || roles[0] != RoleAdmin || roles[1] != RoleHead {
 		t.Fatalf("roles: %v %v", roles, err)
+	}
+}
+
+// email_verified is read as a JSON bool or the strings "true"/"false", under the configured name; an
+// e-mail the provider does not mention as verified is not.
+func TestEmailVerifiedClaim(t *testing.T) {
+	names := config.ClaimNames{Email: "email", EmailVerified: "email_verified"}
+	for _, c := range []struct {
+		value any
+		want  bool
+	}{{true, true}, {false, false}, {"true", true}, {"TRUE", true}, {"false", false}, {"yes", false}, {1.0, false}, {nil, false}} {
+		all := map[string]any{"email": "a@example.org"}
+		if c.value != nil {
+			all["email_verified"] = c.value
+		}
+		if got := mapClaims(names, all).EmailVerified; got != c.want {
+			t.Errorf("email_verified %#v: %v, want %v", c.value, got, c.want)
+		}
+	}
+	names.EmailVerified = "mail_ok"
+	if !mapClaims(names, map[string]any{"mail_ok": true}).EmailVerified {
+		t.Error("the configured claim name is not read")
+	}
+	// Stored on the person, and never for an empty e-mail.
+	s := NewService(dbtest.Open(t), []byte("test-secret-test-secret-test-secret"))
+	p, err := s.SignIn(context.Background(), Claims{Issuer: "i", Subject: "x", EmailVerified: true})
+	if err != nil || p.EmailVerified {
+		t.Fatalf("no e-mail, verified: %+v %v", p, err)
+	}
+	p, err = s.SignIn(context.Background(), Claims{Issuer: "i", Subject: "x", Email: "x@example.org", EmailVerified: true})
+	if err != nil || !p.EmailVerified {
+		t.Fatalf("a verified e-mail: %+v %v", p, err)
+	}
+	again, err := s.Person(context.Background(), p.ID)
+	if err != nil || !again.EmailVerified {
+		t.Fatalf("stored: %+v %v", again, err)
 	}
 }

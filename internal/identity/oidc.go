@@ -171,9 +171,11 @@ type Claims struct {
 	GivenName       string
 	MiddleName      string
 	Email           string
-	Phone           string
-	Address         string
-	AuthType        string
+	// EmailVerified is the provider's word that the e-mail is the person's (HROMADA_OIDC_CLAIM_EMAIL_VERIFIED).
+	EmailVerified bool
+	Phone         string
+	Address       string
+	AuthType      string
 	// Roles are the staff roles the configured roles claim carries (known codes only, sorted); the
 	// person's claim-granted roles are synced to them at sign-in. Empty when the claim is off or absent.
 	Roles []string
@@ -184,16 +186,17 @@ type Claims struct {
 func mapClaims(names config.ClaimNames, all map[string]any) Claims {
 	roles, ignored := claimRoles(all, names.Roles)
 	return Claims{
-		Roles:        roles,
-		IgnoredRoles: ignored,
-		TaxID:        claimString(all, names.TaxID),
-		LastName:     claimString(all, names.LastName),
-		GivenName:    claimString(all, names.GivenName),
-		MiddleName:   claimString(all, names.MiddleName),
-		Email:        claimString(all, names.Email),
-		Phone:        claimString(all, names.Phone),
-		Address:      claimString(all, names.Address),
-		AuthType:     claimString(all, names.AuthType),
+		Roles:         roles,
+		IgnoredRoles:  ignored,
+		TaxID:         claimString(all, names.TaxID),
+		LastName:      claimString(all, names.LastName),
+		GivenName:     claimString(all, names.GivenName),
+		MiddleName:    claimString(all, names.MiddleName),
+		Email:         claimString(all, names.Email),
+		EmailVerified: claimBool(all, names.EmailVerified),
+		Phone:         claimString(all, names.Phone),
+		Address:       claimString(all, names.Address),
+		AuthType:      claimString(all, names.AuthType),
 	}
 }
 
@@ -210,6 +213,18 @@ func claimString(all map[string]any, name string) string {
 		return fmt.Sprintf("%.0f", v)
 	}
 	return ""
+}
+
+// claimBool reads a claim that is a JSON boolean or the string "true" or "false" (some providers send
+// strings); anything else, or no claim, is false.
+func claimBool(all map[string]any, name string) bool {
+	switch v := all[name].(type) {
+	case bool:
+		return v
+	case string:
+		return strings.EqualFold(strings.TrimSpace(v), "true")
+	}
+	return false
 }
 
 func randomToken() string {

@@ -21,20 +21,23 @@ import (
 
 // Person is a signed-in citizen or staff member as the provider last described them.
 type Person struct {
-	ID           int64
-	Issuer       string
-	Subject      string
-	TaxIDHash    *string `gorm:"column:tax_id_hash"`
-	LastName     string
-	FirstName    string
-	Patronymic   string
-	Email        string
-	Phone        string
-	Address      string
-	AuthType     string
-	Language     string
-	CreatedAt    time.Time
-	LastSignInAt time.Time
+	ID         int64
+	Issuer     string
+	Subject    string
+	TaxIDHash  *string `gorm:"column:tax_id_hash"`
+	LastName   string
+	FirstName  string
+	Patronymic string
+	Email      string
+	// EmailVerified: the provider vouched for Email at the last sign-in. Only a verified e-mail links
+	// appeals registered by staff to the account (AccountOf) or lets a role be granted by it (GrantRole).
+	EmailVerified bool
+	Phone         string
+	Address       string
+	AuthType      string
+	Language      string
+	CreatedAt     time.Time
+	LastSignInAt  time.Time
 }
 
 // FullName is "Прізвище Ім'я По батькові".
@@ -59,7 +62,16 @@ func Models() []any { return []any{&Person{}, &staffRole{}, &staffDepartment{}} 
 type Service struct {
 	db     *gorm.DB
 	secret []byte
+	hooks  []SignInHook
 }
+
+// SignInHook runs inside the sign-in transaction, after the person is saved. Packages above identity
+// register theirs through the program's wiring (the registry links the appeals waiting for the person),
+// so identity needs to import none of them.
+type SignInHook func(ctx context.Context, tx *gorm.DB, p *Person) error
+
+// OnSignIn adds a hook run at every sign-in; call it while wiring the program, before serving.
+func (s *Service) OnSignIn(h SignInHook) { s.hooks = append(s.hooks, h) }
 
 // NewService needs the server secret that keys the tax-number hash.
 func NewService(db *gorm.DB, secret []byte) *Service {
@@ -112,10 +124,19 @@ func (s *Service) SignIn(ctx context.Context, c Claims) (*Person, error) {
 		}
 		p.LastName, p.FirstName, p.Patronymic = c.LastName, c.GivenName, c.MiddleName
 		p.Email, p.Phone, p.Address, p.AuthType = c.Email, c.Phone, c.Address, c.AuthType
+		p.EmailVerified = c.EmailVerified && strings.TrimSpace(c.Email) != ""
 		if err := tx.Save(&p).Error; err != nil {
 			return err
 		}
-		return syncClaimRoles(ctx, tx, p.ID, c.Roles, now)
+		if err := syncClaimRoles(ctx, tx, p.ID, c.Roles, now); err != nil {
+			return err
+		}
+		for _, h := range s.hooks {
+			if err := h(ctx, tx, &p); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -62,8 +62,9 @@ func (s *Service) PersonWithRoles(ctx context.Context, id int64) (*Person, []str
 	return &p, roles, nil
 }
 
-// GrantRole gives a role to the person with the e-mail. The person must have signed in once, so the
-// role is tied to an identity the provider vouched for, not to an address anyone could claim later.
+// GrantRole gives a role to the person with the e-mail. The person must have signed in once with the
+// e-mail verified by the provider, so the role is tied to an identity the provider vouched for, not to
+// an address anyone could claim (an account with the same e-mail unverified is not considered).
 //
 // A role the person holds only through the roles claim becomes this grant, so the next sign-in without
 // the claim keeps it: whoever grants a role explicitly means it to stay. The change and its audit line
@@ -73,17 +74,21 @@ func (s *Service) GrantRole(ctx context.Context, email, role, grantedBy string) 
 		return nil, errs.New(errs.Invalid, "staff.error.role")
 	}
 	var people []Person
-	err := s.db.WithContext(ctx).Where("LOWER(email) = ?", strings.ToLower(strings.TrimSpace(email))).Limit(2).Find(&people).Error
+	err := s.db.WithContext(ctx).Where("LOWER(email) = ?", strings.ToLower(strings.TrimSpace(email))).
+		Order("email_verified DESC, id").Limit(3).Find(&people).Error
 	if err != nil {
 		return nil, err
 	}
-	switch len(people) {
-	case 0:
+	verified := slices.DeleteFunc(slices.Clone(people), func(p Person) bool { return !p.EmailVerified })
+	switch {
+	case len(people) == 0:
 		return nil, errs.New(errs.NotFound, "staff.error.no_person")
-	case 2:
+	case len(verified) == 0:
+		return nil, errs.New(errs.Conflict, "staff.error.email_unverified")
+	case len(verified) > 1:
 		return nil, errs.New(errs.Conflict, "staff.error.ambiguous_email")
 	}
-	p := people[0]
+	p := verified[0]
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "person_id"}, {Name: "role"}},

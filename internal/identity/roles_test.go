@@ -18,7 +18,7 @@ func TestPersonWithRoles(t *testing.T) {
 		t.Fatal(err)
 	}
 	staff, err := s.SignIn(ctx, Claims{Issuer: "https://idp.test", Subject: "s", TaxID: "3000000002", LastName: "Мельник",
-		Email: "staff@rada.example"})
+		Email: "staff@rada.example", EmailVerified: true})
 	if err != nil {
 		t.Fatal(err)
 	}

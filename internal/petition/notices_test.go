@@ -53,7 +53,7 @@ func TestAnswerFanOutAndModerationReminder(t *testing.T) {
 		_ = ns.Stop(sctx)
 	}()
 
-	mod, err := people.SignIn(ctx, identity.Claims{Issuer: "i", Subject: "mod", TaxID: "1111111111", LastName: "Модератор", Email: "mod@rada.example"})
+	mod, err := people.SignIn(ctx, identity.Claims{Issuer: "i", Subject: "mod", TaxID: "1111111111", LastName: "Модератор", Email: "mod@rada.example", EmailVerified: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,6 +69,7 @@ func setupCouncilMail(t *testing.T, smtp *mailtest.Server) council {
 	}
 	reg, kyiv := newRegistry(t, gdb, registry.Options{IndexPattern: "{letter}-{seq}/{yy}", Notify: ns})
 	c := council{reg: reg, people: identity.NewService(gdb, []byte("test-secret-test-secret-test-secret")), db: gdb, kyiv: kyiv}
+	c.people.OnSignIn(c.reg.LinkWaitingAppeals) // as the program wires it
 	deps := department.NewService(gdb)
 	ctx := context.Background()
 	for _, d := range []struct {
@@ -91,7 +92,7 @@ func setupCouncilMail(t *testing.T, smtp *mailtest.Server) council {
 		n := len(c.staffIDs())
 		email := fmt.Sprintf("staff%d@rada.example", n)
 		p, err := c.people.SignIn(ctx, identity.Claims{Issuer: "i", Subject: email, TaxID: fmt.Sprintf("%010d", 2000000000+n),
-			LastName: "Працівник", GivenName: fmt.Sprint(n), Email: email})
+			LastName: "Працівник", GivenName: fmt.Sprint(n), Email: email, EmailVerified: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -563,7 +564,7 @@ func TestStaffAppealFindsTheAuthorsAccount(t *testing.T) {
 	c := setupCouncil(t)
 	ctx := context.Background()
 	author, err := c.people.SignIn(ctx, identity.Claims{Issuer: "i", Subject: "ivan", TaxID: "3111111111",
-		LastName: "ШЕВЧУК", GivenName: "Іван", Email: "Ivan.Shevchuk@example.org"})
+		LastName: "ШЕВЧУК", GivenName: "Іван", Email: "Ivan.Shevchuk@example.org", EmailVerified: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -582,6 +583,96 @@ func TestStaffAppealFindsTheAuthorsAccount(t *testing.T) {
 	}
 	if other.PersonID != nil {
 		t.Fatal("an appeal went to an account whose name differs")
+	}
+}
+
+// An e-mail the provider does not vouch for links nothing: the appeal waits, the card says why, and the
+// author's first sign-in with the e-mail verified brings the appeal into the account; an account with the
+// e-mail and another name, or a second account with the same verified e-mail, never gets it.
+func TestAppealWaitsForAVerifiedEmail(t *testing.T) {
+	c := setupCouncil(t)
+	ctx := context.Background()
+	ivan := identity.Claims{Issuer: "i", Subject: "ivan", TaxID: "3111111111", LastName: "Шевчук", GivenName: "Іван",
+		Email: "ivan.shevchuk@example.org"}
+	author, err := c.people.SignIn(ctx, ivan) // the provider does not vouch for the e-mail
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := c.phoneAppeal(t, time.Now())
+	if a.PersonID != nil {
+		t.Fatal("an unverified e-mail linked the appeal to an account")
+	}
+	if why, err := c.people.UnlinkedReason(ctx, a.AuthorEmail, a.AuthorLastName, a.AuthorFirstName); err != nil || why != identity.UnlinkedUnverified {
+		t.Fatalf("the card's reason: %q %v", why, err)
+	}
+	otherName := staffInput(c.registrar, "mail")
+	otherName.LastName, otherName.Email = "Шевченко", "IVAN.SHEVCHUK@example.org"
+	b, err := c.reg.RegisterAppeal(as(c.registrar), otherName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	anonymous := staffInput(c.registrar, "mail")
+	anonymous.Nature, anonymous.LastName, anonymous.FirstName, anonymous.Address = registry.NatureAnonymous, "", "", ""
+	anonymous.Email = "ivan.shevchuk@example.org"
+	anon, err := c.reg.RegisterAppeal(as(c.registrar), anonymous)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if why, _ := c.people.UnlinkedReason(ctx, "nobody@example.org", "Шевчук", "Іван"); why != identity.UnlinkedNoAccount {
+		t.Fatalf("an e-mail nobody signed in with: %q", why)
+	}
+
+	ivan.EmailVerified = true
+	if _, err := c.people.SignIn(ctx, ivan); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.card(t, a.ID); got.PersonID == nil || *got.PersonID != author.ID {
+		t.Fatalf("after signing in with the e-mail verified the appeal is not in the account: %v", got.PersonID)
+	}
+	if _, err := c.reg.AppealOfPerson(ctx, author.ID, a.ID); err != nil {
+		t.Fatalf("the author cannot open it: %v", err)
+	}
+	for _, id := range []int64{b.ID, anon.ID} {
+		if got := c.card(t, id); got.PersonID != nil {
+			t.Fatalf("appeal %d (another name, or anonymous) went to the account", id)
+		}
+	}
+	if why, _ := c.people.UnlinkedReason(ctx, b.AuthorEmail, b.AuthorLastName, b.AuthorFirstName); why != identity.UnlinkedOtherName {
+		t.Fatalf("another name: %q", why)
+	}
+	var lines int64
+	if err := c.db.Table("audit_log").Where("action = ? AND object_id = ?", "appeal.link", a.ID).Count(&lines).Error; err != nil || lines != 1 {
+		t.Fatalf("audit lines for the link: %d %v", lines, err)
+	}
+	// A new appeal links at once now.
+	if d := c.phoneAppeal(t, time.Now()); d.PersonID == nil || *d.PersonID != author.ID {
+		t.Fatal("with the e-mail verified a new appeal is not linked at registration")
+	}
+
+	// Two accounts with the same verified e-mail: neither gets the appeal, at registration or at sign-in.
+	family := func(i int, name string) identity.Claims {
+		return identity.Claims{Issuer: "i", Subject: "family" + name, TaxID: fmt.Sprintf("31111111%02d", 20+i),
+			LastName: "Гнатюк", GivenName: name, Email: "family@example.org", EmailVerified: true}
+	}
+	for i, name := range []string{"Олег", "Ольга"} {
+		if _, err := c.people.SignIn(ctx, family(i, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in := staffInput(c.registrar, "mail")
+	in.LastName, in.FirstName, in.Email = "Гнатюк", "Олег", "family@example.org"
+	shared, err := c.reg.RegisterAppeal(as(c.registrar), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.people.SignIn(ctx, family(0, "Олег")); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.card(t, shared.ID); got.PersonID != nil {
+		t.Fatal("an e-mail two accounts share linked the appeal")
+	}
+	if why, _ := c.people.UnlinkedReason(ctx, in.Email, in.LastName, in.FirstName); why != identity.UnlinkedAmbiguous {
+		t.Fatalf("a shared e-mail: %q", why)
 	}
 }
 

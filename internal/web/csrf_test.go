@@ -3,6 +3,7 @@ package web
 import (
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -88,6 +89,48 @@ func TestCheckCSRF(t *testing.T) {
 		}
 		if c.want == 200 && string(body) != mine {
 			t.Errorf("%s: the page's token is %q, want the session's", c.name, body)
+		}
+	}
+}
+
+// The token is read from the body or the X-CSRF-Token header, never from the query string.
+func TestCSRFTokenSources(t *testing.T) {
+	s := &Server{log: slog.New(slog.NewTextHandler(io.Discard, nil)), csrf: newCSRFGuard([]byte("secret-one-secret-one-secret-one"))}
+	app := fiber.New()
+	app.Use(func(c *fiber.Ctx) error {
+		c.Locals(localSessionID, "mine")
+		return c.Next()
+	})
+	app.Use(s.checkCSRF)
+	app.Post("/form", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	token := s.csrf.token("mine")
+
+	var multi strings.Builder
+	mw := multipart.NewWriter(&multi)
+	_ = mw.WriteField("_csrf", token)
+	_ = mw.Close()
+	for _, c := range []struct {
+		name, query, contentType, body, header string
+		want                                   int
+	}{
+		{"query string only", "?_csrf=" + url.QueryEscape(token), "application/x-www-form-urlencoded", "", "", 403},
+		{"query string, another body", "?_csrf=" + url.QueryEscape(token), "application/x-www-form-urlencoded", "a=b", "", 403},
+		{"header", "", "application/x-www-form-urlencoded", "", token, 200},
+		{"url-encoded body", "", "application/x-www-form-urlencoded", "_csrf=" + url.QueryEscape(token), "", 200},
+		{"multipart body", "", mw.FormDataContentType(), multi.String(), "", 200},
+		{"a JSON body with the field", "", "application/json", `{"_csrf":"` + token + `"}`, "", 403},
+	} {
+		req := httptest.NewRequest(http.MethodPost, "http://portal.test/form"+c.query, strings.NewReader(c.body))
+		req.Header.Set("Content-Type", c.contentType)
+		if c.header != "" {
+			req.Header.Set("X-CSRF-Token", c.header)
+		}
+		res, err := app.Test(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.StatusCode != c.want {
+			t.Errorf("%s: status %d, want %d", c.name, res.StatusCode, c.want)
 		}
 	}
 }

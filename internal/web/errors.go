@@ -7,8 +7,12 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/errs"
 )
+
+// retryAfterOutage is what a page tells the browser to wait while the database is unreachable.
+const retryAfterOutage = "30"
 
 // statusOf maps a domain error code to its HTTP status.
 var statusOf = map[errs.Code]int{
@@ -33,12 +37,16 @@ var messageOfStatus = map[int]string{
 
 // handleError is the one place where errors become responses: a domain code or a Fiber error gives the
 // status, the message id gives the text, and internal errors are logged with the request id and shown
-// without detail.
+// without detail. A database that cannot be reached (db.Unavailable) is a 503 that says to try again
+// later, with Retry-After, not a 500: nothing is wrong with the request.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status, message := fiber.StatusInternalServerError, "error.internal"
 	var fe *fiber.Error
 	var de *errs.Error
 	switch {
+	case db.Unavailable(err):
+		status, message = fiber.StatusServiceUnavailable, "error.unavailable"
+		c.Set(fiber.HeaderRetryAfter, retryAfterOutage)
 	case errors.As(err, &de):
 		status = statusOf[de.Code]
 		if de.Message != "" {

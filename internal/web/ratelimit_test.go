@@ -91,7 +91,7 @@ func TestRateLimitRefusesOverTheLimit(t *testing.T) {
 
 func TestSessionExpiryMovesWithUse(t *testing.T) {
 	gdb := dbtest.Open(t)
-	st := NewSessionStorage(gdb, time.Hour)
+	st := NewSessionStorage(gdb, time.Hour, 7*24*time.Hour)
 	if err := st.Set("s1", []byte("data"), time.Hour); err != nil {
 		t.Fatal(err)
 	}
@@ -123,5 +123,84 @@ func TestSessionExpiryMovesWithUse(t *testing.T) {
 	}
 	if b, err := st.Get("s1"); err != nil || b != nil || time.Until(expiry()) > 0 {
 		t.Fatalf("expired session: %q %v", b, err)
+	}
+}
+
+// However active, a session ends maxAge after it began; saving it again never makes it younger, but a
+// session saved again under the id of one that has ended begins anew, without the old one's person.
+func TestSessionEndsAtItsMaxAge(t *testing.T) {
+	gdb := dbtest.Open(t)
+	if err := gdb.Exec("INSERT INTO persons (issuer, subject, created_at, last_sign_in_at) VALUES ('i', 's', ?, ?)",
+		time.Now().UTC(), time.Now().UTC()).Error; err != nil {
+		t.Fatal(err)
+	}
+	var personID int64
+	if err := gdb.Table("persons").Select("id").Scan(&personID).Error; err != nil {
+		t.Fatal(err)
+	}
+	st := NewSessionStorage(gdb, time.Hour, 3*time.Hour)
+	row := func() sessionRow {
+		var r sessionRow
+		if err := gdb.Where("id = ?", "s1").Take(&r).Error; err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	age := func(d time.Duration) {
+		if err := gdb.Table("sessions").Where("id = ?", "s1").Update("created_at", time.Now().UTC().Add(-d)).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Set("s1", []byte("one"), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetPerson(context.Background(), "s1", personID); err != nil {
+		t.Fatal(err)
+	}
+	age(2 * time.Hour)
+	began := row().CreatedAt
+	if err := st.Set("s1", []byte("two"), time.Hour); err != nil { // saved again while live
+		t.Fatal(err)
+	}
+	if r := row(); !r.CreatedAt.Equal(began) || r.PersonID == nil || *r.PersonID != personID {
+		t.Fatalf("a live session saved again: began %v (was %v), person %v", r.CreatedAt, began, r.PersonID)
+	}
+	if b, err := st.Get("s1"); err != nil || string(b) != "two" {
+		t.Fatalf("a session within its max age: %q %v", b, err)
+	}
+	age(3*time.Hour + time.Second) // active (expires in an hour) but too old
+	if b, err := st.Get("s1"); err != nil || b != nil {
+		t.Fatalf("a session over its max age: %q %v", b, err)
+	}
+	if err := st.Set("s1", []byte("fresh"), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if r := row(); time.Since(r.CreatedAt) > time.Minute || r.PersonID != nil {
+		t.Fatalf("a new session under an ended one's id: began %v, person %v", r.CreatedAt, r.PersonID)
+	}
+	if b, err := st.Get("s1"); err != nil || string(b) != "fresh" {
+		t.Fatalf("the new session: %q %v", b, err)
+	}
+	age(4 * time.Hour)
+	if n, err := st.DeleteExpired(context.Background()); err != nil || n != 1 {
+		t.Fatalf("collecting a session over its max age: %d %v", n, err)
+	}
+
+	// Every session of a person ends at once; others stay.
+	for _, id := range []string{"a", "b", "other"} {
+		if err := st.Set(id, []byte("x"), time.Hour); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range []string{"a", "b"} {
+		if err := st.SetPerson(context.Background(), id, personID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := st.DeletePerson(context.Background(), personID); err != nil || n != 2 {
+		t.Fatalf("ending a person's sessions: %d %v", n, err)
+	}
+	if b, err := st.Get("other"); err != nil || b == nil {
+		t.Fatalf("another session: %q %v", b, err)
 	}
 }

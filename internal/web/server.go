@@ -49,30 +49,14 @@ type Server struct {
 	limits   *DBStorage
 	csrf     *csrfGuard
 	texts    *Translator
-}
-
-// bodyLimit is what a form may send: the attachments allowed plus room for the text. A single file over
-// its own limit is refused by the form itself, which keeps what the person typed; a body over this limit
-// gets the 413 page. Fiber's own hard limit is twice as high: a connection closed with unread data is
-// reset, and the browser would show a network error instead of our page, so bodies between the two
-// limits are read and answered properly.
-func bodyLimit(c *config.Config) int {
-	return int(c.MaxAttachmentBytes)*(c.MaxAttachments+1) + 1<<20
-}
-
-func refuseLargeBodies(limit int) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		if c.Request().Header.ContentLength() > limit {
-			return fiber.ErrRequestEntityTooLarge
-		}
-		return c.Next()
-	}
+	bodies   *bodyRules
 }
 
 // New builds the app and its middleware. The order is deliberate:
 //
-//	recover → request id + log → security headers → static files, /healthz (no session needed)
-//	→ session, language, current person and flash → CSRF → the areas' routes (with their role checks).
+//	recover → request id + log → security headers → requests per address, the body up to the form
+//	limit (bodies.go) → static files, /healthz (no session needed) → session, language, current person
+//	and flash → a large upload from a signed-in person → CSRF → the areas' routes (with their role checks).
 func New(d Deps) (*Server, error) {
 	texts, err := NewTranslator()
 	if err != nil {
@@ -83,8 +67,8 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: d.Config, log: d.Log, db: d.DB, people: d.People, texts: texts,
-		storage: NewSessionStorage(d.DB, d.Config.SessionLifetime), limits: NewRateLimitStorage(d.DB),
-		csrf: newCSRFGuard(d.Config.Secret)}
+		storage: NewSessionStorage(d.DB, d.Config.SessionLifetime, d.Config.SessionMaxAge), limits: NewRateLimitStorage(d.DB),
+		csrf: newCSRFGuard(d.Config.Secret), bodies: newBodyRules(d.Config)}
 	s.sessions = session.New(session.Config{
 		Storage:        s.storage,
 		Expiration:     d.Config.SessionLifetime,
@@ -102,15 +86,21 @@ func New(d Deps) (*Server, error) {
 		AppName:               "Hromada",
 		Views:                 engine,
 		ErrorHandler:          s.handleError,
-		BodyLimit:             2 * bodyLimit(d.Config),
 		Immutable:             true, // strings from the request are kept in sessions and the database
 		DisableStartupMessage: true,
 		ReadTimeout:           60 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		ProxyHeader:           "", // set only behind a trusted proxy; otherwise X-Forwarded-For is forged at will
+		// Bodies are streamed and read by guardRequests and acceptUploads (bodies.go), which count
+		// them as they arrive; fasthttp must not read or pre-parse them first. BodyLimit then only
+		// sets how fasthttp prefetches the first bytes.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		BodyLimit:                    int(s.bodies.upload),
 	})
 	s.App = app
+	app.Hooks().OnRoute(s.bodies.noteUploadRoute)
 
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
 	app.Use(requestid.New())
@@ -133,11 +123,12 @@ func New(d Deps) (*Server, error) {
 		return err
 	})
 
-	app.Use(refuseLargeBodies(bodyLimit(d.Config)))
+	app.Use(s.guardRequests) // see bodies.go
 	app.Get("/static/*", serveStatic(d.Assets))
 	app.Get("/healthz", s.health)
 
 	app.Use(s.loadVisitor)
+	app.Use(s.acceptUploads)
 	app.Use(s.checkCSRF) // see csrf.go
 	return s, nil
 }
@@ -175,6 +166,7 @@ func (s *Server) health(c *fiber.Ctx) error {
 	defer cancel()
 	if err := db.Ping(ctx, s.db); err != nil {
 		s.log.Error("health check: database", "err", err)
+		c.Set(fiber.HeaderRetryAfter, retryAfterOutage)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "database": "down"})
 	}
 	return c.JSON(fiber.Map{"status": "ok", "database": "up"})

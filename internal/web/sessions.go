@@ -24,7 +24,15 @@ type kvRow struct {
 	ExpiresAt *time.Time
 }
 
-type sessionRow kvRow
+// sessionRow is a session: beside the data Fiber keeps, when it began (the absolute lifetime counts from
+// there) and whose it is once signed in (to end all of a person's sessions).
+type sessionRow struct {
+	ID        string `gorm:"primaryKey"`
+	Data      []byte
+	ExpiresAt *time.Time
+	CreatedAt time.Time
+	PersonID  *int64
+}
 
 func (sessionRow) TableName() string { return "sessions" }
 
@@ -44,15 +52,19 @@ type DBStorage struct {
 	// now+lifetime, so a session lasts its lifetime after the last request, at the cost of at most one
 	// write per renewEvery (the session itself is written only when its data changes).
 	lifetime, renewEvery time.Duration
+	// Sessions only: however active, a session ends maxAge after it began (created_at).
+	maxAge time.Duration
 }
 
 // SessionStorage is the storage of sessions.
 type SessionStorage = DBStorage
 
-// NewSessionStorage returns the storage of sessions that expire lifetime after the last request.
-func NewSessionStorage(db *gorm.DB, lifetime time.Duration) *DBStorage {
+// NewSessionStorage returns the storage of sessions that expire lifetime after the last request, and
+// maxAge after they began whatever happens.
+func NewSessionStorage(db *gorm.DB, lifetime, maxAge time.Duration) *DBStorage {
 	// Within 5 % of the lifetime (10 minutes at most): 12 hours is 11 h 50 min to 12 h after the last request.
-	return &DBStorage{db: db, table: "sessions", lifetime: lifetime, renewEvery: min(10*time.Minute, lifetime/20)}
+	return &DBStorage{db: db, table: "sessions", lifetime: lifetime, renewEvery: min(10*time.Minute, lifetime/20),
+		maxAge: maxAge}
 }
 
 // NewRateLimitStorage returns the storage of rate-limit counters.
@@ -69,7 +81,11 @@ func (s *DBStorage) Get(key string) ([]byte, error) {
 	}
 	var row kvRow
 	now := time.Now().UTC()
-	err := s.q().Where("id = ? AND (expires_at IS NULL OR expires_at > ?)", key, now).Take(&row).Error
+	q := s.q().Select("data", "expires_at").Where("id = ? AND (expires_at IS NULL OR expires_at > ?)", key, now)
+	if s.maxAge > 0 {
+		q = q.Where("created_at > ?", now.Add(-s.maxAge)) // however active
+	}
+	err := q.Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}
@@ -89,15 +105,43 @@ func (s *DBStorage) Set(key string, val []byte, exp time.Duration) error {
 	if key == "" || len(val) == 0 {
 		return nil
 	}
-	row := kvRow{ID: key, Data: val}
+	now := time.Now().UTC()
+	var expires *time.Time
 	if exp > 0 {
-		t := time.Now().UTC().Add(exp)
-		row.ExpiresAt = &t
+		t := now.Add(exp)
+		expires = &t
 	}
-	return s.q().Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"data", "expires_at"}),
-	}).Create(&row).Error
+	updates := clause.AssignmentColumns([]string{"data", "expires_at"})
+	if s.maxAge == 0 {
+		return s.q().Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "id"}}, DoUpdates: updates}).
+			Create(&kvRow{ID: key, Data: val, ExpiresAt: expires}).Error
+	}
+	// A new session begins now; saving a live one keeps its beginning and its person. A row that has
+	// ended (idle or too old) but is not collected yet is a new session under the same id: Fiber keeps
+	// the cookie's id for the fresh session it starts when the stored one is gone.
+	ended := gorm.Expr("sessions.expires_at <= ? OR sessions.created_at <= ?", now, now.Add(-s.maxAge))
+	updates = append(updates,
+		clause.Assignment{Column: clause.Column{Name: "created_at"},
+			Value: gorm.Expr("CASE WHEN ? THEN excluded.created_at ELSE sessions.created_at END", ended)},
+		clause.Assignment{Column: clause.Column{Name: "person_id"},
+			Value: gorm.Expr("CASE WHEN ? THEN NULL ELSE sessions.person_id END", ended)})
+	return s.q().Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "id"}}, DoUpdates: updates}).
+		Create(&sessionRow{ID: key, Data: val, ExpiresAt: expires, CreatedAt: now}).Error
+}
+
+// SetPerson records whose session key is, at sign-in.
+func (s *DBStorage) SetPerson(ctx context.Context, key string, personID int64) error {
+	res := s.q().WithContext(ctx).Where("id = ?", key).Update("person_id", personID)
+	if res.Error == nil && res.RowsAffected != 1 {
+		return fmt.Errorf("session of person %d: %d rows", personID, res.RowsAffected)
+	}
+	return res.Error
+}
+
+// DeletePerson ends every session of the person, on every device.
+func (s *DBStorage) DeletePerson(ctx context.Context, personID int64) (int64, error) {
+	res := s.q().WithContext(ctx).Where("person_id = ?", personID).Delete(&sessionRow{})
+	return res.RowsAffected, res.Error
 }
 
 // Delete removes the entry.
@@ -115,7 +159,12 @@ func (s *DBStorage) Close() error { return nil }
 
 // DeleteExpired removes expired entries; every instance may run it, it is idempotent.
 func (s *DBStorage) DeleteExpired(ctx context.Context) (int64, error) {
-	res := s.q().WithContext(ctx).Where("expires_at <= ?", time.Now().UTC()).Delete(&kvRow{})
+	now := time.Now().UTC()
+	q := s.q().WithContext(ctx).Where("expires_at <= ?", now)
+	if s.maxAge > 0 {
+		q = q.Or("created_at <= ?", now.Add(-s.maxAge))
+	}
+	res := q.Delete(&kvRow{})
 	return res.RowsAffected, res.Error
 }
 

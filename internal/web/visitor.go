@@ -277,10 +277,32 @@ func (s *Server) SignIn(c *fiber.Ctx, personID int64) error {
 		return err
 	}
 	sess.Set(keyPersonID, personID)
+	id := sess.ID() // Save releases the session object
 	if err := sess.Save(); err != nil {
 		return err
 	}
+	// The row knows its person, so that "sign out everywhere" finds every session of the person.
+	if err := s.storage.SetPerson(c.UserContext(), id, personID); err != nil {
+		return err
+	}
 	return s.SetFlash(c, "auth.signed_in")
+}
+
+// SignOutEverywhere ends every session of the signed-in person, on every device, this one included.
+func (s *Server) SignOutEverywhere(c *fiber.Ctx) error {
+	p := PersonOf(c)
+	if p == nil {
+		return errs.New(errs.NotFound, "error.not_found")
+	}
+	n, err := s.storage.DeletePerson(c.UserContext(), p.ID)
+	if err != nil {
+		return err
+	}
+	s.log.Info("signed out everywhere", "request_id", requestID(c), "person_id", p.ID, "sessions", n)
+	if err := s.SignOut(c); err != nil { // this browser's cookie goes too
+		return err
+	}
+	return s.SetFlash(c, "auth.signed_out_everywhere")
 }
 
 // SignOut ends the session.

@@ -62,12 +62,34 @@ func TestNoInputGivesAServerError(t *testing.T) {
 		t.Skip("crawls every page with every hostile value")
 	}
 	// Limits high enough that every form is tried, not refused with 429 after the first few.
-	s := apptest.Start(t, map[string]string{"HROMADA_LIMIT_CREATE": "100000/1h", "HROMADA_LIMIT_CREATE_IP": "100000/1h",
-		"HROMADA_LIMIT_SIGN": "100000/1h", "HROMADA_LIMIT_SIGN_IP": "100000/1h"})
+	high := "100000/1h"
+	s := apptest.Start(t, map[string]string{"HROMADA_LIMIT_CREATE": high, "HROMADA_LIMIT_CREATE_IP": high,
+		"HROMADA_LIMIT_SIGN": high, "HROMADA_LIMIT_SIGN_IP": high, "HROMADA_LIMIT_APPEAL": high, "HROMADA_LIMIT_APPEAL_IP": high})
 	clients, ids := hostileFixture(t, s)
-
 	cr := &crawler{t: t, s: s, seen: map[string]bool{}, forms: map[string]*form{}}
-	// Each visitor crawls what they can reach; a form is tried as the first visitor who found it.
+	for _, step := range []struct {
+		name string
+		run  func(*crawler)
+	}{
+		{"crawl every page as every visitor", func(cr *crawler) { crawlAll(cr, clients, ids) }},
+		{"every route is reached", checkEveryRouteReached},
+		{"hostile query parameters and path segments", sendHostileGets},
+		{"hostile form fields", sendHostileFields},
+		{"hostile cells in an imported registry", sendHostileImports},
+		{"hostile file names", sendHostileFileNames},
+	} {
+		cr.t = t
+		t.Run(step.name, func(t *testing.T) {
+			cr.t = t
+			step.run(cr)
+		})
+	}
+	t.Logf("%d hostile requests to %d pages and %d forms", cr.requests, len(cr.gets), len(cr.forms))
+}
+
+// crawlAll has each visitor crawl what they can reach (a form is tried as the first visitor who found
+// it), then adds the parameters and addresses no page links to.
+func crawlAll(cr *crawler, clients []*visitor, ids fixtureIDs) {
 	for _, c := range clients {
 		cr.crawl(c, []string{"/", "/appeals", "/appeals/new", "/petitions", "/petitions/new", "/account/petitions",
 			"/account/notices", "/admin/", "/admin/appeals", "/admin/appeals/new", "/admin/import", "/admin/report",
@@ -94,23 +116,26 @@ func TestNoInputGivesAServerError(t *testing.T) {
 	}
 	// Addresses no page links to in this fixture (files, the printed reply of an appeal not yet
 	// answered, a failed message), reached as the first visitor who may open them.
-	cr.addPath(clients[len(clients)-2], fmt.Sprintf("/appeals/%d/attachments/%d", ids.appeal, ids.file))
-	cr.addPath(clients[0], fmt.Sprintf("/admin/appeals/%d/attachments/%d", ids.appeal, ids.file))
-	cr.addPath(clients[0], fmt.Sprintf("/admin/appeals/%d/print", ids.appeal))
-	cr.addPath(clients[0], fmt.Sprintf("/api/v1/petitions/%d", ids.petition))
-	cr.addPath(clients[0], fmt.Sprintf("/petitions/%d/files/petition", ids.petition))
-	cr.addParamValue(clients[len(clients)-1], "/notices/unsubscribe", "token", ids.unsubscribe)
-	cr.addForm(&form{client: clients[len(clients)-1], method: http.MethodPost, action: "/notices/unsubscribe",
+	admin, citizen, visitor := clients[0], clients[len(clients)-2], clients[len(clients)-1]
+	cr.addPath(citizen, fmt.Sprintf("/appeals/%d/attachments/%d", ids.appeal, ids.file))
+	cr.addPath(admin, fmt.Sprintf("/admin/appeals/%d/attachments/%d", ids.appeal, ids.file))
+	cr.addPath(admin, fmt.Sprintf("/admin/appeals/%d/print", ids.appeal))
+	cr.addPath(admin, fmt.Sprintf("/api/v1/petitions/%d", ids.petition))
+	cr.addPath(admin, fmt.Sprintf("/petitions/%d/files/petition", ids.petition))
+	cr.addParamValue(visitor, "/notices/unsubscribe", "token", ids.unsubscribe)
+	cr.addForm(&form{client: visitor, method: http.MethodPost, action: "/notices/unsubscribe",
 		fields: [][2]string{{"token", ids.unsubscribe}}})
-	cr.addForm(&form{client: clients[0], method: http.MethodPost, action: "/admin/mail/999999/retry"})
-
+	cr.addForm(&form{client: admin, method: http.MethodPost, action: "/admin/mail/999999/retry"})
 	for _, g := range cr.sortedGets() {
-		t.Logf("GET %s %v", g.path, g.params)
+		cr.t.Logf("GET %s %v", g.path, g.params)
 	}
 	for _, f := range cr.sortedForms() {
-		t.Logf("%s %s %v multipart=%v file=%q (as %s)", f.method, f.action, f.fieldNames(), f.multipart, f.fileField, f.client.name)
+		cr.t.Logf("%s %s %v multipart=%v file=%q (as %s)", f.method, f.action, f.fieldNames(), f.multipart, f.fileField, f.client.name)
 	}
-	// Every route of both areas is reached by the crawl or the list above.
+}
+
+// checkEveryRouteReached: every GET and POST route of both areas was reached by the crawl or the lists.
+func checkEveryRouteReached(cr *crawler) {
 	reached := map[string]bool{}
 	for _, g := range cr.gets {
 		reached["GET "+g.path] = true
@@ -118,18 +143,20 @@ func TestNoInputGivesAServerError(t *testing.T) {
 	for _, f := range cr.forms {
 		reached[f.method+" "+f.action] = true
 	}
-	routes := s.App.Web.App.GetRoutes(true)
-	for _, r := range routes {
+	for _, r := range cr.s.App.Web.App.GetRoutes(true) {
 		if r.Method != http.MethodGet && r.Method != http.MethodPost || r.Path == "/static/*" || r.Path == "/healthz" ||
 			r.Path == "/auth/logout" {
 			continue
 		}
 		if !cr.reachedRoute(r.Method, r.Path, reached) {
-			t.Errorf("%s %s was not reached: link it from a page or add its parameters to the list", r.Method, r.Path)
+			cr.t.Errorf("%s %s was not reached: link it from a page or add its parameters to the list", r.Method, r.Path)
 		}
 	}
+}
 
-	// Hostile GET parameters, then hostile form fields; forms that change who may do what come last.
+// sendHostileGets puts each hostile value in each query parameter of each page (the others as the page
+// had them), and hostile ids in the path.
+func sendHostileGets(cr *crawler) {
 	for _, g := range cr.sortedGets() {
 		for _, p := range g.params {
 			for _, v := range hostileValues {
@@ -147,6 +174,12 @@ func TestNoInputGivesAServerError(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sendHostileFields posts each form with one hostile field, value by value, so every form meets the
+// values no field may take before an accepted value changes what the forms can do. Forms that change who
+// may do what come last.
+func sendHostileFields(cr *crawler) {
 	forms := cr.sortedForms()
 	for _, v := range append(hostileValues, strings.Repeat("Я", 70000)) {
 		for _, f := range forms {
@@ -157,25 +190,33 @@ func TestNoInputGivesAServerError(t *testing.T) {
 			}
 		}
 	}
-	// A registry file whose cells are hostile, one column at a time (the import is an edge too).
-	for _, f := range forms {
-		if f.action == "/admin/import" {
-			for _, col := range registry.ImportColumns {
-				for _, v := range hostileValues[:7] {
-					cr.postContent(f, f.values(), "registry.csv", hostileCSV(col, v), fmt.Sprintf("import column %s = %.20q", col, v))
-				}
+}
+
+// sendHostileImports uploads registry files whose cells are hostile, one column at a time: the import is
+// an edge too.
+func sendHostileImports(cr *crawler) {
+	for _, f := range cr.sortedForms() {
+		if f.action != "/admin/import" {
+			continue
+		}
+		for _, col := range registry.ImportColumns {
+			for _, v := range hostileValues[:7] {
+				cr.postContent(f, f.values(), "registry.csv", hostileCSV(col, v), fmt.Sprintf("import column %s = %.20q", col, v))
 			}
 		}
 	}
-	// A hostile file name where the form takes files.
-	for _, f := range forms {
-		if f.multipart && f.fileField != "" {
-			for _, name := range []string{"inv\u202efdp.exe", "a\x00b.pdf", "\xff\xfe.pdf", strings.Repeat("я", 3000) + ".pdf", "../../etc/passwd"} {
-				cr.postFile(f, f.values(), name, f.action+" file name")
-			}
+}
+
+// sendHostileFileNames sends a file under a hostile name wherever a form takes files.
+func sendHostileFileNames(cr *crawler) {
+	for _, f := range cr.sortedForms() {
+		if !f.multipart || f.fileField == "" {
+			continue
+		}
+		for _, name := range []string{"inv\u202efdp.exe", "a\x00b.pdf", "\xff\xfe.pdf", strings.Repeat("я", 3000) + ".pdf", "../../etc/passwd"} {
+			cr.postFile(f, f.values(), name, f.action+" file name")
 		}
 	}
-	t.Logf("%d hostile requests to %d pages and %d forms", cr.requests, len(cr.gets), len(cr.forms))
 }
 
 // hostileFixture signs in a citizen and one person per staff role, with an appeal routed to a
@@ -625,115 +666,136 @@ func parsePage(t *testing.T, body string) (links []string, forms []*form) {
 	if err != nil {
 		t.Fatalf("parse page: %v", err)
 	}
-	var cur *form
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode {
-			attr := func(k string) string {
-				for _, a := range n.Attr {
-					if a.Key == k {
-						return a.Val
-					}
-				}
-				return ""
-			}
-			_, has := func() (string, bool) {
-				for _, a := range n.Attr {
-					if a.Key == "checked" || a.Key == "selected" {
-						return "", true
-					}
-				}
-				return "", false
-			}()
-			switch n.Data {
-			case "a":
-				if h := attr("href"); h != "" && !strings.HasPrefix(h, "#") {
-					links = append(links, h)
-				}
-			case "form":
-				action := attr("action")
-				if u, err := url.Parse(action); err == nil {
-					action = u.Path
-				}
-				cur = &form{method: strings.ToUpper(attr("method")), action: action,
-					multipart: attr("enctype") == "multipart/form-data"}
-				if cur.method == "" {
-					cur.method = http.MethodGet
-				}
-				forms = append(forms, cur)
-				for c := n.FirstChild; c != nil; c = c.NextSibling {
-					walk(c)
-				}
-				cur = nil
-				return
-			case "input":
-				if cur != nil && attr("name") != "" {
-					switch attr("type") {
-					case "file":
-						cur.fileField = attr("name")
-					case "checkbox", "radio":
-						// Checked, so that the form passes on everything but the hostile field.
-						if !slices.ContainsFunc(cur.fields, func(kv [2]string) bool { return kv[0] == attr("name") }) || has {
-							cur.fields = slices.DeleteFunc(cur.fields, func(kv [2]string) bool { return kv[0] == attr("name") && attr("type") == "radio" })
-							cur.fields = append(cur.fields, [2]string{attr("name"), attr("value")})
-						}
-					case "submit", "button", "image", "reset":
-					default:
-						value := attr("value")
-						if value == "" {
-							value = plausible[attr("type")]
-						}
-						cur.fields = append(cur.fields, [2]string{attr("name"), value})
-					}
-				}
-			case "textarea":
-				if cur != nil && attr("name") != "" {
-					text := plausible["textarea"]
-					if n.FirstChild != nil && strings.TrimSpace(n.FirstChild.Data) != "" {
-						text = n.FirstChild.Data
-					}
-					cur.fields = append(cur.fields, [2]string{attr("name"), text})
-				}
-			case "select":
-				if cur != nil && attr("name") != "" {
-					value := ""
-					first := true
-					var options func(*html.Node)
-					options = func(o *html.Node) {
-						for c := o.FirstChild; c != nil; c = c.NextSibling {
-							if c.Type == html.ElementNode && c.Data == "option" {
-								v := ""
-								selected := false
-								for _, a := range c.Attr {
-									if a.Key == "value" {
-										v = a.Val
-									}
-									selected = selected || a.Key == "selected"
-								}
-								// The option chosen on the page, else the first real one (not "choose…").
-								if selected || first && v != "" {
-									value = v
-									first = first && !selected && v == ""
-								}
-							}
-							options(c)
-						}
-					}
-					options(n)
-					cur.fields = append(cur.fields, [2]string{attr("name"), value})
-				}
-			case "button":
-				if cur != nil && attr("name") != "" && attr("type") != "button" {
-					// One button sends the form: the last, which is the form's main action.
-					cur.fields = slices.DeleteFunc(cur.fields, func(kv [2]string) bool { return kv[0] == attr("name") })
-					cur.fields = append(cur.fields, [2]string{attr("name"), attr("value")})
-				}
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
+	p := &pageParser{}
+	p.walk(doc)
+	return p.links, p.forms
+}
+
+// pageParser collects a page's links and its forms with the values each field shows.
+type pageParser struct {
+	links []string
+	forms []*form
+	cur   *form // the form being read
+}
+
+func attrOf(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
 		}
 	}
-	walk(doc)
-	return links, forms
+	return ""
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	return slices.ContainsFunc(n.Attr, func(a html.Attribute) bool { return a.Key == key })
+}
+
+func (p *pageParser) walk(n *html.Node) {
+	if n.Type == html.ElementNode {
+		switch n.Data {
+		case "a":
+			if h := attrOf(n, "href"); h != "" && !strings.HasPrefix(h, "#") {
+				p.links = append(p.links, h)
+			}
+		case "form":
+			p.form(n)
+			return
+		case "input":
+			p.input(n)
+		case "textarea":
+			text := plausible["textarea"]
+			if n.FirstChild != nil && strings.TrimSpace(n.FirstChild.Data) != "" {
+				text = n.FirstChild.Data
+			}
+			p.field(n, text)
+		case "select":
+			p.field(n, chosenOption(n))
+		case "button":
+			if p.cur != nil && attrOf(n, "name") != "" && attrOf(n, "type") != "button" {
+				// One button sends the form: the last, which is the form's main action.
+				p.drop(attrOf(n, "name"))
+				p.field(n, attrOf(n, "value"))
+			}
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		p.walk(c)
+	}
+}
+
+func (p *pageParser) form(n *html.Node) {
+	action := attrOf(n, "action")
+	if u, err := url.Parse(action); err == nil {
+		action = u.Path
+	}
+	p.cur = &form{method: strings.ToUpper(attrOf(n, "method")), action: action,
+		multipart: attrOf(n, "enctype") == "multipart/form-data"}
+	if p.cur.method == "" {
+		p.cur.method = http.MethodGet
+	}
+	p.forms = append(p.forms, p.cur)
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		p.walk(c)
+	}
+	p.cur = nil
+}
+
+// field records a named field of the current form with its value.
+func (p *pageParser) field(n *html.Node, value string) {
+	if p.cur != nil && attrOf(n, "name") != "" {
+		p.cur.fields = append(p.cur.fields, [2]string{attrOf(n, "name"), value})
+	}
+}
+
+func (p *pageParser) drop(name string) {
+	p.cur.fields = slices.DeleteFunc(p.cur.fields, func(kv [2]string) bool { return kv[0] == name })
+}
+
+func (p *pageParser) input(n *html.Node) {
+	name := attrOf(n, "name")
+	if p.cur == nil || name == "" {
+		return
+	}
+	switch typ := attrOf(n, "type"); typ {
+	case "file":
+		p.cur.fileField = name
+	case "checkbox", "radio":
+		// Checked, so that the form passes on everything but the hostile field: a radio group keeps the
+		// option the page chose, else its first.
+		known := slices.ContainsFunc(p.cur.fields, func(kv [2]string) bool { return kv[0] == name })
+		if !known || hasAttr(n, "checked") {
+			if typ == "radio" {
+				p.drop(name)
+			}
+			p.field(n, attrOf(n, "value"))
+		}
+	case "submit", "button", "image", "reset":
+	default:
+		value := attrOf(n, "value")
+		if value == "" {
+			value = plausible[typ]
+		}
+		p.field(n, value)
+	}
+}
+
+// chosenOption is the value of the option a select shows chosen, else its first real one (not "choose…").
+func chosenOption(sel *html.Node) string {
+	value, first := "", true
+	var options func(*html.Node)
+	options = func(o *html.Node) {
+		for c := o.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && c.Data == "option" {
+				v, selected := attrOf(c, "value"), hasAttr(c, "selected")
+				if selected || first && v != "" {
+					value = v
+					first = first && !selected && v == ""
+				}
+			}
+			options(c)
+		}
+	}
+	options(sel)
+	return value
 }

@@ -2,9 +2,9 @@ package web
 
 import (
 	"io"
-	"strconv"
 	"mime/multipart"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/identity"
 )
 
@@ -45,8 +46,8 @@ const flashCookie = "hromada_flash"
 // message, and shares them with every page.
 func (s *Server) loadVisitor(c *fiber.Ctx) error {
 	lang := c.Cookies(langCookie)
-	if !slices.Contains(Languages, lang) {
-		lang = Languages[0]
+	if !slices.Contains(i18n.Languages, lang) {
+		lang = i18n.Languages[0]
 	}
 	sess, err := s.sessions.Get(c)
 	if err != nil {
@@ -133,16 +134,16 @@ func LangOf(c *fiber.Ctx) string {
 	if l, ok := c.Locals(localLang).(string); ok {
 		return l
 	}
-	return Languages[0]
+	return i18n.Languages[0]
 }
 
 // Texts returns the texts of a language whatever the visitor reads, for documents that have their own
 // (an official letter is written in Ukrainian).
-func (s *Server) Texts(lang string) *L { return s.texts.For(lang) }
+func (s *Server) Texts(lang string) *i18n.L { return s.texts.For(lang) }
 
 // TextsOf returns the translator for this request's language.
-func (s *Server) TextsOf(c *fiber.Ctx) *L {
-	if l, ok := c.Locals(localL).(*L); ok {
+func (s *Server) TextsOf(c *fiber.Ctx) *i18n.L {
+	if l, ok := c.Locals(localL).(*i18n.L); ok {
 		return l
 	}
 	return s.texts.For(LangOf(c))
@@ -316,7 +317,7 @@ func (s *Server) SignOut(c *fiber.Ctx) error {
 
 // SetLanguage remembers the language in a cookie (and on the person, for notices).
 func (s *Server) SetLanguage(c *fiber.Ctx, lang string) error {
-	if !slices.Contains(Languages, lang) {
+	if !slices.Contains(i18n.Languages, lang) {
 		return errs.New(errs.NotFound, "error.not_found")
 	}
 	c.Cookie(&fiber.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,

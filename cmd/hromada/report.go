@@ -84,11 +84,7 @@ func reportCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, ar
 	if err != nil {
 		return err
 	}
-	council := cfg.Council.NameUK
-	if *lang == "en" {
-		council = cfg.Council.NameEN
-	}
-	o := report.Output{Council: council, Lang: *lang, Classifier: clf, T: tr.For(*lang).T}
+	o := report.Output{Council: cfg.Council, Lang: *lang, Classifier: clf, T: tr.For(*lang).T}
 	if *out == "" {
 		return r.Write(stdout, *format, o)
 	}

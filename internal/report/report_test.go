@@ -29,7 +29,7 @@ func output(t *testing.T, lang string) report.Output {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return report.Output{Council: "Зразкова міська рада", Lang: lang, Classifier: clf, T: tr.For(lang).T}
+	return report.Output{Council: i18n.Text{UK: "Зразкова міська рада"}, Lang: lang, Classifier: clf, T: tr.For(lang).T}
 }
 
 // known is the report of the known data set (reporttest) that TestKnownCounts checks part by part.

@@ -94,11 +94,7 @@ func (s *Server) loadVisitor(c *fiber.Ctx) error {
 	}
 	// Domain code records who acts and from where (the audit log) from the request's context.
 	c.SetUserContext(audit.WithActor(c.UserContext(), actor))
-	council := s.cfg.Council.NameUK
-	if lang == "en" {
-		council = s.cfg.Council.NameEN
-	}
-	shared := fiber.Map{"L": l, "Lang": lang, "Council": council, "Path": c.OriginalURL()}
+	shared := fiber.Map{"L": l, "Lang": lang, "Council": s.cfg.Council.In(lang), "Path": c.OriginalURL()}
 	if person != nil {
 		shared["Person"] = person
 		shared["IsStaff"] = len(roles) > 0

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/web"
 )
@@ -194,7 +195,7 @@ func (h *handlers) auditLog(c *fiber.Ctx) error {
 }
 
 // auditActionLabel is the action's name in the reader's language, or its code when it has none.
-func auditActionLabel(l *web.L, action string) string {
+func auditActionLabel(l *i18n.L, action string) string {
 	if id := "audit.action." + action; l.Has(id) {
 		return l.T(id)
 	}

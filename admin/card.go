@@ -389,7 +389,7 @@ func (h *handlers) replyPrint(c *fiber.Ctx) error {
 	}
 	// The letter is in the state language whatever language the staff member reads the site in.
 	return c.Render("admin/reply_print", fiber.Map{
-		"L": h.web.Texts("uk"), "Lang": "uk", "Council": h.CouncilUK,
+		"L": h.web.Texts("uk"), "Lang": "uk", "Council": h.Council.UK,
 		"Title": a.RegIndex, "Appeal": a, "Signer": signer, "Files": files,
 		"Subjects": h.Classifier.Subjects, "Results": h.Classifier.Results,
 	})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/web"
 )
@@ -26,7 +27,7 @@ type ImportProblemRow struct {
 }
 
 // ImportProblemText translates a problem the registry found in an import file. The command line uses it too.
-func ImportProblemText(l *web.L, p registry.ImportProblem) ImportProblemRow {
+func ImportProblemText(l *i18n.L, p registry.ImportProblem) ImportProblemRow {
 	field := l.T("import.whole_row")
 	switch {
 	case p.Column != "":

@@ -9,9 +9,9 @@ import (
 
 	"github.com/hromada/hromada/admin"
 	"github.com/hromada/hromada/internal/apptest"
+	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/registry"
-	"github.com/hromada/hromada/internal/web"
 )
 
 // postImport sends the import form as a browser does: multipart, with the file (none when name is "").
@@ -136,11 +136,11 @@ func TestImportPage(t *testing.T) {
 // Every column has a label and a description in every language (the template builds those ids), and a
 // problem reads in English too.
 func TestImportTexts(t *testing.T) {
-	tr, err := web.NewTranslator()
+	tr, err := i18n.NewTranslator()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, lang := range web.Languages {
+	for _, lang := range i18n.Languages {
 		l := tr.For(lang)
 		for _, c := range registry.ImportColumns {
 			for _, id := range []string{"import.column." + c, "import.help." + c} {

@@ -91,12 +91,7 @@ func reportQuery(c *fiber.Ctx) string {
 }
 
 func (h *handlers) reportOutput(c *fiber.Ctx) report.Output {
-	lang := web.LangOf(c)
-	council := h.CouncilUK
-	if lang == "en" && h.CouncilEN != "" {
-		council = h.CouncilEN
-	}
-	return report.Output{Council: council, Lang: lang, Classifier: h.Classifier, T: h.web.TextsOf(c).T}
+	return report.Output{Council: h.Council, Lang: web.LangOf(c), Classifier: h.Classifier, T: h.web.TextsOf(c).T}
 }
 
 // form1Line is a Form-1 row with the year-earlier one.
@@ -172,7 +167,7 @@ func (h *handlers) report(c *fiber.Ctx) error {
 	data["Dimensions"] = dims
 	data["Subjects"] = subjects
 	data["Issues"] = r.IssueTexts(o)
-	data["Narrative"] = r.Narrative(o.Council, o.Lang, o.Classifier)
+	data["Narrative"] = r.Narrative(o.Council.In(o.Lang), o.Lang, o.Classifier)
 	data["Charts"] = []template.HTML{
 		barChart("chart-channels", l.T("report.chart.channels"), channelBars, legend),
 		barChart("chart-subjects", l.T("report.chart.subjects"), subjectBars, legend),

@@ -13,6 +13,7 @@ import (
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/department"
+	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/petition"
@@ -40,10 +41,10 @@ type Deps struct {
 	Audit       *audit.Service
 	// Staff lists everyone with a staff role, for the audit log's filter by person.
 	Staff func(ctx context.Context) ([]identity.StaffContact, error)
-	// Reports computes statistics and forms 1–2 (analyst, admin); CouncilUK and CouncilEN name the council
-	// in them.
-	Reports              *report.Service
-	CouncilUK, CouncilEN string
+	// Reports computes statistics and forms 1–2 (analyst, admin); Council names the council in them and
+	// in printed letters.
+	Reports *report.Service
+	Council i18n.Text
 }
 
 // registryRoles may read the registry of appeals: everyone who works with appeals, not moderators.

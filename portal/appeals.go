@@ -10,6 +10,7 @@ import (
 	"github.com/hromada/hromada/internal/appealform"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/form"
+	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/web"
 )
@@ -96,7 +97,7 @@ func (h *handlers) createAppeal(c *fiber.Ctx) error {
 }
 
 // waitText says roughly how long to wait: minutes up to two hours, whole hours beyond.
-func waitText(l *web.L, d time.Duration) string {
+func waitText(l *i18n.L, d time.Duration) string {
 	if d <= 2*time.Hour {
 		return l.Tf("wait.minutes", "N", int(math.Ceil(d.Minutes())))
 	}

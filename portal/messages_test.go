@@ -8,13 +8,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hromada/hromada/internal/web"
+	"github.com/hromada/hromada/internal/i18n"
 )
 
 // Every message id written in the code or the templates has a text in every language, so no page ever
 // shows a raw id. Ids built at run time (status.*, event.*, appeal.field.*) are checked by the HTTP tests.
 func TestEveryMessageIDIsTranslated(t *testing.T) {
-	tr, err := web.NewTranslator()
+	tr, err := i18n.NewTranslator()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestEveryMessageIDIsTranslated(t *testing.T) {
 		t.Fatalf("found only %d message ids: the scan is broken", len(seen))
 	}
 	for msg, where := range seen {
-		for _, lang := range web.Languages {
+		for _, lang := range i18n.Languages {
 			if tr.For(lang).T(msg) == msg {
 				t.Errorf("%s (used in %s) has no %s text", msg, where, lang)
 			}

@@ -16,8 +16,8 @@ import (
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/department"
+	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/registry"
-	"github.com/hromada/hromada/internal/web"
 )
 
 const importUsage = "usage: hromada import appeals [-lang uk|en] FILE.csv"
@@ -31,11 +31,11 @@ func runImport(ctx context.Context, cfg *config.Config, log *slog.Logger, args [
 	}
 	fs := flag.NewFlagSet("import appeals", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	lang := fs.String("lang", web.Languages[0], "language of the messages: uk or en")
+	lang := fs.String("lang", i18n.Languages[0], "language of the messages: uk or en")
 	if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 1 {
 		return errors.New(importUsage)
 	}
-	tr, err := web.NewTranslator()
+	tr, err := i18n.NewTranslator()
 	if err != nil {
 		return err
 	}

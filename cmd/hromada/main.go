@@ -138,7 +138,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.
 }
 
 func printWelcome(w io.Writer, cfg *config.Config) {
-	fmt.Fprintf(w, "Hromada is serving %s at %s (database: %s)\n", cfg.Council.NameUK, cfg.BaseURL, dbKind(cfg.DatabaseURL))
+	fmt.Fprintf(w, "Hromada is serving %s at %s (database: %s)\n", cfg.Council.UK, cfg.BaseURL, dbKind(cfg.DatabaseURL))
 	if !cfg.DevIdP.Enabled {
 		return
 	}

@@ -16,8 +16,8 @@ import (
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/db"
+	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/report"
-	"github.com/hromada/hromada/internal/web"
 )
 
 const reportUsage = "usage: hromada report --from YYYY-MM-DD --to YYYY-MM-DD --format json|csv|xlsx|pdf [-o FILE] [--lang uk|en]"
@@ -54,8 +54,8 @@ func reportCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, ar
 	if !slices.Contains(report.Formats, *format) {
 		problems = append(problems, fmt.Sprintf("--format %q: choose one of %s", *format, strings.Join(report.Formats, ", ")))
 	}
-	if !slices.Contains(web.Languages, *lang) {
-		problems = append(problems, fmt.Sprintf("--lang %q: choose one of %s", *lang, strings.Join(web.Languages, ", ")))
+	if !slices.Contains(i18n.Languages, *lang) {
+		problems = append(problems, fmt.Sprintf("--lang %q: choose one of %s", *lang, strings.Join(i18n.Languages, ", ")))
 	}
 	if len(problems) == 0 && toDay.Before(fromDay) {
 		problems = append(problems, fmt.Sprintf("--to %s is before --from %s", *to, *from))
@@ -80,15 +80,11 @@ func reportCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, ar
 	if err != nil {
 		return err
 	}
-	tr, err := web.NewTranslator()
+	tr, err := i18n.NewTranslator()
 	if err != nil {
 		return err
 	}
-	council := cfg.Council.NameUK
-	if *lang == "en" {
-		council = cfg.Council.NameEN
-	}
-	o := report.Output{Council: council, Lang: *lang, Classifier: clf, T: tr.For(*lang).T}
+	o := report.Output{Council: cfg.Council, Lang: *lang, Classifier: clf, T: tr.For(*lang).T}
 	if *out == "" {
 		return r.Write(stdout, *format, o)
 	}

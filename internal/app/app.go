@@ -166,7 +166,7 @@ func (a *App) build(ctx context.Context) error {
 		Petitions: petitions, RP: identity.NewRelyingParty(cfg.OIDC, cfg.RedirectURL(), cfg.PostLogoutURL())})
 	admin.Register(a.Web, admin.Deps{Log: log, Notify: a.Notify, Petitions: petitions, People: people,
 		Registry: reg, Departments: a.Departments, Classifier: clf, Timezone: cfg.Timezone,
-		Reports: report.NewService(a.DB, cfg.Timezone), CouncilUK: cfg.Council.NameUK, CouncilEN: cfg.Council.NameEN,
+		Reports: report.NewService(a.DB, cfg.Timezone), Council: cfg.Council,
 		Audit: audit.NewService(a.DB), Staff: func(ctx context.Context) ([]identity.StaffContact, error) {
 			return identity.StaffWithRoles(ctx, a.DB, identity.Roles...)
 		}})
@@ -197,7 +197,7 @@ func newNotifier(gdb *gorm.DB, cfg *config.Config, log *slog.Logger) (*notify.Se
 		mailer = m
 	}
 	return notify.NewService(gdb, notify.Options{
-		BaseURL: cfg.BaseURL, CouncilUK: cfg.Council.NameUK, CouncilEN: cfg.Council.NameEN,
+		BaseURL: cfg.BaseURL, Council: cfg.Council,
 		Secret: cfg.Secret, Mailer: mailer, Log: log, Work: cfg.Workers > 0, Workers: cfg.Workers,
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/form"
+	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/web"
 )
@@ -89,7 +90,7 @@ var fieldOrder = []string{"last_name", "first_name", "patronymic", "address", "e
 type Problem struct{ Anchor, Text string }
 
 // Problems lists the problems of a refused form in the order of its fields, each with the field's label.
-func Problems(l *web.L, fields map[string]string, questions int) []Problem {
+func Problems(l *i18n.L, fields map[string]string, questions int) []Problem {
 	var out []Problem
 	add := func(field, label string) {
 		if msg, ok := fields[field]; ok {

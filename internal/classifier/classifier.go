@@ -7,28 +7,25 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+
+	"github.com/hromada/hromada/internal/i18n"
 )
 
-// Item is one entry of a list.
+// Item is one entry of a list: its code and its name in both languages ("uk" and "en" in the file).
 type Item struct {
-	Code     string `json:"code"`
-	UK       string `json:"uk"`
-	EN       string `json:"en"`
-	Row      string `json:"row,omitempty"`      // channels: the classifier row (1.x) it belongs to
-	Priority bool   `json:"priority,omitempty"` // categories: entitled to priority handling
+	Code      string `json:"code"`
+	i18n.Text        // the name
+	Row       string `json:"row,omitempty"`      // channels: the classifier row (1.x) it belongs to
+	Priority  bool   `json:"priority,omitempty"` // categories: entitled to priority handling
 	// Channels only: how appeals arriving by the channel behave, as data rather than switches in code.
 	DocumentKind string `json:"document_kind,omitempty"` // the card's document kind (the registry's Doc* codes)
 	ExternalRef  bool   `json:"external_ref,omitempty"`  // carries the sender's own number (hotline card, outgoing number)
 	ReportRow    string `json:"report_row,omitempty"`    // the row of form 1 it is counted in
 }
 
-// Name returns the item's name in the language ("en" or Ukrainian otherwise).
-func (i Item) Name(lang string) string {
-	if lang == "en" && i.EN != "" {
-		return i.EN
-	}
-	return i.UK
-}
+// Name returns the item's name in the language (English when asked for, Ukrainian otherwise); templates
+// call it as {{.Name $.Lang}}, like a department's.
+func (i Item) Name(lang string) string { return i.In(lang) }
 
 // List is one ordered list of the classifier.
 type List []Item

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // the council's zone must load on machines without a zoneinfo database
+
+	"github.com/hromada/hromada/internal/i18n"
 )
 
 // Environment names.
@@ -44,7 +46,7 @@ type Config struct {
 	OIDC   OIDC
 	DevIdP DevIdP
 
-	Council CouncilInfo
+	Council i18n.Text // the council's name on pages, in notices and in reports
 
 	RegIndexPattern string // e.g. "{letter}-{seq}/{yy}"
 
@@ -88,11 +90,6 @@ type DevIdP struct {
 	Enabled bool
 	Addr    string // its own listener
 	URL     string // its public issuer URL
-}
-
-// CouncilInfo names the council on pages and in the registry.
-type CouncilInfo struct {
-	NameUK, NameEN string
 }
 
 // PetitionRules are the community charter's rules for local e-petitions.
@@ -274,9 +271,9 @@ func Load(getenv func(string) string) (*Config, error) {
 		AuthType:      r.str("HROMADA_OIDC_CLAIM_AUTH_TYPE", "auth_type"),
 		Roles:         r.str("HROMADA_OIDC_CLAIM_ROLES", ""),
 	}
-	c.Council = CouncilInfo{
-		NameUK: r.str("HROMADA_COUNCIL_NAME", "Зразкова міська рада"),
-		NameEN: r.str("HROMADA_COUNCIL_NAME_EN", "Zrazkove City Council"),
+	c.Council = i18n.Text{
+		UK: r.str("HROMADA_COUNCIL_NAME", "Зразкова міська рада"),
+		EN: r.str("HROMADA_COUNCIL_NAME_EN", "Zrazkove City Council"),
 	}
 	c.RegIndexPattern = r.str("HROMADA_REG_INDEX_PATTERN", "{letter}-{seq}/{yy}")
 	switch {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/i18n"
 )
 
 // Actions in the audit log. Raw strings: they are codes, not message ids for the translation check.
@@ -37,13 +38,13 @@ type Department struct {
 	CreatedAt time.Time
 }
 
-// Name is the department's name in the language, Ukrainian when there is no English one.
-func (d Department) Name(lang string) string {
-	if lang == "en" && d.NameEN != "" {
-		return d.NameEN
-	}
-	return d.NameUK
-}
+// Names is the department's name in both languages. The row keeps its two columns (name_uk is unique,
+// searched and audited on its own); this is the view of them that picks a language.
+func (d Department) Names() i18n.Text { return i18n.Text{UK: d.NameUK, EN: d.NameEN} }
+
+// Name is the department's name in the language, Ukrainian when there is no English one; templates call
+// it as {{.Name $.Lang}}.
+func (d Department) Name(lang string) string { return d.Names().In(lang) }
 
 // Models lists the tables this package owns, for the schema test.
 func Models() []any { return []any{&Department{}} }

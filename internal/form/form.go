@@ -18,7 +18,7 @@ import (
 	"github.com/hromada/hromada/internal/errs"
 )
 
-// Message ids of the problems found here (internal/web/locales/form.*.json).
+// Message ids of the problems found here (internal/i18n/locales/form.*.json).
 const (
 	Unreadable = "form.error.unreadable" // not UTF-8, or control or direction-changing characters
 	TooLong    = "form.error.too_long"

@@ -21,6 +21,7 @@ import (
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/i18n"
 )
 
 // Kind describes one notice: its template and whether the citizen may turn it off. Notices the law
@@ -139,12 +140,11 @@ const recordTimeout = 10 * time.Second
 
 // Options configure the service.
 type Options struct {
-	BaseURL   *url.URL
-	CouncilUK string
-	CouncilEN string
-	Secret    []byte // signs unsubscribe links
-	Mailer    Mailer
-	Log       *slog.Logger
+	BaseURL *url.URL
+	Council i18n.Text
+	Secret  []byte // signs unsubscribe links
+	Mailer  Mailer
+	Log     *slog.Logger
 	// Work makes this process send mail (serve and worker do; tests may not).
 	Work    bool
 	Workers int

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hromada/hromada/internal/dbtest"
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/mailtest"
 	"github.com/hromada/hromada/internal/notify"
@@ -45,7 +46,7 @@ func (f fixture) service(t *testing.T, work bool) *notify.Service {
 	}
 	base, _ := url.Parse("https://portal.example")
 	s, err := notify.NewService(f.db, notify.Options{
-		BaseURL: base, CouncilUK: "Зразкова міська рада", CouncilEN: "Zrazkove City Council",
+		BaseURL: base, Council: i18n.Text{UK: "Зразкова міська рада", EN: "Zrazkove City Council"},
 		Secret: []byte("test-secret-test-secret-test-secret"), Mailer: mailer, Log: dbtest.Quiet(),
 		Work: work, FetchPollInterval: 100 * time.Millisecond, RetryPolicy: fastRetry{},
 	})

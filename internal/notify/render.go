@@ -9,13 +9,12 @@ import (
 	"path"
 	"strings"
 	texttemplate "text/template"
+
+	"github.com/hromada/hromada/internal/i18n"
 )
 
 //go:embed templates/*.tmpl
 var templateFiles embed.FS
-
-// Languages notices are written in; the first is the fallback.
-var Languages = []string{"uk", "en"}
 
 // renderer holds, per notice kind and language, the template set parsed twice: as text (subject and
 // plain-text body) and as HTML (the HTML body, escaped by html/template).
@@ -63,7 +62,7 @@ func newRenderer() (*renderer, error) {
 func (r *renderer) render(kind, lang string, data map[string]any) (subject, text, html string, err error) {
 	key := kind + "." + lang
 	if _, ok := r.text[key]; !ok {
-		key = kind + "." + Languages[0]
+		key = kind + "." + i18n.Languages[0]
 	}
 	t, ok := r.text[key]
 	if !ok {

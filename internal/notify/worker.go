@@ -88,10 +88,7 @@ func (s *Service) compose(m Message) (Email, error) {
 	if err := json.Unmarshal([]byte(m.Data), &data); err != nil {
 		return Email{}, fmt.Errorf("message data: %w", err)
 	}
-	data["Council"] = s.opts.CouncilUK
-	if m.Lang == "en" {
-		data["Council"] = s.opts.CouncilEN
-	}
+	data["Council"] = s.opts.Council.In(m.Lang)
 	data["UnsubscribeURL"] = ""
 	if k, ok := kindByName(m.Kind); ok && k.Optional && m.PersonID != nil {
 		data["UnsubscribeURL"] = s.opts.BaseURL.JoinPath("/notices/unsubscribe").String() + "?token=" + s.UnsubscribeToken(*m.PersonID, m.Kind)

@@ -13,6 +13,7 @@ import (
 	"github.com/hromada/hromada/internal/calendar"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/dbtest"
+	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/petition"
@@ -27,7 +28,7 @@ func TestAnswerFanOutAndModerationReminder(t *testing.T) {
 	cal, _ := calendar.Load(true)
 	kyiv, _ := time.LoadLocation("Europe/Kyiv")
 	base, _ := url.Parse("https://portal.example")
-	ns, err := notify.NewService(gdb, notify.Options{BaseURL: base, CouncilUK: "Рада", CouncilEN: "Council",
+	ns, err := notify.NewService(gdb, notify.Options{BaseURL: base, Council: i18n.Text{UK: "Рада", EN: "Council"},
 		Secret: []byte("test-secret-test-secret-test-secret"), Mailer: notify.NewConsoleMailer(io.Discard),
 		Log: dbtest.Quiet(), Work: true, FetchPollInterval: 100 * time.Millisecond})
 	if err != nil {

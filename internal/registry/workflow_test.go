@@ -18,6 +18,7 @@ import (
 	"github.com/hromada/hromada/internal/dbtest"
 	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/mailtest"
 	"github.com/hromada/hromada/internal/notify"
@@ -49,7 +50,7 @@ func setupCouncilMail(t *testing.T, smtp *mailtest.Server) council {
 			t.Fatal(err)
 		}
 	}
-	ns, err := notify.NewService(gdb, notify.Options{BaseURL: base, CouncilUK: "Рада", CouncilEN: "Council",
+	ns, err := notify.NewService(gdb, notify.Options{BaseURL: base, Council: i18n.Text{UK: "Рада", EN: "Council"},
 		Secret: []byte("test-secret-test-secret-test-secret"), Mailer: mailer, Log: dbtest.Quiet(),
 		Work: smtp != nil, FetchPollInterval: 100 * time.Millisecond})
 	if err != nil {

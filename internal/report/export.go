@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/hromada/hromada/internal/classifier"
+	"github.com/hromada/hromada/internal/i18n"
 )
 
 // Formats the exports come in.
@@ -25,10 +26,10 @@ var ContentTypes = map[string]string{
 	"pdf":  "application/pdf",
 }
 
-// Output is what an export is written for: the council, the language of its labels, the classifier that
-// names the codes, and the translator of the report's message ids.
+// Output is what an export is written for: the council (named in Lang), the language of its labels, the
+// classifier that names the codes, and the translator of the report's message ids.
 type Output struct {
-	Council    string
+	Council    i18n.Text
 	Lang       string
 	Classifier *classifier.Classifier
 	T          Texts

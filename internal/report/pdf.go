@@ -122,7 +122,7 @@ func (r *Report) WritePDF(w io.Writer, o Output) error {
 	}
 	pdf.AddPage()
 	p := &pdfWriter{pdf: pdf, y: margin}
-	p.text(o.T("report.title")+" — "+o.Council, 15)
+	p.text(o.T("report.title")+" — "+o.Council.In(o.Lang), 15)
 	p.text(o.T("report.period")+": "+r.Period.String()+"   "+o.T("report.previous")+": "+r.Previous.Period.String(), 10)
 	p.y += 6
 	if issues := r.IssueTexts(o); len(issues) > 0 {
@@ -136,7 +136,7 @@ func (r *Report) WritePDF(w io.Writer, o Output) error {
 	}
 	p.y += 6
 	p.text(o.T("report.narrative"), 12)
-	p.text(r.Narrative(o.Council, o.Lang, o.Classifier), 10)
+	p.text(r.Narrative(o.Council.In(o.Lang), o.Lang, o.Classifier), 10)
 	p.y += 8
 
 	n := func(v int64) string { return strconv.FormatInt(v, 10) }

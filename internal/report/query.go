@@ -13,6 +13,7 @@ import (
 	"github.com/hromada/hromada/internal/calendar"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/db"
+	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/registry"
 )
 
@@ -299,7 +300,7 @@ func (q *querier) figures(from, to time.Time, clf *classifier.Classifier) (*Figu
 }
 
 // departmentNames names every department; reports keep departments made inactive since.
-func (q *querier) departmentNames() (map[string]Name, error) {
+func (q *querier) departmentNames() (map[string]i18n.Text, error) {
 	var rows []struct {
 		ID     int64
 		NameUK string `gorm:"column:name_uk"`
@@ -308,9 +309,9 @@ func (q *querier) departmentNames() (map[string]Name, error) {
 	if err := q.db.Raw("SELECT id, name_uk, name_en FROM departments").Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("report department names: %w", err)
 	}
-	out := make(map[string]Name, len(rows)+1)
+	out := make(map[string]i18n.Text, len(rows)+1)
 	for _, r := range rows {
-		out[strconv.FormatInt(r.ID, 10)] = Name{UK: r.NameUK, EN: r.NameEN}
+		out[strconv.FormatInt(r.ID, 10)] = i18n.Text{UK: r.NameUK, EN: r.NameEN}
 	}
 	return out, nil
 }

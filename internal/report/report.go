@@ -47,6 +47,7 @@ import (
 
 	"github.com/hromada/hromada/internal/calendar"
 	"github.com/hromada/hromada/internal/classifier"
+	"github.com/hromada/hromada/internal/i18n"
 )
 
 // Keys for empty values, so that the figures add up.
@@ -108,23 +109,9 @@ type Figures struct {
 // a year earlier beside them.
 type Report struct {
 	Figures
-	Previous        *Figures        `json:"previous"`         // the same days a year earlier
-	DepartmentNames map[string]Name `json:"department_names"` // by_department key → name
-	Generated       time.Time       `json:"generated_at"`
-}
-
-// Name is a name in both languages.
-type Name struct {
-	UK string `json:"uk"`
-	EN string `json:"en"`
-}
-
-// In returns the name in lang (English when asked and known, Ukrainian otherwise).
-func (n Name) In(lang string) string {
-	if lang == "en" && n.EN != "" {
-		return n.EN
-	}
-	return n.UK
+	Previous        *Figures             `json:"previous"`         // the same days a year earlier
+	DepartmentNames map[string]i18n.Text `json:"department_names"` // by_department key → name
+	Generated       time.Time            `json:"generated_at"`
 }
 
 // AllIssues lists the broken identities of both periods.
@@ -177,7 +164,7 @@ func computeAt(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.L
 	if r.DepartmentNames, err = q.departmentNames(); err != nil {
 		return nil, err
 	}
-	r.DepartmentNames[Unassigned] = Name{UK: "Не призначено", EN: "Not assigned"}
+	r.DepartmentNames[Unassigned] = i18n.Text{UK: "Не призначено", EN: "Not assigned"}
 	return r, nil
 }
 

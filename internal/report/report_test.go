@@ -14,9 +14,9 @@ import (
 
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/dbtest"
+	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/report"
 	"github.com/hromada/hromada/internal/report/reporttest"
-	"github.com/hromada/hromada/internal/web"
 )
 
 func output(t *testing.T, lang string) report.Output {
@@ -25,11 +25,11 @@ func output(t *testing.T, lang string) report.Output {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := web.NewTranslator()
+	tr, err := i18n.NewTranslator()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return report.Output{Council: "Зразкова міська рада", Lang: lang, Classifier: clf, T: tr.For(lang).T}
+	return report.Output{Council: i18n.Text{UK: "Зразкова міська рада"}, Lang: lang, Classifier: clf, T: tr.For(lang).T}
 }
 
 // known is the report of the known data set (reporttest) that TestKnownCounts checks part by part.

@@ -69,7 +69,7 @@ func (r *Report) WriteXLSX(w io.Writer, o Output) error {
 	}
 	issues := r.IssueTexts(o)
 	head := func(s *sheetWriter, title string) {
-		s.line(title + " — " + o.Council)
+		s.line(title + " — " + o.Council.In(o.Lang))
 		s.style(bold, 1)
 		s.line(o.T("report.period") + ": " + r.Period.String())
 		if len(issues) == 0 {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/db"
+	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/static"
 )
@@ -48,7 +49,7 @@ type Server struct {
 	storage  *SessionStorage
 	limits   *DBStorage
 	csrf     *csrfGuard
-	texts    *Translator
+	texts    *i18n.Translator
 	bodies   *bodyRules
 }
 
@@ -58,7 +59,7 @@ type Server struct {
 //	limit (bodies.go) → static files, /healthz (no session needed) → session, language, current person
 //	and flash → a large upload from a signed-in person → CSRF → the areas' routes (with their role checks).
 func New(d Deps) (*Server, error) {
-	texts, err := NewTranslator()
+	texts, err := i18n.NewTranslator()
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/identity"
 )
 
@@ -45,8 +46,8 @@ const flashCookie = "hromada_flash"
 // message, and shares them with every page.
 func (s *Server) loadVisitor(c *fiber.Ctx) error {
 	lang := c.Cookies(langCookie)
-	if !slices.Contains(Languages, lang) {
-		lang = Languages[0]
+	if !slices.Contains(i18n.Languages, lang) {
+		lang = i18n.Languages[0]
 	}
 	sess, err := s.sessions.Get(c)
 	if err != nil {
@@ -93,11 +94,7 @@ func (s *Server) loadVisitor(c *fiber.Ctx) error {
 	}
 	// Domain code records who acts and from where (the audit log) from the request's context.
 	c.SetUserContext(audit.WithActor(c.UserContext(), actor))
-	council := s.cfg.Council.NameUK
-	if lang == "en" {
-		council = s.cfg.Council.NameEN
-	}
-	shared := fiber.Map{"L": l, "Lang": lang, "Council": council, "Path": c.OriginalURL()}
+	shared := fiber.Map{"L": l, "Lang": lang, "Council": s.cfg.Council.In(lang), "Path": c.OriginalURL()}
 	if person != nil {
 		shared["Person"] = person
 		shared["IsStaff"] = len(roles) > 0
@@ -133,16 +130,16 @@ func LangOf(c *fiber.Ctx) string {
 	if l, ok := c.Locals(localLang).(string); ok {
 		return l
 	}
-	return Languages[0]
+	return i18n.Languages[0]
 }
 
 // Texts returns the texts of a language whatever the visitor reads, for documents that have their own
 // (an official letter is written in Ukrainian).
-func (s *Server) Texts(lang string) *L { return s.texts.For(lang) }
+func (s *Server) Texts(lang string) *i18n.L { return s.texts.For(lang) }
 
 // TextsOf returns the translator for this request's language.
-func (s *Server) TextsOf(c *fiber.Ctx) *L {
-	if l, ok := c.Locals(localL).(*L); ok {
+func (s *Server) TextsOf(c *fiber.Ctx) *i18n.L {
+	if l, ok := c.Locals(localL).(*i18n.L); ok {
 		return l
 	}
 	return s.texts.For(LangOf(c))
@@ -316,7 +313,7 @@ func (s *Server) SignOut(c *fiber.Ctx) error {
 
 // SetLanguage remembers the language in a cookie (and on the person, for notices).
 func (s *Server) SetLanguage(c *fiber.Ctx, lang string) error {
-	if !slices.Contains(Languages, lang) {
+	if !slices.Contains(i18n.Languages, lang) {
 		return errs.New(errs.NotFound, "error.not_found")
 	}
 	c.Cookie(&fiber.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,

@@ -1,4 +1,7 @@
-package web
+// Package i18n holds the languages Hromada speaks and its texts in them: the message files
+// (locales/*.json) with their translator, read by the web pages, the command line and the exports alike.
+// It sits below the web layer, so a command-line report reads its texts without pulling in Fiber.
+package i18n
 
 import (
 	"embed"
@@ -6,11 +9,11 @@ import (
 	"fmt"
 	"io/fs"
 
-	"github.com/nicksnyder/go-i18n/v2/i18n"
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
 )
 
-// Languages the portal speaks; the first is the default.
+// Languages the portal, its notices and its exports speak; the first is the default, for anything unknown.
 var Languages = []string{"uk", "en"}
 
 //go:embed locales/*.json
@@ -19,12 +22,12 @@ var localeFiles embed.FS
 // Translator holds one localizer per language; messages are flat JSON files, one per language, and a
 // test keeps their keys identical.
 type Translator struct {
-	byLang map[string]*i18n.Localizer
+	byLang map[string]*goi18n.Localizer
 }
 
 // NewTranslator parses the embedded message files; a broken file stops the boot.
 func NewTranslator() (*Translator, error) {
-	b := i18n.NewBundle(language.Ukrainian)
+	b := goi18n.NewBundle(language.Ukrainian)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
 	files, err := fs.Glob(localeFiles, "locales/*.json")
 	if err != nil {
@@ -35,9 +38,9 @@ func NewTranslator() (*Translator, error) {
 			return nil, fmt.Errorf("messages %s: %w", f, err)
 		}
 	}
-	t := &Translator{byLang: map[string]*i18n.Localizer{}}
+	t := &Translator{byLang: map[string]*goi18n.Localizer{}}
 	for _, l := range Languages {
-		t.byLang[l] = i18n.NewLocalizer(b, l)
+		t.byLang[l] = goi18n.NewLocalizer(b, l)
 	}
 	return t, nil
 }
@@ -53,7 +56,7 @@ func (t *Translator) For(lang string) *L {
 // L translates message ids into one language; templates call {{.L.T "id"}} and {{.L.Tf "id" "Name" value}}.
 type L struct {
 	lang string
-	loc  *i18n.Localizer
+	loc  *goi18n.Localizer
 }
 
 // Lang is the language code, for <html lang>.
@@ -61,7 +64,7 @@ func (l *L) Lang() string { return l.lang }
 
 // T translates a message id; a missing id shows itself, so a gap is visible rather than blank.
 func (l *L) T(id string) string {
-	s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: id})
+	s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id})
 	if err != nil {
 		return id
 	}
@@ -70,7 +73,7 @@ func (l *L) T(id string) string {
 
 // Has says whether id is a message of ours.
 func (l *L) Has(id string) bool {
-	_, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: id})
+	_, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id})
 	return err == nil
 }
 
@@ -82,7 +85,7 @@ func (l *L) Tf(id string, kv ...any) string {
 			data[k] = kv[i+1]
 		}
 	}
-	s, err := l.loc.Localize(&i18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
 	if err != nil {
 		return id
 	}

@@ -92,7 +92,7 @@ func run(args []string, stdout io.Writer) error {
 	case "report":
 		return reportCommand(ctx, cfg, log, args, stdout)
 	case "migrate":
-		gdb, err := db.Open(cfg.DatabaseURL, log)
+		gdb, err := db.Open(cfg.DatabaseURL, log, db.SlowQuery(cfg.SlowQuery))
 		if err != nil {
 			return err
 		}
@@ -166,7 +166,7 @@ func newLogger(cfg *config.Config) *slog.Logger {
 // openCurrent opens the configured database for a command that works on it, refusing a schema older
 // than this program (run `hromada migrate` first).
 func openCurrent(ctx context.Context, cfg *config.Config, log *slog.Logger) (*gorm.DB, error) {
-	gdb, err := db.Open(cfg.DatabaseURL, log)
+	gdb, err := db.Open(cfg.DatabaseURL, log, db.SlowQuery(cfg.SlowQuery))
 	if err != nil {
 		return nil, err
 	}

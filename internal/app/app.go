@@ -65,7 +65,7 @@ type App struct {
 // Open builds everything: it opens the database, migrates it (or refuses an outdated schema), and
 // builds the services and the web app. Nothing listens yet.
 func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error) {
-	gdb, err := db.Open(cfg.DatabaseURL, log)
+	gdb, err := db.Open(cfg.DatabaseURL, log, db.SlowQuery(cfg.SlowQuery))
 	if err != nil {
 		return nil, err
 	}

@@ -36,7 +36,8 @@ type Config struct {
 	Timezone    *time.Location
 	Secret      []byte // server secret: keyed tax-number hash
 	LogLevel    string
-	LogFormat   string // text | json
+	LogFormat   string        // text | json
+	SlowQuery   time.Duration // statements slower than this are logged (without their values)
 
 	SessionLifetime time.Duration
 
@@ -128,6 +129,7 @@ var Vars = []Var{
 	{Name: "HROMADA_SECRET", Default: "(development only: a fixed, public value)", Help: "server secret, at least 32 bytes: keys the tax-number hash; never change it once persons exist", Secret: true},
 	{Name: "HROMADA_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
 	{Name: "HROMADA_LOG_FORMAT", Default: "text", Help: "text or json"},
+	{Name: "HROMADA_LOG_SLOW_QUERY", Default: "500ms", Help: "SQL statements slower than this are logged at warn level, as their text without values (Go duration)"},
 	{Name: "HROMADA_SESSION_LIFETIME", Default: "12h", Help: "how long a signed-in session lasts without activity (Go duration)"},
 	{Name: "HROMADA_OIDC_ISSUER", Default: "(the development provider)", Help: "issuer URL of the OpenID Connect provider"},
 	{Name: "HROMADA_OIDC_CLIENT_ID", Default: "hromada", Help: "client id registered at the provider"},
@@ -213,6 +215,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	c.Secret = []byte(secret)
 	c.LogLevel = r.oneOf("HROMADA_LOG_LEVEL", "info", "debug", "info", "warn", "error")
 	c.LogFormat = r.oneOf("HROMADA_LOG_FORMAT", "text", "text", "json")
+	c.SlowQuery = r.duration("HROMADA_LOG_SLOW_QUERY", 500*time.Millisecond)
 	c.SessionLifetime = r.duration("HROMADA_SESSION_LIFETIME", 12*time.Hour)
 
 	c.OIDC.Issuer = r.str("HROMADA_OIDC_ISSUER", "")

@@ -24,16 +24,36 @@ const (
 	SQLite   = "sqlite"
 )
 
+// Option changes how Open opens a database.
+type Option func(*options)
+
+type options struct {
+	slowQuery time.Duration
+}
+
+// SlowQuery sets how long a statement may take before it is logged (default 500 ms).
+func SlowQuery(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.slowQuery = d
+		}
+	}
+}
+
 // Open connects to the database named by url: "postgres://..." or "sqlite:PATH".
-func Open(url string, log *slog.Logger) (*gorm.DB, error) {
+func Open(url string, log *slog.Logger, opts ...Option) (*gorm.DB, error) {
+	o := options{slowQuery: DefaultSlowQuery}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	gcfg := &gorm.Config{
 		// Parameters stay out of logs: they hold names, addresses and tax-number hashes.
 		Logger: quietTracer{Interface: logger.NewSlogLogger(log, logger.Config{
-			SlowThreshold:             slowQuery,
+			SlowThreshold:             o.slowQuery,
 			LogLevel:                  logger.Warn,
 			IgnoreRecordNotFoundError: true,
 			ParameterizedQueries:      true,
-		}), level: logger.Warn},
+		}), level: logger.Warn, slow: o.slowQuery},
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
@@ -77,7 +97,8 @@ func Open(url string, log *slog.Logger) (*gorm.DB, error) {
 	}
 }
 
-const slowQuery = 500 * time.Millisecond
+// DefaultSlowQuery is how long a statement may take before it is logged, unless SlowQuery says otherwise.
+const DefaultSlowQuery = 500 * time.Millisecond
 
 // quietTracer passes GORM's logger only the statements it will write at levels below Info (failed and
 // slow ones). GORM's slog logger renders every statement's SQL text (with regular expressions) before it
@@ -85,14 +106,15 @@ const slowQuery = 500 * time.Millisecond
 type quietTracer struct {
 	logger.Interface
 	level logger.LogLevel
+	slow  time.Duration
 }
 
 func (q quietTracer) LogMode(level logger.LogLevel) logger.Interface {
-	return quietTracer{Interface: q.Interface.LogMode(level), level: level}
+	return quietTracer{Interface: q.Interface.LogMode(level), level: level, slow: q.slow}
 }
 
 func (q quietTracer) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
-	if q.level < logger.Info && (err == nil || errors.Is(err, gorm.ErrRecordNotFound)) && time.Since(begin) <= slowQuery {
+	if q.level < logger.Info && (err == nil || errors.Is(err, gorm.ErrRecordNotFound)) && time.Since(begin) <= q.slow {
 		return
 	}
 	q.Interface.Trace(ctx, begin, fc, err)

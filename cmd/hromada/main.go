@@ -28,6 +28,7 @@ import (
 	"github.com/hromada/hromada/internal/devidp"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/logs"
 )
 
 func main() {
@@ -155,12 +156,7 @@ func dbKind(url string) string {
 }
 
 func newLogger(cfg *config.Config) *slog.Logger {
-	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[cfg.LogLevel]
-	opts := &slog.HandlerOptions{Level: level}
-	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
-	}
-	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	return logs.New(os.Stderr, cfg.LogLevel, cfg.LogFormat)
 }
 
 // openCurrent opens the configured database for a command that works on it, refusing a schema older

@@ -28,6 +28,7 @@ import (
 	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/devidp"
 	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/logs"
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
@@ -65,6 +66,8 @@ type App struct {
 // Open builds everything: it opens the database, migrates it (or refuses an outdated schema), and
 // builds the services and the web app. Nothing listens yet.
 func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error) {
+	// Whoever built the logger, nothing personal gets through it (see internal/logs).
+	log = logs.Redacted(log)
 	gdb, err := db.Open(cfg.DatabaseURL, log, db.SlowQuery(cfg.SlowQuery))
 	if err != nil {
 		return nil, err

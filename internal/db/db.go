@@ -47,13 +47,7 @@ func Open(url string, log *slog.Logger, opts ...Option) (*gorm.DB, error) {
 		opt(&o)
 	}
 	gcfg := &gorm.Config{
-		// Parameters stay out of logs: they hold names, addresses and tax-number hashes.
-		Logger: quietTracer{Interface: logger.NewSlogLogger(log, logger.Config{
-			SlowThreshold:             o.slowQuery,
-			LogLevel:                  logger.Warn,
-			IgnoreRecordNotFoundError: true,
-			ParameterizedQueries:      true,
-		}), level: logger.Warn, slow: o.slowQuery},
+		Logger:                 sqlLog{log: log, level: logger.Warn, slow: o.slowQuery},
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
@@ -99,26 +93,6 @@ func Open(url string, log *slog.Logger, opts ...Option) (*gorm.DB, error) {
 
 // DefaultSlowQuery is how long a statement may take before it is logged, unless SlowQuery says otherwise.
 const DefaultSlowQuery = 500 * time.Millisecond
-
-// quietTracer passes GORM's logger only the statements it will write at levels below Info (failed and
-// slow ones). GORM's slog logger renders every statement's SQL text (with regular expressions) before it
-// decides not to log it, which cost more CPU than some of the queries themselves.
-type quietTracer struct {
-	logger.Interface
-	level logger.LogLevel
-	slow  time.Duration
-}
-
-func (q quietTracer) LogMode(level logger.LogLevel) logger.Interface {
-	return quietTracer{Interface: q.Interface.LogMode(level), level: level, slow: q.slow}
-}
-
-func (q quietTracer) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
-	if q.level < logger.Info && (err == nil || errors.Is(err, gorm.ErrRecordNotFound)) && time.Since(begin) <= q.slow {
-		return
-	}
-	q.Interface.Trace(ctx, begin, fc, err)
-}
 
 // Dialect returns Postgres or SQLite.
 func Dialect(db *gorm.DB) string { return db.Dialector.Name() }

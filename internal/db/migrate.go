@@ -51,6 +51,17 @@ func Migrate(ctx context.Context, db *gorm.DB, log *slog.Logger) ([]int64, error
 	if err != nil {
 		return nil, err
 	}
+	if Dialect(db) == SQLite {
+		// goose keeps a connection for its whole run and hands River's migration the pool, whose one
+		// writing connection (see openSQLite) it holds: the run gets a second one. Nothing else runs
+		// during migrations, and goose writes only between the migrations it runs.
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, err
+		}
+		sqlDB.SetMaxOpenConns(2)
+		defer sqlDB.SetMaxOpenConns(1)
+	}
 	results, err := p.Up(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)

@@ -46,6 +46,7 @@ func migrator(db *gorm.DB, log *slog.Logger) (*goose.Provider, error) {
 }
 
 // Migrate applies every pending migration, each in its own transaction, and returns the versions applied.
+// On PostgreSQL a role that does not own the schema gets ErrNotOwner when migrations are pending.
 func Migrate(ctx context.Context, db *gorm.DB, log *slog.Logger) ([]int64, error) {
 	p, err := migrator(db, log)
 	if err != nil {
@@ -61,6 +62,27 @@ func Migrate(ctx context.Context, db *gorm.DB, log *slog.Logger) ([]int64, error
 		}
 		sqlDB.SetMaxOpenConns(2)
 		defer sqlDB.SetMaxOpenConns(1)
+	}
+	if Dialect(db) == Postgres {
+		// As the application's role: nothing to do on a current schema, and a refusal that says why
+		// (instead of goose's "permission denied") on an outdated one.
+		migrated, owns, err := ownership(ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		if !owns {
+			if !migrated {
+				return nil, ErrNotOwner
+			}
+			pending, err := p.HasPending(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("migrate: %w", err)
+			}
+			if pending {
+				return nil, ErrNotOwner
+			}
+			return nil, nil
+		}
 	}
 	results, err := p.Up(ctx)
 	if err != nil {

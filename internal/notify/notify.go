@@ -128,6 +128,9 @@ type Options struct {
 	RescueStuckJobsAfter time.Duration
 	JobTimeout           time.Duration
 	RetryPolicy          river.ClientRetryPolicy
+	// SkipReindex turns off River's daily REINDEX of its job table, which only the table's owner may
+	// run: the server runs as the application's role when the owner migrates apart.
+	SkipReindex bool
 }
 
 // Service writes notices to the outbox and sends them.
@@ -163,6 +166,9 @@ func NewService(gdb *gorm.DB, o Options) (*Service, error) {
 		RescueStuckJobsAfter: o.RescueStuckJobsAfter,
 		JobTimeout:           o.JobTimeout,
 		RetryPolicy:          o.RetryPolicy,
+	}
+	if o.SkipReindex {
+		cfg.ReindexerIndexNames = []string{} // an empty list reindexes nothing
 	}
 	if o.Work {
 		n := o.Workers

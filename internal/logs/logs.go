@@ -11,7 +11,6 @@ package logs
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -120,16 +119,38 @@ func SafeError(err error) string {
 		return ""
 	}
 	text := err.Error()
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
+	var unplaced []string
+	for _, pe := range pgErrors(err, nil) {
 		safe := describePg(pe)
 		if whole := pe.Error(); strings.Contains(text, whole) {
 			text = strings.ReplaceAll(text, whole, safe)
 		} else {
-			text = safe
+			unplaced = append(unplaced, safe)
 		}
 	}
+	if len(unplaced) > 0 {
+		// Wrapped in a way that hides where its text is: only what is known to be safe.
+		return strings.Join(unplaced, "; ")
+	}
 	return Scrub(text)
+}
+
+// pgErrors collects every PostgreSQL error in err's tree (wrapped and joined alike).
+func pgErrors(err error, found []*pgconn.PgError) []*pgconn.PgError {
+	if pe, ok := err.(*pgconn.PgError); ok {
+		return append(found, pe)
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			found = pgErrors(e, found)
+		}
+	case interface{ Unwrap() error }:
+		if e := u.Unwrap(); e != nil {
+			found = pgErrors(e, found)
+		}
+	}
+	return found
 }
 
 // Classes of SQLSTATE whose messages name objects, settings or states, never a row's values:

@@ -31,6 +31,8 @@ func TestRedactedErrorsAndStrings(t *testing.T) {
 	log.Warn("e-mail not sent", "err", smtp, "to", "<zahorulko@mail.example>", "codes", []string{"x@mail.example"})
 	log.WithGroup("g").Info("grouped", slog.Group("inner", "err", value))
 	log.Info("message with zahorulko@mail.example inside")
+	log.Error("joined", "err", errors.Join(fmt.Errorf("first: %w", value), unique))
+	log.Error("reworded", "err", reworded{unique})
 
 	out := buf.String()
 	for _, bad := range []string{"Загорулько", "zahorulko@mail.example", "Key (email)"} {
@@ -47,9 +49,17 @@ func TestRedactedErrorsAndStrings(t *testing.T) {
 		`codes=[[e-mail]]`,
 		`g.inner.err="database error SQLSTATE 22P02"`,
 		`msg="message with [e-mail] inside"`,
+		`err="first: database error SQLSTATE 22P02\ndatabase error SQLSTATE 23505 constraint=persons_email table=persons"`,
+		`msg=reworded err="database error SQLSTATE 23505 constraint=persons_email table=persons"`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the log lacks %q:\n%s", want, out)
 		}
 	}
 }
+
+// reworded wraps a PostgreSQL error under a text of its own that quotes the error's detail.
+type reworded struct{ pe *pgconn.PgError }
+
+func (r reworded) Error() string { return "could not save: " + r.pe.Detail }
+func (r reworded) Unwrap() error { return r.pe }

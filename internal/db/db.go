@@ -102,9 +102,9 @@ func Open(url string, log *slog.Logger, opts ...Option) (*gorm.DB, error) {
 // openSQLite opens one connection that writes and a pool of connections that only read.
 //
 // SQLite lets one connection write at a time. With every connection allowed to write, each writer
-// waited for the lock in SQLite's busy handler, which sleeps and retries in no order: under a few
-// dozen concurrent writers some waited past busy_timeout and failed (SQLITE_BUSY, seen as 500s on
-// sign-in and signing at 64 and 256 concurrent clients). With one writing connection, Go's pool is
+// waited for the lock in SQLite's busy handler, which sleeps and retries in no order: with many
+// concurrent writers some waited past busy_timeout and failed (SQLITE_BUSY after 11 s, seen as 500s
+// on sign-in with 256 concurrent clients in bench/sign). With one writing connection, Go's pool is
 // the queue and a writer waits its turn however long the queue is. GORM's dbresolver routes each
 // statement: creates, updates, deletes, transactions and raw SQL that is not a SELECT (INSERT …
 // RETURNING through Raw(...).Rows() included) to the writer, queries and raw SELECTs to the readers.

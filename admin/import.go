@@ -92,7 +92,7 @@ func (h *handlers) importAppeals(c *fiber.Ctx) error {
 		for _, p := range refused.Problems[:min(len(refused.Problems), maxProblemsShown)] {
 			rows = append(rows, ImportProblemText(l, p))
 		}
-		h.Log.Info("import refused", "file", up.Name, "problems", len(refused.Problems), "by_person_id", personID(c))
+		h.Log.Info("import refused", "problems", len(refused.Problems), "by_person_id", personID(c))
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderImport(c, fiber.Map{"Problems": rows, "ProblemCount": len(refused.Problems),
 			"Truncated": len(refused.Problems) > len(rows), "FileName": up.Name})
@@ -100,7 +100,7 @@ func (h *handlers) importAppeals(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.Log.Info("appeals imported", "file", up.Name, "rows", res.Rows, "added", res.Added, "skipped", res.Skipped,
+	h.Log.Info("appeals imported", "rows", res.Rows, "added", res.Added, "skipped", res.Skipped,
 		"by_person_id", personID(c))
 	return c.Redirect(fmt.Sprintf("/admin/import?added=%d&skipped=%d", res.Added, res.Skipped), fiber.StatusSeeOther)
 }

@@ -1,7 +1,8 @@
 // Command hromada serves the portal and the staff area, and runs maintenance commands.
 //
 //	hromada [serve] [-migrate=true]   serve (the default command)
-//	hromada migrate                   apply pending database migrations and exit
+//	hromada migrate [-grant-to ROLE]  apply pending database migrations (as HROMADA_MIGRATE_DATABASE_URL
+//	                                  when set) and give the application's role its rights, then exit
 //	hromada worker                    only send e-mail (more processes beside serve)
 //	hromada admin grant EMAIL ROLE    give a staff role to a person who has signed in once
 //	hromada report --from D --to D --format json|csv|xlsx|pdf [-o FILE]   statistics and forms 1–2 for a period
@@ -28,6 +29,7 @@ import (
 	"github.com/hromada/hromada/internal/devidp"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/logs"
 )
 
 func main() {
@@ -94,19 +96,23 @@ func run(args []string, stdout io.Writer) error {
 	case "report":
 		return reportCommand(ctx, cfg, log, args, stdout)
 	case "migrate":
-		gdb, err := db.Open(cfg.DatabaseURL, log)
-		if err != nil {
+		fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+		grantTo := fs.String("grant-to", cfg.AppRole(), "PostgreSQL: the application's database role, given what the server needs "+
+			"after migrating (default: the user of HROMADA_DATABASE_URL when HROMADA_MIGRATE_DATABASE_URL is set)")
+		if err := fs.Parse(args); err != nil {
 			return err
 		}
-		defer db.Close(gdb)
-		applied, err := db.Migrate(ctx, gdb, log)
+		applied, err := app.Migrate(ctx, cfg, log, *grantTo)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "migrations applied: %v\n", applied)
+		if *grantTo != "" {
+			fmt.Fprintf(stdout, "rights granted to the database role %s\n", *grantTo)
+		}
 		return nil
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: hromada [serve [-migrate=false] | migrate | worker | admin grant EMAIL ROLE | import appeals [-lang en] FILE.csv | report --from YYYY-MM-DD --to YYYY-MM-DD --format json|csv|xlsx|pdf [-o FILE]]\nconfiguration: environment variables, see README.md")
+		fmt.Fprintln(stdout, "usage: hromada [serve [-migrate=false] | migrate [-grant-to ROLE] | worker | admin grant EMAIL ROLE | import appeals [-lang en] FILE.csv | report --from YYYY-MM-DD --to YYYY-MM-DD --format json|csv|xlsx|pdf [-o FILE]]\nconfiguration: environment variables, see README.md")
 		return nil
 	default:
 		return fmt.Errorf("unknown command %q (serve, migrate, worker, admin)", cmd)
@@ -157,18 +163,13 @@ func dbKind(url string) string {
 }
 
 func newLogger(cfg *config.Config) *slog.Logger {
-	level := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}[cfg.LogLevel]
-	opts := &slog.HandlerOptions{Level: level}
-	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
-	}
-	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+	return logs.New(os.Stderr, cfg.LogLevel, cfg.LogFormat)
 }
 
 // openCurrent opens the configured database for a command that works on it, refusing a schema older
 // than this program (run `hromada migrate` first).
 func openCurrent(ctx context.Context, cfg *config.Config, log *slog.Logger) (*gorm.DB, error) {
-	gdb, err := db.Open(cfg.DatabaseURL, log)
+	gdb, err := db.Open(cfg.DatabaseURL, log, db.SlowQuery(cfg.SlowQuery))
 	if err != nil {
 		return nil, err
 	}

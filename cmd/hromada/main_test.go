@@ -50,3 +50,14 @@ func TestAdminGrant(t *testing.T) {
 		t.Fatalf("bad usage: %v", err)
 	}
 }
+
+// Roles are PostgreSQL's: asking the embedded database to grant one is an error that says so.
+func TestMigrateGrantNeedsPostgreSQL(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("HROMADA_DATA_DIR", dir)
+	t.Setenv("HROMADA_DATABASE_URL", "sqlite:"+filepath.Join(dir, "h.db"))
+	err := run([]string{"migrate", "-grant-to", "hromada_app"}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "PostgreSQL") {
+		t.Fatalf("migrate -grant-to on SQLite: %v", err)
+	}
+}

@@ -29,6 +29,7 @@ import (
 	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/devidp"
 	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/logs"
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
@@ -66,7 +67,9 @@ type App struct {
 // Open builds everything: it opens the database, migrates it (or refuses an outdated schema), and
 // builds the services and the web app. Nothing listens yet.
 func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error) {
-	gdb, err := db.Open(cfg.DatabaseURL, log)
+	// Whoever built the logger, nothing personal gets through it (see internal/logs).
+	log = logs.Redacted(log)
+	gdb, err := db.Open(cfg.DatabaseURL, log, db.SlowQuery(cfg.SlowQuery))
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +83,16 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 
 func (a *App) build(ctx context.Context) error {
 	cfg, log := a.Config, a.Log
-	if cfg.AutoMigrate {
+	switch {
+	case cfg.AutoMigrate && cfg.MigrateDatabaseURL != "":
+		// The owner migrates and grants; the server then runs on the schema as the application.
+		if _, err := Migrate(ctx, cfg, log, cfg.AppRole()); err != nil {
+			return err
+		}
+		if err := db.CheckSchema(ctx, a.DB, log); err != nil {
+			return err
+		}
+	case cfg.AutoMigrate:
 		applied, err := db.Migrate(ctx, a.DB, log)
 		if err != nil {
 			return err
@@ -88,7 +100,13 @@ func (a *App) build(ctx context.Context) error {
 		if len(applied) > 0 {
 			log.Info("database migrated", "versions", applied)
 		}
-	} else if err := db.CheckSchema(ctx, a.DB, log); err != nil {
+	default:
+		if err := db.CheckSchema(ctx, a.DB, log); err != nil {
+			return err
+		}
+	}
+	owner, err := db.OwnsSchema(ctx, a.DB)
+	if err != nil {
 		return err
 	}
 	clf, err := classifier.Load()
@@ -101,7 +119,7 @@ func (a *App) build(ctx context.Context) error {
 	}
 	people := identity.NewService(a.DB, cfg.Secret)
 	a.People = people
-	if a.Notify, err = newNotifier(a.DB, cfg, log); err != nil {
+	if a.Notify, err = newNotifier(a.DB, cfg, log, !owner); err != nil {
 		return err
 	}
 	reg := NewRegistry(a.DB, cfg, clf, files, a.Notify)
@@ -186,8 +204,38 @@ func (a *App) build(ctx context.Context) error {
 	return nil
 }
 
+// Migrate applies the pending migrations as the tables' owner (HROMADA_MIGRATE_DATABASE_URL, or
+// HROMADA_DATABASE_URL when there is one role) and, when grantTo names the application's role, gives
+// it what the server needs (db.GrantApplication), after every run so new tables are covered too.
+func Migrate(ctx context.Context, cfg *config.Config, log *slog.Logger, grantTo string) ([]int64, error) {
+	log = logs.Redacted(log)
+	url := cfg.MigrateDatabaseURL
+	if url == "" {
+		url = cfg.DatabaseURL
+	}
+	gdb, err := db.Open(url, log, db.SlowQuery(cfg.SlowQuery))
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close(gdb)
+	applied, err := db.Migrate(ctx, gdb, log)
+	if err != nil {
+		return nil, err
+	}
+	if len(applied) > 0 {
+		log.Info("database migrated", "versions", applied)
+	}
+	if grantTo != "" {
+		if err := db.GrantApplication(ctx, gdb, grantTo); err != nil {
+			return nil, err
+		}
+		log.Info("database rights granted to the application's role", "role", grantTo)
+	}
+	return applied, nil
+}
+
 // newNotifier builds the e-mail service: SMTP when configured, the console mailer in development.
-func newNotifier(gdb *gorm.DB, cfg *config.Config, log *slog.Logger) (*notify.Service, error) {
+func newNotifier(gdb *gorm.DB, cfg *config.Config, log *slog.Logger, skipReindex bool) (*notify.Service, error) {
 	var mailer notify.Mailer = notify.NewConsoleMailer(os.Stdout)
 	if cfg.SMTPURL != "" {
 		m, err := notify.NewSMTPMailer(cfg.SMTPURL, cfg.MailFrom)
@@ -199,6 +247,7 @@ func newNotifier(gdb *gorm.DB, cfg *config.Config, log *slog.Logger) (*notify.Se
 	return notify.NewService(gdb, notify.Options{
 		BaseURL: cfg.BaseURL, Council: cfg.Council,
 		Secret: cfg.Secret, Mailer: mailer, Log: log, Work: cfg.Workers > 0, Workers: cfg.Workers,
+		SkipReindex: skipReindex,
 	})
 }
 

@@ -42,6 +42,16 @@ type Server struct {
 // Start runs Hromada until the test ends. env adds or overrides configuration variables.
 func Start(t testing.TB, env map[string]string) *Server {
 	t.Helper()
+	log := dbtest.Quiet()
+	if os.Getenv("HROMADA_TEST_LOG") != "" { // the program's log on stderr, to see why a page failed
+		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return StartLogged(t, env, log)
+}
+
+// StartLogged is Start with the program's log going to log, for tests that read what it writes.
+func StartLogged(t testing.TB, env map[string]string, log *slog.Logger) *Server {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -69,10 +79,6 @@ func Start(t testing.TB, env map[string]string) *Server {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	log := dbtest.Quiet()
-	if os.Getenv("HROMADA_TEST_LOG") != "" { // the program's log on stderr, to see why a page failed
-		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
 	s.App, err = app.Open(ctx, cfg, log)
 	if err != nil {
 		cancel()

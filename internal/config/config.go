@@ -33,12 +33,16 @@ type Config struct {
 	Addr        string // listen address of the portal
 	BaseURL     *url.URL
 	DatabaseURL string // postgres://... or sqlite:PATH
-	DataDir     string // SQLite file and attachments live here
-	AutoMigrate bool   // apply migrations at serve start
-	Timezone    *time.Location
-	Secret      []byte // server secret: keyed tax-number hash
-	LogLevel    string
-	LogFormat   string // text | json
+	// MigrateDatabaseURL is the owner's postgres://...: migrations run as it, the server as DatabaseURL's
+	// role; "" migrates as DatabaseURL.
+	MigrateDatabaseURL string
+	DataDir            string // SQLite file and attachments live here
+	AutoMigrate        bool   // apply migrations at serve start
+	Timezone           *time.Location
+	Secret             []byte // server secret: keyed tax-number hash
+	LogLevel           string
+	LogFormat          string        // text | json
+	SlowQuery          time.Duration // statements slower than this are logged (without their values)
 
 	SessionLifetime time.Duration // idle: a session ends this long after its last request
 	SessionMaxAge   time.Duration // absolute: a session ends this long after sign-in, however active
@@ -130,12 +134,14 @@ var Vars = []Var{
 	{Name: "HROMADA_ADDR", Default: ":8080", Help: "listen address"},
 	{Name: "HROMADA_BASE_URL", Default: "http://localhost:8080", Help: "public URL of the portal; https makes cookies Secure; the OIDC redirect URI is BASE_URL/auth/callback"},
 	{Name: "HROMADA_DATABASE_URL", Default: "sqlite:./data/hromada.db", Help: "postgres://user:pass@host/db?sslmode=... for PostgreSQL, or sqlite:PATH for the embedded database", Secret: true},
+	{Name: "HROMADA_MIGRATE_DATABASE_URL", Default: "(none: migrations run as HROMADA_DATABASE_URL)", Help: "PostgreSQL only: the URL of the role that owns the tables. `hromada migrate` and the migrations at serve's start run as it, then give the role named in HROMADA_DATABASE_URL what the server needs and no more (rows of every table, only INSERT and SELECT on the audit log, nothing DDL)", Secret: true},
 	{Name: "HROMADA_DATA_DIR", Default: "./data", Help: "directory for the SQLite file and stored attachments (outside the web root)"},
 	{Name: "HROMADA_AUTO_MIGRATE", Default: "true", Help: "apply pending migrations when serve starts; with false the server refuses to run on an outdated schema"},
 	{Name: "HROMADA_TIMEZONE", Default: "Europe/Kyiv", Help: "the council's time zone: registration years and deadlines are counted in it"},
 	{Name: "HROMADA_SECRET", Default: "(development only: a fixed, public value)", Help: "server secret, at least 32 bytes: keys the tax-number hash; never change it once persons exist", Secret: true},
 	{Name: "HROMADA_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error"},
 	{Name: "HROMADA_LOG_FORMAT", Default: "text", Help: "text or json"},
+	{Name: "HROMADA_LOG_SLOW_QUERY", Default: "500ms", Help: "SQL statements slower than this are logged at warn level, as their text without values (Go duration)"},
 	{Name: "HROMADA_SESSION_LIFETIME", Default: "12h", Help: "how long a signed-in session lasts without activity (Go duration)"},
 	{Name: "HROMADA_SESSION_MAX_AGE", Default: "168h", Help: "how long a session lasts at most after sign-in, however active (Go duration; 7 days by default)"},
 	{Name: "HROMADA_OIDC_ISSUER", Default: "(the development provider)", Help: "issuer URL of the OpenID Connect provider"},
@@ -201,9 +207,12 @@ func Load(getenv func(string) string) (*Config, error) {
 	c.BaseURL = r.url("HROMADA_BASE_URL", "http://localhost:8080")
 	c.DataDir = r.str("HROMADA_DATA_DIR", "./data")
 	c.DatabaseURL = r.secret("HROMADA_DATABASE_URL", "sqlite:"+filepath.Join(c.DataDir, "hromada.db"))
-	if !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") &&
-		!strings.HasPrefix(c.DatabaseURL, "sqlite:") {
+	if !isPostgres(c.DatabaseURL) && !strings.HasPrefix(c.DatabaseURL, "sqlite:") {
 		r.fail("HROMADA_DATABASE_URL", "must start with postgres://, postgresql:// or sqlite:")
+	}
+	c.MigrateDatabaseURL = r.secret("HROMADA_MIGRATE_DATABASE_URL", "")
+	if c.MigrateDatabaseURL != "" && (!isPostgres(c.MigrateDatabaseURL) || !isPostgres(c.DatabaseURL)) {
+		r.fail("HROMADA_MIGRATE_DATABASE_URL", "is for PostgreSQL: it and HROMADA_DATABASE_URL must both start with postgres://")
 	}
 	c.AutoMigrate = r.boolean("HROMADA_AUTO_MIGRATE", true)
 	tz := r.str("HROMADA_TIMEZONE", "Europe/Kyiv")
@@ -227,6 +236,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	c.Secret = []byte(secret)
 	c.LogLevel = r.oneOf("HROMADA_LOG_LEVEL", "info", "debug", "info", "warn", "error")
 	c.LogFormat = r.oneOf("HROMADA_LOG_FORMAT", "text", "text", "json")
+	c.SlowQuery = r.duration("HROMADA_LOG_SLOW_QUERY", 500*time.Millisecond)
 	c.SessionLifetime = r.duration("HROMADA_SESSION_LIFETIME", 12*time.Hour)
 	c.SessionMaxAge = r.duration("HROMADA_SESSION_MAX_AGE", 7*24*time.Hour)
 	if c.SessionMaxAge < c.SessionLifetime {
@@ -327,6 +337,27 @@ func Load(getenv func(string) string) (*Config, error) {
 		return nil, errors.Join(r.errs...)
 	}
 	return c, nil
+}
+
+func isPostgres(url string) bool {
+	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
+}
+
+// AppRole is the database role that migrations give the server's rights to: the user named in
+// HROMADA_DATABASE_URL when HROMADA_MIGRATE_DATABASE_URL names another; "" when there is one role.
+func (c *Config) AppRole() string {
+	if c.MigrateDatabaseURL == "" {
+		return ""
+	}
+	app, err1 := url.Parse(c.DatabaseURL)
+	owner, err2 := url.Parse(c.MigrateDatabaseURL)
+	if err1 != nil || err2 != nil || app.User == nil || app.User.Username() == "" {
+		return ""
+	}
+	if owner.User != nil && owner.User.Username() == app.User.Username() {
+		return ""
+	}
+	return app.User.Username()
 }
 
 // SecureCookies says whether cookies must carry the Secure flag: whenever the portal is served over TLS.

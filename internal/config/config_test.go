@@ -153,3 +153,25 @@ func TestRolesClaimIsOptIn(t *testing.T) {
 		t.Fatalf("roles claim: %+v %v", c, err)
 	}
 }
+
+// The application's role is the user of HROMADA_DATABASE_URL when the owner migrates under another.
+func TestAppRole(t *testing.T) {
+	for _, c := range []struct{ app, owner, want string }{
+		{"postgres://hromada_app:pw@db/hromada", "postgres://hromada:pw@db/hromada", "hromada_app"},
+		{"postgres://hromada:pw@db/hromada", "postgres://hromada:other@db/hromada", ""}, // one role
+		{"postgres://hromada_app:pw@db/hromada", "", ""},                                // nobody migrates apart
+		{"postgres://db/hromada", "postgres://hromada:pw@db/hromada", ""},               // no user to name
+	} {
+		cfg, err := load(map[string]string{"HROMADA_DATABASE_URL": c.app, "HROMADA_MIGRATE_DATABASE_URL": c.owner})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cfg.AppRole(); got != c.want {
+			t.Errorf("%s migrated by %s: AppRole %q, want %q", c.app, c.owner, got, c.want)
+		}
+	}
+	_, err := load(map[string]string{"HROMADA_MIGRATE_DATABASE_URL": "postgres://hromada:pw@db/hromada"})
+	if err == nil || !strings.Contains(err.Error(), "HROMADA_MIGRATE_DATABASE_URL") {
+		t.Errorf("an owner's URL beside the embedded SQLite: %v", err)
+	}
+}

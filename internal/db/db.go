@@ -4,11 +4,14 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +19,7 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+	"gorm.io/plugin/dbresolver"
 )
 
 // Dialect names, as GORM reports them.
@@ -24,16 +28,43 @@ const (
 	SQLite   = "sqlite"
 )
 
+// Option changes how Open opens a database.
+type Option func(*options)
+
+type options struct {
+	slowQuery   time.Duration
+	busyTimeout time.Duration
+}
+
+// SlowQuery sets how long a statement may take before it is logged (default 500 ms).
+func SlowQuery(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.slowQuery = d
+		}
+	}
+}
+
+// BusyTimeout sets how long an SQLite statement waits for a lock another connection holds before it
+// fails with SQLITE_BUSY (default 10 s). This process's own writers queue for its one writing
+// connection instead, so it is the wait for another process on the same file (a command run beside
+// the server). Tests shorten it to show that no writer of this process ever waits there.
+func BusyTimeout(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.busyTimeout = d
+		}
+	}
+}
+
 // Open connects to the database named by url: "postgres://..." or "sqlite:PATH".
-func Open(url string, log *slog.Logger) (*gorm.DB, error) {
+func Open(url string, log *slog.Logger, opts ...Option) (*gorm.DB, error) {
+	o := options{slowQuery: DefaultSlowQuery, busyTimeout: 10 * time.Second}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	gcfg := &gorm.Config{
-		// Parameters stay out of logs: they hold names, addresses and tax-number hashes.
-		Logger: quietTracer{Interface: logger.NewSlogLogger(log, logger.Config{
-			SlowThreshold:             slowQuery,
-			LogLevel:                  logger.Warn,
-			IgnoreRecordNotFoundError: true,
-			ParameterizedQueries:      true,
-		}), level: logger.Warn},
+		Logger:                 sqlLog{log: log, level: logger.Warn, slow: o.slowQuery},
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
@@ -62,59 +93,109 @@ func Open(url string, log *slog.Logger) (*gorm.DB, error) {
 				return nil, fmt.Errorf("create database directory: %w", err)
 			}
 		}
-		// WAL lets readers run beside the writer; immediate transactions take the write lock at BEGIN so
-		// two registrations wait for each other (busy_timeout) instead of failing on a lock upgrade;
-		// synchronous=FULL makes an acknowledged appeal survive a power cut, not only a process crash.
-		dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-			"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
-		db, err := gorm.Open(sqlite.Open(dsn), gcfg)
-		if err != nil {
-			return nil, fmt.Errorf("open SQLite %s: %w", path, err)
-		}
-		return db, nil
+		return openSQLite(path, gcfg, o.busyTimeout)
 	default:
 		return nil, errors.New("database URL must start with postgres:// or sqlite:")
 	}
 }
 
-const slowQuery = 500 * time.Millisecond
-
-// quietTracer passes GORM's logger only the statements it will write at levels below Info (failed and
-// slow ones). GORM's slog logger renders every statement's SQL text (with regular expressions) before it
-// decides not to log it, which cost more CPU than some of the queries themselves.
-type quietTracer struct {
-	logger.Interface
-	level logger.LogLevel
-}
-
-func (q quietTracer) LogMode(level logger.LogLevel) logger.Interface {
-	return quietTracer{Interface: q.Interface.LogMode(level), level: level}
-}
-
-func (q quietTracer) Trace(ctx context.Context, begin time.Time, fc func() (string, int64), err error) {
-	if q.level < logger.Info && (err == nil || errors.Is(err, gorm.ErrRecordNotFound)) && time.Since(begin) <= slowQuery {
-		return
+// openSQLite opens one connection that writes and a pool of connections that only read.
+//
+// SQLite lets one connection write at a time. With every connection allowed to write, each writer
+// waited for the lock in SQLite's busy handler, which sleeps and retries in no order: with many
+// concurrent writers some waited past busy_timeout and failed (SQLITE_BUSY after 11 s, seen as 500s
+// on sign-in with 256 concurrent clients in bench/sign). With one writing connection, Go's pool is
+// the queue and a writer waits its turn however long the queue is. GORM's dbresolver routes each
+// statement: creates, updates, deletes, transactions and raw SQL that is not a SELECT (INSERT …
+// RETURNING through Raw(...).Rows() included) to the writer, queries and raw SELECTs to the readers.
+// WAL lets the readers read beside the writer; they are query_only, so a write routed to them fails
+// at once instead of competing for the lock. River's driver takes the writer (gdb.DB()), as River
+// advises for SQLite.
+//
+// Immediate transactions take the write lock at BEGIN, so another process on the same file (a
+// command beside the server) waits at BEGIN (busy_timeout) instead of failing on a lock upgrade;
+// synchronous=FULL makes an acknowledged appeal survive a power cut, not only a process crash.
+func openSQLite(path string, gcfg *gorm.Config, busyTimeout time.Duration) (*gorm.DB, error) {
+	file := fmt.Sprintf("file:%s?_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)", path, busyTimeout.Milliseconds())
+	db, err := gorm.Open(sqlite.Open(file+"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate"), gcfg)
+	if err != nil {
+		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
 	}
-	q.Interface.Trace(ctx, begin, fc, err)
+	writer, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetMaxIdleConns(1)
+	// The writer has already switched the file to WAL (gorm.Open asked it for the version), which
+	// the readers then find in the file.
+	readers, err := sql.Open(sqlite.DriverName, file+"&_pragma=query_only(1)")
+	if err != nil {
+		_ = writer.Close()
+		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
+	}
+	// Reading is CPU work in this process (pure-Go SQLite): a few connections per core.
+	n := max(4, 2*runtime.NumCPU())
+	readers.SetMaxOpenConns(n)
+	readers.SetMaxIdleConns(n)
+	err = db.Use(dbresolver.Register(dbresolver.Config{
+		Replicas: []gorm.Dialector{&sqlite.Dialector{DriverName: sqlite.DriverName, Conn: readers}},
+	}))
+	if err != nil {
+		_ = writer.Close()
+		_ = readers.Close()
+		return nil, fmt.Errorf("open SQLite %s: readers: %w", path, err)
+	}
+	return db, nil
 }
+
+// pools returns every connection pool behind db: the one pool on PostgreSQL, the writer and the
+// readers on SQLite.
+func pools(db *gorm.DB) ([]*sql.DB, error) {
+	main, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	all := []*sql.DB{main}
+	if r, ok := db.Config.Plugins[(&dbresolver.DBResolver{}).Name()].(*dbresolver.DBResolver); ok {
+		r.Call(func(p gorm.ConnPool) error {
+			if s, ok := p.(*sql.DB); ok && !slices.Contains(all, s) {
+				all = append(all, s)
+			}
+			return nil
+		})
+	}
+	return all, nil
+}
+
+// DefaultSlowQuery is how long a statement may take before it is logged, unless SlowQuery says otherwise.
+const DefaultSlowQuery = 500 * time.Millisecond
 
 // Dialect returns Postgres or SQLite.
 func Dialect(db *gorm.DB) string { return db.Dialector.Name() }
 
-// Ping checks that the database answers; /healthz uses it.
+// Ping checks that the database answers, on every pool; /healthz uses it.
 func Ping(ctx context.Context, db *gorm.DB) error {
-	sqlDB, err := db.DB()
+	all, err := pools(db)
 	if err != nil {
 		return err
 	}
-	return sqlDB.PingContext(ctx)
+	for _, p := range all {
+		if err := p.PingContext(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// Close closes the connection pool.
+// Close closes the connection pools.
 func Close(db *gorm.DB) error {
-	sqlDB, err := db.DB()
+	all, err := pools(db)
 	if err != nil {
 		return err
 	}
-	return sqlDB.Close()
+	for _, p := range all {
+		err = errors.Join(err, p.Close())
+	}
+	return err
 }

@@ -46,10 +46,43 @@ func migrator(db *gorm.DB, log *slog.Logger) (*goose.Provider, error) {
 }
 
 // Migrate applies every pending migration, each in its own transaction, and returns the versions applied.
+// On PostgreSQL a role that does not own the schema gets ErrNotOwner when migrations are pending.
 func Migrate(ctx context.Context, db *gorm.DB, log *slog.Logger) ([]int64, error) {
 	p, err := migrator(db, log)
 	if err != nil {
 		return nil, err
+	}
+	if Dialect(db) == SQLite {
+		// goose keeps a connection for its whole run and hands River's migration the pool, whose one
+		// writing connection (see openSQLite) it holds: the run gets a second one. Nothing else runs
+		// during migrations, and goose writes only between the migrations it runs.
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, err
+		}
+		sqlDB.SetMaxOpenConns(2)
+		defer sqlDB.SetMaxOpenConns(1)
+	}
+	if Dialect(db) == Postgres {
+		// As the application's role: nothing to do on a current schema, and a refusal that says why
+		// (instead of goose's "permission denied") on an outdated one.
+		migrated, owns, err := ownership(ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		if !owns {
+			if !migrated {
+				return nil, ErrNotOwner
+			}
+			pending, err := p.HasPending(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("migrate: %w", err)
+			}
+			if pending {
+				return nil, ErrNotOwner
+			}
+			return nil, nil
+		}
 	}
 	results, err := p.Up(ctx)
 	if err != nil {

@@ -154,6 +154,9 @@ type Options struct {
 	JobTimeout           time.Duration
 	SoftStopTimeout      time.Duration
 	RetryPolicy          river.ClientRetryPolicy
+	// SkipReindex turns off River's daily REINDEX of its job table, which only the table's owner may
+	// run: the server runs as the application's role when the owner migrates apart.
+	SkipReindex bool
 }
 
 // Service writes notices to the outbox and sends them.
@@ -198,6 +201,9 @@ func NewService(gdb *gorm.DB, o Options) (*Service, error) {
 		return nil, fmt.Errorf("job queue: a job must be rescued (after %v) only once it can no longer be running (%v)", cfg.RescueStuckJobsAfter, cfg.JobTimeout)
 	}
 	s.softStop = cfg.SoftStopTimeout
+	if o.SkipReindex {
+		cfg.ReindexerIndexNames = []string{} // an empty list reindexes nothing
+	}
 	if o.Work {
 		n := o.Workers
 		if n <= 0 {

@@ -15,15 +15,36 @@ import (
 	"github.com/hromada/hromada/internal/report/reporttest"
 )
 
+// reportScene is what the steps of TestReportPage share: the program with the data set of known
+// counts, and a browser for a citizen, a registrar and an analyst.
+type reportScene struct {
+	s                           *apptest.Server
+	citizen, registrar, analyst *http.Client
+}
+
+// firstQuarter2024 is the period of the data set.
+const firstQuarter2024 = "?kind=quarter&year=2024&quarter=1"
+
 // The analysts' report on the data set with known counts: the same figures on the page and in the
 // downloads; registrars are refused, citizens do not see the page at all.
 func TestReportPage(t *testing.T) {
+	apptest.Steps(t, newReportScene(t), []apptest.Step[*reportScene]{
+		{Name: "citizens and registrars are refused", Run: refuseReportToOthers},
+		{Name: "the page", Run: checkReportPage},
+		{Name: "the downloads carry the same figures", Run: checkReportDownloads},
+		{Name: "a wrong date and the English page", Run: checkReportDateAndLanguage},
+		{Name: "a broken identity is shown", Run: checkBrokenIdentityShown},
+	})
+}
+
+func newReportScene(t *testing.T) *reportScene {
+	t.Helper()
 	s := apptest.Start(t, map[string]string{"HROMADA_TIMEZONE": "Europe/Kyiv"})
 	ctx := context.Background()
-	citizen, registrar, analyst := apptest.Browser(t), apptest.Browser(t), apptest.Browser(t)
-	s.SignIn(t, citizen, "dev-citizen-olena")
-	s.SignIn(t, registrar, "dev-staff-registrar")
-	s.SignIn(t, analyst, "dev-staff-executor")
+	sc := &reportScene{s: s, citizen: apptest.Browser(t), registrar: apptest.Browser(t), analyst: apptest.Browser(t)}
+	s.SignIn(t, sc.citizen, "dev-citizen-olena")
+	s.SignIn(t, sc.registrar, "dev-staff-registrar")
+	s.SignIn(t, sc.analyst, "dev-staff-executor")
 	for _, g := range []struct{ email, role string }{
 		{"s.hnatiuk@rada.zrazkove.example", identity.RoleRegistrar},
 		{"t.melnyk@rada.zrazkove.example", identity.RoleAnalyst},
@@ -33,18 +54,22 @@ func TestReportPage(t *testing.T) {
 		}
 	}
 	reporttest.Insert(t, s.App.DB)
+	return sc
+}
 
-	const q1 = "?kind=quarter&year=2024&quarter=1"
-	for _, path := range []string{"/admin/report" + q1, "/admin/report.xlsx" + q1} {
-		if r := apptest.Get(t, citizen, s.Path(path)); r.Status != http.StatusNotFound {
+func refuseReportToOthers(t *testing.T, sc *reportScene) {
+	for _, path := range []string{"/admin/report" + firstQuarter2024, "/admin/report.xlsx" + firstQuarter2024} {
+		if r := apptest.Get(t, sc.citizen, sc.s.Path(path)); r.Status != http.StatusNotFound {
 			t.Errorf("citizen %s: %d, want 404", path, r.Status)
 		}
-		if r := apptest.Get(t, registrar, s.Path(path)); r.Status != http.StatusForbidden {
+		if r := apptest.Get(t, sc.registrar, sc.s.Path(path)); r.Status != http.StatusForbidden {
 			t.Errorf("registrar %s: %d, want 403", path, r.Status)
 		}
 	}
+}
 
-	page := apptest.Get(t, analyst, s.Path("/admin/report"+q1))
+func checkReportPage(t *testing.T, sc *reportScene) {
+	page := apptest.Get(t, sc.analyst, sc.s.Path("/admin/report"+firstQuarter2024))
 	if page.Status != http.StatusOK {
 		t.Fatalf("analyst: %d\n%.2000s", page.Status, page.Body)
 	}
@@ -69,9 +94,11 @@ func TestReportPage(t *testing.T) {
 	if strings.Contains(page.Body, "<script") {
 		t.Error("the report page must work without JavaScript")
 	}
+}
 
-	// The downloads carry the same figures.
-	x := apptest.Get(t, analyst, s.Path("/admin/report.xlsx"+q1))
+func checkReportDownloads(t *testing.T, sc *reportScene) {
+	s, analyst := sc.s, sc.analyst
+	x := apptest.Get(t, analyst, s.Path("/admin/report.xlsx"+firstQuarter2024))
 	if x.Status != http.StatusOK || !strings.Contains(x.Header.Get("Content-Disposition"), "zvit-2024-01-01-2024-03-31.xlsx") {
 		t.Fatalf("xlsx: %d %v", x.Status, x.Header)
 	}
@@ -93,36 +120,39 @@ func TestReportPage(t *testing.T) {
 	if !found {
 		t.Errorf("XLSX form 2 lacks 09 with 8 and 44.4: %q", rows)
 	}
-	if c := apptest.Get(t, analyst, s.Path("/admin/report.csv"+q1)); c.Status != http.StatusOK ||
+	if c := apptest.Get(t, analyst, s.Path("/admin/report.csv"+firstQuarter2024)); c.Status != http.StatusOK ||
 		!strings.Contains(c.Body, "summary,appeals,Звернень,,15,2") {
 		t.Errorf("csv: %d\n%.500s", c.Status, c.Body)
 	}
-	if p := apptest.Get(t, analyst, s.Path("/admin/report.pdf"+q1)); p.Status != http.StatusOK || !strings.HasPrefix(p.Body, "%PDF-") {
+	if p := apptest.Get(t, analyst, s.Path("/admin/report.pdf"+firstQuarter2024)); p.Status != http.StatusOK || !strings.HasPrefix(p.Body, "%PDF-") {
 		t.Errorf("pdf: %d", p.Status)
 	}
-	if r := apptest.Get(t, analyst, s.Path("/admin/report.docx"+q1)); r.Status != http.StatusNotFound {
+	if r := apptest.Get(t, analyst, s.Path("/admin/report.docx"+firstQuarter2024)); r.Status != http.StatusNotFound {
 		t.Errorf("an unknown format: %d", r.Status)
 	}
+}
 
-	// A wrong date is named beside its field and what was typed is kept.
+// A wrong date is named beside its field and what was typed is kept; the page reads in English too.
+func checkReportDateAndLanguage(t *testing.T, sc *reportScene) {
+	s, analyst := sc.s, sc.analyst
 	bad := apptest.Get(t, analyst, s.Path("/admin/report?kind=custom&from=2024-13-01&to=2024-03-31"))
 	for _, want := range []string{"Вкажіть дату у форматі РРРР-ММ-ДД.", `id="f-from-error"`, `value="2024-13-01"`, `value="2024-03-31"`} {
 		if bad.Status != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, want) {
 			t.Errorf("a bad date: %d, lacks %s", bad.Status, want)
 		}
 	}
-	// English page.
 	apptest.Get(t, analyst, s.Path("/lang/en?next=/admin"))
 	if en := apptest.Get(t, analyst, s.Path("/admin/report?kind=custom&from=2024-01-01&to=2024-03-31")); !strings.Contains(en.Body, "Every identity of the forms holds.") {
 		t.Errorf("English page:\n%.1500s", en.Body)
 	}
 	apptest.Get(t, analyst, s.Path("/lang/uk?next=/admin"))
+}
 
-	// A broken identity is shown, not hidden.
-	reporttest.AppealRow(t, s.App.DB, reporttest.Appeal{Seq: 900, Received: time.Date(2024, 2, 10, 9, 0, 0, 0, time.UTC),
+func checkBrokenIdentityShown(t *testing.T, sc *reportScene) {
+	reporttest.AppealRow(t, sc.s.App.DB, reporttest.Appeal{Seq: 900, Received: time.Date(2024, 2, 10, 9, 0, 0, 0, time.UTC),
 		Channel: "mail", Type: "complaint", Nature: "individual", Signers: 1, Sign: "primary", Status: "answered",
 		Result: "bogus", Due: time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC)})
-	broken := apptest.Get(t, analyst, s.Path("/admin/report"+q1))
+	broken := apptest.Get(t, sc.analyst, sc.s.Path("/admin/report"+firstQuarter2024))
 	if !strings.Contains(broken.Body, `<div class="notice bad" role="alert" id="issues">`) ||
 		!strings.Contains(broken.Body, "не виконано «сума за результатами дорівнює кількості звернень»") {
 		t.Errorf("a broken identity is not shown:\n%.3000s", broken.Body)

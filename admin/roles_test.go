@@ -17,11 +17,34 @@ import (
 	"github.com/hromada/hromada/internal/registry"
 )
 
+// staffRoute is one route of the staff area, an address that reaches it, and the roles it is open to.
+type staffRoute struct {
+	method, route, path string
+	allowed             []string
+}
+
+// roleScene is what the steps of TestEveryRoleAgainstEveryAction share: a browser and its CSRF token
+// for each role and for a citizen, and every route of the staff area with an address in the fixture.
+type roleScene struct {
+	s       *apptest.Server
+	clients map[string]*http.Client // by role; "citizen" has none
+	tokens  map[string]string
+	routes  []staffRoute
+}
+
 // TestEveryRoleAgainstEveryAction walks each role — and a citizen — through every route of the staff
 // area. A citizen gets 404 everywhere (the staff area does not exist for them); a staff member without
 // the action's role gets 403; a role that may act is let through (the page answers 200, or the form is
 // refused for what it lacks, never for who sent it, and nothing fails with a 5xx). A route added without an entry here fails the test.
 func TestEveryRoleAgainstEveryAction(t *testing.T) {
+	apptest.Steps(t, newRoleScene(t), []apptest.Step[*roleScene]{
+		{Name: "every route of the staff area is in the table", Run: everyStaffRouteIsListed},
+		{Name: "every role and a citizen on every route", Run: walkEveryRoleAndRoute},
+	})
+}
+
+func newRoleScene(t *testing.T) *roleScene {
+	t.Helper()
 	s := apptest.Start(t, nil)
 	ctx := context.Background()
 	// One person per role; the citizens' test identities stand in for the moderator and the analyst.
@@ -34,8 +57,7 @@ func TestEveryRoleAgainstEveryAction(t *testing.T) {
 		{"dev-citizen-iryna", "iryna.bondar@mail.example", identity.RoleAnalyst},
 		{"dev-staff-admin", "o.lytvynenko@rada.zrazkove.example", identity.RoleAdmin},
 	}
-	clients := map[string]*http.Client{}
-	tokens := map[string]string{}
+	sc := &roleScene{s: s, clients: map[string]*http.Client{}, tokens: map[string]string{}}
 	dept, err := s.App.Departments.Create(ctx, "Відділ з питань благоустрою", "")
 	if err != nil {
 		t.Fatal(err)
@@ -57,10 +79,18 @@ func TestEveryRoleAgainstEveryAction(t *testing.T) {
 				}
 			}
 		}
-		clients[name] = c
-		tokens[name] = apptest.CSRF(t, apptest.Get(t, c, s.Path("/")).Body)
+		sc.clients[name] = c
+		sc.tokens[name] = apptest.CSRF(t, apptest.Get(t, c, s.Path("/")).Body)
 	}
-	// An appeal routed to the executor's department, with a file; a petition waiting for moderation.
+	sc.routes = staffRoutes(t, s, dept.ID)
+	return sc
+}
+
+// staffRoutes makes an appeal routed to the executor's department, with a file, and a petition waiting
+// for moderation, and returns every route of the staff area with an address on them.
+func staffRoutes(t *testing.T, s *apptest.Server, deptID int64) []staffRoute {
+	t.Helper()
+	ctx := context.Background()
 	a, err := s.App.Registry.RegisterAppeal(ctx, registry.RegisterInput{Channel: "phone", LastName: "Коваленко",
 		FirstName: "Олена", Address: "м. Зразкове, вул. Соборна, 1", Type: "complaint", Summary: "Немає гарячої води третій тиждень.",
 		Questions:   []registry.QuestionInput{{SubjectCode: "09", Text: "Гаряча вода"}},
@@ -68,7 +98,7 @@ func TestEveryRoleAgainstEveryAction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.App.Registry.Assign(ctx, a.ID, registry.AssignInput{Resolution: "Розглянути", DepartmentID: dept.ID}); err != nil {
+	if err := s.App.Registry.Assign(ctx, a.ID, registry.AssignInput{Resolution: "Розглянути", DepartmentID: deptID}); err != nil {
 		t.Fatal(err)
 	}
 	card, err := s.App.Registry.AppealForStaff(ctx, a.ID)
@@ -92,10 +122,7 @@ func TestEveryRoleAgainstEveryAction(t *testing.T) {
 	)
 	appeal := fmt.Sprintf("/admin/appeals/%d", a.ID)
 	readers := []string{registrar, executor, head, analyst, admin}
-	routes := []struct {
-		method, route, path string
-		allowed             []string
-	}{
+	return []staffRoute{
 		{"GET", "/admin/", "/admin/", []string{registrar, executor, head, moderator, analyst, admin}},
 		{"GET", "/admin/appeals", "/admin/appeals", readers},
 		{"GET", "/admin/appeals.csv", "/admin/appeals.csv", readers},
@@ -122,7 +149,7 @@ func TestEveryRoleAgainstEveryAction(t *testing.T) {
 		{"GET", "/admin/report.:format", "/admin/report.csv", []string{analyst, admin}},
 		{"GET", "/admin/departments/", "/admin/departments/", []string{admin}},
 		{"POST", "/admin/departments/", "/admin/departments/", []string{admin}},
-		{"POST", "/admin/departments/:id<int>/active", fmt.Sprintf("/admin/departments/%d/active", dept.ID), []string{admin}},
+		{"POST", "/admin/departments/:id<int>/active", fmt.Sprintf("/admin/departments/%d/active", deptID), []string{admin}},
 		{"GET", "/admin/mail", "/admin/mail", []string{admin}},
 		{"POST", "/admin/mail/:id<int>/retry", "/admin/mail/999999/retry", []string{admin}},
 		{"GET", "/admin/audit", "/admin/audit", []string{admin}},
@@ -131,51 +158,60 @@ func TestEveryRoleAgainstEveryAction(t *testing.T) {
 		{"POST", "/admin/staff/:id<int>/revoke", fmt.Sprintf("/admin/staff/%d/revoke", author.ID), []string{admin}},
 		{"POST", "/admin/staff/:id<int>/department", fmt.Sprintf("/admin/staff/%d/department", author.ID), []string{admin}},
 	}
+}
 
-	// Every route of the staff area is in the table.
+func everyStaffRouteIsListed(t *testing.T, sc *roleScene) {
 	covered := map[string]bool{}
-	for _, r := range routes {
+	for _, r := range sc.routes {
 		covered[r.method+" "+r.route] = true
 	}
-	for _, r := range s.App.Web.App.GetRoutes(true) {
+	for _, r := range sc.s.App.Web.App.GetRoutes(true) {
 		if (r.Method == "GET" || r.Method == "POST") && strings.HasPrefix(r.Path, "/admin") && !covered[r.Method+" "+r.Path] {
 			t.Errorf("%s %s is not walked by this test: add it with the roles allowed", r.Method, r.Path)
 		}
 	}
+}
 
-	for _, r := range routes {
-		for name, c := range clients {
+func walkEveryRoleAndRoute(t *testing.T, sc *roleScene) {
+	for _, r := range sc.routes {
+		for name, c := range sc.clients {
 			var res apptest.Response
 			if r.method == "GET" {
-				res = apptest.Get(t, c, s.Path(r.path))
+				res = apptest.Get(t, c, sc.s.Path(r.path))
 			} else {
 				// An empty form: enough to meet the role check, refused later for its content.
-				res = apptest.PostForm(t, c, s.Path(r.path), url.Values{"_csrf": {tokens[name]}})
+				res = apptest.PostForm(t, c, sc.s.Path(r.path), url.Values{"_csrf": {sc.tokens[name]}})
 			}
-			switch {
-			case name == "citizen":
-				if res.Status != http.StatusNotFound {
-					t.Errorf("citizen %s %s: %d, want 404", r.method, r.path, res.Status)
-				}
-			case r.allowed == nil:
-				if res.Status != http.StatusNotFound && res.Status != http.StatusForbidden {
-					t.Errorf("%s %s %s: %d, want 404 (nothing to print) or 403", name, r.method, r.path, res.Status)
-				}
-			case slices.Contains(r.allowed, name):
-				// A page opens; a step's empty form is refused for its content, never for who sent it.
-				ok := res.Status == http.StatusOK
-				if r.method == "POST" {
-					ok = res.Status < 500 && res.Status != http.StatusForbidden &&
-						(res.Status != http.StatusNotFound || strings.Contains(r.path, "999999"))
-				}
-				if !ok {
-					t.Errorf("%s %s %s: %d, want the action to be open to the role", name, r.method, r.path, res.Status)
-				}
-			default:
-				if res.Status != http.StatusForbidden {
-					t.Errorf("%s %s %s: %d, want 403", name, r.method, r.path, res.Status)
-				}
-			}
+			checkRoleAnswer(t, name, r, res)
+		}
+	}
+}
+
+// checkRoleAnswer checks what the route answered to the role (or the citizen).
+func checkRoleAnswer(t *testing.T, name string, r staffRoute, res apptest.Response) {
+	t.Helper()
+	switch {
+	case name == "citizen":
+		if res.Status != http.StatusNotFound {
+			t.Errorf("citizen %s %s: %d, want 404", r.method, r.path, res.Status)
+		}
+	case r.allowed == nil:
+		if res.Status != http.StatusNotFound && res.Status != http.StatusForbidden {
+			t.Errorf("%s %s %s: %d, want 404 (nothing to print) or 403", name, r.method, r.path, res.Status)
+		}
+	case slices.Contains(r.allowed, name):
+		// A page opens; a step's empty form is refused for its content, never for who sent it.
+		ok := res.Status == http.StatusOK
+		if r.method == "POST" {
+			ok = res.Status < 500 && res.Status != http.StatusForbidden &&
+				(res.Status != http.StatusNotFound || strings.Contains(r.path, "999999"))
+		}
+		if !ok {
+			t.Errorf("%s %s %s: %d, want the action to be open to the role", name, r.method, r.path, res.Status)
+		}
+	default:
+		if res.Status != http.StatusForbidden {
+			t.Errorf("%s %s %s: %d, want 403", name, r.method, r.path, res.Status)
 		}
 	}
 }

@@ -81,10 +81,33 @@ func TestStaffPageRoles(t *testing.T) {
 	}
 }
 
+// staffScene is what the steps of TestStaffChanges share: the admin's browser on the staff page, the
+// executor-to-be, and the departments to choose from.
+type staffScene struct {
+	s               *apptest.Server
+	admin, executor *http.Client
+	dep, closed     int64  // an active department and an inactive one
+	page, csrf      string // the staff page as the admin last saw it, and the admin's CSRF token
+	id, adminID     string // the person ids of the executor and of the admin
+}
+
+// An admin grants a role, places the person in a department and revokes the role; what cannot be
+// done is refused beside its field, and every change is in the audit log with who made it.
 func TestStaffChanges(t *testing.T) {
+	apptest.Steps(t, newStaffScene(t), []apptest.Step[*staffScene]{
+		{Name: "someone who never signed in and an unknown role are refused", Run: refuseUnknownPersonAndRole},
+		{Name: "grant the executor role", Run: grantExecutor},
+		{Name: "place the executor in an active department only", Run: placeInDepartment},
+		{Name: "revoke but not the admin's own admin role", Run: revokeRoles},
+		{Name: "the audit log names each change and who made it", Run: checkStaffAudit},
+	})
+}
+
+func newStaffScene(t *testing.T) *staffScene {
+	t.Helper()
 	s, _, _, admin := staffServer(t)
-	executor := apptest.Browser(t)
-	s.SignIn(t, executor, "dev-staff-executor")
+	sc := &staffScene{s: s, admin: admin, executor: apptest.Browser(t)}
+	s.SignIn(t, sc.executor, "dev-staff-executor")
 	dep, err := s.App.Departments.Create(t.Context(), "Управління житлово-комунального господарства", "Housing")
 	if err != nil {
 		t.Fatal(err)
@@ -96,86 +119,104 @@ func TestStaffChanges(t *testing.T) {
 	if err := s.App.Departments.SetActive(t.Context(), closed.ID, false); err != nil {
 		t.Fatal(err)
 	}
-	page := apptest.Get(t, admin, s.Path("/admin/staff")).Body
-	csrf := apptest.CSRF(t, page)
-	post := func(path string, v url.Values) apptest.Response {
-		v.Set("_csrf", csrf)
-		return apptest.PostForm(t, admin, s.Path(path), v)
-	}
+	sc.dep, sc.closed = dep.ID, closed.ID
+	sc.page = apptest.Get(t, admin, s.Path("/admin/staff")).Body
+	sc.csrf = apptest.CSRF(t, sc.page)
+	return sc
+}
 
-	// Someone who never signed in: refused beside the field, with what was typed kept.
-	r := post("/admin/staff", url.Values{"email": {"nobody@rada.zrazkove.example"}, "role": {"executor"}})
+// post sends a form of the staff page as the admin.
+func (sc *staffScene) post(t *testing.T, path string, v url.Values) apptest.Response {
+	t.Helper()
+	v.Set("_csrf", sc.csrf)
+	return apptest.PostForm(t, sc.admin, sc.s.Path(path), v)
+}
+
+// Someone who never signed in: refused beside the field, with what was typed kept.
+func refuseUnknownPersonAndRole(t *testing.T, sc *staffScene) {
+	r := sc.post(t, "/admin/staff", url.Values{"email": {"nobody@rada.zrazkove.example"}, "role": {"executor"}})
 	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="f-email-error"`) ||
 		!strings.Contains(r.Body, "Особа з такою адресою ще не входила на портал.") ||
 		!strings.Contains(r.Body, `value="nobody@rada.zrazkove.example"`) || !strings.Contains(r.Body, `<option value="executor" selected>`) {
 		t.Fatalf("an unknown person: %d\n%.4000s", r.Status, r.Body)
 	}
-	if r := post("/admin/staff", url.Values{"email": {"t.melnyk@rada.zrazkove.example"}, "role": {"king"}}); r.Status != http.StatusUnprocessableEntity ||
+	if r := sc.post(t, "/admin/staff", url.Values{"email": {"t.melnyk@rada.zrazkove.example"}, "role": {"king"}}); r.Status != http.StatusUnprocessableEntity ||
 		!strings.Contains(r.Body, `id="f-role-error"`) {
 		t.Fatalf("an unknown role: %d", r.Status)
 	}
+}
 
-	// Grant: the executor appears, with a note that an executor needs a department.
-	r = post("/admin/staff", url.Values{"email": {" T.Melnyk@rada.zrazkove.example "}, "role": {"executor"}})
+// Grant: the executor appears, with a note that an executor needs a department.
+func grantExecutor(t *testing.T, sc *staffScene) {
+	s := sc.s
+	r := sc.post(t, "/admin/staff", url.Values{"email": {" T.Melnyk@rada.zrazkove.example "}, "role": {"executor"}})
 	if r.Status != http.StatusSeeOther || r.Location != "/admin/staff" {
 		t.Fatalf("grant: %d %q\n%.2000s", r.Status, r.Location, r.Body)
 	}
-	page = apptest.Get(t, admin, s.Path("/admin/staff")).Body
-	if !strings.Contains(page, "Роль надано.") || !strings.Contains(page, "Виконавця чи керівника варто призначити") {
-		t.Fatalf("after granting:\n%.4000s", page)
+	sc.page = apptest.Get(t, sc.admin, s.Path("/admin/staff")).Body
+	if !strings.Contains(sc.page, "Роль надано.") || !strings.Contains(sc.page, "Виконавця чи керівника варто призначити") {
+		t.Fatalf("after granting:\n%.4000s", sc.page)
 	}
-	id := personIDOf(t, page, "t.melnyk@rada.zrazkove.example")
-	if r := apptest.Get(t, executor, s.Path("/admin")); r.Status != http.StatusOK {
+	sc.id = personIDOf(t, sc.page, "t.melnyk@rada.zrazkove.example")
+	if r := apptest.Get(t, sc.executor, s.Path("/admin")); r.Status != http.StatusOK {
 		t.Fatalf("the new executor's dashboard: %d", r.Status)
 	}
+}
 
-	// Department: an inactive one and a made-up one are refused beside the row's select, the choice kept.
-	for _, bad := range []string{strconv.FormatInt(closed.ID, 10), "99999", "x"} {
-		r = post("/admin/staff/"+id+"/department", url.Values{"department": {bad}})
+// Department: an inactive one and a made-up one are refused beside the row's select, the choice kept.
+func placeInDepartment(t *testing.T, sc *staffScene) {
+	s, id := sc.s, sc.id
+	for _, bad := range []string{strconv.FormatInt(sc.closed, 10), "99999", "x"} {
+		r := sc.post(t, "/admin/staff/"+id+"/department", url.Values{"department": {bad}})
 		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="dept-`+id+`-error"`) ||
 			!strings.Contains(r.Body, "Оберіть чинний підрозділ зі списку.") {
 			t.Fatalf("department %q: %d\n%.3000s", bad, r.Status, r.Body)
 		}
 	}
-	if strings.Contains(page, "Ліквідований відділ") {
+	if strings.Contains(sc.page, "Ліквідований відділ") {
 		t.Error("an inactive department is offered")
 	}
-	r = post("/admin/staff/"+id+"/department", url.Values{"department": {strconv.FormatInt(dep.ID, 10)}})
+	r := sc.post(t, "/admin/staff/"+id+"/department", url.Values{"department": {strconv.FormatInt(sc.dep, 10)}})
 	if r.Status != http.StatusSeeOther {
 		t.Fatalf("set department: %d\n%.2000s", r.Status, r.Body)
 	}
-	if got, err := s.App.People.DepartmentOf(t.Context(), mustInt(t, id)); err != nil || got != dep.ID {
+	if got, err := s.App.People.DepartmentOf(t.Context(), mustInt(t, id)); err != nil || got != sc.dep {
 		t.Fatalf("department stored: %d %v", got, err)
 	}
-	page = apptest.Get(t, admin, s.Path("/admin/staff")).Body
-	if !regexp.MustCompile(`<option value="` + strconv.FormatInt(dep.ID, 10) + `" selected>Управління житлово-комунального господарства`).MatchString(page) {
+	sc.page = apptest.Get(t, sc.admin, s.Path("/admin/staff")).Body
+	if !regexp.MustCompile(`<option value="` + strconv.FormatInt(sc.dep, 10) + `" selected>Управління житлово-комунального господарства`).MatchString(sc.page) {
 		t.Fatal("the department is not shown as chosen")
 	}
+}
 
-	// Revoke, then the admin's own admin role: refused with the reason.
-	if r := post("/admin/staff/"+id+"/revoke", url.Values{"role": {"executor"}}); r.Status != http.StatusSeeOther {
+// Revoke, then the admin's own admin role: refused with the reason.
+func revokeRoles(t *testing.T, sc *staffScene) {
+	s := sc.s
+	if r := sc.post(t, "/admin/staff/"+sc.id+"/revoke", url.Values{"role": {"executor"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("revoke: %d", r.Status)
 	}
-	if r := apptest.Get(t, executor, s.Path("/admin")); r.Status != http.StatusNotFound {
+	if r := apptest.Get(t, sc.executor, s.Path("/admin")); r.Status != http.StatusNotFound {
 		t.Fatalf("after revoking, /admin: %d", r.Status)
 	}
-	adminID := personIDOf(t, page, "o.lytvynenko@rada.zrazkove.example")
-	r = post("/admin/staff/"+adminID+"/revoke", url.Values{"role": {"admin"}})
+	sc.adminID = personIDOf(t, sc.page, "o.lytvynenko@rada.zrazkove.example")
+	r := sc.post(t, "/admin/staff/"+sc.adminID+"/revoke", url.Values{"role": {"admin"}})
 	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, "Власну роль адміністратора забрати не можна") {
 		t.Fatalf("revoking one's own admin role: %d\n%.3000s", r.Status, r.Body)
 	}
-	_, roles, err := s.App.People.PersonWithRoles(t.Context(), mustInt(t, adminID))
+	_, roles, err := s.App.People.PersonWithRoles(t.Context(), mustInt(t, sc.adminID))
 	if err != nil || !slices.Contains(roles, identity.RoleAdmin) {
 		t.Fatalf("the admin lost the role: %v %v", roles, err)
 	}
+}
 
-	want := []string{"staff.grant role=executor by=admin area", "staff.department department=" + strconv.FormatInt(dep.ID, 10) + " was=0",
+func checkStaffAudit(t *testing.T, sc *staffScene) {
+	want := []string{"staff.grant role=executor by=admin area", "staff.department department=" + strconv.FormatInt(sc.dep, 10) + " was=0",
 		"staff.revoke role=executor by=admin area"}
-	if got := auditActions(t, s, id); !slices.Equal(got, want) {
+	if got := auditActions(t, sc.s, sc.id); !slices.Equal(got, want) {
 		t.Fatalf("audit lines:\n%q\nwant\n%q", got, want)
 	}
-	list, _, err := audit.NewService(s.App.DB).List(t.Context(), audit.Filter{Action: "staff.", ObjectID: mustInt(t, id)})
-	if err != nil || len(list) != 3 || list[0].ActorPersonID == nil || *list[0].ActorPersonID != mustInt(t, adminID) || list[0].IP == "" {
+	list, _, err := audit.NewService(sc.s.App.DB).List(t.Context(), audit.Filter{Action: "staff.", ObjectID: mustInt(t, sc.id)})
+	if err != nil || len(list) != 3 || list[0].ActorPersonID == nil || *list[0].ActorPersonID != mustInt(t, sc.adminID) || list[0].IP == "" {
 		t.Fatalf("who changed it: %+v %v", list, err)
 	}
 }

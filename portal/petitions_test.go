@@ -411,15 +411,19 @@ func TestPetitionModerationNeedsRole(t *testing.T) {
 // moderation.
 type openDataFixture struct {
 	s                                *apptest.Server
+	anon                             *http.Client // a visitor who has not signed in
 	park, library, hospital, private string
 }
+
+// public are the petitions anyone may see.
+func (f *openDataFixture) public() []string { return []string{f.park, f.hospital, f.library} }
 
 func newOpenDataFixture(t *testing.T) *openDataFixture {
 	t.Helper()
 	s := apptest.Start(t, map[string]string{"HROMADA_PETITION_THRESHOLD": "4"})
 	olenaC, andriiC, irynaC, marianaC := signedIn(t, s, olena), signedIn(t, s, andrii), signedIn(t, s, iryna), signedIn(t, s, mariana)
 	mod := staffWith(t, s, head, identity.RoleModerator)
-	f := &openDataFixture{s: s}
+	f := &openDataFixture{s: s, anon: apptest.Browser(t)}
 	var similar bool
 	f.park, _ = createPetition(t, s, olenaC, "Міський парк: відновити фонтан", longText, "09")
 	publish(t, s, mod, f.park)
@@ -445,170 +449,189 @@ func newOpenDataFixture(t *testing.T) *openDataFixture {
 	return f
 }
 
+// Anyone reads the published petitions as a list page, as JSON and as CSV, filtered and searched, with
+// no one's personal data; a petition in moderation is in none of them.
 func TestPetitionListAndOpenData(t *testing.T) {
-	f := newOpenDataFixture(t)
+	apptest.Steps(t, newOpenDataFixture(t), []apptest.Step[*openDataFixture]{
+		{Name: "JSON list", Run: checkJSONList},
+		{Name: "JSON filters and one petition", Run: checkJSONFiltersAndOnePetition},
+		{Name: "CSV", Run: checkCSVList},
+		{Name: "list page", Run: checkListPage},
+		{Name: "search is case-insensitive", Run: checkCaseInsensitiveSearch},
+		{Name: "similar petitions despite inflection", Run: checkSimilarDespiteInflection},
+		{Name: "petition page", Run: checkPetitionPage},
+	})
+}
+
+// The JSON list has its documented keys, the three public petitions with their figures, and no one's
+// personal data.
+func checkJSONList(t *testing.T, f *openDataFixture) {
 	s := f.s
-	anon := apptest.Browser(t)
-	public := []string{f.park, f.hospital, f.library}
+	r := apptest.Get(t, f.anon, s.Path("/api/v1/petitions"))
+	if r.Status != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("GET /api/v1/petitions: %d %s", r.Status, r.Header.Get("Content-Type"))
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(r.Body), &top); err != nil {
+		t.Fatal(err)
+	}
+	if got := slices.Sorted(maps.Keys(top)); !slices.Equal(got, []string{"items", "page", "per_page", "total"}) {
+		t.Errorf("top-level keys: %v", got)
+	}
+	var list struct {
+		Items   []map[string]any `json:"items"`
+		Page    int              `json:"page"`
+		PerPage int              `json:"per_page"`
+		Total   int              `json:"total"`
+	}
+	if err := json.Unmarshal([]byte(r.Body), &list); err != nil {
+		t.Fatal(err)
+	}
+	if list.Page != 1 || list.PerPage != 20 || list.Total != 3 || len(list.Items) != 3 {
+		t.Fatalf("page %d, per_page %d, total %d, %d items; want 1, 20, 3, 3", list.Page, list.PerPage, list.Total, len(list.Items))
+	}
+	want := []string{"answer", "author", "collection_ends_at", "id", "published_at", "signatures", "state", "subject",
+		"text", "threshold", "threshold_reached_at", "title", "url"}
+	byID := map[string]map[string]any{}
+	for _, it := range list.Items {
+		if got := slices.Sorted(maps.Keys(it)); !slices.Equal(got, want) {
+			t.Errorf("item keys: %v\nwant %v", got, want)
+		}
+		byID[fmt.Sprint(it["id"])] = it
+	}
+	for _, id := range f.public() {
+		if byID[id] == nil {
+			t.Errorf("the list lacks petition %s", id)
+		}
+	}
+	if byID[f.private] != nil {
+		t.Error("the list shows a petition in moderation")
+	}
+	checkJSONItems(t, f, byID)
+	noPersonalData(t, "the JSON list", r.Body)
+}
 
-	t.Run("JSON list", func(t *testing.T) {
-		r := apptest.Get(t, anon, s.Path("/api/v1/petitions"))
-		if r.Status != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-			t.Fatalf("GET /api/v1/petitions: %d %s", r.Status, r.Header.Get("Content-Type"))
+// checkJSONItems checks the figures of the park and hospital petitions in the JSON list, by id.
+func checkJSONItems(t *testing.T, f *openDataFixture, byID map[string]map[string]any) {
+	t.Helper()
+	if p := byID[f.park]; p != nil {
+		if p["signatures"] != 3.0 || p["threshold"] != 4.0 || p["state"] != "collecting" || p["subject"] != "09" ||
+			p["author"] != "Шевченко Олена Петрівна" || p["url"] != f.s.Path("/petitions/"+f.park) || p["answer"] != nil ||
+			p["published_at"] == nil || p["collection_ends_at"] == nil || p["threshold_reached_at"] != nil {
+			t.Errorf("the park petition: %v", p)
 		}
-		var top map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(r.Body), &top); err != nil {
-			t.Fatal(err)
-		}
-		if got := slices.Sorted(maps.Keys(top)); !slices.Equal(got, []string{"items", "page", "per_page", "total"}) {
-			t.Errorf("top-level keys: %v", got)
-		}
-		var list struct {
-			Items   []map[string]any `json:"items"`
-			Page    int              `json:"page"`
-			PerPage int              `json:"per_page"`
-			Total   int              `json:"total"`
-		}
-		if err := json.Unmarshal([]byte(r.Body), &list); err != nil {
-			t.Fatal(err)
-		}
-		if list.Page != 1 || list.PerPage != 20 || list.Total != 3 || len(list.Items) != 3 {
-			t.Fatalf("page %d, per_page %d, total %d, %d items; want 1, 20, 3, 3", list.Page, list.PerPage, list.Total, len(list.Items))
-		}
-		want := []string{"answer", "author", "collection_ends_at", "id", "published_at", "signatures", "state", "subject",
-			"text", "threshold", "threshold_reached_at", "title", "url"}
-		byID := map[string]map[string]any{}
-		for _, it := range list.Items {
-			if got := slices.Sorted(maps.Keys(it)); !slices.Equal(got, want) {
-				t.Errorf("item keys: %v\nwant %v", got, want)
-			}
-			byID[fmt.Sprint(it["id"])] = it
-		}
-		for _, id := range public {
-			if byID[id] == nil {
-				t.Errorf("the list lacks petition %s", id)
-			}
-		}
-		if byID[f.private] != nil {
-			t.Error("the list shows a petition in moderation")
-		}
-		if p := byID[f.park]; p != nil {
-			if p["signatures"] != 3.0 || p["threshold"] != 4.0 || p["state"] != "collecting" || p["subject"] != "09" ||
-				p["author"] != "Шевченко Олена Петрівна" || p["url"] != s.Path("/petitions/"+f.park) || p["answer"] != nil ||
-				p["published_at"] == nil || p["collection_ends_at"] == nil || p["threshold_reached_at"] != nil {
-				t.Errorf("the park petition: %v", p)
-			}
-		}
-		if p := byID[f.hospital]; p != nil && (p["state"] != "consideration" || p["threshold_reached_at"] == nil) {
-			t.Errorf("the hospital petition: %v", p)
-		}
-		noPersonalData(t, "the JSON list", r.Body)
-	})
+	}
+	if p := byID[f.hospital]; p != nil && (p["state"] != "consideration" || p["threshold_reached_at"] == nil) {
+		t.Errorf("the hospital petition: %v", p)
+	}
+}
 
-	t.Run("JSON filters and one petition", func(t *testing.T) {
-		for q, want := range map[string][]string{
-			"state=consideration":         {f.hospital},
-			"state=collecting":            {f.library, f.park},
-			"subject=10":                  {f.library},
-			"subject=09&state=collecting": {f.park},
-			"state=moderation":            public, // not a public state: ignored
-		} {
-			if got := apiIDs(t, s, anon, "/api/v1/petitions?"+q); !slices.Equal(got, slices.Sorted(slices.Values(want))) {
-				t.Errorf("?%s: got %v, want %v", q, got, want)
-			}
+func checkJSONFiltersAndOnePetition(t *testing.T, f *openDataFixture) {
+	s, anon := f.s, f.anon
+	for q, want := range map[string][]string{
+		"state=consideration":         {f.hospital},
+		"state=collecting":            {f.library, f.park},
+		"subject=10":                  {f.library},
+		"subject=09&state=collecting": {f.park},
+		"state=moderation":            f.public(), // not a public state: ignored
+	} {
+		if got := apiIDs(t, s, anon, "/api/v1/petitions?"+q); !slices.Equal(got, slices.Sorted(slices.Values(want))) {
+			t.Errorf("?%s: got %v, want %v", q, got, want)
 		}
-		r := apptest.Get(t, anon, s.Path("/api/v1/petitions/"+f.park))
-		var one map[string]any
-		if err := json.Unmarshal([]byte(r.Body), &one); r.Status != http.StatusOK || err != nil ||
-			fmt.Sprint(one["id"]) != f.park || one["signatures"] != 3.0 || len(one) != 13 {
-			t.Errorf("GET /api/v1/petitions/%s: %d %v %v", f.park, r.Status, err, one)
+	}
+	r := apptest.Get(t, anon, s.Path("/api/v1/petitions/"+f.park))
+	var one map[string]any
+	if err := json.Unmarshal([]byte(r.Body), &one); r.Status != http.StatusOK || err != nil ||
+		fmt.Sprint(one["id"]) != f.park || one["signatures"] != 3.0 || len(one) != 13 {
+		t.Errorf("GET /api/v1/petitions/%s: %d %v %v", f.park, r.Status, err, one)
+	}
+	noPersonalData(t, "one petition's JSON", r.Body)
+	for _, id := range []string{f.private, "999999"} {
+		if r := apptest.Get(t, anon, s.Path("/api/v1/petitions/"+id)); r.Status != http.StatusNotFound ||
+			!strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+			t.Errorf("GET /api/v1/petitions/%s: want a JSON 404, got %d %s", id, r.Status, r.Header.Get("Content-Type"))
 		}
-		noPersonalData(t, "one petition's JSON", r.Body)
-		for _, id := range []string{f.private, "999999"} {
-			if r := apptest.Get(t, anon, s.Path("/api/v1/petitions/"+id)); r.Status != http.StatusNotFound ||
-				!strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-				t.Errorf("GET /api/v1/petitions/%s: want a JSON 404, got %d %s", id, r.Status, r.Header.Get("Content-Type"))
-			}
-		}
-	})
+	}
+}
 
-	t.Run("CSV", func(t *testing.T) {
-		r := apptest.Get(t, anon, s.Path("/petitions.csv"))
-		if r.Status != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") {
-			t.Fatalf("GET /petitions.csv: %d %s", r.Status, r.Header.Get("Content-Type"))
+func checkCSVList(t *testing.T, f *openDataFixture) {
+	r := apptest.Get(t, f.anon, f.s.Path("/petitions.csv"))
+	if r.Status != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") {
+		t.Fatalf("GET /petitions.csv: %d %s", r.Status, r.Header.Get("Content-Type"))
+	}
+	rows, err := csv.NewReader(strings.NewReader(r.Body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 4 || rows[0][0] != "id" || rows[0][1] != "title" || !slices.Contains(rows[0], "signatures") {
+		t.Fatalf("want a header and 3 rows, got %d rows:\n%s", len(rows), r.Body)
+	}
+	var ids []string
+	for _, row := range rows[1:] {
+		if len(row) != len(rows[0]) {
+			t.Errorf("row %v has %d cells, the header %d", row, len(row), len(rows[0]))
 		}
-		rows, err := csv.NewReader(strings.NewReader(r.Body)).ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(rows) != 4 || rows[0][0] != "id" || rows[0][1] != "title" || !slices.Contains(rows[0], "signatures") {
-			t.Fatalf("want a header and 3 rows, got %d rows:\n%s", len(rows), r.Body)
-		}
-		var ids []string
-		for _, row := range rows[1:] {
-			if len(row) != len(rows[0]) {
-				t.Errorf("row %v has %d cells, the header %d", row, len(row), len(rows[0]))
-			}
-			ids = append(ids, row[0])
-		}
-		if slices.Sort(ids); !slices.Equal(ids, slices.Sorted(slices.Values(public))) {
-			t.Errorf("CSV rows: %v, want %v", ids, public)
-		}
-		noPersonalData(t, "the CSV", r.Body)
-	})
+		ids = append(ids, row[0])
+	}
+	if slices.Sort(ids); !slices.Equal(ids, slices.Sorted(slices.Values(f.public()))) {
+		t.Errorf("CSV rows: %v, want %v", ids, f.public())
+	}
+	noPersonalData(t, "the CSV", r.Body)
+}
 
-	t.Run("list page", func(t *testing.T) {
-		for q, want := range map[string][]string{
-			"":                    {f.park, f.hospital, f.library},
-			"q=бібліотеки":        {f.library},
-			"q=парк":              {f.park},
-			"q=фонтан":            {f.park, f.hospital},
-			"state=consideration": {f.hospital},
-			"subject=10":          {f.library},
-		} {
-			if got := listIDs(t, s, anon, q); !sameSet(got, want) {
-				t.Errorf("/petitions?%s: got %v, want %v", q, got, want)
-			}
+func checkListPage(t *testing.T, f *openDataFixture) {
+	s, anon := f.s, f.anon
+	for q, want := range map[string][]string{
+		"":                    {f.park, f.hospital, f.library},
+		"q=бібліотеки":        {f.library},
+		"q=парк":              {f.park},
+		"q=фонтан":            {f.park, f.hospital},
+		"state=consideration": {f.hospital},
+		"subject=10":          {f.library},
+	} {
+		if got := listIDs(t, s, anon, q); !sameSet(got, want) {
+			t.Errorf("/petitions?%s: got %v, want %v", q, got, want)
 		}
-		// Sorted by signatures: the hospital (4), the park (3), the library (1).
-		if got := listIDs(t, s, anon, "sort=signatures"); !slices.Equal(got, []string{f.hospital, f.park, f.library}) {
-			t.Errorf("sorted by signatures: %v", got)
-		}
-		page := apptest.Get(t, anon, s.Path("/petitions?q=парк&state=collecting"))
-		mustContain(t, "the filtered list", page.Body, "Знайдено: 1", `<option value="collecting" selected>`, `value="парк"`)
-	})
+	}
+	// Sorted by signatures: the hospital (4), the park (3), the library (1).
+	if got := listIDs(t, s, anon, "sort=signatures"); !slices.Equal(got, []string{f.hospital, f.park, f.library}) {
+		t.Errorf("sorted by signatures: %v", got)
+	}
+	page := apptest.Get(t, anon, s.Path("/petitions?q=парк&state=collecting"))
+	mustContain(t, "the filtered list", page.Body, "Знайдено: 1", `<option value="collecting" selected>`, `value="парк"`)
+}
 
-	t.Run("search is case-insensitive", func(t *testing.T) {
-		// Titles start with a capital letter; people type in lower case, and the other way round.
-		for q, want := range map[string][]string{"q=ремонт": {f.hospital}, "q=МІСЬКИЙ": {f.park}} {
-			if got := listIDs(t, s, anon, q); !sameSet(got, want) {
-				t.Errorf("/petitions?%s: got %v, want %v", q, got, want)
-			}
-			if got := apiIDs(t, s, anon, "/api/v1/petitions?"+q); !sameSet(got, want) {
-				t.Errorf("/api/v1/petitions?%s: got %v, want %v", q, got, want)
-			}
+// Titles start with a capital letter; people type in lower case, and the other way round.
+func checkCaseInsensitiveSearch(t *testing.T, f *openDataFixture) {
+	for q, want := range map[string][]string{"q=ремонт": {f.hospital}, "q=МІСЬКИЙ": {f.park}} {
+		if got := listIDs(t, f.s, f.anon, q); !sameSet(got, want) {
+			t.Errorf("/petitions?%s: got %v, want %v", q, got, want)
 		}
-	})
+		if got := apiIDs(t, f.s, f.anon, "/api/v1/petitions?"+q); !sameSet(got, want) {
+			t.Errorf("/api/v1/petitions?%s: got %v, want %v", q, got, want)
+		}
+	}
+}
 
-	t.Run("similar petitions despite inflection", func(t *testing.T) {
-		c := signedIn(t, s, iryna)
-		r := apptest.PostForm(t, c, s.Path("/petitions"), url.Values{"_csrf": {csrfOf(t, s, c)}, "title": {"Лави в міському парку"},
-			"text": {longText}, "subject": {"09"}, "action": {"check"}})
-		if r.Status != http.StatusOK || !strings.Contains(r.Body, `href="/petitions/`+f.park+`"`) {
-			t.Errorf("\"Лави в міському парку\" does not show \"Міський парк\" as similar: %d", r.Status)
-		}
-	})
+func checkSimilarDespiteInflection(t *testing.T, f *openDataFixture) {
+	s := f.s
+	c := signedIn(t, s, iryna)
+	r := apptest.PostForm(t, c, s.Path("/petitions"), url.Values{"_csrf": {csrfOf(t, s, c)}, "title": {"Лави в міському парку"},
+		"text": {longText}, "subject": {"09"}, "action": {"check"}})
+	if r.Status != http.StatusOK || !strings.Contains(r.Body, `href="/petitions/`+f.park+`"`) {
+		t.Errorf("\"Лави в міському парку\" does not show \"Міський парк\" as similar: %d", r.Status)
+	}
+}
 
-	t.Run("petition page", func(t *testing.T) {
-		page := apptest.Get(t, anon, s.Path("/petitions/"+f.park))
-		mustContain(t, "the park petition", page.Body, "Підписали 3 з 4 необхідних", `max="4"`,
-			"<li>Шевченко Олена Петрівна</li>", "<li>Коваленко Андрій Миколайович</li>", "<li>Дем&#39;яненко Мар&#39;яна Олегівна</li>",
-			"Увійдіть, щоб підписати")
-		if m := progressValue.FindStringSubmatch(page.Body); m == nil || m[1] != "3" {
-			t.Errorf("the <progress> element: %v", m)
-		}
-		noPersonalData(t, "the petition page", page.Body)
-	})
+func checkPetitionPage(t *testing.T, f *openDataFixture) {
+	page := apptest.Get(t, f.anon, f.s.Path("/petitions/"+f.park))
+	mustContain(t, "the park petition", page.Body, "Підписали 3 з 4 необхідних", `max="4"`,
+		"<li>Шевченко Олена Петрівна</li>", "<li>Коваленко Андрій Миколайович</li>", "<li>Дем&#39;яненко Мар&#39;яна Олегівна</li>",
+		"Увійдіть, щоб підписати")
+	if m := progressValue.FindStringSubmatch(page.Body); m == nil || m[1] != "3" {
+		t.Errorf("the <progress> element: %v", m)
+	}
+	noPersonalData(t, "the petition page", page.Body)
 }
 
 // noPersonalData checks that no e-mail, tax number or person id of the test people is in the body.

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 
+	"gorm.io/gorm"
+
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/dbtest"
@@ -119,15 +121,17 @@ func TestSignInSyncsClaimRoles(t *testing.T) {
 	}
 }
 
-func TestRevokeRoleAndDepartment(t *testing.T) {
-	gdb := dbtest.Open(t)
-	s := NewService(gdb, []byte("test-secret-test-secret-test-secret"))
+// twoAdmins is a service on a fresh database with two admins, the second of them an executor too.
+func twoAdmins(t *testing.T) (gdb *gorm.DB, s *Service, admin, other *Person) {
+	t.Helper()
+	gdb = dbtest.Open(t)
+	s = NewService(gdb, []byte("test-secret-test-secret-test-secret"))
 	ctx := context.Background()
 	admin, err := s.SignIn(ctx, Claims{Issuer: "i", Subject: "admin", Email: "admin@rada.example", EmailVerified: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, err := s.SignIn(ctx, Claims{Issuer: "i", Subject: "other", Email: "other@rada.example", EmailVerified: true, LastName: "Їжак"})
+	other, err = s.SignIn(ctx, Claims{Issuer: "i", Subject: "other", Email: "other@rada.example", EmailVerified: true, LastName: "Їжак"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,6 +141,26 @@ func TestRevokeRoleAndDepartment(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return gdb, s, admin, other
+}
+
+// oneDepartment adds a department, written by hand since identity does not own the table, and
+// returns its id.
+func oneDepartment(t *testing.T, gdb *gorm.DB) int64 {
+	t.Helper()
+	if err := gdb.Exec("INSERT INTO departments (name_uk, name_en, active, created_at) VALUES ('Відділ', 'Office', TRUE, CURRENT_TIMESTAMP)").Error; err != nil {
+		t.Fatal(err)
+	}
+	var dep int64
+	if err := gdb.Raw("SELECT id FROM departments").Scan(&dep).Error; err != nil {
+		t.Fatal(err)
+	}
+	return dep
+}
+
+func TestRevokeRoleAndDepartment(t *testing.T) {
+	gdb, s, admin, other := twoAdmins(t)
+	ctx := context.Background()
 	asAdmin := audit.WithActor(ctx, audit.Actor{PersonID: admin.ID, IP: "192.0.2.1"})
 	if err := s.RevokeRole(asAdmin, admin.ID, RoleAdmin); err == nil || err.Error() != "forbidden: staff.error.own_admin" {
 		t.Fatalf("revoking one's own admin role: %v", err)
@@ -151,13 +175,7 @@ func TestRevokeRoleAndDepartment(t *testing.T) {
 		t.Fatalf("roles after revoking: %v", got)
 	}
 
-	if err := gdb.Exec("INSERT INTO departments (name_uk, name_en, active, created_at) VALUES ('Відділ', 'Office', TRUE, CURRENT_TIMESTAMP)").Error; err != nil {
-		t.Fatal(err)
-	}
-	var dep int64
-	if err := gdb.Raw("SELECT id FROM departments").Scan(&dep).Error; err != nil {
-		t.Fatal(err)
-	}
+	dep := oneDepartment(t, gdb)
 	if err := s.SetStaffDepartment(asAdmin, other.ID, dep); err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"gorm.io/gorm"
 
 	"github.com/hromada/hromada/internal/dbtest"
 )
@@ -129,15 +130,7 @@ func TestSessionExpiryMovesWithUse(t *testing.T) {
 // However active, a session ends maxAge after it began; saving it again never makes it younger, but a
 // session saved again under the id of one that has ended begins anew, without the old one's person.
 func TestSessionEndsAtItsMaxAge(t *testing.T) {
-	gdb := dbtest.Open(t)
-	if err := gdb.Exec("INSERT INTO persons (issuer, subject, created_at, last_sign_in_at) VALUES ('i', 's', ?, ?)",
-		time.Now().UTC(), time.Now().UTC()).Error; err != nil {
-		t.Fatal(err)
-	}
-	var personID int64
-	if err := gdb.Table("persons").Select("id").Scan(&personID).Error; err != nil {
-		t.Fatal(err)
-	}
+	gdb, personID := sessionPerson(t)
 	st := NewSessionStorage(gdb, time.Hour, 3*time.Hour)
 	row := func() sessionRow {
 		var r sessionRow
@@ -185,8 +178,27 @@ func TestSessionEndsAtItsMaxAge(t *testing.T) {
 	if n, err := st.DeleteExpired(context.Background()); err != nil || n != 1 {
 		t.Fatalf("collecting a session over its max age: %d %v", n, err)
 	}
+}
 
-	// Every session of a person ends at once; others stay.
+// sessionPerson is a fresh database with one person in it, and the person's id.
+func sessionPerson(t *testing.T) (*gorm.DB, int64) {
+	t.Helper()
+	gdb := dbtest.Open(t)
+	if err := gdb.Exec("INSERT INTO persons (issuer, subject, created_at, last_sign_in_at) VALUES ('i', 's', ?, ?)",
+		time.Now().UTC(), time.Now().UTC()).Error; err != nil {
+		t.Fatal(err)
+	}
+	var personID int64
+	if err := gdb.Table("persons").Select("id").Scan(&personID).Error; err != nil {
+		t.Fatal(err)
+	}
+	return gdb, personID
+}
+
+// Every session of a person ends at once; others stay.
+func TestSessionsOfAPersonEndTogether(t *testing.T) {
+	gdb, personID := sessionPerson(t)
+	st := NewSessionStorage(gdb, time.Hour, 3*time.Hour)
 	for _, id := range []string{"a", "b", "other"} {
 		if err := st.Set(id, []byte("x"), time.Hour); err != nil {
 			t.Fatal(err)

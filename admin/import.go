@@ -9,7 +9,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/web"
 )
@@ -17,27 +16,6 @@ import (
 // maxProblemsShown bounds the table of a refused file: a file with the wrong separator or encoding can
 // have a problem on every one of 100,000 lines, and a page that size helps nobody. The command prints all.
 const maxProblemsShown = 500
-
-// ImportProblemRow is one problem of a refused import file in a person's language.
-type ImportProblemRow struct {
-	Line   int
-	Field  string // the column's name in the language, or "the whole row"/"the file"
-	Column string // the column as written in the file's header
-	Reason string
-}
-
-// ImportProblemText translates a problem the registry found in an import file. The command line uses it too.
-func ImportProblemText(l *i18n.L, p registry.ImportProblem) ImportProblemRow {
-	field := l.T("import.whole_row")
-	switch {
-	case p.Column != "":
-		field = l.T("import.column." + p.Column)
-	case p.Line <= 1:
-		field = l.T("import.whole_file")
-	}
-	return ImportProblemRow{Line: p.Line, Field: field, Column: p.Column,
-		Reason: l.Tf(p.Message, "Value", p.Value, "Want", p.Want)}
-}
 
 // importForm shows the upload form with the columns described; after an import it says what was added.
 func (h *handlers) importForm(c *fiber.Ctx) error {
@@ -76,21 +54,17 @@ func (h *handlers) importAppeals(c *fiber.Ctx) error {
 		return fmt.Errorf("open uploaded import file: %w", err)
 	}
 	defer f.Close()
-	list, err := h.Departments.List(c.UserContext(), false)
+	depts, err := h.Departments.IDsByName(c.UserContext())
 	if err != nil {
 		return err
-	}
-	depts := make(map[string]int64, len(list))
-	for _, d := range list {
-		depts[d.NameUK] = d.ID
 	}
 	res, err := h.Registry.ImportAppeals(c.UserContext(), f, registry.ImportOptions{FileName: up.Name, Departments: depts})
 	var refused *registry.ImportError
 	if errors.As(err, &refused) {
 		l := h.web.TextsOf(c)
-		rows := make([]ImportProblemRow, 0, min(len(refused.Problems), maxProblemsShown))
+		rows := make([]registry.ImportProblemRow, 0, min(len(refused.Problems), maxProblemsShown))
 		for _, p := range refused.Problems[:min(len(refused.Problems), maxProblemsShown)] {
-			rows = append(rows, ImportProblemText(l, p))
+			rows = append(rows, p.Describe(l))
 		}
 		h.Log.Info("import refused", "problems", len(refused.Problems), "by_person_id", personID(c))
 		c.Status(fiber.StatusUnprocessableEntity)

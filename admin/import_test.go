@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hromada/hromada/admin"
 	"github.com/hromada/hromada/internal/apptest"
 	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/identity"
@@ -151,13 +150,13 @@ func TestImportTexts(t *testing.T) {
 		}
 	}
 	p := registry.ImportProblem{Line: 7, Column: "channel", Message: "import.error.unknown_code", Value: "fax", Want: "mail, phone"}
-	if got := admin.ImportProblemText(tr.For("en"), p); got.Field != "channel" || got.Reason != `unknown value "fax"; possible: mail, phone` {
+	if got := p.Describe(tr.For("en")); got.Field != "channel" || got.Reason != `unknown value "fax"; possible: mail, phone` {
 		t.Errorf("en: %+v", got)
 	}
-	if got := admin.ImportProblemText(tr.For("uk"), p); got.Field != "канал" || got.Reason != "невідоме значення «fax»; можливі: mail, phone" {
+	if got := p.Describe(tr.For("uk")); got.Field != "канал" || got.Reason != "невідоме значення «fax»; можливі: mail, phone" {
 		t.Errorf("uk: %+v", got)
 	}
-	if got := admin.ImportProblemText(tr.For("uk"), registry.ImportProblem{Line: 4, Message: "import.error.field_count", Value: "3", Want: "21"}); got.Field != "увесь рядок" {
+	if got := (registry.ImportProblem{Line: 4, Message: "import.error.field_count", Value: "3", Want: "21"}).Describe(tr.For("uk")); got.Field != "увесь рядок" {
 		t.Errorf("a whole row: %+v", got)
 	}
 }

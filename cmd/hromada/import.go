@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/hromada/hromada/admin"
 	"github.com/hromada/hromada/internal/app"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/config"
@@ -61,20 +60,16 @@ func runImport(ctx context.Context, cfg *config.Config, log *slog.Logger, args [
 		return err
 	}
 	reg := app.NewRegistry(gdb, cfg, clf, files, nil) // the import sends no notices
-	list, err := department.NewService(gdb).List(ctx, false)
+	depts, err := department.NewService(gdb).IDsByName(ctx)
 	if err != nil {
 		return err
-	}
-	depts := make(map[string]int64, len(list))
-	for _, d := range list {
-		depts[d.NameUK] = d.ID
 	}
 
 	res, err := reg.ImportAppeals(ctx, f, registry.ImportOptions{FileName: filepath.Base(path), Departments: depts})
 	var refused *registry.ImportError
 	if errors.As(err, &refused) {
 		for _, p := range refused.Problems {
-			row := admin.ImportProblemText(l, p)
+			row := p.Describe(l)
 			where := row.Field
 			if p.Line > 0 {
 				where = l.Tf("import.cli.line", "Line", p.Line) + ", " + row.Field

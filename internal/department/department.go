@@ -70,6 +70,20 @@ func (s *Service) List(ctx context.Context, activeOnly bool) ([]Department, erro
 	return list, nil
 }
 
+// IDsByName maps every department's Ukrainian name to its id: an imported registry names departments
+// the way the council's records do, in the state language.
+func (s *Service) IDsByName(ctx context.Context) (map[string]int64, error) {
+	list, err := s.List(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	ids := make(map[string]int64, len(list))
+	for _, d := range list {
+		ids[d.NameUK] = d.ID
+	}
+	return ids, nil
+}
+
 // Get returns one department.
 func (s *Service) Get(ctx context.Context, id int64) (*Department, error) {
 	var d Department

@@ -21,6 +21,7 @@ import (
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/form"
+	"github.com/hromada/hromada/internal/i18n"
 )
 
 // ImportColumns are the columns of an import file, in the order of the template. A file may put them in
@@ -65,6 +66,27 @@ type ImportProblem struct {
 	Message string // i18n id "import.error.…"
 	Value   string // the value at fault, or a detail the message shows as {{.Value}}
 	Want    string // what was expected, shown as {{.Want}}
+}
+
+// ImportProblemRow is one problem of a refused import file as people read it.
+type ImportProblemRow struct {
+	Line   int
+	Field  string // the column's name in the reader's language, or "the whole row", "the whole file"
+	Column string // the column as written in the file's header
+	Reason string
+}
+
+// Describe says the problem in l's language: the page and the command line show it alike.
+func (p ImportProblem) Describe(l *i18n.L) ImportProblemRow {
+	field := l.T("import.whole_row")
+	switch {
+	case p.Column != "":
+		field = l.T("import.column." + p.Column)
+	case p.Line <= 1:
+		field = l.T("import.whole_file")
+	}
+	return ImportProblemRow{Line: p.Line, Field: field, Column: p.Column,
+		Reason: l.Tf(p.Message, "Value", p.Value, "Want", p.Want)}
 }
 
 // ImportError refuses a file and lists every problem found in it, in the order of the file.

@@ -11,6 +11,7 @@ import (
 	"github.com/hromada/hromada/internal/apptest"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/petition"
+	"github.com/hromada/hromada/internal/steptest"
 )
 
 // auditScene is what the steps of TestAuditLog share: the program, a browser for a citizen and for
@@ -26,7 +27,7 @@ type auditScene struct {
 // where; an admin reads and filters them at /admin/audit; nobody else reads the log, and no route
 // changes or removes a line.
 func TestAuditLog(t *testing.T) {
-	apptest.Steps(t, newAuditScene(t), []apptest.Step[*auditScene]{
+	steptest.Run(t, newAuditScene(t), []steptest.Step[*auditScene]{
 		{Name: "each change leaves a line with its actor and address and a refused one none", Run: changesLeaveLines},
 		{Name: "only admins read the log", Run: onlyAdminsReadTheLog},
 		{Name: "the log page shows the newest first", Run: checkLogPage},

@@ -13,6 +13,7 @@ import (
 	"github.com/hromada/hromada/internal/apptest"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/report/reporttest"
+	"github.com/hromada/hromada/internal/steptest"
 )
 
 // reportScene is what the steps of TestReportPage share: the program with the data set of known
@@ -28,7 +29,7 @@ const firstQuarter2024 = "?kind=quarter&year=2024&quarter=1"
 // The analysts' report on the data set with known counts: the same figures on the page and in the
 // downloads; registrars are refused, citizens do not see the page at all.
 func TestReportPage(t *testing.T) {
-	apptest.Steps(t, newReportScene(t), []apptest.Step[*reportScene]{
+	steptest.Run(t, newReportScene(t), []steptest.Step[*reportScene]{
 		{Name: "citizens and registrars are refused", Run: refuseReportToOthers},
 		{Name: "the page", Run: checkReportPage},
 		{Name: "the downloads carry the same figures", Run: checkReportDownloads},

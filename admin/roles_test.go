@@ -15,6 +15,7 @@ import (
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
+	"github.com/hromada/hromada/internal/steptest"
 )
 
 // staffRoute is one route of the staff area, an address that reaches it, and the roles it is open to.
@@ -37,7 +38,7 @@ type roleScene struct {
 // the action's role gets 403; a role that may act is let through (the page answers 200, or the form is
 // refused for what it lacks, never for who sent it, and nothing fails with a 5xx). A route added without an entry here fails the test.
 func TestEveryRoleAgainstEveryAction(t *testing.T) {
-	apptest.Steps(t, newRoleScene(t), []apptest.Step[*roleScene]{
+	steptest.Run(t, newRoleScene(t), []steptest.Step[*roleScene]{
 		{Name: "every route of the staff area is in the table", Run: everyStaffRouteIsListed},
 		{Name: "every role and a citizen on every route", Run: walkEveryRoleAndRoute},
 	})

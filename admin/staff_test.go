@@ -12,6 +12,7 @@ import (
 	"github.com/hromada/hromada/internal/apptest"
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/steptest"
 )
 
 // personIDOf is the id of the person with the e-mail, from the staff page.
@@ -94,7 +95,7 @@ type staffScene struct {
 // An admin grants a role, places the person in a department and revokes the role; what cannot be
 // done is refused beside its field, and every change is in the audit log with who made it.
 func TestStaffChanges(t *testing.T) {
-	apptest.Steps(t, newStaffScene(t), []apptest.Step[*staffScene]{
+	steptest.Run(t, newStaffScene(t), []steptest.Step[*staffScene]{
 		{Name: "someone who never signed in and an unknown role are refused", Run: refuseUnknownPersonAndRole},
 		{Name: "grant the executor role", Run: grantExecutor},
 		{Name: "place the executor in an active department only", Run: placeInDepartment},

@@ -19,6 +19,7 @@ import (
 	"github.com/hromada/hromada/internal/devidp"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/mailtest"
+	"github.com/hromada/hromada/internal/steptest"
 )
 
 const (
@@ -452,7 +453,7 @@ func newOpenDataFixture(t *testing.T) *openDataFixture {
 // Anyone reads the published petitions as a list page, as JSON and as CSV, filtered and searched, with
 // no one's personal data; a petition in moderation is in none of them.
 func TestPetitionListAndOpenData(t *testing.T) {
-	apptest.Steps(t, newOpenDataFixture(t), []apptest.Step[*openDataFixture]{
+	steptest.Run(t, newOpenDataFixture(t), []steptest.Step[*openDataFixture]{
 		{Name: "JSON list", Run: checkJSONList},
 		{Name: "JSON filters and one petition", Run: checkJSONFiltersAndOnePetition},
 		{Name: "CSV", Run: checkCSVList},

@@ -22,6 +22,7 @@ import (
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
+	"github.com/hromada/hromada/internal/steptest"
 )
 
 // hostileValues are what an outside prober sends in every parameter and field: bytes that are not
@@ -66,24 +67,15 @@ func TestNoInputGivesAServerError(t *testing.T) {
 	s := apptest.Start(t, map[string]string{"HROMADA_LIMIT_CREATE": high, "HROMADA_LIMIT_CREATE_IP": high,
 		"HROMADA_LIMIT_SIGN": high, "HROMADA_LIMIT_SIGN_IP": high, "HROMADA_LIMIT_APPEAL": high, "HROMADA_LIMIT_APPEAL_IP": high})
 	clients, ids := hostileFixture(t, s)
-	cr := &crawler{t: t, s: s, seen: map[string]bool{}, forms: map[string]*form{}}
-	for _, step := range []struct {
-		name string
-		run  func(*crawler)
-	}{
-		{"crawl every page as every visitor", func(cr *crawler) { crawlAll(cr, clients, ids) }},
-		{"every route is reached", checkEveryRouteReached},
-		{"hostile query parameters and path segments", sendHostileGets},
-		{"hostile form fields", sendHostileFields},
-		{"hostile cells in an imported registry", sendHostileImports},
-		{"hostile file names", sendHostileFileNames},
-	} {
-		cr.t = t
-		t.Run(step.name, func(t *testing.T) {
-			cr.t = t
-			step.run(cr)
-		})
-	}
+	cr := &crawler{s: s, seen: map[string]bool{}, forms: map[string]*form{}}
+	steptest.Run(t, cr, []steptest.Step[*crawler]{
+		{Name: "crawl every page as every visitor", Run: func(t *testing.T, cr *crawler) { crawlAll(cr.on(t), clients, ids) }},
+		{Name: "every route is reached", Run: func(t *testing.T, cr *crawler) { checkEveryRouteReached(cr.on(t)) }},
+		{Name: "hostile query parameters and path segments", Run: func(t *testing.T, cr *crawler) { sendHostileGets(cr.on(t)) }},
+		{Name: "hostile form fields", Run: func(t *testing.T, cr *crawler) { sendHostileFields(cr.on(t)) }},
+		{Name: "hostile cells in an imported registry", Run: func(t *testing.T, cr *crawler) { sendHostileImports(cr.on(t)) }},
+		{Name: "hostile file names", Run: func(t *testing.T, cr *crawler) { sendHostileFileNames(cr.on(t)) }},
+	})
 	t.Logf("%d hostile requests to %d pages and %d forms", cr.requests, len(cr.gets), len(cr.forms))
 }
 
@@ -437,6 +429,12 @@ func (cr *crawler) crawl(v *visitor, start []string) {
 			cr.addForm(f)
 		}
 	}
+}
+
+// on points the crawler's reports at the running step.
+func (cr *crawler) on(t *testing.T) *crawler {
+	cr.t = t
+	return cr
 }
 
 // addForm keeps a form unless one with the same action and fields is known.

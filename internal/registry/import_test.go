@@ -15,6 +15,7 @@ import (
 	"github.com/hromada/hromada/internal/dbtest"
 	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/registry"
+	"github.com/hromada/hromada/internal/steptest"
 )
 
 type importFixture struct {
@@ -114,14 +115,14 @@ func importedRows() []map[string]string {
 
 // An import in steps: the file, the cards it made, importing it again, and the registry's own numbering after it.
 func TestImportAppeals(t *testing.T) {
-	runSteps(t, importSetup(t), []step[importFixture]{
-		{"the file is imported", importTheFile},
-		{"a number under the pattern keeps it", checkPatternNumberedCard},
-		{"the card's codes and questions", checkCodesAndQuestions},
-		{"a foreign number and an anonymous author", checkForeignAndAnonymousCards},
-		{"the import is in the audit log", checkImportAudited},
-		{"importing again adds only new rows", importAgain},
-		{"the registry numbers on after the import", registerAfterImport},
+	steptest.Run(t, importSetup(t), []steptest.Step[importFixture]{
+		{Name: "the file is imported", Run: importTheFile},
+		{Name: "a number under the pattern keeps it", Run: checkPatternNumberedCard},
+		{Name: "the card's codes and questions", Run: checkCodesAndQuestions},
+		{Name: "a foreign number and an anonymous author", Run: checkForeignAndAnonymousCards},
+		{Name: "the import is in the audit log", Run: checkImportAudited},
+		{Name: "importing again adds only new rows", Run: importAgain},
+		{Name: "the registry numbers on after the import", Run: registerAfterImport},
 	})
 }
 

@@ -61,23 +61,6 @@ func newRegistry(t *testing.T, gdb *gorm.DB, o registry.Options) (*registry.Serv
 	return registry.NewService(gdb, clf, store, o), kyiv
 }
 
-// step is one named step of a long scenario test.
-type step[S any] struct {
-	name string
-	run  func(*testing.T, S)
-}
-
-// runSteps runs the steps in order on the state they share, each as a subtest, and stops at the first
-// that fails: every step builds on the ones before it.
-func runSteps[S any](t *testing.T, state S, steps []step[S]) {
-	t.Helper()
-	for _, st := range steps {
-		if !t.Run(st.name, func(t *testing.T) { st.run(t, state) }) {
-			t.FailNow()
-		}
-	}
-}
-
 func (f fixture) person(t *testing.T, sub string) int64 {
 	t.Helper()
 	p, err := f.people.SignIn(context.Background(), identity.Claims{Issuer: "https://idp.test", Subject: sub,

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/registry"
+	"github.com/hromada/hromada/internal/steptest"
 )
 
 func TestAuthorKeyNormalises(t *testing.T) {
@@ -78,10 +79,10 @@ func registerEarlierAppeals(t *testing.T) *earlierAppeals {
 }
 
 func TestEarlierAppeals(t *testing.T) {
-	runSteps(t, registerEarlierAppeals(t), []step[*earlierAppeals]{
-		{"by name and address", findByNameAndAddress},
-		{"by identity, and never an anonymous author", findByIdentity},
-		{"appeals without a key are keyed by the upkeep step, never by a search", keyEarlierAppeals},
+	steptest.Run(t, registerEarlierAppeals(t), []steptest.Step[*earlierAppeals]{
+		{Name: "by name and address", Run: findByNameAndAddress},
+		{Name: "by identity, and never an anonymous author", Run: findByIdentity},
+		{Name: "appeals without a key are keyed by the upkeep step, never by a search", Run: keyEarlierAppeals},
 	})
 }
 

@@ -23,6 +23,7 @@ import (
 	"github.com/hromada/hromada/internal/mailtest"
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/registry"
+	"github.com/hromada/hromada/internal/steptest"
 )
 
 // council is a registry with notices (written to the outbox; nothing is sent), two departments and staff.
@@ -188,14 +189,14 @@ type replyPath struct {
 // The whole path: resolution → lead department with a co-executor → reply → sent back → reply → approved.
 func TestAssignReplyApprove(t *testing.T) {
 	c := setupCouncil(t)
-	runSteps(t, &replyPath{c: &c, a: c.phoneAppeal(t, time.Now())}, []step[*replyPath]{
-		{"routing needs a resolution and the lead department's executor", refuseBadRouting},
-		{"the head routes to a lead department with a co-executor", routeWithCoExecutor},
-		{"only the lead department replies, with a result for every question", refuseBadReplies},
-		{"a draft is sent back, the second reply approved", sendBackThenApprove},
-		{"the answered card, its timeline and replies", checkAnswered},
-		{"the author is told and the closed appeal takes no more steps", checkClosed},
-		{"the audit log names every change and every opening", checkReplyPathAudited},
+	steptest.Run(t, &replyPath{c: &c, a: c.phoneAppeal(t, time.Now())}, []steptest.Step[*replyPath]{
+		{Name: "routing needs a resolution and the lead department's executor", Run: refuseBadRouting},
+		{Name: "the head routes to a lead department with a co-executor", Run: routeWithCoExecutor},
+		{Name: "only the lead department replies, with a result for every question", Run: refuseBadReplies},
+		{Name: "a draft is sent back, the second reply approved", Run: sendBackThenApprove},
+		{Name: "the answered card, its timeline and replies", Run: checkAnswered},
+		{Name: "the author is told and the closed appeal takes no more steps", Run: checkClosed},
+		{Name: "the audit log names every change and every opening", Run: checkReplyPathAudited},
 	})
 }
 

@@ -1,4 +1,4 @@
-package apptest
+package steptest
 
 import (
 	"os"
@@ -14,7 +14,7 @@ func TestStepsFailingScenario(t *testing.T) {
 		t.Skip("run by TestStepsStopAtAStepThatStops")
 	}
 	var ran []string
-	Steps(t, &ran, []Step[*[]string]{
+	Run(t, &ran, []Step[*[]string]{
 		{Name: "passes", Run: func(t *testing.T, ran *[]string) { *ran = append(*ran, "passes") }},
 		{Name: "reports", Run: func(t *testing.T, ran *[]string) { *ran = append(*ran, "reports"); t.Error("reported") }},
 		{Name: "skips", Run: func(t *testing.T, ran *[]string) { *ran = append(*ran, "skips"); t.Skip("skipped") }},

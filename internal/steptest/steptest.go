@@ -1,4 +1,6 @@
-package apptest
+// Package steptest runs a long scenario test as named steps: the test reads as its list of steps, and
+// no function grows with the scenario. It imports only testing, so every package's tests may use it.
+package steptest
 
 import "testing"
 
@@ -9,10 +11,10 @@ type Step[S any] struct {
 	Run  func(*testing.T, S)
 }
 
-// Steps runs the steps in order on the state they share, each as a subtest named after it. A step that
+// Run runs the steps in order on the state they share, each as a subtest named after it. A step that
 // stops with t.Fatal stops the test, since what the next steps build on is not there; a step that only
 // reports with t.Error lets the next ones run, so one run shows every wrong answer.
-func Steps[S any](t *testing.T, state S, steps []Step[S]) {
+func Run[S any](t *testing.T, state S, steps []Step[S]) {
 	t.Helper()
 	for _, st := range steps {
 		finished := false

@@ -6,6 +6,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -194,7 +195,8 @@ const DevSecret = "hromada-development-secret-not-for-production-use"
 const DevClientSecret = "hromada-dev-client-secret"
 
 // Load reads the configuration from the environment through getenv (os.Getenv in the program, a map
-// in tests) and validates it. The error names the variable that is wrong.
+// in tests) and validates it. The error names the variable that is wrong. Each part of the configuration
+// is read by a function of its own, in the order of Vars.
 func Load(getenv func(string) string) (*Config, error) {
 	r := reader{getenv: getenv}
 	c := &Config{}
@@ -206,6 +208,42 @@ func Load(getenv func(string) string) (*Config, error) {
 	c.Addr = r.str("HROMADA_ADDR", ":8080")
 	c.BaseURL = r.url("HROMADA_BASE_URL", "http://localhost:8080")
 	c.DataDir = r.str("HROMADA_DATA_DIR", "./data")
+	r.database(c)
+	r.zone(c)
+	c.Secret = r.serverSecret(prod)
+	c.LogLevel = r.oneOf("HROMADA_LOG_LEVEL", "info", "debug", "info", "warn", "error")
+	c.LogFormat = r.oneOf("HROMADA_LOG_FORMAT", "text", "text", "json")
+	c.SlowQuery = r.duration("HROMADA_LOG_SLOW_QUERY", 500*time.Millisecond)
+	c.SessionLifetime = r.duration("HROMADA_SESSION_LIFETIME", 12*time.Hour)
+	c.SessionMaxAge = r.duration("HROMADA_SESSION_MAX_AGE", 7*24*time.Hour)
+	if c.SessionMaxAge < c.SessionLifetime {
+		r.fail("HROMADA_SESSION_MAX_AGE", "is %s, shorter than HROMADA_SESSION_LIFETIME (%s)", c.SessionMaxAge, c.SessionLifetime)
+	}
+	r.signIn(c, prod)
+	c.Council = i18n.Text{
+		UK: r.str("HROMADA_COUNCIL_NAME", "Зразкова міська рада"),
+		EN: r.str("HROMADA_COUNCIL_NAME_EN", "Zrazkove City Council"),
+	}
+	r.registry(c)
+	r.petitions(c)
+	c.Limits = Limits{
+		Sign:         r.limit("HROMADA_LIMIT_SIGN", Limit{30, time.Minute}),
+		SignIP:       r.limit("HROMADA_LIMIT_SIGN_IP", Limit{300, time.Minute}),
+		Create:       r.limit("HROMADA_LIMIT_CREATE", Limit{5, 24 * time.Hour}),
+		CreateIP:     r.limit("HROMADA_LIMIT_CREATE_IP", Limit{20, time.Hour}),
+		Appeal:       r.limit("HROMADA_LIMIT_APPEAL", Limit{10, 24 * time.Hour}),
+		AppealIP:     r.limit("HROMADA_LIMIT_APPEAL_IP", Limit{50, time.Hour}),
+		ConcurrentIP: r.positiveInt("HROMADA_LIMIT_CONCURRENT_IP", 32),
+	}
+	r.mail(c, prod)
+	if len(r.errs) > 0 {
+		return nil, errors.Join(r.errs...)
+	}
+	return c, nil
+}
+
+// database reads where the database is and who migrates it.
+func (r *reader) database(c *Config) {
 	c.DatabaseURL = r.secret("HROMADA_DATABASE_URL", "sqlite:"+filepath.Join(c.DataDir, "hromada.db"))
 	if !isPostgres(c.DatabaseURL) && !strings.HasPrefix(c.DatabaseURL, "sqlite:") {
 		r.fail("HROMADA_DATABASE_URL", "must start with postgres://, postgresql:// or sqlite:")
@@ -215,6 +253,10 @@ func Load(getenv func(string) string) (*Config, error) {
 		r.fail("HROMADA_MIGRATE_DATABASE_URL", "is for PostgreSQL: it and HROMADA_DATABASE_URL must both start with postgres://")
 	}
 	c.AutoMigrate = r.boolean("HROMADA_AUTO_MIGRATE", true)
+}
+
+// zone reads the council's time zone.
+func (r *reader) zone(c *Config) {
 	tz := r.str("HROMADA_TIMEZONE", "Europe/Kyiv")
 	loc, err := time.LoadLocation(tz)
 	if err != nil {
@@ -222,6 +264,10 @@ func Load(getenv func(string) string) (*Config, error) {
 		loc = time.UTC
 	}
 	c.Timezone = loc
+}
+
+// serverSecret reads the secret that keys tax-number hashes and tokens; production must bring its own.
+func (r *reader) serverSecret(prod bool) []byte {
 	secret := r.secret("HROMADA_SECRET", "")
 	switch {
 	case secret == "" && prod:
@@ -233,16 +279,11 @@ func Load(getenv func(string) string) (*Config, error) {
 	case len(secret) < 32:
 		r.fail("HROMADA_SECRET", "must be at least 32 bytes long")
 	}
-	c.Secret = []byte(secret)
-	c.LogLevel = r.oneOf("HROMADA_LOG_LEVEL", "info", "debug", "info", "warn", "error")
-	c.LogFormat = r.oneOf("HROMADA_LOG_FORMAT", "text", "text", "json")
-	c.SlowQuery = r.duration("HROMADA_LOG_SLOW_QUERY", 500*time.Millisecond)
-	c.SessionLifetime = r.duration("HROMADA_SESSION_LIFETIME", 12*time.Hour)
-	c.SessionMaxAge = r.duration("HROMADA_SESSION_MAX_AGE", 7*24*time.Hour)
-	if c.SessionMaxAge < c.SessionLifetime {
-		r.fail("HROMADA_SESSION_MAX_AGE", "is %s, shorter than HROMADA_SESSION_LIFETIME (%s)", c.SessionMaxAge, c.SessionLifetime)
-	}
+	return []byte(secret)
+}
 
+// signIn reads the OpenID Connect provider, the development one, and the names of the claims.
+func (r *reader) signIn(c *Config, prod bool) {
 	c.OIDC.Issuer = r.str("HROMADA_OIDC_ISSUER", "")
 	c.DevIdP.Enabled = r.boolean("HROMADA_DEV_IDP", !prod && c.OIDC.Issuer == "")
 	c.DevIdP.Addr = r.str("HROMADA_DEV_IDP_ADDR", "127.0.0.1:8081")
@@ -253,12 +294,8 @@ func Load(getenv func(string) string) (*Config, error) {
 	c.OIDC.ClientID = r.str("HROMADA_OIDC_CLIENT_ID", "hromada")
 	c.OIDC.ClientSecret = r.secret("HROMADA_OIDC_CLIENT_SECRET", "")
 	if c.DevIdP.Enabled {
-		if c.OIDC.Issuer == "" {
-			c.OIDC.Issuer = c.DevIdP.URL
-		}
-		if c.OIDC.ClientSecret == "" {
-			c.OIDC.ClientSecret = DevClientSecret
-		}
+		c.OIDC.Issuer = cmp.Or(c.OIDC.Issuer, c.DevIdP.URL)
+		c.OIDC.ClientSecret = cmp.Or(c.OIDC.ClientSecret, DevClientSecret)
 	}
 	if c.OIDC.Issuer == "" {
 		r.fail("HROMADA_OIDC_ISSUER", "is required when the development provider is off")
@@ -281,10 +318,10 @@ func Load(getenv func(string) string) (*Config, error) {
 		AuthType:      r.str("HROMADA_OIDC_CLAIM_AUTH_TYPE", "auth_type"),
 		Roles:         r.str("HROMADA_OIDC_CLAIM_ROLES", ""),
 	}
-	c.Council = i18n.Text{
-		UK: r.str("HROMADA_COUNCIL_NAME", "Зразкова міська рада"),
-		EN: r.str("HROMADA_COUNCIL_NAME_EN", "Zrazkove City Council"),
-	}
+}
+
+// registry reads the registration index and the limits on attachments and forms.
+func (r *reader) registry(c *Config) {
 	c.RegIndexPattern = r.str("HROMADA_REG_INDEX_PATTERN", "{letter}-{seq}/{yy}")
 	switch {
 	case !strings.Contains(c.RegIndexPattern, "{seq}"):
@@ -296,6 +333,10 @@ func Load(getenv func(string) string) (*Config, error) {
 	c.MaxAttachmentBytes = int64(r.positiveInt("HROMADA_MAX_ATTACHMENT_MB", 10)) << 20
 	c.MaxAttachments = r.positiveInt("HROMADA_MAX_ATTACHMENTS", 5)
 	c.MaxFormBytes = int64(r.positiveInt("HROMADA_MAX_FORM_KB", 256)) << 10
+}
+
+// petitions reads the community charter's rules for petitions.
+func (r *reader) petitions(c *Config) {
 	c.Petitions = PetitionRules{
 		Threshold:         r.positiveInt("HROMADA_PETITION_THRESHOLD", 250),
 		CollectionDays:    r.positiveInt("HROMADA_PETITION_DAYS", 60),
@@ -312,15 +353,10 @@ func Load(getenv func(string) string) (*Config, error) {
 			c.Petitions.Settlements = append(c.Petitions.Settlements, name)
 		}
 	}
-	c.Limits = Limits{
-		Sign:         r.limit("HROMADA_LIMIT_SIGN", Limit{30, time.Minute}),
-		SignIP:       r.limit("HROMADA_LIMIT_SIGN_IP", Limit{300, time.Minute}),
-		Create:       r.limit("HROMADA_LIMIT_CREATE", Limit{5, 24 * time.Hour}),
-		CreateIP:     r.limit("HROMADA_LIMIT_CREATE_IP", Limit{20, time.Hour}),
-		Appeal:       r.limit("HROMADA_LIMIT_APPEAL", Limit{10, 24 * time.Hour}),
-		AppealIP:     r.limit("HROMADA_LIMIT_APPEAL_IP", Limit{50, time.Hour}),
-		ConcurrentIP: r.positiveInt("HROMADA_LIMIT_CONCURRENT_IP", 32),
-	}
+}
+
+// mail reads the SMTP server, the sender and how many messages this process sends at once.
+func (r *reader) mail(c *Config, prod bool) {
 	c.SMTPURL = r.secret("HROMADA_SMTP_URL", "")
 	if c.SMTPURL == "" && prod {
 		r.fail("HROMADA_SMTP_URL", "is required in production (the console mailer is for development)")
@@ -332,11 +368,6 @@ func Load(getenv func(string) string) (*Config, error) {
 		r.fail("HROMADA_MAIL_FROM", "must be an e-mail address, optionally with a name: %v", err)
 	}
 	c.Workers = r.nonNegativeInt("HROMADA_WORKERS", 10)
-
-	if len(r.errs) > 0 {
-		return nil, errors.Join(r.errs...)
-	}
-	return c, nil
 }
 
 func isPostgres(url string) bool {

@@ -22,13 +22,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/hromada/hromada/bench/internal/benchkit"
 )
 
 type options struct {
@@ -103,12 +104,12 @@ func run(o options) error {
 			_ = cmd.Process.Kill()
 		}
 	}()
-	if err := waitHealthy(base, 60*time.Second); err != nil {
+	if err := benchkit.WaitHealthy(context.Background(), http.DefaultClient, base, time.Minute); err != nil {
 		return err
 	}
 	pid := cmd.Process.Pid
 
-	fmt.Printf("== machine: %s/%s, %d CPUs, %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), cpuModel())
+	fmt.Printf("== machine: %s\n", benchkit.Machine(context.Background(), ""))
 	fmt.Printf("== program: %s (pid %d)\n", o.bin, pid)
 	idle, _ := memory(pid)
 	fmt.Printf("idle RSS: %d MiB\n", idle>>20)
@@ -250,20 +251,6 @@ func startProbes(ctx context.Context, base string) <-chan probeResult {
 	return out
 }
 
-func waitHealthy(base string, within time.Duration) error {
-	deadline := time.Now().Add(within)
-	for time.Now().Before(deadline) {
-		if res, err := http.Get(base + "/healthz"); err == nil {
-			_ = res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return fmt.Errorf("the program did not become healthy within %s", within)
-}
-
 // memory returns the process's resident set and its high-water mark, in bytes.
 func memory(pid int) (rss, hwm int64) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
@@ -289,19 +276,6 @@ func memory(pid int) (rss, hwm int64) {
 		}
 	}
 	return rss, hwm
-}
-
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return "?"
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if name, value, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(name) == "model name" {
-			return strings.TrimSpace(value)
-		}
-	}
-	return "?"
 }
 
 func freePort() int {

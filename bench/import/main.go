@@ -17,8 +17,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	mrand "math/rand/v2"
 	"net/url"
 	"os"
@@ -31,6 +29,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/hromada/hromada/bench/internal/benchkit"
 	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/db"
@@ -71,10 +70,10 @@ func run(ctx context.Context, o options) (err error) {
 	}()
 
 	fmt.Println("== machine")
-	printMachine()
+	fmt.Println(benchkit.Machine(ctx, ""))
 	dbURL := "sqlite:" + filepath.Join(tmp, "bench.db")
 	if !o.sqlite {
-		admin, err := db.Open(o.adminURL, quiet())
+		admin, err := db.Open(o.adminURL, benchkit.Quiet())
 		if err != nil {
 			return err
 		}
@@ -105,12 +104,12 @@ func run(ctx context.Context, o options) (err error) {
 		fmt.Println("SQLite (embedded, WAL, synchronous=FULL) in", tmp)
 	}
 
-	gdb, err := db.Open(dbURL, quiet())
+	gdb, err := db.Open(dbURL, benchkit.Quiet())
 	if err != nil {
 		return err
 	}
 	defer db.Close(gdb)
-	if _, err := db.Migrate(ctx, gdb, quiet()); err != nil {
+	if _, err := db.Migrate(ctx, gdb, benchkit.Quiet()); err != nil {
 		return err
 	}
 	clf, err := classifier.Load()
@@ -318,21 +317,3 @@ func check(gdb *gorm.DB, n int, g generated) error {
 	}
 	return nil
 }
-
-func printMachine() {
-	model, mem := "?", "?"
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		if m := regexp.MustCompile(`(?m)^model name\s*:\s*(.+)$`).FindSubmatch(b); m != nil {
-			model = string(m[1])
-		}
-	}
-	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
-		if m := regexp.MustCompile(`(?m)^MemTotal:\s*(\d+) kB`).FindSubmatch(b); m != nil {
-			kb, _ := strconv.Atoi(string(m[1]))
-			mem = fmt.Sprintf("%.1f GiB", float64(kb)/(1<<20))
-		}
-	}
-	fmt.Printf("cpus %d, %s, memory %s, %s/%s, %s\n", runtime.NumCPU(), model, mem, runtime.GOOS, runtime.GOARCH, runtime.Version())
-}
-
-func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

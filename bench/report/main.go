@@ -15,14 +15,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,6 +25,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/hromada/hromada/bench/internal/benchkit"
 	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/report"
 )
@@ -45,7 +41,8 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the benchmark databases")
 	flag.Parse()
 	ctx := context.Background()
-	printMachine(ctx, *adminURL)
+	fmt.Println("== machine")
+	fmt.Println(benchkit.Machine(ctx, *adminURL))
 	var errs []error
 	if *adminURL != "" {
 		errs = append(errs, benchPostgres(ctx, *adminURL, *n, *runs, *inserts, *keep))
@@ -69,7 +66,7 @@ var kyiv = func() *time.Location {
 
 func benchPostgres(ctx context.Context, adminURL string, n, runs, inserts int, keep bool) (err error) {
 	fmt.Println("\n== PostgreSQL")
-	admin, err := db.Open(adminURL, quiet())
+	admin, err := db.Open(adminURL, benchkit.Quiet())
 	if err != nil {
 		return err
 	}
@@ -115,12 +112,12 @@ func benchSQLite(ctx context.Context, dir string, n, runs, inserts int, keep boo
 }
 
 func benchOne(ctx context.Context, dbURL string, n, runs, inserts int) error {
-	gdb, err := db.Open(dbURL, quiet())
+	gdb, err := db.Open(dbURL, benchkit.Quiet())
 	if err != nil {
 		return err
 	}
 	defer db.Close(gdb)
-	if _, err := db.Migrate(ctx, gdb, quiet()); err != nil {
+	if _, err := db.Migrate(ctx, gdb, benchkit.Quiet()); err != nil {
 		return err
 	}
 	start := time.Now()
@@ -172,7 +169,7 @@ func benchOne(ctx context.Context, dbURL string, n, runs, inserts int) error {
 			p.name, r.Appeals, r.Previous.Appeals, len(r.AllIssues()), ms(times[0]), ms(med), ms(slices.Min(times[1:])), ms(baseMed),
 			float64(med)/float64(max(baseMed, time.Microsecond)))
 	}
-	fmt.Println("load average after the reports:", loadAverage())
+	fmt.Println("load average after the reports:", benchkit.LoadAverage())
 	if inserts > 0 {
 		return insertCost(ctx, gdb, inserts)
 	}
@@ -404,37 +401,4 @@ func generate(ctx context.Context, gdb *gorm.DB, n int) error {
 	return gdb.WithContext(ctx).Exec("ANALYZE").Error
 }
 
-func printMachine(ctx context.Context, adminURL string) {
-	model, mem := "?", "?"
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		if m := regexp.MustCompile(`(?m)^model name\s*:\s*(.+)$`).FindSubmatch(b); m != nil {
-			model = string(m[1])
-		}
-	}
-	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
-		if m := regexp.MustCompile(`(?m)^MemTotal:\s*(\d+) kB`).FindSubmatch(b); m != nil {
-			kb, _ := strconv.Atoi(string(m[1]))
-			mem = fmt.Sprintf("%.1f GiB", float64(kb)/(1<<20))
-		}
-	}
-	pg := "?"
-	if out, err := exec.CommandContext(ctx, "psql", adminURL, "-Atc", "SHOW server_version").Output(); err == nil {
-		pg = strings.TrimSpace(string(out))
-	}
-	fmt.Println("== machine")
-	fmt.Printf("cpus %d (GOMAXPROCS %d), %s, memory %s, %s/%s, %s, PostgreSQL %s, load average %s\n", runtime.NumCPU(),
-		runtime.GOMAXPROCS(0), model, mem, runtime.GOOS, runtime.GOARCH, runtime.Version(), pg, loadAverage())
-}
-
-// loadAverage is the machine's load over the last 1, 5 and 15 minutes (others' work shows in the times).
-func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	return strings.Join(strings.Fields(string(b))[:3], " ")
-}
-
 func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d.Microseconds())/1000) }
-
-func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -47,6 +47,7 @@ import (
 	"golang.org/x/sync/errgroup"
 	"gorm.io/gorm"
 
+	"github.com/hromada/hromada/bench/internal/benchkit"
 	"github.com/hromada/hromada/internal/app"
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/db"
@@ -137,7 +138,7 @@ func run(ctx context.Context, o options) (err error) {
 		}
 		dbName = dbURL
 	} else {
-		if admin, err = db.Open(o.adminURL, quiet()); err != nil {
+		if admin, err = db.Open(o.adminURL, benchkit.Quiet()); err != nil {
 			return err
 		}
 		defer db.Close(admin)
@@ -257,7 +258,7 @@ func run(ctx context.Context, o options) (err error) {
 	tr := &http.Transport{MaxIdleConns: 4 * o.c, MaxIdleConnsPerHost: 4 * o.c, IdleConnTimeout: 2 * time.Minute,
 		DisableCompression: true, DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext}
 	defer tr.CloseIdleConnections()
-	if err := waitHealthy(ctx, tr, portalURL); err != nil {
+	if err := benchkit.WaitHealthy(ctx, &http.Client{Transport: tr, Timeout: 2 * time.Second}, portalURL, 30*time.Second); err != nil {
 		return err
 	}
 
@@ -561,10 +562,10 @@ func run(ctx context.Context, o options) (err error) {
 	fmt.Println("\n== verdict")
 	fmt.Printf("errors: sign-in %d, petition page %d, signing %d\n", signInErrors, pageErrors, errorsN)
 	if sqlite {
-		target := pct(lat, 99) < time.Second && pct(signInRequests, 99) < time.Second
+		target := benchkit.Percentile(lat, 99) < time.Second && benchkit.Percentile(signInRequests, 99) < time.Second
 		fmt.Printf("correct: %v; target on SQLite (no errors, p99 < 1 s for signing and for sign-in's requests): %v\n", ok, ok && target)
 	} else {
-		target := rate >= 2000 && pct(lat, 99) < 200*time.Millisecond
+		target := rate >= 2000 && benchkit.Percentile(lat, 99) < 200*time.Millisecond
 		fmt.Printf("correct: %v; target (≥ 2,000 signatures/s, p99 < 200 ms): %v\n", ok, target)
 	}
 	if !ok {
@@ -756,7 +757,7 @@ func latencies(ds []time.Duration) string {
 		return "(none)"
 	}
 	slices.Sort(ds)
-	return fmt.Sprintf("p50 %s  p90 %s  p99 %s  max %s", ms(pct(ds, 50)), ms(pct(ds, 90)), ms(pct(ds, 99)), ms(ds[len(ds)-1]))
+	return fmt.Sprintf("p50 %s  p90 %s  p99 %s  max %s", ms(benchkit.Percentile(ds, 50)), ms(benchkit.Percentile(ds, 90)), ms(benchkit.Percentile(ds, 99)), ms(ds[len(ds)-1]))
 }
 
 // parallel runs f for 0..n-1 on c goroutines and stops at the first error.
@@ -834,7 +835,7 @@ func runPgbench(ctx context.Context, o options, admin *gorm.DB, dbURL, tmp strin
 	if o.pgbenchT <= 0 {
 		return 0, 0, nil
 	}
-	bdb, err := db.Open(dbURL, quiet())
+	bdb, err := db.Open(dbURL, benchkit.Quiet())
 	if err != nil {
 		return 0, 0, err
 	}
@@ -872,35 +873,14 @@ func runPgbench(ctx context.Context, o options, admin *gorm.DB, dbURL, tmp strin
 }
 
 func printMachine(ctx context.Context, adminURL string, sqlite bool) {
-	model, mem := "?", "?"
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		if m := regexp.MustCompile(`(?m)^model name\s*:\s*(.+)$`).FindSubmatch(b); m != nil {
-			model = string(m[1])
-		}
-	}
-	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
-		if m := regexp.MustCompile(`(?m)^MemTotal:\s*(\d+) kB`).FindSubmatch(b); m != nil {
-			kb, _ := strconv.Atoi(string(m[1]))
-			mem = fmt.Sprintf("%.1f GiB", float64(kb)/(1<<20))
-		}
-	}
-	load, _ := os.ReadFile("/proc/loadavg")
-	fmt.Printf("load average before the run: %s\n", strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " "))
-	fmt.Printf("cpus %d (GOMAXPROCS %d), %s, memory %s, %s/%s, %s\n", runtime.NumCPU(), runtime.GOMAXPROCS(0), model, mem,
-		runtime.GOOS, runtime.GOARCH, runtime.Version())
 	if sqlite {
+		fmt.Println(benchkit.Machine(ctx, ""))
 		fmt.Println("SQLite: pure Go (modernc.org/sqlite through glebarez/sqlite), a fresh file in the temporary directory, the program's own settings")
 		return
 	}
-	pg := "?"
-	if out, err := exec.CommandContext(ctx, "psql", adminURL, "-Atc", "SHOW server_version").Output(); err == nil {
-		pg = strings.TrimSpace(string(out))
-	} else if a, err := db.Open(adminURL, quiet()); err == nil {
-		_ = a.Raw("SHOW server_version").Scan(&pg).Error
-		_ = db.Close(a)
-	}
+	fmt.Println(benchkit.Machine(ctx, adminURL))
 	var settings []string
-	if a, err := db.Open(adminURL, quiet()); err == nil {
+	if a, err := db.Open(adminURL, benchkit.Quiet()); err == nil {
 		for _, name := range []string{"max_connections", "shared_buffers", "synchronous_commit", "fsync", "wal_level"} {
 			var v string
 			if a.Raw("SELECT current_setting(?)", name).Scan(&v).Error == nil {
@@ -909,7 +889,7 @@ func printMachine(ctx context.Context, adminURL string, sqlite bool) {
 		}
 		_ = db.Close(a)
 	}
-	fmt.Printf("PostgreSQL %s (%s)\n", pg, strings.Join(settings, ", "))
+	fmt.Printf("PostgreSQL settings: %s\n", strings.Join(settings, ", "))
 }
 
 // startProfiles starts the profiles asked for; the returned function writes them.
@@ -1074,22 +1054,6 @@ func (s cpuSample) since(a cpuSample) cpuUse {
 	return u
 }
 
-func waitHealthy(ctx context.Context, tr http.RoundTripper, base string) error {
-	c := &http.Client{Transport: tr, Timeout: 2 * time.Second}
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/healthz", nil)
-		if res, err := c.Do(req); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	return errors.New("the program did not become healthy within 30 s")
-}
-
 func withDatabase(raw, name string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -1097,14 +1061,6 @@ func withDatabase(raw, name string) (string, error) {
 	}
 	u.Path = "/" + name
 	return u.String(), nil
-}
-
-func pct(sorted []time.Duration, p float64) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	k := int(math.Ceil(p/100*float64(len(sorted)))) - 1
-	return sorted[min(max(k, 0), len(sorted)-1)]
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
@@ -1116,8 +1072,6 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
-
-func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // lockedWriter serialises writes to a buffered writer shared by every request's log line.
 type lockedWriter struct {

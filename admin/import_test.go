@@ -1,9 +1,8 @@
 package admin_test
 
 import (
-	"bytes"
-	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -13,30 +12,10 @@ import (
 	"github.com/hromada/hromada/internal/registry"
 )
 
-// postImport sends the import form as a browser does: multipart, with the file (none when name is "").
+// postImport sends the import form as a browser does: multipart, with the file (an empty one when name is "").
 func postImport(t *testing.T, c *http.Client, u, csrf, name, data string) apptest.Response {
 	t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	if err := w.WriteField("_csrf", csrf); err != nil {
-		t.Fatal(err)
-	}
-	fw, err := w.CreateFormFile("file", name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fw.Write([]byte(data)); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	req, err := http.NewRequest(http.MethodPost, u, &buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	return apptest.Do(t, c, req)
+	return apptest.PostMultipart(t, c, u, url.Values{"_csrf": {csrf}}, apptest.File{Field: "file", Name: name, Data: []byte(data)})
 }
 
 const importHeader = "reg_number,received_at,channel,type,nature,signers,author_name,subjects,summary,status,result,answered_at\r\n"

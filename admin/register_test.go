@@ -1,9 +1,7 @@
 package admin_test
 
 import (
-	"bytes"
 	"html"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -15,36 +13,6 @@ import (
 	"github.com/hromada/hromada/internal/apptest"
 	"github.com/hromada/hromada/internal/identity"
 )
-
-// postMultipart sends the form with one file, as a browser does.
-func postMultipart(t *testing.T, c *http.Client, u string, v url.Values, file string, data []byte) apptest.Response {
-	t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	for k, vs := range v {
-		for _, x := range vs {
-			if err := w.WriteField(k, x); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	fw, err := w.CreateFormFile("attachments", file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fw.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	req, err := http.NewRequest(http.MethodPost, u, &buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	return apptest.Do(t, c, req)
-}
 
 func TestRegisterOnBehalfOfCitizen(t *testing.T) {
 	s, citizen, registrar, _ := staffServer(t)
@@ -74,7 +42,8 @@ func TestRegisterOnBehalfOfCitizen(t *testing.T) {
 	}
 
 	// A telephone appeal, with a scanned note attached.
-	r := postMultipart(t, registrar, s.Path("/admin/appeals"), base("phone"), "note.pdf", []byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"))
+	r := apptest.PostMultipart(t, registrar, s.Path("/admin/appeals"), base("phone"),
+		apptest.File{Field: "attachments", Name: "note.pdf", Data: []byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")})
 	if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/admin/appeals/") {
 		t.Fatalf("register by telephone: %d %q\n%.3000s", r.Status, r.Location, r.Body)
 	}

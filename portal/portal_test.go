@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -162,42 +161,13 @@ func TestSignInRefusesWrongStateAndReplayedCode(t *testing.T) {
 	})
 }
 
-// multipartForm builds an appeal form body with optional files.
-func multipartForm(t *testing.T, fields url.Values, files map[string][]byte) (string, *bytes.Buffer) {
-	t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	for k, vs := range fields {
-		for _, v := range vs {
-			if err := w.WriteField(k, v); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	for name, data := range files {
-		fw, err := w.CreateFormFile("attachments", name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := fw.Write(data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return w.FormDataContentType(), &buf
-}
-
 func postAppeal(t *testing.T, s *apptest.Server, c *http.Client, fields url.Values, files map[string][]byte) apptest.Response {
 	t.Helper()
-	ct, body := multipartForm(t, fields, files)
-	req, err := http.NewRequest(http.MethodPost, s.Path("/appeals"), body)
-	if err != nil {
-		t.Fatal(err)
+	var list []apptest.File
+	for name, data := range files {
+		list = append(list, apptest.File{Field: "attachments", Name: name, Data: data})
 	}
-	req.Header.Set("Content-Type", ct)
-	return apptest.Do(t, c, req)
+	return apptest.PostMultipart(t, c, s.Path("/appeals"), fields, list...)
 }
 
 func goodAppeal(csrf string) url.Values {
@@ -435,7 +405,7 @@ func TestSignedInUploadOverTheFormLimit(t *testing.T) {
 	for _, chunked := range []bool{true, false} {
 		csrf := apptest.CSRF(t, apptest.Get(t, c, s.Path("/appeals/new")).Body)
 		pdf := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte{'7'}, 3<<20)...)
-		ct, body := multipartForm(t, goodAppeal(csrf), map[string][]byte{"план.pdf": pdf})
+		ct, body := apptest.MultipartBody(t, goodAppeal(csrf), apptest.File{Field: "attachments", Name: "план.pdf", Data: pdf})
 		var r io.Reader = body
 		if chunked {
 			r = struct{ io.Reader }{body} // no length known: the client sends chunks

@@ -3,7 +3,6 @@ package app_test
 import (
 	"bytes"
 	"log/slog"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -66,7 +65,8 @@ func TestLogsCarryNothingPersonal(t *testing.T) {
 	csv := "reg_number,received_at,channel,type,author_name,author_address,author_email,author_phone,subjects,summary\r\n" +
 		"К-5/24,2024-03-04,phone,complaint,\"" + strings.Join(imported[:4], "\",\"") + "\",09,\"" + imported[4] + "\"\r\n"
 	page := apptest.Get(t, registrar, s.Path("/admin/import"))
-	if r := postFile(t, registrar, s.Path("/admin/import"), apptest.CSRF(t, page.Body), "registry.csv", csv); r.Status != http.StatusSeeOther ||
+	if r := apptest.PostMultipart(t, registrar, s.Path("/admin/import"), url.Values{"_csrf": {apptest.CSRF(t, page.Body)}},
+		apptest.File{Field: "file", Name: "registry.csv", Data: []byte(csv)}); r.Status != http.StatusSeeOther ||
 		r.Location != "/admin/import?added=1&skipped=0" {
 		t.Fatalf("import: %d %q\n%.3000s", r.Status, r.Location, r.Body)
 	}
@@ -88,7 +88,7 @@ func TestLogsCarryNothingPersonal(t *testing.T) {
 	csrf := apptest.CSRF(t, form.Body)
 	question, summary := "Зламана лавка біля під'їзду номер три", "Прошу відремонтувати лавку й ліхтар біля будинку сім"
 	secrets = append(secrets, question, summary, csrf)
-	r := postMultipart(t, c, s.Path("/appeals"), url.Values{
+	r := apptest.PostMultipart(t, c, s.Path("/appeals"), url.Values{
 		"_csrf": {csrf}, "questions": {"1"},
 		"last_name": {citizen.LastName}, "first_name": {citizen.GivenName}, "patronymic": {citizen.MiddleName},
 		"address": {citizen.Address}, "email": {citizen.Email}, "phone": {citizen.Phone},
@@ -132,53 +132,4 @@ func mustURL(t *testing.T, raw string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
-}
-
-// postFile sends a form with one file field, as the import page does.
-func postFile(t *testing.T, c *http.Client, u, csrf, name, data string) apptest.Response {
-	t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	if err := w.WriteField("_csrf", csrf); err != nil {
-		t.Fatal(err)
-	}
-	fw, err := w.CreateFormFile("file", name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fw.Write([]byte(data)); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	req, err := http.NewRequest(http.MethodPost, u, &buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	return apptest.Do(t, c, req)
-}
-
-// postMultipart sends fields as multipart/form-data, as the appeal form does.
-func postMultipart(t *testing.T, c *http.Client, u string, fields url.Values) apptest.Response {
-	t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	for k, vs := range fields {
-		for _, v := range vs {
-			if err := w.WriteField(k, v); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	req, err := http.NewRequest(http.MethodPost, u, &buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	return apptest.Do(t, c, req)
 }

@@ -76,7 +76,7 @@ func TestApplicationRoleCannotRewriteTheAuditLog(t *testing.T) {
 	c := apptest.Browser(t)
 	s.SignIn(t, c, "dev-citizen-olena")
 	form := apptest.Get(t, c, s.Path("/appeals/new"))
-	r := postMultipart(t, c, s.Path("/appeals"), url.Values{
+	r := apptest.PostMultipart(t, c, s.Path("/appeals"), url.Values{
 		"_csrf": {apptest.CSRF(t, form.Body)}, "questions": {"1"},
 		"last_name": {"Шевченко"}, "first_name": {"Олена"}, "patronymic": {"Петрівна"},
 		"address": {"м. Зразкове, вул. Соборна, буд. 12, кв. 5"}, "email": {"olena.shevchenko@mail.example"},

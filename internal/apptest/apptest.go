@@ -4,11 +4,13 @@
 package apptest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -250,3 +252,49 @@ func (s *Server) SignIn(t testing.TB, c *http.Client, subject string) string {
 
 // Path returns the portal URL of a path.
 func (s *Server) Path(p string) string { return fmt.Sprintf("%s%s", s.URL, p) }
+
+// File is a file a form sends: the field it is sent in, its name and its bytes.
+type File struct {
+	Field, Name string
+	Data        []byte
+}
+
+// MultipartBody encodes fields and files as multipart/form-data, as a browser sends a form with files, and
+// returns the body with its content type.
+func MultipartBody(t testing.TB, fields url.Values, files ...File) (string, *bytes.Buffer) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, vs := range fields {
+		for _, v := range vs {
+			if err := w.WriteField(k, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, f := range files {
+		fw, err := w.CreateFormFile(f.Field, f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fw.Write(f.Data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return w.FormDataContentType(), &buf
+}
+
+// PostMultipart posts fields and files as multipart/form-data.
+func PostMultipart(t testing.TB, c *http.Client, u string, fields url.Values, files ...File) Response {
+	t.Helper()
+	ct, body := MultipartBody(t, fields, files...)
+	req, err := http.NewRequest(http.MethodPost, u, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", ct)
+	return Do(t, c, req)
+}

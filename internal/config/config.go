@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"net"
 	"net/mail"
 	"net/url"
 	"os"
@@ -67,6 +68,8 @@ type Config struct {
 	SMTPURL  string // "" means the console mailer (development only)
 	MailFrom string
 	Workers  int // mail-sending workers in this process; 0 means this process sends nothing
+	// Proxy is the reverse proxy in front of the portal, whose header names the visitor's address.
+	Proxy Proxy
 }
 
 // OIDC configures the relying party: any OpenID Connect provider.
@@ -112,6 +115,12 @@ type PetitionRules struct {
 type Limit struct {
 	N      int
 	Window time.Duration
+}
+
+// Proxy names the reverse proxies trusted to say who the visitor is, and the header they say it in.
+type Proxy struct {
+	Trusted []string // addresses or CIDR ranges of the proxies
+	Header  string   // e.g. X-Real-IP; the proxy must set it, never pass on a visitor's own
 }
 
 // Limits protect petitions and e-appeals from abuse; counters are shared through the database.
@@ -183,6 +192,8 @@ var Vars = []Var{
 	{Name: "HROMADA_LIMIT_APPEAL", Default: "10/24h", Help: "e-appeals one account may file on the portal per period (a form refused for its content does not count)"},
 	{Name: "HROMADA_LIMIT_APPEAL_IP", Default: "50/1h", Help: "e-appeals filed from one IP address per period (higher: a library, an office or a mobile network puts many people behind one address)"},
 	{Name: "HROMADA_LIMIT_CONCURRENT_IP", Default: "32", Help: "requests one IP address may have in progress at once on one instance; more get 429"},
+	{Name: "HROMADA_TRUSTED_PROXIES", Default: "(none: the connection's address is the visitor's)", Help: "addresses or CIDR ranges of the reverse proxies in front of the portal, separated by commas; only their requests may name the visitor's address in HROMADA_PROXY_HEADER (the per-address limits and the audit log use it)"},
+	{Name: "HROMADA_PROXY_HEADER", Default: "X-Real-IP", Help: "the header in which a trusted proxy names the visitor's address; the proxy must set it (nginx: proxy_set_header X-Real-IP $remote_addr), never pass on one the visitor sent"},
 	{Name: "HROMADA_SMTP_URL", Default: "(development: the console mailer)", Help: "SMTP server for e-mail: smtp://user:password@host:587?tls=starttls (tls: starttls, tls, opportunistic, none); required in production", Secret: true},
 	{Name: "HROMADA_MAIL_FROM", Default: "Громада <noreply@localhost>", Help: "sender of the portal's e-mail"},
 	{Name: "HROMADA_WORKERS", Default: "10", Help: "how many e-mails this process sends at once; 0 leaves sending to `hromada worker` processes"},
@@ -235,6 +246,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		AppealIP:     r.limit("HROMADA_LIMIT_APPEAL_IP", Limit{50, time.Hour}),
 		ConcurrentIP: r.positiveInt("HROMADA_LIMIT_CONCURRENT_IP", 32),
 	}
+	r.proxy(c)
 	r.mail(c, prod)
 	if len(r.errs) > 0 {
 		return nil, errors.Join(r.errs...)
@@ -352,6 +364,21 @@ func (r *reader) petitions(c *Config) {
 		if name = strings.TrimSpace(name); name != "" {
 			c.Petitions.Settlements = append(c.Petitions.Settlements, name)
 		}
+	}
+}
+
+// proxy reads the reverse proxies trusted to name the visitor's address.
+func (r *reader) proxy(c *Config) {
+	for _, p := range strings.FieldsFunc(r.str("HROMADA_TRUSTED_PROXIES", ""), func(r rune) bool { return r == ',' || r == ' ' }) {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			r.fail("HROMADA_TRUSTED_PROXIES", "%q is neither an IP address nor a CIDR range", p)
+			continue
+		}
+		c.Proxy.Trusted = append(c.Proxy.Trusted, p)
+	}
+	c.Proxy.Header = r.str("HROMADA_PROXY_HEADER", "X-Real-IP")
+	if len(c.Proxy.Trusted) == 0 {
+		c.Proxy.Header = "" // nobody may name another address
 	}
 }
 

@@ -92,7 +92,13 @@ func New(d Deps) (*Server, error) {
 		ReadTimeout:           60 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
-		ProxyHeader:           "", // set only behind a trusted proxy; otherwise X-Forwarded-For is forged at will
+		// The visitor's address comes from the proxy's header only when the request comes from a proxy
+		// named in HROMADA_TRUSTED_PROXIES: anyone else could forge it. Without that, every visitor behind a
+		// reverse proxy would share the proxy's address, and with it the per-address limits.
+		ProxyHeader:             d.Config.Proxy.Header,
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          d.Config.Proxy.Trusted,
+		EnableIPValidation:      true, // a header that names no valid address is ignored: the proxy's own address counts
 		// Bodies are streamed and read by guardRequests and acceptUploads (bodies.go), which count
 		// them as they arrive; fasthttp must not read or pre-parse them first. BodyLimit then only
 		// sets how fasthttp prefetches the first bytes.

@@ -52,7 +52,9 @@ func Register(s *web.Server, d Deps) {
 	app.Get("/", h.home)
 	app.Get("/lang/:code", h.switchLanguage)
 
-	app.Get("/auth/login", h.signIn)
+	// Starting a sign-in writes a session row (state, nonce, verifier): limited per address like every
+	// other write a visitor can repeat.
+	app.Get("/auth/login", s.RateLimit(byIP("login", d.Config.Limits.LoginIP)), h.signIn)
 	app.Get("/auth/callback", h.signInCallback)
 	app.Post("/auth/logout", h.signOut)
 

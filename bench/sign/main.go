@@ -186,8 +186,10 @@ func run(ctx context.Context, o options) (err error) {
 	limits := map[string]string{
 		// Every client comes from 127.0.0.1, so the per-address limit must allow the whole run; the
 		// per-account limit stays at its default, which two attempts per person never reach.
-		"HROMADA_LIMIT_SIGN_IP": fmt.Sprintf("%d/1m", 2*o.n+100),
-		"HROMADA_LIMIT_SIGN":    "30/1m",
+		"HROMADA_LIMIT_SIGN_IP":       fmt.Sprintf("%d/1m", 2*o.n+100),
+		"HROMADA_LIMIT_SIGN":          "30/1m",
+		"HROMADA_LIMIT_LOGIN_IP":      fmt.Sprintf("%d/1m", 2*o.n+100),
+		"HROMADA_LIMIT_CONCURRENT_IP": strconv.Itoa(2*o.c + 16),
 	}
 	vars := map[string]string{
 		"HROMADA_ENV":                "development",
@@ -225,8 +227,9 @@ func run(ctx context.Context, o options) (err error) {
 
 	fmt.Println("\n== setup")
 	fmt.Printf("database %s, portal %s, identity provider %s, log %s (level %s)\n", dbName, portalURL, idpURL, o.logFile, cfg.LogLevel)
-	fmt.Printf("rate limits raised for this run: HROMADA_LIMIT_SIGN_IP=%s (all clients share 127.0.0.1), HROMADA_LIMIT_SIGN=%s (the default)\n",
-		limits["HROMADA_LIMIT_SIGN_IP"], limits["HROMADA_LIMIT_SIGN"])
+	fmt.Printf("limits raised for this run (all clients share 127.0.0.1): HROMADA_LIMIT_SIGN_IP=%s, HROMADA_LIMIT_LOGIN_IP=%s, "+
+		"HROMADA_LIMIT_CONCURRENT_IP=%s; HROMADA_LIMIT_SIGN=%s (the default)\n", limits["HROMADA_LIMIT_SIGN_IP"],
+		limits["HROMADA_LIMIT_LOGIN_IP"], limits["HROMADA_LIMIT_CONCURRENT_IP"], limits["HROMADA_LIMIT_SIGN"])
 	t0 := time.Now()
 	a, err := app.Open(ctx, cfg, log)
 	if err != nil {

@@ -127,6 +127,7 @@ type Proxy struct {
 type Limits struct {
 	Sign, SignIP, Create, CreateIP Limit
 	Appeal, AppealIP               Limit // e-appeals filed on the portal
+	LoginIP                        Limit // sign-ins started: each writes a session row
 	// ConcurrentIP is how many requests one address may have in progress at once on this instance. It
 	// protects this process's memory and connections, so it is counted in memory, per instance.
 	ConcurrentIP int
@@ -191,6 +192,7 @@ var Vars = []Var{
 	{Name: "HROMADA_LIMIT_CREATE_IP", Default: "20/1h", Help: "petitions from one IP address per period"},
 	{Name: "HROMADA_LIMIT_APPEAL", Default: "10/24h", Help: "e-appeals one account may file on the portal per period (a form refused for its content does not count)"},
 	{Name: "HROMADA_LIMIT_APPEAL_IP", Default: "50/1h", Help: "e-appeals filed from one IP address per period (higher: a library, an office or a mobile network puts many people behind one address)"},
+	{Name: "HROMADA_LIMIT_LOGIN_IP", Default: "120/1m", Help: "sign-ins started from one IP address per period (each starts a session row until the provider answers)"},
 	{Name: "HROMADA_LIMIT_CONCURRENT_IP", Default: "32", Help: "requests one IP address may have in progress at once on one instance; more get 429"},
 	{Name: "HROMADA_TRUSTED_PROXIES", Default: "(none: the connection's address is the visitor's)", Help: "addresses or CIDR ranges of the reverse proxies in front of the portal, separated by commas; only their requests may name the visitor's address in HROMADA_PROXY_HEADER (the per-address limits and the audit log use it)"},
 	{Name: "HROMADA_PROXY_HEADER", Default: "X-Real-IP", Help: "the header in which a trusted proxy names the visitor's address; the proxy must set it (nginx: proxy_set_header X-Real-IP $remote_addr), never pass on one the visitor sent"},
@@ -244,6 +246,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		CreateIP:     r.limit("HROMADA_LIMIT_CREATE_IP", Limit{20, time.Hour}),
 		Appeal:       r.limit("HROMADA_LIMIT_APPEAL", Limit{10, 24 * time.Hour}),
 		AppealIP:     r.limit("HROMADA_LIMIT_APPEAL_IP", Limit{50, time.Hour}),
+		LoginIP:      r.limit("HROMADA_LIMIT_LOGIN_IP", Limit{120, time.Minute}),
 		ConcurrentIP: r.positiveInt("HROMADA_LIMIT_CONCURRENT_IP", 32),
 	}
 	r.proxy(c)

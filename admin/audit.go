@@ -12,6 +12,7 @@ import (
 
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/form"
 	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/web"
@@ -48,11 +49,13 @@ type auditRow struct {
 // auditFilter reads the filter from the query string. Dates are days in the council's zone, both
 // ends included. A value that cannot be read is left out and reported beside its field.
 func auditFilter(c *fiber.Ctx, loc *time.Location) (audit.Filter, auditForm, errs.Validation) {
-	form := auditForm{From: strings.TrimSpace(c.Query("from")), To: strings.TrimSpace(c.Query("to")),
-		Actor: strings.TrimSpace(c.Query("actor")), Action: strings.TrimSpace(c.Query("action")),
-		ObjectType: strings.TrimSpace(c.Query("object_type")), ObjectID: strings.TrimSpace(c.Query("object_id"))}
-	v := errs.Validation{}
-	f := audit.Filter{Page: max(c.QueryInt("page", 1), 1)}
+	values := web.Query(c)
+	r := form.New(values)
+	line := func(field string) string { return r.Line(field, 100) }
+	view := auditForm{From: line("from"), To: line("to"), Actor: line("actor"), Action: line("action"),
+		ObjectType: line("object_type"), ObjectID: line("object_id")}
+	v := r.Problems() // characters that cannot be read, beside their field; then what the log cannot filter by
+	f := audit.Filter{Page: form.PageOf(values)}
 	day := func(field, s string) time.Time {
 		if s == "" {
 			return time.Time{}
@@ -63,8 +66,8 @@ func auditFilter(c *fiber.Ctx, loc *time.Location) (audit.Filter, auditForm, err
 		}
 		return d
 	}
-	f.From = day("from", form.From)
-	if to := day("to", form.To); !to.IsZero() {
+	f.From = day("from", view.From)
+	if to := day("to", view.To); !to.IsZero() {
 		f.To = to.AddDate(0, 0, 1)
 		if !f.From.IsZero() && !f.From.Before(f.To) {
 			v.Add("to", "audit.error.range")
@@ -82,7 +85,7 @@ func auditFilter(c *fiber.Ctx, loc *time.Location) (audit.Filter, auditForm, err
 		}
 		return n
 	}
-	f.ActorID, f.ObjectID = id("actor", form.Actor), id("object_id", form.ObjectID)
+	f.ActorID, f.ObjectID = id("actor", view.Actor), id("object_id", view.ObjectID)
 	code := func(field, s string) string {
 		if s != "" && !auditCode.MatchString(s) {
 			v.Add(field, "audit.error.code")
@@ -90,8 +93,8 @@ func auditFilter(c *fiber.Ctx, loc *time.Location) (audit.Filter, auditForm, err
 		}
 		return s
 	}
-	f.Action, f.ObjectType = code("action", form.Action), code("object_type", form.ObjectType)
-	return f, form, v
+	f.Action, f.ObjectType = code("action", view.Action), code("object_type", view.ObjectType)
+	return f, view, v
 }
 
 // auditLog shows the audit log to admins: who did what, when and from where, newest first.

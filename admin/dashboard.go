@@ -31,7 +31,7 @@ func (h *handlers) dashboard(c *fiber.Ctx) error {
 		return err
 	}
 	if !scoped {
-		dept, _ = strconv.ParseInt(c.Query("department"), 10, 64)
+		dept = web.ReadQuery(c).ID("department") // one that cannot be read is none: the choice below
 		deps, err := h.Departments.List(c.UserContext(), false)
 		if err != nil {
 			return err

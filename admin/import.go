@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -20,8 +19,9 @@ const maxProblemsShown = 500
 // importForm shows the upload form with the columns described; after an import it says what was added.
 func (h *handlers) importForm(c *fiber.Ctx) error {
 	data := fiber.Map{}
-	if added, err := strconv.Atoi(c.Query("added")); err == nil {
-		skipped, _ := strconv.Atoi(c.Query("skipped"))
+	r := web.ReadQuery(c)
+	if added, ok := r.Int("added", 0, 1<<40); ok {
+		skipped, _ := r.Int("skipped", 0, 1<<40)
 		data["Done"] = h.web.TextsOf(c).Tf("import.done", "Added", added, "Skipped", skipped)
 	}
 	return h.renderImport(c, data)

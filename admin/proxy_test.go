@@ -23,7 +23,7 @@ func TestVisitorsAddressBehindATrustedProxy(t *testing.T) {
 		{"no proxy trusted: the header is forged", nil, "203.0.113.7", []string{"127.0.0.1"}},
 		{"the proxy is trusted", map[string]string{"HROMADA_TRUSTED_PROXIES": "127.0.0.0/8"}, "203.0.113.7", []string{"203.0.113.7"}},
 		{"another header than the configured one", map[string]string{"HROMADA_TRUSTED_PROXIES": "127.0.0.1",
-			"HROMADA_PROXY_HEADER": "X-Forwarded-For"}, "203.0.113.7", []string{"127.0.0.1"}},
+			"HROMADA_PROXY_HEADER": "CF-Connecting-IP"}, "203.0.113.7", []string{"127.0.0.1"}},
 		{"a trusted proxy's header without an address", map[string]string{"HROMADA_TRUSTED_PROXIES": "127.0.0.1"}, "nonsense", []string{"127.0.0.1"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

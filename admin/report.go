@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/form"
 	"github.com/hromada/hromada/internal/report"
 	"github.com/hromada/hromada/internal/web"
 )
@@ -28,11 +29,17 @@ var periodKinds = []string{"month", "quarter", "year", "custom"}
 // days from–to. With nothing asked it is the current quarter. Problems are reported beside their fields.
 func (h *handlers) reportPeriod(c *fiber.Ctx) (from, to time.Time, form periodForm, v errs.Validation) {
 	today := h.Reports.Today()
-	form = periodForm{Kind: c.Query("kind", "quarter"), Year: strings.TrimSpace(c.Query("year", strconv.Itoa(today.Year()))),
-		Month:   c.Query("month", strconv.Itoa(int(today.Month()))),
-		Quarter: c.Query("quarter", strconv.Itoa((int(today.Month())-1)/3+1)),
-		From:    strings.TrimSpace(c.Query("from")), To: strings.TrimSpace(c.Query("to"))}
-	v = errs.Validation{}
+	r := web.ReadQuery(c)
+	line := func(field, def string) string {
+		if !r.Has(field) {
+			return def
+		}
+		return r.Line(field, 40)
+	}
+	form = periodForm{Kind: line("kind", "quarter"), Year: line("year", strconv.Itoa(today.Year())),
+		Month: line("month", strconv.Itoa(int(today.Month()))), Quarter: line("quarter", strconv.Itoa((int(today.Month())-1)/3+1)),
+		From: line("from", ""), To: line("to", "")}
+	v = r.Problems() // characters that cannot be read, beside their field; then what cannot be a period
 	if !slices.Contains(periodKinds, form.Kind) {
 		form.Kind = "quarter"
 	}
@@ -79,11 +86,13 @@ func (h *handlers) reportPeriod(c *fiber.Ctx) (from, to time.Time, form periodFo
 	return from, to, form, v
 }
 
-// reportQuery is the period part of the query string, for the download links.
+// reportQuery is the period part of the query string as sent, cleaned as the edge cleans it, for the
+// download links.
 func reportQuery(c *fiber.Ctx) string {
+	sent := web.Query(c)
 	q := url.Values{}
 	for _, k := range []string{"kind", "year", "month", "quarter", "from", "to"} {
-		if v := strings.TrimSpace(c.Query(k)); v != "" {
+		if v, _ := form.Check(sent.Get(k), false, 40); v != "" {
 			q.Set(k, v)
 		}
 	}

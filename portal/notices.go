@@ -3,6 +3,7 @@ package portal
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/hromada/hromada/internal/form"
 	"github.com/hromada/hromada/internal/web"
 )
 
@@ -20,12 +21,16 @@ func (h *handlers) noticeChoices(c *fiber.Ctx) error {
 
 func (h *handlers) saveNoticeChoices(c *fiber.Ctx) error {
 	p := web.PersonOf(c)
+	r, err := web.ReadForm(c)
+	if err != nil {
+		return err
+	}
 	choices, err := h.Notify.Choices(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}
 	for _, ch := range choices {
-		if err := h.Notify.SetChoice(c.UserContext(), p.ID, ch.Kind, c.FormValue("notice_"+ch.Kind) == "on"); err != nil {
+		if err := h.Notify.SetChoice(c.UserContext(), p.ID, ch.Kind, r.Line("notice_"+ch.Kind, 10) == "on"); err != nil {
 			return err
 		}
 	}
@@ -35,7 +40,7 @@ func (h *handlers) saveNoticeChoices(c *fiber.Ctx) error {
 // unsubscribeForm is where the link in an e-mail leads: the token alone identifies the person and the
 // notice, no sign-in needed. One button confirms, so mail scanners that follow links change nothing.
 func (h *handlers) unsubscribeForm(c *fiber.Ctx) error {
-	token := c.Query("token")
+	token := web.ReadQuery(c).Line("token", form.MaxLine)
 	_, kind, err := h.Notify.ReadUnsubscribeToken(token)
 	if err != nil {
 		return err
@@ -48,7 +53,11 @@ func (h *handlers) unsubscribeForm(c *fiber.Ctx) error {
 }
 
 func (h *handlers) unsubscribe(c *fiber.Ctx) error {
-	kind, err := h.Notify.Unsubscribe(c.UserContext(), c.FormValue("token"))
+	r, err := web.ReadForm(c)
+	if err != nil {
+		return err
+	}
+	kind, err := h.Notify.Unsubscribe(c.UserContext(), r.Line("token", form.MaxLine))
 	if err != nil {
 		return err
 	}

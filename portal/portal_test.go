@@ -510,3 +510,18 @@ func TestSecurityHeadersAndLanguage(t *testing.T) {
 		t.Fatalf("unknown page: %d", nf.Status)
 	}
 }
+
+// Only a sign-in's callback writes a person into a session (with the row's person_id, which "sign out
+// everywhere" finds): a request that starts a sign-in leaves its session signed out, so its save can never
+// bring back, unmarked, a session that was ended on every device while it ran.
+func TestStartingASignInLeavesTheSessionSignedOut(t *testing.T) {
+	s := apptest.Start(t, nil)
+	c := apptest.Browser(t)
+	s.SignIn(t, c, olena)
+	if r := apptest.Get(t, c, s.Path("/auth/login?next=/appeals")); r.Status != http.StatusSeeOther {
+		t.Fatalf("start a sign-in: %d", r.Status)
+	}
+	if r := apptest.Get(t, c, s.Path("/appeals")); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Location, "/auth/login") {
+		t.Errorf("still signed in after starting a new sign-in: %d %q", r.Status, r.Location)
+	}
+}

@@ -26,8 +26,15 @@ func WithActor(ctx context.Context, a Actor) context.Context {
 
 // ActorOf returns the actor the context carries (the zero Actor for background work).
 func ActorOf(ctx context.Context) Actor {
-	a, _ := ctx.Value(actorKey{}).(Actor)
+	a, _ := ActorIn(ctx)
 	return a
+}
+
+// ActorIn returns the actor and whether the context carries one at all: every request does (a visitor
+// who is not signed in is an actor without a person); background work and commands do not.
+func ActorIn(ctx context.Context) (Actor, bool) {
+	a, ok := ctx.Value(actorKey{}).(Actor)
+	return a, ok
 }
 
 // Entry is one line of the log.

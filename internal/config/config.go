@@ -380,6 +380,11 @@ func (r *reader) proxy(c *Config) {
 		c.Proxy.Trusted = append(c.Proxy.Trusted, p)
 	}
 	c.Proxy.Header = r.str("HROMADA_PROXY_HEADER", "X-Real-IP")
+	if h := strings.ToLower(c.Proxy.Header); h == "x-forwarded-for" || h == "forwarded" {
+		// A list the visitor can write the first entries of (a proxy appends to what it received), and the
+		// first valid entry is what is read: every visitor could name any address.
+		r.fail("HROMADA_PROXY_HEADER", "must be a header your proxy sets to the one visitor's address (X-Real-IP), not the list %s", c.Proxy.Header)
+	}
 	if len(c.Proxy.Trusted) == 0 {
 		c.Proxy.Header = "" // nobody may name another address
 	}

@@ -1,8 +1,8 @@
 package identity
 
 import (
+	"cmp"
 	"context"
-	"slices"
 	"strings"
 
 	"gorm.io/gorm"
@@ -14,20 +14,56 @@ import (
 // mistyped address that also lands on an account with the author's verified name is not a realistic
 // risk. An e-mail the provider does not vouch for counts for nothing: anyone could have typed it there.
 func AccountOf(ctx context.Context, tx *gorm.DB, email, lastName, firstName string) (int64, error) {
-	email = strings.ToLower(strings.TrimSpace(email))
-	if email == "" || strings.TrimSpace(lastName) == "" || strings.TrimSpace(firstName) == "" {
+	if strings.TrimSpace(lastName) == "" || strings.TrimSpace(firstName) == "" {
 		return 0, nil
 	}
-	var people []Person
-	err := tx.WithContext(ctx).Select("id", "last_name", "first_name").
-		Where("LOWER(email) = ? AND email_verified = ?", email, true).Limit(2).Find(&people).Error
-	if err != nil || len(people) != 1 {
+	m, err := accountsWith(ctx, tx, email)
+	if err != nil || m.reason(lastName, firstName) != "" {
 		return 0, err
 	}
-	if p := people[0]; SameName(p.LastName, lastName) && SameName(p.FirstName, firstName) {
-		return p.ID, nil
+	return m.verified[0].ID, nil
+}
+
+// emailAccounts are the accounts that carry one e-mail address: whether there is any, and the ones whose
+// address the provider verified (at most two are read: two already make it ambiguous).
+type emailAccounts struct {
+	any      bool
+	verified []Person
+}
+
+// accountsWith reads the accounts carrying the e-mail: the one lookup behind linking appeals, granting
+// roles by e-mail and the card's explanation, so the three never disagree.
+func accountsWith(ctx context.Context, tx *gorm.DB, email string) (emailAccounts, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if email == "" {
+		return emailAccounts{}, nil
 	}
-	return 0, nil
+	var people []Person
+	err := tx.WithContext(ctx).Where("LOWER(email) = ?", email).Order("email_verified DESC, id").Limit(3).
+		Find(&people).Error
+	m := emailAccounts{any: len(people) > 0}
+	for _, p := range people {
+		if p.EmailVerified && len(m.verified) < 2 {
+			m.verified = append(m.verified, p)
+		}
+	}
+	return m, err
+}
+
+// reason is why the author with these names has no account among them (one of the Unlinked* message
+// ids), or "" when exactly one verified account carries the e-mail and the names.
+func (m emailAccounts) reason(lastName, firstName string) string {
+	switch {
+	case !m.any:
+		return UnlinkedNoAccount
+	case len(m.verified) == 0:
+		return UnlinkedUnverified
+	case len(m.verified) > 1:
+		return UnlinkedAmbiguous
+	case !SameName(m.verified[0].LastName, lastName) || !SameName(m.verified[0].FirstName, firstName):
+		return UnlinkedOtherName
+	}
+	return ""
 }
 
 // SameName compares two names as people write them: letter case and the kind of apostrophe do not
@@ -46,32 +82,19 @@ const (
 	UnlinkedUnverified = "admin.card.unlinked.unverified" // only with the e-mail unverified by the provider
 	UnlinkedOtherName  = "admin.card.unlinked.other_name" // the verified account is someone else's name
 	UnlinkedAmbiguous  = "admin.card.unlinked.ambiguous"  // several verified accounts have the e-mail
+	UnlinkedAtSignIn   = "admin.card.unlinked.at_sign_in" // the account is there: the link is made at the next sign-in
 )
 
-// UnlinkedReason says why an appeal with the e-mail and name is linked to no account (one of the
-// Unlinked* message ids), or "" when AccountOf would find the account (the link is made at
-// registration, or at the person's sign-in with the e-mail verified).
+// UnlinkedReason says why an appeal with the e-mail and name, linked to no account, is not (one of the
+// Unlinked* message ids; "" without an e-mail). When the account is there (an appeal imported from a
+// registry is linked only when its author next signs in) it says so.
 func (s *Service) UnlinkedReason(ctx context.Context, email, lastName, firstName string) (string, error) {
-	email = strings.ToLower(strings.TrimSpace(email))
-	if email == "" {
+	if strings.TrimSpace(email) == "" {
 		return "", nil
 	}
-	var people []Person
-	err := s.db.WithContext(ctx).Select("id", "last_name", "first_name", "email_verified").
-		Where("LOWER(email) = ?", email).Order("email_verified DESC, id").Limit(3).Find(&people).Error
+	m, err := accountsWith(ctx, s.db, email)
 	if err != nil {
 		return "", err
 	}
-	verified := slices.DeleteFunc(slices.Clone(people), func(p Person) bool { return !p.EmailVerified })
-	switch {
-	case len(people) == 0:
-		return UnlinkedNoAccount, nil
-	case len(verified) == 0:
-		return UnlinkedUnverified, nil
-	case len(verified) > 1:
-		return UnlinkedAmbiguous, nil
-	case !SameName(verified[0].LastName, lastName) || !SameName(verified[0].FirstName, firstName):
-		return UnlinkedOtherName, nil
-	}
-	return "", nil
+	return cmp.Or(m.reason(lastName, firstName), UnlinkedAtSignIn), nil
 }

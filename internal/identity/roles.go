@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -73,22 +72,19 @@ func (s *Service) GrantRole(ctx context.Context, email, role, grantedBy string) 
 	if !slices.Contains(Roles, role) {
 		return nil, errs.New(errs.Invalid, "staff.error.role")
 	}
-	var people []Person
-	err := s.db.WithContext(ctx).Where("LOWER(email) = ?", strings.ToLower(strings.TrimSpace(email))).
-		Order("email_verified DESC, id").Limit(3).Find(&people).Error
+	m, err := accountsWith(ctx, s.db, email)
 	if err != nil {
 		return nil, err
 	}
-	verified := slices.DeleteFunc(slices.Clone(people), func(p Person) bool { return !p.EmailVerified })
 	switch {
-	case len(people) == 0:
+	case !m.any:
 		return nil, errs.New(errs.NotFound, "staff.error.no_person")
-	case len(verified) == 0:
+	case len(m.verified) == 0:
 		return nil, errs.New(errs.Conflict, "staff.error.email_unverified")
-	case len(verified) > 1:
+	case len(m.verified) > 1:
 		return nil, errs.New(errs.Conflict, "staff.error.ambiguous_email")
 	}
-	p := verified[0]
+	p := m.verified[0]
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "person_id"}, {Name: "role"}},

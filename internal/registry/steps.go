@@ -102,12 +102,16 @@ func stepAllowed(st Step, a *Appeal, v Viewer) error {
 }
 
 // viewerOf is the viewer taking a step in the workflow: the request's person with their roles, working for
-// department (the lead department's steps name it); a context without a person is the program's own.
+// department (the lead department's steps name it). A context without an actor is the program's own
+// (commands, upkeep); a request without a signed-in person holds no role.
 func viewerOf(ctx context.Context, tx *gorm.DB, department int64) (Viewer, error) {
-	id := audit.ActorOf(ctx).PersonID
-	if id == 0 {
+	actor, fromRequest := audit.ActorIn(ctx)
+	switch {
+	case !fromRequest:
 		return Viewer{Department: department, system: true}, nil
+	case actor.PersonID == 0:
+		return Viewer{Department: department}, nil
 	}
-	roles, err := identity.RolesOf(ctx, tx, id)
+	roles, err := identity.RolesOf(ctx, tx, actor.PersonID)
 	return Viewer{Roles: roles, Department: department}, err
 }

@@ -1,10 +1,12 @@
 package registry_test
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/registry"
@@ -64,6 +66,11 @@ func TestWorkflowTakesOnlyTheStepsOffered(t *testing.T) {
 			t.Errorf("%s: %v, want forbidden", what, err)
 		}
 	}
+	// A request without a signed-in person is not the program itself: it holds no role.
+	anonymous := audit.WithActor(context.Background(), audit.Actor{IP: "203.0.113.7"})
+	refused("a visitor's resolution", c.reg.Assign(anonymous, a.ID,
+		registry.AssignInput{Resolution: "Розглянути", DepartmentID: c.housing}))
+	refused("a visitor's forwarding", c.reg.Forward(anonymous, a.ID, "Держгеокадастр", "Пересилаємо за належністю"))
 	refused("a registrar's resolution", c.reg.Assign(as(c.registrar), a.ID,
 		registry.AssignInput{Resolution: "Розглянути", DepartmentID: c.housing}))
 	refused("an executor's forwarding", c.reg.Forward(as(c.executor), a.ID, "Держгеокадастр", "Пересилаємо за належністю"))

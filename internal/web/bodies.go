@@ -48,12 +48,19 @@ type bodyRules struct {
 	// (before the server starts, so no lock is needed to read them).
 	uploads   []routePattern
 	addresses *addressLimiter
+	// uploaders counts each person's large uploads in progress: a spooled upload costs a temporary file
+	// of up to the upload limit, and one account must not hold many of them at once.
+	uploaders *addressLimiter
 }
+
+// uploadsPerPerson is how many large uploads one person may have in progress on an instance: a form
+// sent twice by an impatient click, not a script's dozens.
+const uploadsPerPerson = 2
 
 func newBodyRules(c *config.Config) *bodyRules {
 	upload := uploadLimit(c)
 	return &bodyRules{form: c.MaxFormBytes, upload: upload, drain: 2 * upload,
-		addresses: newAddressLimiter(c.Limits.ConcurrentIP)}
+		addresses: newAddressLimiter(c.Limits.ConcurrentIP), uploaders: newAddressLimiter(uploadsPerPerson)}
 }
 
 // uploadLimit is what a form with files may send: the attachments allowed plus room for the text.
@@ -288,10 +295,17 @@ func (s *Server) acceptUploads(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	c.Locals(localPendingBody, nil)
-	if PersonOf(c) == nil {
+	person := PersonOf(c)
+	if person == nil {
 		// Usually a session that ended while the form was filled in: say so, not "too large".
 		return fiber.NewError(fiber.StatusRequestEntityTooLarge, "error.too_large_signed_out")
 	}
+	release := s.bodies.uploaders.acquire("person:" + strconv.FormatInt(person.ID, 10))
+	if release == nil {
+		c.Set(fiber.HeaderRetryAfter, "5")
+		return fiber.NewError(fiber.StatusTooManyRequests, "error.uploads_busy")
+	}
+	defer release()
 	f, n, err := spool(prefix, c.Context().RequestBodyStream(), s.bodies.upload)
 	switch {
 	case errors.Is(err, errBodyTooLarge):
@@ -351,6 +365,14 @@ func (s *Server) RequestsInProgress(addr string) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.inFlight[l.key(addr)]
+}
+
+// UploadsInProgress says how many large uploads the person has in progress on this instance.
+func (s *Server) UploadsInProgress(personID int64) int {
+	l := s.bodies.uploaders
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.inFlight["person:"+strconv.FormatInt(personID, 10)]
 }
 
 // addressLimiter counts the requests each client address has in progress. IPv6 addresses count by

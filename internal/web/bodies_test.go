@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime"
 	"strings"
 	"testing"
@@ -184,4 +185,62 @@ func TestRefusedBodyIsNotReadAsTheNextRequest(t *testing.T) {
 	if res, err := http.ReadResponse(br, nil); err == nil {
 		t.Fatalf("the body was answered as a request: %d", res.StatusCode)
 	}
+}
+
+// One person may have only a couple of large uploads in progress at once: each holds a temporary file of
+// up to the upload limit, and an account must not hold dozens. A third gets 429 with a message.
+func TestLargeUploadsInProgressPerPersonAreLimited(t *testing.T) {
+	s := apptest.Start(t, map[string]string{"HROMADA_MAX_FORM_KB": "1"}) // any form with a file is "large"
+	c := apptest.Browser(t)
+	s.SignIn(t, c, "dev-citizen-olena")
+	page := apptest.Get(t, c, s.Path("/appeals/new"))
+	csrf := apptest.CSRF(t, page.Body)
+	var cookies []string
+	for _, ck := range c.Jar.Cookies(mustURL(t, s.URL)) {
+		cookies = append(cookies, ck.Name+"="+ck.Value)
+	}
+	var personID int64
+	if err := s.App.DB.Raw("SELECT id FROM persons WHERE email = ?", "olena.shevchenko@mail.example").Scan(&personID).Error; err != nil {
+		t.Fatal(err)
+	}
+	// Two uploads whose bodies have begun (over the form limit) and not ended.
+	addr := strings.TrimPrefix(s.URL, "http://")
+	first := "--b\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n" + csrf + "\r\n--b\r\nContent-Disposition: form-data; " +
+		"name=\"attachments\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n" + strings.Repeat("7", 2048)
+	var slow []net.Conn
+	for range 2 {
+		slow = append(slow, rawRequest(t, addr, "POST /appeals HTTP/1.1\r\nHost: "+addr+"\r\nCookie: "+strings.Join(cookies, "; ")+
+			"\r\nOrigin: "+s.URL+"\r\nContent-Type: multipart/form-data; boundary=b\r\nTransfer-Encoding: chunked\r\n\r\n"+
+			fmt.Sprintf("%x\r\n%s\r\n", len(first), first)))
+	}
+	for deadline := time.Now().Add(10 * time.Second); s.App.Web.UploadsInProgress(personID) < 2; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the slow uploads are not in progress: %d", s.App.Web.UploadsInProgress(personID))
+		}
+	}
+	r := apptest.PostMultipart(t, c, s.Path("/appeals"), url.Values{"_csrf": {csrf}},
+		apptest.File{Field: "attachments", Name: "b.pdf", Data: []byte("%PDF-1.4\n" + strings.Repeat("7", 2048))})
+	if r.Status != http.StatusTooManyRequests || !strings.Contains(r.Body, "кілька форм з файлами") || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("a third upload at once: want 429 with a message, got %d\n%.500s", r.Status, r.Body)
+	}
+	for _, conn := range slow {
+		if _, err := io.WriteString(conn, "4\r\n\r\n--\r\n0\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		if res, _ := readResponse(t, bufio.NewReader(conn)); res.StatusCode >= 500 {
+			t.Fatalf("a slow upload: %d", res.StatusCode)
+		}
+	}
+	if n := s.App.Web.UploadsInProgress(personID); n != 0 {
+		t.Errorf("%d uploads still counted after they ended", n)
+	}
+}
+
+func mustURL(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

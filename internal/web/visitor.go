@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -243,6 +244,10 @@ func (s *Server) BeginAuth(c *fiber.Ctx, p PendingAuth) error {
 	}
 	p.Started = time.Now()
 	sess.Set(keyAuth, p)
+	// Starting a sign-in leaves the session signed out until the callback: only SignIn writes a person into
+	// a session, together with the row's person_id. A save that carried the person would otherwise bring
+	// back, with no person_id, a session that "sign out everywhere" removed while this request ran.
+	sess.Delete(keyPersonID)
 	return sess.Save()
 }
 
@@ -254,6 +259,7 @@ func (s *Server) TakeAuth(c *fiber.Ctx) (PendingAuth, error) {
 	}
 	p, ok := sess.Get(keyAuth).(PendingAuth)
 	sess.Delete(keyAuth)
+	sess.Delete(keyPersonID) // as in BeginAuth
 	if err := sess.Save(); err != nil {
 		return PendingAuth{}, err
 	}
@@ -278,9 +284,10 @@ func (s *Server) SignIn(c *fiber.Ctx, personID int64) error {
 	if err := sess.Save(); err != nil {
 		return err
 	}
-	// The row knows its person, so that "sign out everywhere" finds every session of the person.
+	// The row knows its person, so that "sign out everywhere" finds every session of the person; a session
+	// whose row could not say so is not kept signed in.
 	if err := s.storage.SetPerson(c.UserContext(), id, personID); err != nil {
-		return err
+		return errors.Join(err, s.storage.Delete(id))
 	}
 	return s.SetFlash(c, "auth.signed_in")
 }

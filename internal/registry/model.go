@@ -106,6 +106,7 @@ type Appeal struct {
 	RemindedDays       *int   // the last deadline reminder sent, in days before the due date
 	SearchText         string // lower-cased index, author and summary: what staff search (staff.go)
 	AuthorKey          string // normalised name and address: finds the author's earlier appeals (repeat.go)
+	ReplyBy            string // how the author is answered: a Delivery (letters.go); set by derive when empty
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 

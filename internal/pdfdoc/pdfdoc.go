@@ -19,6 +19,20 @@ var fontData []byte
 
 const fontName = "dejavu"
 
+// baseLetters are the letters composite glyphs are built from: printable ASCII, the Cyrillic block, the
+// dotless i and the accents.
+var baseLetters = func() string {
+	var b strings.Builder
+	for r := rune(0x20); r < 0x7f; r++ {
+		b.WriteRune(r)
+	}
+	for r := rune(0x400); r <= 0x45f; r++ {
+		b.WriteRune(r)
+	}
+	b.WriteString("ıȷҐґ¨´˘")
+	return b.String()
+}()
+
 // MM is one millimetre in points, the unit of the pages.
 const MM = 72 / 25.4
 
@@ -69,6 +83,12 @@ func New(page Size, m Margins, title string) (*Doc, error) {
 	if err := pdf.SetFont(fontName, "", 11); err != nil {
 		return nil, err
 	}
+	// gopdf embeds only the glyphs a document uses, and of a composite glyph (ї is ı with a diaeresis,
+	// ё is е with one) it adds the parts only when they are drawn too: "Україна" alone printed "Укра¨на".
+	// Measuring the base letters puts them in the embedded font without drawing anything.
+	if _, err := pdf.MeasureTextWidth(baseLetters); err != nil {
+		return nil, fmt.Errorf("PDF font: %w", err)
+	}
 	d := &Doc{pdf: pdf, page: page, m: m}
 	d.AddPage()
 	return d, nil
@@ -114,13 +134,68 @@ func (d *Doc) Lines(s string, width, pt float64) []string {
 	d.size(pt)
 	var out []string
 	for _, para := range strings.Split(s, "\n") {
-		lines, err := d.pdf.SplitText(para, width)
-		if err != nil || len(lines) == 0 {
-			lines = []string{para}
-		}
-		out = append(out, lines...)
+		out = append(out, d.wrap(para, width, 0)...)
 	}
 	return out
+}
+
+// Paragraphs writes text in paragraphs ("\n" starts one) wrapped to the text area, the first line of
+// each indented by indent points, as official letters set their text.
+func (d *Doc) Paragraphs(s string, pt, indent float64) {
+	lh := LineHeight(pt)
+	d.size(pt)
+	for _, para := range strings.Split(s, "\n") {
+		first := true
+		for _, l := range d.wrap(para, d.Width(), indent) {
+			d.Need(lh)
+			x := d.m.Left
+			if first {
+				x += indent
+			}
+			d.At(x, d.Y, d.Width()-(x-d.m.Left), l, pt, Left)
+			d.Y += lh
+			first = false
+		}
+	}
+}
+
+// wrap breaks a paragraph at spaces so each line fits width (the first width-indent); a word longer than
+// a whole line (a long address or link) is broken between letters.
+func (d *Doc) wrap(para string, width, indent float64) []string {
+	words := strings.Fields(para)
+	if len(words) == 0 {
+		return []string{""}
+	}
+	fits := func(s string, avail float64) bool {
+		wd, err := d.pdf.MeasureTextWidth(s)
+		return err != nil || wd <= avail
+	}
+	var lines []string
+	line, avail := "", width-indent
+	for _, w := range words {
+		try := w
+		if line != "" {
+			try = line + " " + w
+		}
+		switch {
+		case fits(try, avail):
+			line = try
+		case line != "" && fits(w, width):
+			lines = append(lines, line)
+			line, avail = w, width
+		default: // the word alone is wider than a line
+			if line != "" {
+				lines = append(lines, line)
+			}
+			parts, err := d.pdf.SplitText(w, width)
+			if err != nil || len(parts) == 0 {
+				parts = []string{w}
+			}
+			lines = append(lines, parts[:len(parts)-1]...)
+			line, avail = parts[len(parts)-1], width
+		}
+	}
+	return append(lines, line)
 }
 
 // LineHeight is the height of a line of text at size pt.

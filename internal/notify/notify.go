@@ -46,7 +46,7 @@ var (
 	AppealNotConsidered       = Kind{Name: "appeal_not_considered"}
 	AppealExtended            = Kind{Name: "appeal_extended"}
 	AppealAnswered            = Kind{Name: "appeal_answered"}
-	AppealAcknowledged        = Kind{Name: "appeal_acknowledged"} // the acknowledgement the author asked for, with its letter
+	AppealAcknowledged        = Kind{Name: "appeal_acknowledged"}   // the acknowledgement the author asked for, with its letter
 	AppealAssigned            = Kind{Name: "appeal_assigned"}       // staff: a new assignment
 	AppealDueSoon             = Kind{Name: "appeal_due_soon"}       // staff: due in 5 days, then in 1 day
 	AppealOverdueDigest       = Kind{Name: "appeal_overdue_digest"} // staff: daily, per department

@@ -275,8 +275,9 @@ func (h *handlers) routeAppeal(c *fiber.Ctx) error {
 		}
 		step = func() error { return h.Registry.Assign(ctx, id, in) }
 	case "forward":
-		body, letter := text("body"), text("letter")
-		step = func() error { return h.Registry.Forward(ctx, id, body, letter) }
+		in := registry.ForwardInput{Body: text("body"), BodyAddress: text("body_address"), Letter: text("letter"),
+			CoverDelivery: r.Code("cover_delivery", form.In(registry.CoverDeliveries...))}
+		step = func() error { return h.Registry.Forward(ctx, id, in) }
 	case "return":
 		explanation := text("explanation")
 		step = func() error { return h.Registry.Return(ctx, id, explanation) }
@@ -318,7 +319,7 @@ func (h *handlers) submitReply(c *fiber.Ctx) error {
 		return err
 	}
 	r := form.New(values)
-	in := registry.ReplyInput{DepartmentID: dept, Text: r.Text("text", form.MaxText), OutNumber: r.Line("out_number", form.MaxLine),
+	in := registry.ReplyInput{DepartmentID: dept, Text: r.Text("text", form.MaxText),
 		Results: map[int64]string{}, Attachments: files}
 	for k := range values { // result_<question id>: the domain checks every question has one
 		if qid, ok := strings.CutPrefix(k, "result_"); ok {

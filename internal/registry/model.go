@@ -115,6 +115,11 @@ type Appeal struct {
 	Events      []Event      `gorm:"foreignKey:AppealID"`
 	Attachments []Attachment `gorm:"foreignKey:AppealID"`
 	ReplyFiles  []Attachment `gorm:"-"` // the approved reply's files, as the author sees them
+
+	// What a step's letters add, kept for the step's transaction (letters.go): their timeline lines,
+	// written after the step's own, and their outgoing numbers, named in the step's audit line.
+	letterEvents []Event
+	outNumbers   []string
 }
 
 // AuthorName is the author's full name as registered.
@@ -227,5 +232,6 @@ func (counter) TableName() string { return "registry_counters" }
 
 // Models lists the tables this package owns, for the schema test.
 func Models() []any {
-	return []any{&Appeal{}, &Question{}, &Event{}, &Attachment{}, &counter{}, &CoExecutor{}, &Reply{}, &ReplyResult{}}
+	return []any{&Appeal{}, &Question{}, &Event{}, &Attachment{}, &counter{}, &CoExecutor{}, &Reply{}, &ReplyResult{},
+		&Letter{}, &outCounter{}}
 }

@@ -23,6 +23,7 @@ CREATE TABLE outgoing_letters (
     out_number         TEXT NOT NULL UNIQUE,
     out_date           DATE NOT NULL,
     kind               TEXT NOT NULL,
+    reference          TEXT NOT NULL DEFAULT '',
     delivery           TEXT NOT NULL CHECK (delivery IN ('email', 'post', 'in_person', 'hotline', 'body_system')),
     addressee_name     TEXT NOT NULL,
     addressee_address  TEXT NOT NULL DEFAULT '',

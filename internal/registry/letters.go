@@ -43,8 +43,8 @@ var CoverDeliveries = []string{DeliveryPost, DeliveryBodySystem}
 
 // Timeline events of letters: how the addressee was told, and the dispatch of a letter that waited.
 const (
-	EventLetterPrefix     = "letter_"          // + the delivery: the letter was made and sent or set to wait
-	EventLetterNone       = "letter_none"      // no letter: the author left neither an address nor an e-mail
+	EventLetterPrefix     = "letter_"           // + the delivery: the letter was made and sent or set to wait
+	EventLetterNone       = "letter_none"       // no letter: the author left neither an address nor an e-mail
 	EventLetterDispatched = "letter_dispatched" // a waiting letter went out
 )
 

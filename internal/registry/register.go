@@ -32,10 +32,10 @@ var DocumentKinds = []string{DocElectronic, DocLetter, DocOral, DocEmail}
 
 // Service registers appeals and answers questions about them.
 type Service struct {
-	db       *gorm.DB
-	clf      *classifier.Classifier
-	files    *attachment.Store
-	clock    calendar.Clock
+	db         *gorm.DB
+	clf        *classifier.Classifier
+	files      *attachment.Store
+	clock      calendar.Clock
 	pattern    string
 	maxFiles   int
 	notify     *notify.Service

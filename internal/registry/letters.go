@@ -302,6 +302,17 @@ func (s *Service) Acknowledge(ctx context.Context, appealID int64) error {
 		})
 }
 
+// AuthorDelivery is how the appeal's author is answered now ("" when they cannot be written to): what a
+// page says of the letter a step just made.
+func (s *Service) AuthorDelivery(ctx context.Context, appealID int64) (string, error) {
+	var a Appeal
+	err := s.db.WithContext(ctx).Select("id", "reply_by", "author_email", "author_address").Take(&a, appealID).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", errs.New(errs.NotFound, "error.not_found")
+	}
+	return replyBy(&a), err
+}
+
 // LettersOf lists the appeal's letters in the order they were made.
 func (s *Service) LettersOf(ctx context.Context, appealID int64) ([]Letter, error) {
 	var list []Letter
@@ -377,14 +388,12 @@ func (s *Service) Dispatch(ctx context.Context, ids []int64) (int, error) {
 
 // OutgoingFilter narrows the outgoing register. Zero values filter nothing.
 type OutgoingFilter struct {
-	From, To   time.Time // the letters' dates, inclusive
-	Kind       string
-	Delivery   string
-	Waiting    bool   // only letters not yet dispatched
-	Query      string // part of the outgoing number or of the appeal's index
-	Page       int
-	Department int64 // only the letters of appeals the department leads or helps with (an executor's view)
-	Scoped     bool
+	From, To time.Time // the letters' dates, inclusive
+	Kind     string
+	Delivery string
+	Waiting  bool   // only letters not yet dispatched
+	Query    string // part of the outgoing number or of the appeal's index
+	Page     int
 }
 
 // String names the filter's set conditions, for the audit log.
@@ -426,9 +435,6 @@ func (s *Service) outgoingQuery(ctx context.Context, f OutgoingFilter) *gorm.DB 
 	}
 	if f.Waiting {
 		q = q.Where("outgoing_letters.dispatched_at IS NULL")
-	}
-	if f.Scoped {
-		q = q.Where(strings.ReplaceAll(inDepartment, "appeals.id", "outgoing_letters.appeal_id"), f.Department, f.Department)
 	}
 	if w := strings.TrimSpace(f.Query); w != "" {
 		like := "%" + likeEscaper.Replace(w) + "%"

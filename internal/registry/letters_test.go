@@ -15,6 +15,7 @@ import (
 	"github.com/hromada/hromada/internal/paper"
 	"github.com/hromada/hromada/internal/pdftest"
 	"github.com/hromada/hromada/internal/registry"
+	"github.com/hromada/hromada/internal/steptest"
 )
 
 // testLetters is the council's letterhead and signatory in the registry's tests.
@@ -64,43 +65,61 @@ func (c *council) answer(t *testing.T, a *registry.Appeal, text string) {
 	}
 }
 
+// paperTrail is what the steps of TestLettersOnPaperForAnAuthorWithoutEmail share.
+type paperTrail struct {
+	c             council
+	first, second *registry.Appeal
+	letters       []registry.Letter // both appeals' letters, in the order they were made
+}
+
 // A telephone author without e-mail is told on paper: forwarding (closing one appeal, so the next steps
 // are on the author's second one), an extension and the answer each make a letter with the next outgoing
 // number, and every letter waits in "До відправлення" until it is marked dispatched. The covering letter
 // to the competent body is in the register too.
 func TestLettersOnPaperForAnAuthorWithoutEmail(t *testing.T) {
-	c := setupCouncil(t)
-	first, second := c.routedPhoneAppeal(t), c.routedPhoneAppeal(t)
-	if got := c.card(t, first.ID).ReplyBy; got != registry.DeliveryPost {
+	steptest.Run(t, &paperTrail{c: setupCouncil(t)}, []steptest.Step[*paperTrail]{
+		{Name: "forward one appeal, extend and answer the other", Run: forwardExtendAnswer},
+		{Name: "four letters with consecutive numbers, waiting for the post", Run: checkPaperLetters},
+		{Name: "the timelines say the letters wait for the post", Run: checkPaperTimelines},
+		{Name: "До відправлення and відправлено", Run: checkDispatch},
+	})
+}
+
+func forwardExtendAnswer(t *testing.T, p *paperTrail) {
+	c := p.c
+	p.first, p.second = c.routedPhoneAppeal(t), c.routedPhoneAppeal(t)
+	if got := c.card(t, p.first.ID).ReplyBy; got != registry.DeliveryPost {
 		t.Fatalf("an author with an address and no e-mail is answered by %q", got)
 	}
-	if err := c.reg.Forward(as(c.head), first.ID, registry.ForwardInput{Body: "Головне управління ДПС у Зразковій області",
+	if err := c.reg.Forward(as(c.head), p.first.ID, registry.ForwardInput{Body: "Головне управління ДПС у Зразковій області",
 		BodyAddress: "вул. Податкова, 1, м. Зразкове", Letter: "Питання податків вирішує податкова служба."}); err != nil {
 		t.Fatal(err)
 	}
-	due := c.card(t, second.ID).DueDate.AddDate(0, 0, 10)
-	if err := c.reg.Extend(as(c.head), second.ID, due, "Потрібна перевірка на місці"); err != nil {
+	due := c.card(t, p.second.ID).DueDate.AddDate(0, 0, 10)
+	if err := c.reg.Extend(as(c.head), p.second.ID, due, "Потрібна перевірка на місці"); err != nil {
 		t.Fatal(err)
 	}
-	c.answer(t, second, "Графік вивезення сміття змінено з 1 грудня.")
-
-	toAuthor := []struct {
-		appeal int64
-		kind   string
-	}{{first.ID, paper.KindForwarded}, {second.ID, paper.KindExtended}, {second.ID, paper.KindAnswer}}
-	var letters []registry.Letter
-	for _, id := range []int64{first.ID, second.ID} {
+	c.answer(t, p.second, "Графік вивезення сміття змінено з 1 грудня.")
+	for _, id := range []int64{p.first.ID, p.second.ID} {
 		l, err := c.reg.LettersOf(context.Background(), id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		letters = append(letters, l...)
+		p.letters = append(p.letters, l...)
 	}
-	if len(letters) != 4 {
-		t.Fatalf("%d letters, want 3 to the author and 1 to the body", len(letters))
+	if len(p.letters) != 4 {
+		t.Fatalf("%d letters, want 3 to the author and 1 to the body", len(p.letters))
 	}
+}
+
+func checkPaperLetters(t *testing.T, p *paperTrail) {
+	c := p.c
+	toAuthor := []struct {
+		appeal int64
+		kind   string
+	}{{p.first.ID, paper.KindForwarded}, {p.second.ID, paper.KindExtended}, {p.second.ID, paper.KindAnswer}}
 	var authorLetters []registry.Letter
-	for i, l := range letters {
+	for i, l := range p.letters {
 		if seqOf(t, l.OutNumber) != i+1 {
 			t.Errorf("letter %d has the number %s: not consecutive", i+1, l.OutNumber)
 		}
@@ -118,44 +137,48 @@ func TestLettersOnPaperForAnAuthorWithoutEmail(t *testing.T) {
 			t.Errorf("author's letter %d: %+v", i, l)
 		}
 	}
-	cover := letters[1]
+	cover := p.letters[1]
 	if cover.Kind != paper.KindForwardedCover || cover.AddresseeName != "Головне управління ДПС у Зразковій області" ||
 		!strings.Contains(cover.Body, "Шевчук Іван") || cover.Reference != "" {
 		t.Errorf("covering letter: %+v", cover)
 	}
-	answer := letters[3]
-	if got := c.card(t, second.ID).AnswerOutNumber; got != answer.OutNumber {
+	answer := p.letters[3]
+	if got := c.card(t, p.second.ID).AnswerOutNumber; got != answer.OutNumber {
 		t.Errorf("the card's answer number %q, the register's %q", got, answer.OutNumber)
 	}
 	// The executor is who prepared the letter, as ДСТУ 4163:2020 writes a name: the reply's author for the
 	// answer, the head for the extension; the phone is the council's when the person has none.
-	if answer.ExecutorName != "1 ПРАЦІВНИК" || letters[2].ExecutorName != "0 ПРАЦІВНИК" || answer.ExecutorPhone != "(044) 123-45-67" {
-		t.Errorf("executors: answer %q %q, extension %q", answer.ExecutorName, answer.ExecutorPhone, letters[2].ExecutorName)
+	if answer.ExecutorName != "1 ПРАЦІВНИК" || p.letters[2].ExecutorName != "0 ПРАЦІВНИК" || answer.ExecutorPhone != "(044) 123-45-67" {
+		t.Errorf("executors: answer %q %q, extension %q", answer.ExecutorName, answer.ExecutorPhone, p.letters[2].ExecutorName)
 	}
 	if answer.SignatoryName != "Василь КРАВЧЕНКО" || !strings.Contains(answer.Body, "Графік вивезення сміття змінено") {
 		t.Errorf("answer letter: %+v", answer)
 	}
+}
 
-	// The timelines say the letters wait for the post; nothing went by e-mail.
-	if want := []string{"registered", "assigned", "forwarded", "letter_post", "letter_post"}; !slices.Equal(eventKinds(c.card(t, first.ID)), want) {
-		t.Errorf("forwarded appeal's timeline %v, want %v", eventKinds(c.card(t, first.ID)), want)
+func checkPaperTimelines(t *testing.T, p *paperTrail) {
+	c := p.c
+	if want, got := []string{"registered", "assigned", "forwarded", "letter_post", "letter_post"}, eventKinds(c.card(t, p.first.ID)); !slices.Equal(got, want) {
+		t.Errorf("forwarded appeal's timeline %v, want %v", got, want)
 	}
-	if want := []string{"registered", "assigned", "extended", "letter_post", "reply_submitted", "answered", "letter_post"}; !slices.Equal(eventKinds(c.card(t, second.ID)), want) {
-		t.Errorf("answered appeal's timeline %v, want %v", eventKinds(c.card(t, second.ID)), want)
+	if want, got := []string{"registered", "assigned", "extended", "letter_post", "reply_submitted", "answered", "letter_post"}, eventKinds(c.card(t, p.second.ID)); !slices.Equal(got, want) {
+		t.Errorf("answered appeal's timeline %v, want %v", got, want)
 	}
 	for _, m := range c.outbox(t) {
 		if !strings.HasPrefix(m, "appeal_assigned ") {
 			t.Errorf("e-mail to an author without one: %v", m)
 		}
 	}
+}
 
-	// "До відправлення" holds the four; "відправлено" marks them once, each on its appeal's timeline.
-	waiting, err := c.reg.WaitingLetters(context.Background(), time.Time{})
+func checkDispatch(t *testing.T, p *paperTrail) {
+	c := p.c
+	ctx := context.Background()
+	waiting, err := c.reg.WaitingLetters(ctx, time.Time{})
 	if err != nil || len(waiting) != 4 {
 		t.Fatalf("waiting: %d, %v", len(waiting), err)
 	}
-	today, err := c.reg.WaitingLetters(context.Background(), c.reg.Today())
-	if err != nil || len(today) != 4 {
+	if today, err := c.reg.WaitingLetters(ctx, c.reg.Today()); err != nil || len(today) != 4 {
 		t.Fatalf("waiting today: %d, %v", len(today), err)
 	}
 	ids := []int64{waiting[0].ID, waiting[1].ID, waiting[2].ID, waiting[3].ID}
@@ -165,17 +188,18 @@ func TestLettersOnPaperForAnAuthorWithoutEmail(t *testing.T) {
 	if n, err := c.reg.Dispatch(as(c.registrar), ids); err != nil || n != 0 {
 		t.Fatalf("dispatch again: %d, %v", n, err)
 	}
-	if left, _ := c.reg.WaitingLetters(context.Background(), time.Time{}); len(left) != 0 {
+	if left, _ := c.reg.WaitingLetters(ctx, time.Time{}); len(left) != 0 {
 		t.Errorf("%d letters still wait", len(left))
 	}
-	if kinds := eventKinds(c.card(t, first.ID)); kinds[len(kinds)-1] != registry.EventLetterDispatched {
+	if kinds := eventKinds(c.card(t, p.first.ID)); kinds[len(kinds)-1] != registry.EventLetterDispatched {
 		t.Errorf("the dispatch is not on the timeline: %v", kinds)
 	}
-	lines, total, err := c.reg.ListOutgoing(context.Background(), registry.OutgoingFilter{Delivery: registry.DeliveryPost})
+	lines, total, err := c.reg.ListOutgoing(ctx, registry.OutgoingFilter{Delivery: registry.DeliveryPost})
 	if err != nil || total != 4 || lines[0].RegIndex == "" || lines[0].DispatchedAt == nil {
 		t.Fatalf("the register: %d lines, %v, %+v", total, err, lines)
 	}
-	if _, total, _ := c.reg.ListOutgoing(context.Background(), registry.OutgoingFilter{Kind: paper.KindAnswer, Query: answer.OutNumber}); total != 1 {
+	answer := p.letters[3]
+	if _, total, _ := c.reg.ListOutgoing(ctx, registry.OutgoingFilter{Kind: paper.KindAnswer, Query: answer.OutNumber}); total != 1 {
 		t.Errorf("the register found %d answers numbered %s", total, answer.OutNumber)
 	}
 }

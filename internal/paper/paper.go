@@ -71,8 +71,9 @@ const (
 	executorPt = 9  // the executor's mark
 )
 
-// addresseeFrom is where the addressee's block starts, from the page's left edge.
-const addresseeFrom = 110 * pdfdoc.MM
+// addresseeFrom is where the addressee's block starts, from the page's left edge: 92 mm from the left
+// margin, as guides to ДСТУ 4163 place it (verified against secondary sources, not the standard's text).
+const addresseeFrom = 30*pdfdoc.MM + 92*pdfdoc.MM
 
 // WriteLetters writes the letters into one PDF, each starting on a new page.
 func WriteLetters(w io.Writer, letters []Letter) error {

@@ -129,15 +129,21 @@ func (h *handlers) renderCard(c *fiber.Ctx, a *registry.Appeal, action string, f
 		"MaxDue":         h.Registry.MaxDue(a),
 		// The template's groups of forms: routing (resolution, forwarding, return), control (extension,
 		// leaving without consideration), review, reply, print. Each group's steps share one rule.
-		"CanRoute":   can(registry.StepAssign),
-		"CanExtend":  can(registry.StepExtend),
-		"CanApprove": can(registry.StepApprove),
-		"CanReply":   can(registry.StepReply),
-		"CanPrint":   can(registry.StepPrint),
-		"Action":     action,
-		"Errors":     fields,
-		"Form":       h.postedForm(c, action),
+		"CanRoute":        can(registry.StepAssign),
+		"CanExtend":       can(registry.StepExtend),
+		"CanApprove":      can(registry.StepApprove),
+		"CanReply":        can(registry.StepReply),
+		"CanPrint":        can(registry.StepPrint),
+		"CoverDeliveries": registry.CoverDeliveries,
+		"Action":          action,
+		"Errors":          fields,
+		"Form":            h.postedForm(c, action),
 	}
+	letters, err := h.Registry.LettersOf(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	data["Letters"] = len(letters)
 	if a.PersonID == nil && a.Nature != registry.NatureAnonymous { // why the author's account lacks it
 		if data["NotLinked"], err = h.People.UnlinkedReason(ctx, a.AuthorEmail, a.AuthorLastName, a.AuthorFirstName); err != nil {
 			return err
@@ -275,8 +281,9 @@ func (h *handlers) routeAppeal(c *fiber.Ctx) error {
 		}
 		step = func() error { return h.Registry.Assign(ctx, id, in) }
 	case "forward":
-		body, letter := text("body"), text("letter")
-		step = func() error { return h.Registry.Forward(ctx, id, body, letter) }
+		in := registry.ForwardInput{Body: text("body"), BodyAddress: text("body_address"), Letter: text("letter"),
+			CoverDelivery: r.Code("cover_delivery", form.In(registry.CoverDeliveries...))}
+		step = func() error { return h.Registry.Forward(ctx, id, in) }
 	case "return":
 		explanation := text("explanation")
 		step = func() error { return h.Registry.Return(ctx, id, explanation) }
@@ -318,7 +325,7 @@ func (h *handlers) submitReply(c *fiber.Ctx) error {
 		return err
 	}
 	r := form.New(values)
-	in := registry.ReplyInput{DepartmentID: dept, Text: r.Text("text", form.MaxText), OutNumber: r.Line("out_number", form.MaxLine),
+	in := registry.ReplyInput{DepartmentID: dept, Text: r.Text("text", form.MaxText),
 		Results: map[int64]string{}, Attachments: files}
 	for k := range values { // result_<question id>: the domain checks every question has one
 		if qid, ok := strings.CutPrefix(k, "result_"); ok {
@@ -351,8 +358,15 @@ func (h *handlers) afterStep(c *fiber.Ctx, id int64, action string, err error) e
 	if err != nil {
 		return err
 	}
-	return h.web.Done(c, "routing.done."+action, "/admin/appeals/"+strconv.FormatInt(id, 10))
+	to := "/admin/appeals/" + strconv.FormatInt(id, 10)
+	if slices.Contains(writesToAuthor, action) {
+		return h.told(c, id, "routing.done."+action, to)
+	}
+	return h.web.Done(c, "routing.done."+action, to)
 }
+
+// writesToAuthor are the steps that make a letter to the author: their message says how it went.
+var writesToAuthor = []string{"forward", "return", "leave", "extend", "approve"}
 
 // replyPrint is the approved reply as a page to print and post, for appeals that came on paper or
 // by telephone.

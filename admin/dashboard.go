@@ -22,6 +22,7 @@ func (h *handlers) dashboard(c *fiber.Ctx) error {
 		"CanRegistry":  web.HasRole(c, registryRoles...),
 		"CanRegister":  web.HasRole(c, identity.RoleRegistrar, identity.RoleAdmin),
 		"CanReports":   web.HasRole(c, identity.RoleAnalyst, identity.RoleAdmin),
+		"CanOutgoing":  web.HasRole(c, identity.RoleRegistrar, identity.RoleHead, identity.RoleAnalyst, identity.RoleAdmin),
 	}
 	if !web.HasRole(c, registryRoles...) {
 		return c.Render("admin/dashboard", data)

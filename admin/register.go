@@ -29,6 +29,10 @@ type staffAppealForm struct {
 	// EarlierFor is the author key the earlier appeals were last looked up and shown for: the form
 	// asks again on submission only when the author was never checked or has changed since.
 	EarlierFor string
+	// ReplyBy is how the author asks to be answered ("": by e-mail when given, else by post); Acknowledge
+	// that they ask for an acknowledgement of registration.
+	ReplyBy     string
+	Acknowledge bool
 }
 
 // authorKey is the key of the author as typed now.
@@ -117,18 +121,19 @@ func (h *handlers) renderStaffAppealFormWith(c *fiber.Ctx, f staffAppealForm, fi
 	}
 	l := h.web.TextsOf(c)
 	return c.Render("admin/appeal_new", fiber.Map{
-		"Earlier":        earlier,
-		"AllChannels":    h.Classifier.Channels,
-		"Title":          l.T("admin.register.title"),
-		"Form":           f,
-		"Errors":         fields,
-		"Channels":       h.staffChannels(),
-		"Natures":        h.Classifier.Natures,
-		"Types":          h.Classifier.Types,
-		"Subjects":       h.Classifier.Subjects,
-		"Categories":     h.Classifier.Categories,
-		"SocialStatuses": h.Classifier.SocialStatuses,
-		"Genders":        h.Classifier.Genders,
+		"Earlier":         earlier,
+		"AllChannels":     h.Classifier.Channels,
+		"Title":           l.T("admin.register.title"),
+		"Form":            f,
+		"Errors":          fields,
+		"Channels":        h.staffChannels(),
+		"Natures":         h.Classifier.Natures,
+		"ReplyDeliveries": registry.ReplyDeliveries,
+		"Types":           h.Classifier.Types,
+		"Subjects":        h.Classifier.Subjects,
+		"Categories":      h.Classifier.Categories,
+		"SocialStatuses":  h.Classifier.SocialStatuses,
+		"Genders":         h.Classifier.Genders,
 	})
 }
 
@@ -170,6 +175,7 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 	in := f.Input(files)
 	in.Channel, in.RegisteredBy, in.ExternalRef, in.Nature = f.Channel, &registrar, f.ExternalRef, f.Nature
 	in.Sign, in.RelatedAppealID = f.sign()
+	in.ReplyBy, in.Acknowledge = f.ReplyBy, f.Acknowledge
 	// What only the form can tell wrong: characters, a date or a number that cannot be read.
 	own := r.Problems()
 	if d, err := time.ParseInLocation("2006-01-02", f.ReceivedAt, h.Timezone); err != nil {
@@ -217,7 +223,8 @@ func readStaffAppealForm(r *form.Reader) staffAppealForm {
 	line := func(field string) string { return r.Line(field, form.MaxLine) }
 	f := staffAppealForm{Form: appealform.Read(r),
 		Channel: line("channel"), ExternalRef: line("external_ref"), ReceivedAt: line("received_at"),
-		Nature: line("nature"), Signers: line("signers"), Sign: line("sign"), EarlierFor: line("earlier_for")}
+		Nature: line("nature"), Signers: line("signers"), Sign: line("sign"), EarlierFor: line("earlier_for"),
+		ReplyBy: r.Code("reply_by", form.In(registry.ReplyDeliveries...)), Acknowledge: r.Flag("acknowledge")}
 	if f.Channel == registry.ChannelPortal {
 		f.Channel = "" // the portal's appeals are the citizens' own: refused as "choose from the list"
 	}

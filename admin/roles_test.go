@@ -106,6 +106,15 @@ func staffRoutes(t *testing.T, s *apptest.Server, deptID int64) []staffRoute {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A letter waiting to be posted: the acknowledgement the author asked for.
+	if err := s.App.Registry.Acknowledge(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	letters, err := s.App.Registry.LettersOf(ctx, a.ID)
+	if err != nil || len(letters) != 1 {
+		t.Fatalf("letters: %v %v", letters, err)
+	}
+	letter := fmt.Sprintf("%s/letters/%d", fmt.Sprintf("/admin/appeals/%d", a.ID), letters[0].ID)
 	author, err := s.App.People.GrantRole(ctx, "o.lytvynenko@rada.zrazkove.example", identity.RoleAdmin, "test")
 	if err != nil {
 		t.Fatal(err)
@@ -132,6 +141,19 @@ func staffRoutes(t *testing.T, s *apptest.Server, deptID int64) []staffRoute {
 		{"GET", "/admin/appeals/:id<int>", appeal, readers},
 		{"GET", "/admin/appeals/:id<int>/attachments/:file<int>", fmt.Sprintf("%s/attachments/%d", appeal, card.Attachments[0].ID), readers},
 		{"GET", "/admin/appeals/:id<int>/print", appeal + "/print", nil}, // not answered yet: 404 for all, checked below
+		{"GET", "/admin/appeals/:id<int>/letters", appeal + "/letters", readers},
+		{"GET", "/admin/appeals/:id<int>/letters/:letter<int>", letter, readers},
+		{"GET", "/admin/appeals/:id<int>/letters/:letter<int>.pdf", letter + ".pdf", readers},
+		{"GET", "/admin/appeals/:id<int>/rkk", appeal + "/rkk", readers},
+		{"GET", "/admin/appeals/:id<int>/rkk.pdf", appeal + "/rkk.pdf", readers},
+		{"GET", "/admin/appeals/:id<int>/receipt", appeal + "/receipt", readers},
+		{"GET", "/admin/dispatch", "/admin/dispatch", []string{registrar, admin}},
+		{"GET", "/admin/dispatch/letters.pdf", "/admin/dispatch/letters.pdf", []string{registrar, admin}},
+		{"GET", "/admin/dispatch/labels.pdf", "/admin/dispatch/labels.pdf", []string{registrar, admin}},
+		{"GET", "/admin/outgoing", "/admin/outgoing", []string{registrar, head, analyst, admin}},
+		{"GET", "/admin/outgoing.:format", "/admin/outgoing.xlsx", []string{registrar, head, analyst, admin}},
+		{"POST", "/admin/appeals/:id<int>/letters", appeal + "/letters", []string{registrar, head}},
+		{"POST", "/admin/dispatch", "/admin/dispatch", []string{registrar, admin}},
 		{"POST", "/admin/appeals/:id<int>/reply", appeal + "/reply", []string{executor}},
 		{"POST", "/admin/appeals/:id<int>/:action", appeal + "/assign", []string{head}},
 		{"POST", "/admin/appeals/:id<int>/:action", appeal + "/extend", []string{head}},

@@ -45,6 +45,10 @@ type Deps struct {
 	// in printed letters.
 	Reports *report.Service
 	Council i18n.Text
+	// StatusURL is where authors follow their appeals (the receipt prints it); CaseIndex the case
+	// appeals are filed in (the registration-control card prints it).
+	StatusURL string
+	CaseIndex string
 }
 
 // registryRoles may read the registry of appeals: everyone who works with appeals, not moderators.
@@ -81,10 +85,29 @@ func Register(s *web.Server, d Deps) {
 	staff.Get("/appeals/:id<int>", registrars, h.appealCard)
 	staff.Get("/appeals/:id<int>/attachments/:file<int>", registrars, h.appealAttachment)
 	staff.Get("/appeals/:id<int>/print", registrars, h.replyPrint)
+	// The appeal's letters, its registration-control card and the visitor's receipt (letters.go, rkk.go).
+	staff.Get("/appeals/:id<int>/letters", registrars, h.appealLetters)
+	staff.Get("/appeals/:id<int>/letters/:letter<int>", registrars, h.letterPrint)
+	staff.Get("/appeals/:id<int>/letters/:letter<int>.pdf", registrars, h.letterPDF)
+	staff.Post("/appeals/:id<int>/letters", web.RequireRole(identity.RoleRegistrar, identity.RoleHead), h.acknowledge)
+	staff.Get("/appeals/:id<int>/rkk", registrars, h.rkk)
+	staff.Get("/appeals/:id<int>/rkk.pdf", registrars, h.rkkPDF)
+	staff.Get("/appeals/:id<int>/receipt", registrars, h.receipt)
 	// The executor drafts the reply; the head routes, extends and approves. Each step checks its role here
 	// and the domain checks the rest (the lead department answers; steps follow the appeal's status).
 	staff.Post("/appeals/:id<int>/reply", web.AcceptUploads, web.RequireRole(identity.RoleExecutor), h.submitReply)
 	staff.Post("/appeals/:id<int>/:action", web.RequireRole(identity.RoleHead), h.routeAppeal)
+
+	// "До відправлення": the office prints, posts and marks the letters that do not go by e-mail.
+	dispatchers := web.RequireRole(identity.RoleRegistrar, identity.RoleAdmin)
+	staff.Get("/dispatch", dispatchers, h.dispatch)
+	staff.Get("/dispatch/letters.pdf", dispatchers, h.dispatchLetters)
+	staff.Get("/dispatch/labels.pdf", dispatchers, h.dispatchLabels)
+	staff.Post("/dispatch", dispatchers, h.markDispatched)
+	// The outgoing register (вихідна кореспонденція), read by whoever answers for the office's letters.
+	outgoing := web.RequireRole(identity.RoleRegistrar, identity.RoleHead, identity.RoleAnalyst, identity.RoleAdmin)
+	staff.Get("/outgoing", outgoing, h.outgoing)
+	staff.Get("/outgoing.:format", outgoing, h.outgoingExport) // csv, xlsx of the same filter
 
 	reports := web.RequireRole(identity.RoleAnalyst, identity.RoleAdmin)
 	staff.Get("/report", reports, h.report)

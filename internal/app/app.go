@@ -31,6 +31,7 @@ import (
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/logs"
 	"github.com/hromada/hromada/internal/notify"
+	"github.com/hromada/hromada/internal/paper"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/report"
@@ -47,8 +48,23 @@ func NewAttachmentStore(cfg *config.Config) (*attachment.Store, error) {
 // NewRegistry builds the registry as configured; n may be nil for commands that send no notices.
 func NewRegistry(gdb *gorm.DB, cfg *config.Config, clf *classifier.Classifier, files *attachment.Store, n *notify.Service) *registry.Service {
 	return registry.NewService(gdb, clf, files, registry.Options{Timezone: cfg.Timezone,
-		IndexPattern: cfg.RegIndexPattern, MaxAttachments: cfg.MaxAttachments, Notify: n})
+		IndexPattern: cfg.RegIndexPattern, MaxAttachments: cfg.MaxAttachments, Notify: n, Letters: LetterOptions(cfg)})
 }
+
+// LetterOptions are the council's letters as configured.
+func LetterOptions(cfg *config.Config) registry.LetterOptions {
+	l := cfg.Letters
+	return registry.LetterOptions{
+		Letterhead: paper.Letterhead{Name: l.Name, Address: l.Address, Phone: l.Phone, Email: l.Email,
+			Website: l.Website, EDRPOU: l.EDRPOU},
+		SignatoryTitle: l.SignatoryTitle, SignatoryName: l.SignatoryName, OutPattern: l.OutPattern,
+		StatusURL: StatusURL(cfg),
+	}
+}
+
+// StatusURL is where authors follow their appeals by index (the status page), printed on the
+// acknowledgement and the registrar's receipt.
+func StatusURL(cfg *config.Config) string { return cfg.BaseURL.JoinPath("/status").String() }
 
 // App is one running Hromada.
 type App struct {
@@ -185,6 +201,7 @@ func (a *App) build(ctx context.Context) error {
 	admin.Register(a.Web, admin.Deps{Log: log, Notify: a.Notify, Petitions: petitions, People: people,
 		Registry: reg, Departments: a.Departments, Classifier: clf, Timezone: cfg.Timezone,
 		Reports: report.NewService(a.DB, cfg.Timezone), Council: cfg.Council,
+		StatusURL: StatusURL(cfg), CaseIndex: cfg.Letters.CaseIndex,
 		Audit: audit.NewService(a.DB), Staff: func(ctx context.Context) ([]identity.StaffContact, error) {
 			return identity.StaffWithRoles(ctx, a.DB, identity.Roles...)
 		}})

@@ -265,9 +265,11 @@ func hostileFixture(t *testing.T, s *apptest.Server) ([]*visitor, fixtureIDs) {
 	if err := s.App.Registry.Assign(ctx, a.ID, registry.AssignInput{Resolution: "Розглянути", DepartmentID: dept.ID}); err != nil {
 		t.Fatal(err)
 	}
+	// A letter by post waits to be dispatched: the letters', the dispatch list's and the register's pages
+	// have something to link to.
 	if _, err := s.App.Registry.RegisterAppeal(ctx, registry.RegisterInput{Channel: "mail", LastName: "Бондар",
 		FirstName: "Ірина", Address: "м. Зразкове, вул. Садова, 3", Type: "proposal",
-		Summary:   "Пропоную встановити лавки у сквері.",
+		Summary: "Пропоную встановити лавки у сквері.", Acknowledge: true,
 		Questions: []registry.QuestionInput{{SubjectCode: "09", Text: "Лавки"}}}); err != nil {
 		t.Fatal(err)
 	}

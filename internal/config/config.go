@@ -56,6 +56,8 @@ type Config struct {
 
 	RegIndexPattern string // e.g. "{letter}-{seq}/{yy}"
 
+	Letters Letters // the council's letters: letterhead, signatory, outgoing numbers
+
 	MaxAttachmentBytes int64
 	MaxAttachments     int
 	// MaxFormBytes is the largest body of a request that carries no files; forms with files may send
@@ -109,6 +111,15 @@ type PetitionRules struct {
 	Settlements       []string // empty: anyone identified may sign
 	OnExpiry          string   // appeal | archive
 	MartialLaw        bool     // public holidays are working days
+}
+
+// Letters is what the council's letters carry (the letterhead of ДСТУ 4163:2020), who signs them, the
+// outgoing number's pattern, and the case (справа) appeals are filed in.
+type Letters struct {
+	Name, Address, Phone, Email, Website, EDRPOU string
+	SignatoryTitle, SignatoryName                string
+	OutPattern                                   string // e.g. "вих-{seq}/{yy}"
+	CaseIndex                                    string // the case index printed on the registration-control card
 }
 
 // Limit is at most N events per Window.
@@ -175,6 +186,16 @@ var Vars = []Var{
 	{Name: "HROMADA_COUNCIL_NAME", Default: "Зразкова міська рада", Help: "the council's name in Ukrainian"},
 	{Name: "HROMADA_COUNCIL_NAME_EN", Default: "Zrazkove City Council", Help: "the council's name in English"},
 	{Name: "HROMADA_REG_INDEX_PATTERN", Default: "{letter}-{seq}/{yy}", Help: "registration index: {letter} is the first letter of the author's surname (КО for a collective, БП for an anonymous appeal), {seq} the number within the year, {year} or {yy} the year (required: numbers restart every year and an index never repeats)"},
+	{Name: "HROMADA_LETTERHEAD_NAME", Default: "(HROMADA_COUNCIL_NAME)", Help: "the council's full name at the head of its letters (e.g. the executive committee's)"},
+	{Name: "HROMADA_LETTERHEAD_ADDRESS", Default: "(none)", Help: "the council's postal address on its letters' letterhead"},
+	{Name: "HROMADA_LETTERHEAD_PHONE", Default: "(none)", Help: "the council's phone on the letterhead; also the executor's phone on a letter when the staff member has none"},
+	{Name: "HROMADA_LETTERHEAD_EMAIL", Default: "(none)", Help: "the council's e-mail on the letterhead"},
+	{Name: "HROMADA_LETTERHEAD_WEBSITE", Default: "(HROMADA_BASE_URL)", Help: "the council's website on the letterhead"},
+	{Name: "HROMADA_LETTERHEAD_EDRPOU", Default: "(none)", Help: "the council's ЄДРПОУ code on the letterhead (8 digits)"},
+	{Name: "HROMADA_LETTER_SIGNATORY_POSITION", Default: "Міський голова", Help: "the position of who signs the council's letters"},
+	{Name: "HROMADA_LETTER_SIGNATORY_NAME", Default: "(none: a line to write the name by hand)", Help: "the name of who signs the council's letters, as ДСТУ 4163:2020 writes it: Ім'я ПРІЗВИЩЕ"},
+	{Name: "HROMADA_OUT_NUMBER_PATTERN", Default: "вих-{seq}/{yy}", Help: "outgoing number of a letter in the outgoing register: {seq} the number within the year, {year} or {yy} the year (required: numbers restart every year and never repeat)"},
+	{Name: "HROMADA_CASE_INDEX", Default: "(none: written by hand)", Help: "the index of the case (справа) of the nomenclature that appeals are filed in, printed on the registration-control card"},
 	{Name: "HROMADA_MAX_ATTACHMENT_MB", Default: "10", Help: "largest accepted attachment, in MiB"},
 	{Name: "HROMADA_MAX_ATTACHMENTS", Default: "5", Help: "most attachments on one appeal"},
 	{Name: "HROMADA_MAX_FORM_KB", Default: "256", Help: "largest request body without files, in KiB; only signed-in persons may send more, and only to forms with files (up to the attachments allowed plus 1 MiB)"},
@@ -238,6 +259,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		EN: r.str("HROMADA_COUNCIL_NAME_EN", "Zrazkove City Council"),
 	}
 	r.registry(c)
+	r.letters(c)
 	r.petitions(c)
 	c.Limits = Limits{
 		Sign:         r.limit("HROMADA_LIMIT_SIGN", Limit{30, time.Minute}),
@@ -348,6 +370,36 @@ func (r *reader) registry(c *Config) {
 	c.MaxAttachmentBytes = int64(r.positiveInt("HROMADA_MAX_ATTACHMENT_MB", 10)) << 20
 	c.MaxAttachments = r.positiveInt("HROMADA_MAX_ATTACHMENTS", 5)
 	c.MaxFormBytes = int64(r.positiveInt("HROMADA_MAX_FORM_KB", 256)) << 10
+}
+
+// letters reads the letterhead, the signatory and the outgoing number's pattern.
+func (r *reader) letters(c *Config) {
+	c.Letters = Letters{
+		Name:           r.str("HROMADA_LETTERHEAD_NAME", c.Council.UK),
+		Address:        r.str("HROMADA_LETTERHEAD_ADDRESS", ""),
+		Phone:          r.str("HROMADA_LETTERHEAD_PHONE", ""),
+		Email:          r.str("HROMADA_LETTERHEAD_EMAIL", ""),
+		Website:        r.str("HROMADA_LETTERHEAD_WEBSITE", c.BaseURL.String()),
+		EDRPOU:         r.str("HROMADA_LETTERHEAD_EDRPOU", ""),
+		SignatoryTitle: r.str("HROMADA_LETTER_SIGNATORY_POSITION", "Міський голова"),
+		SignatoryName:  r.str("HROMADA_LETTER_SIGNATORY_NAME", ""),
+		OutPattern:     r.str("HROMADA_OUT_NUMBER_PATTERN", "вих-{seq}/{yy}"),
+		CaseIndex:      r.str("HROMADA_CASE_INDEX", ""),
+	}
+	if e := c.Letters.EDRPOU; e != "" && (len(e) != 8 || strings.Trim(e, "0123456789") != "") {
+		r.fail("HROMADA_LETTERHEAD_EDRPOU", "must be the 8 digits of the ЄДРПОУ code, got %q", e)
+	}
+	if e := c.Letters.Email; e != "" {
+		if _, err := mail.ParseAddress(e); err != nil {
+			r.fail("HROMADA_LETTERHEAD_EMAIL", "must be an e-mail address: %v", err)
+		}
+	}
+	switch p := c.Letters.OutPattern; {
+	case !strings.Contains(p, "{seq}"):
+		r.fail("HROMADA_OUT_NUMBER_PATTERN", "must contain {seq}")
+	case !strings.Contains(p, "{year}") && !strings.Contains(p, "{yy}"):
+		r.fail("HROMADA_OUT_NUMBER_PATTERN", "must contain {year} or {yy}: numbers restart every year")
+	}
 }
 
 // petitions reads the community charter's rules for petitions.

@@ -188,3 +188,13 @@ func EqualState(got, want string) bool { return equalSecret(got, want) }
 
 // TableName keeps the table name explicit (GORM would say "people").
 func (Person) TableName() string { return "persons" }
+
+// PersonIn reads a person inside tx (a step that names its actor on a letter reads them in its own
+// transaction).
+func PersonIn(ctx context.Context, tx *gorm.DB, id int64) (*Person, error) {
+	var p Person
+	if err := tx.WithContext(ctx).Take(&p, id).Error; err != nil {
+		return nil, err
+	}
+	return &p, nil
+}

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ type Email struct {
 	MessageID string // stable per outbox row, so a resend after a crash is recognisably the same message
 	// Unsubscribe is the one-click address for optional notices ("" for notices the law requires).
 	Unsubscribe string
+	Attachments []Attachment
 }
 
 // Mailer delivers e-mail.
@@ -105,6 +107,11 @@ func (m *SMTPMailer) Send(ctx context.Context, e Email) error {
 	if e.HTML != "" {
 		msg.AddAlternativeString(mail.TypeTextHTML, e.HTML)
 	}
+	for _, f := range e.Attachments {
+		if err := msg.AttachReader(f.Name, bytes.NewReader(f.Data), mail.WithFileContentType(mail.ContentType(f.ContentType))); err != nil {
+			return fmt.Errorf("attach %s: %w", f.ContentType, err)
+		}
+	}
 	return m.client.DialAndSendWithContext(ctx, msg)
 }
 
@@ -121,7 +128,11 @@ func NewConsoleMailer(w io.Writer) *ConsoleMailer { return &ConsoleMailer{w: w} 
 func (m *ConsoleMailer) Send(_ context.Context, e Email) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	_, err := fmt.Fprintf(m.w, "----- e-mail (console mailer) -----\nTo: %s\nSubject: %s\nMessage-ID: %s\n\n%s\n-----------------------------------\n",
-		e.To, e.Subject, e.MessageID, e.Text)
+	files := ""
+	for _, f := range e.Attachments {
+		files += fmt.Sprintf("Attachment: %s (%s, %d bytes)\n", f.Name, f.ContentType, len(f.Data))
+	}
+	_, err := fmt.Fprintf(m.w, "----- e-mail (console mailer) -----\nTo: %s\nSubject: %s\nMessage-ID: %s\n%s\n%s\n-----------------------------------\n",
+		e.To, e.Subject, e.MessageID, files, e.Text)
 	return err
 }

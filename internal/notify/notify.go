@@ -46,6 +46,7 @@ var (
 	AppealNotConsidered       = Kind{Name: "appeal_not_considered"}
 	AppealExtended            = Kind{Name: "appeal_extended"}
 	AppealAnswered            = Kind{Name: "appeal_answered"}
+	AppealAcknowledged        = Kind{Name: "appeal_acknowledged"}   // the acknowledgement the author asked for, with its letter
 	AppealAssigned            = Kind{Name: "appeal_assigned"}       // staff: a new assignment
 	AppealDueSoon             = Kind{Name: "appeal_due_soon"}       // staff: due in 5 days, then in 1 day
 	AppealOverdueDigest       = Kind{Name: "appeal_overdue_digest"} // staff: daily, per department
@@ -54,8 +55,8 @@ var (
 // Kinds lists every notice, in the order the account page shows the optional ones.
 var Kinds = []Kind{AppealRegistered, PetitionAnsweredSignatory, PetitionPublished, PetitionRejected,
 	PetitionThreshold, PetitionThresholdStaff, PetitionAnswered, PetitionModerationDue, AppealForwarded,
-	AppealReturned, AppealNotConsidered, AppealExtended, AppealAnswered, AppealAssigned, AppealDueSoon,
-	AppealOverdueDigest}
+	AppealReturned, AppealNotConsidered, AppealExtended, AppealAnswered, AppealAcknowledged, AppealAssigned,
+	AppealDueSoon, AppealOverdueDigest}
 
 func kindByName(name string) (Kind, bool) {
 	for _, k := range Kinds {
@@ -74,7 +75,28 @@ type Notice struct {
 	Lang     string // language when there is no person
 	Path     string // the portal page the notice links to, e.g. /appeals/12
 	Data     map[string]any
+	// Attachments go with the message (a letter's PDF): kept in the outbox beside it, so a send retried
+	// after a crash carries the same files.
+	Attachments []Attachment
 }
+
+// Attachment is a file a message carries.
+type Attachment struct {
+	Name        string
+	ContentType string
+	Data        []byte
+}
+
+// mailAttachment is a file of an outbox message.
+type mailAttachment struct {
+	ID          int64
+	MessageID   int64
+	FileName    string
+	ContentType string
+	Content     []byte
+}
+
+func (mailAttachment) TableName() string { return "mail_attachments" }
 
 // Message is a row of the outbox.
 type Message struct {
@@ -112,7 +134,7 @@ type preference struct {
 func (preference) TableName() string { return "notice_preferences" }
 
 // Models lists the tables this package owns, for the schema test.
-func Models() []any { return []any{&Message{}, &preference{}} }
+func Models() []any { return []any{&Message{}, &preference{}, &mailAttachment{}} }
 
 // How sending survives crashes and stops. The durations are chained so that no message is sent twice
 // by two workers at once and none waits long after a crash:
@@ -289,6 +311,7 @@ func (s *Service) NotifyMany(ctx context.Context, tx *gorm.DB, notices []Notice)
 	}
 	now := time.Now().UTC()
 	msgs := make([]Message, 0, len(notices))
+	files := make([][]Attachment, 0, len(notices)) // each written message's files
 	for _, n := range notices {
 		if n.To == "" {
 			continue
@@ -317,12 +340,24 @@ func (s *Service) NotifyMany(ctx context.Context, tx *gorm.DB, notices []Notice)
 		}
 		msgs = append(msgs, Message{Kind: n.Kind.Name, PersonID: n.PersonID, ToAddress: n.To, Lang: lang,
 			Data: string(raw), Status: StatusQueued, CreatedAt: now})
+		files = append(files, n.Attachments)
 	}
 	if len(msgs) == 0 {
 		return nil
 	}
 	if err := tx.CreateInBatches(&msgs, 500).Error; err != nil {
 		return fmt.Errorf("outbox: %w", err)
+	}
+	var rows []mailAttachment
+	for i, m := range msgs {
+		for _, f := range files[i] {
+			rows = append(rows, mailAttachment{MessageID: m.ID, FileName: f.Name, ContentType: f.ContentType, Content: f.Data})
+		}
+	}
+	if len(rows) > 0 {
+		if err := tx.Create(&rows).Error; err != nil {
+			return fmt.Errorf("outbox files: %w", err)
+		}
 	}
 	jobs := make([]river.InsertManyParams, len(msgs))
 	for i, m := range msgs {

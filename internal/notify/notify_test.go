@@ -373,3 +373,31 @@ func TestSendsCutOffByACrashGoOutWithinMinutesAndOnce(t *testing.T) {
 		t.Fatalf("Б-1 after the rescue: %+v %v", m, err)
 	}
 }
+
+// A notice with a file (a letter's PDF) is kept in the outbox with it and reaches SMTP with the file
+// intact, named in the text; a rolled-back change leaves neither the message nor its file.
+func TestNoticeCarriesItsFileToSMTP(t *testing.T) {
+	f := setup(t)
+	s := f.service(t, true)
+	uk := f.person(t, "1", "uk")
+	pdf := append([]byte("%PDF-1.4\n"), []byte(strings.Repeat("лист ", 3000))...)
+	n := registered(uk, "iryna@example.org", "Б-1")
+	n.Kind = notify.AppealAcknowledged
+	n.Attachments = []notify.Attachment{{Name: "lyst-1-2024.pdf", ContentType: "application/pdf", Data: pdf}}
+	notifyIn(t, f, s, n, true)
+	if got := count(t, f.db, "mail_attachments"); got != 0 {
+		t.Fatalf("a rolled-back change left %d files", got)
+	}
+	notifyIn(t, f, s, n, false)
+	msgs := f.smtp.WaitFor(t, 1, 10*time.Second)
+	files := msgs[0].Files()
+	if len(files) != 1 || files[0].Name != "lyst-1-2024.pdf" || files[0].ContentType != "application/pdf" || string(files[0].Data) != string(pdf) {
+		t.Fatalf("files of the message: %d, %+v", len(files), files)
+	}
+	if text := msgs[0].Part("text/plain"); !strings.Contains(text, "У вкладенні: lyst-1-2024.pdf") {
+		t.Errorf("the text does not name the file:\n%s", text)
+	}
+	if msgs[0].Subject != "Повідомлення про реєстрацію звернення Б-1" {
+		t.Errorf("subject %q", msgs[0].Subject)
+	}
+}

@@ -69,6 +69,9 @@ func (r *renderer) render(kind, lang string, data map[string]any) (subject, text
 		return "", "", "", fmt.Errorf("no template for notice %q", kind)
 	}
 	data["Lang"] = strings.TrimPrefix(path.Ext(key), ".")
+	if _, ok := data["Attached"]; !ok {
+		data["Attached"] = nil // the layout names the files a message carries
+	}
 	var b bytes.Buffer
 	if err := t.ExecuteTemplate(&b, "subject", data); err != nil {
 		return "", "", "", err

@@ -45,7 +45,7 @@ func (w *sendWorker) Work(ctx context.Context, job *river.Job[sendArgs]) error {
 	if m.Status == StatusSent {
 		return nil
 	}
-	email, err := s.compose(m)
+	email, err := s.compose(ctx, m)
 	if err != nil {
 		// A template that cannot render will not render on retry either.
 		s.markFailed(ctx, m.ID, err, true)
@@ -82,12 +82,21 @@ func (s *Service) markFailed(ctx context.Context, id int64, cause error, final b
 	s.opts.Log.Warn("e-mail not sent", "message_id", id, "final", final, "err", cause)
 }
 
-// compose renders a message in its language.
-func (s *Service) compose(m Message) (Email, error) {
+// compose renders a message in its language, with its files.
+func (s *Service) compose(ctx context.Context, m Message) (Email, error) {
 	data := map[string]any{}
 	if err := json.Unmarshal([]byte(m.Data), &data); err != nil {
 		return Email{}, fmt.Errorf("message data: %w", err)
 	}
+	var files []mailAttachment
+	if err := s.db.WithContext(ctx).Where("message_id = ?", m.ID).Order("id").Find(&files).Error; err != nil {
+		return Email{}, fmt.Errorf("message files: %w", err)
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, f.FileName)
+	}
+	data["Attached"] = names
 	data["Council"] = s.opts.Council.In(m.Lang)
 	data["UnsubscribeURL"] = ""
 	if k, ok := kindByName(m.Kind); ok && k.Optional && m.PersonID != nil {
@@ -99,6 +108,9 @@ func (s *Service) compose(m Message) (Email, error) {
 	}
 	e := Email{To: m.ToAddress, Subject: subject, Text: text, HTML: html,
 		MessageID: fmt.Sprintf("hromada-%d@%s", m.ID, s.hostname)}
+	for _, f := range files {
+		e.Attachments = append(e.Attachments, Attachment{Name: f.FileName, ContentType: f.ContentType, Data: f.Content})
+	}
 	if u, _ := data["UnsubscribeURL"].(string); u != "" {
 		e.Unsubscribe = u
 	}

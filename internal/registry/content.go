@@ -42,6 +42,8 @@ const (
 	probSingle          = "single"  // an appeal of one author with another number of signers
 	probRelatedRequired = "related_required"
 	probRelatedPrimary  = "related_primary"
+	probNoEmail         = "no_email"   // answers by e-mail asked for, no e-mail given
+	probNoAddress       = "no_address" // answers by post asked for, no postal address given
 )
 
 // Fields of an appeal's content, named as the registration form names them. A question's problems carry
@@ -70,6 +72,7 @@ const (
 	fieldSummary         = "summary"
 	fieldConsent         = "consent"
 	fieldAttachments     = "attachments"
+	fieldReplyBy         = "reply_by"
 )
 
 // problem is one thing wrong with an appeal's content.
@@ -306,6 +309,15 @@ func (c *contentCheck) registration() {
 			c.add(fieldConsent, probRequired)
 		}
 	}
+	switch {
+	case in.ReplyBy == "":
+	case !slices.Contains(ReplyDeliveries, in.ReplyBy):
+		c.addValue(fieldReplyBy, probUnknown, in.ReplyBy)
+	case in.ReplyBy == DeliveryEmail && in.Email == "":
+		c.add(fieldReplyBy, probNoEmail)
+	case in.ReplyBy == DeliveryPost && in.Address == "":
+		c.add(fieldReplyBy, probNoAddress)
+	}
 	if len(in.Attachments) > c.s.maxFiles {
 		c.addLimit(fieldAttachments, probTooMany, c.s.maxFiles)
 	}
@@ -333,6 +345,8 @@ var (
 		{fieldSummary, probRequired}:         "appeal.error.summary_required",
 		{fieldConsent, probRequired}:         "appeal.error.consent",
 		{fieldAttachments, probTooMany}:      "appeal.error.too_many_files",
+		{fieldReplyBy, probNoEmail}:          "appeal.error.reply_by_email",
+		{fieldReplyBy, probNoAddress}:        "appeal.error.reply_by_post",
 	}
 	formByCode = map[string]string{
 		probRequired:        "appeal.error.required",

@@ -16,6 +16,7 @@ import (
 func appealOf(in *RegisterInput) *Appeal {
 	a := &Appeal{
 		ReceivedAt:         in.ReceivedAt.UTC(),
+		ReplyBy:            in.ReplyBy,
 		Channel:            in.Channel,
 		Type:               in.Type,
 		ExternalRef:        in.ExternalRef,
@@ -44,9 +45,9 @@ func appealOf(in *RegisterInput) *Appeal {
 }
 
 // derive sets the columns that follow from what the card says: the search text, the author's key, the
-// priority mark, the document kind and the first due date. It is the one place they are computed, called
-// right before every INSERT (registration, a petition's appeal, the import) and every save (the
-// workflow), so a new way in cannot forget one.
+// priority mark, how the author is answered, the document kind and the first due date. It is the one
+// place they are computed, called right before every INSERT (registration, a petition's appeal, the
+// import) and every save (the workflow), so a new way in cannot forget one.
 //
 // An explicit call rather than a GORM BeforeSave hook: the hook would need the service (the classifier,
 // the zone) on the model, would run on Updates of a few columns with a half-loaded card, and would hide
@@ -62,6 +63,7 @@ func (s *Service) derive(a *Appeal) {
 	if a.DueDate.IsZero() {
 		a.DueDate = s.dueAfter(a, DefaultTermDays)
 	}
+	a.ReplyBy = replyBy(a)
 	a.Priority = s.hasPriority(a.CategoryCodes())
 	a.SearchText = searchText(a)
 	a.AuthorKey = authorKeyOf(a)

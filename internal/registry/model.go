@@ -106,6 +106,7 @@ type Appeal struct {
 	RemindedDays       *int   // the last deadline reminder sent, in days before the due date
 	SearchText         string // lower-cased index, author and summary: what staff search (staff.go)
 	AuthorKey          string // normalised name and address: finds the author's earlier appeals (repeat.go)
+	ReplyBy            string // how the author is answered: a Delivery (letters.go); set by derive when empty
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 
@@ -114,6 +115,11 @@ type Appeal struct {
 	Events      []Event      `gorm:"foreignKey:AppealID"`
 	Attachments []Attachment `gorm:"foreignKey:AppealID"`
 	ReplyFiles  []Attachment `gorm:"-"` // the approved reply's files, as the author sees them
+
+	// What a step's letters add, kept for the step's transaction (letters.go): their timeline lines,
+	// written after the step's own, and their outgoing numbers, named in the step's audit line.
+	letterEvents []Event
+	outNumbers   []string
 }
 
 // AuthorName is the author's full name as registered.
@@ -226,5 +232,6 @@ func (counter) TableName() string { return "registry_counters" }
 
 // Models lists the tables this package owns, for the schema test.
 func Models() []any {
-	return []any{&Appeal{}, &Question{}, &Event{}, &Attachment{}, &counter{}, &CoExecutor{}, &Reply{}, &ReplyResult{}}
+	return []any{&Appeal{}, &Question{}, &Event{}, &Attachment{}, &counter{}, &CoExecutor{}, &Reply{}, &ReplyResult{},
+		&Letter{}, &outCounter{}}
 }

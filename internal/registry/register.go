@@ -16,6 +16,7 @@ import (
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/notify"
+	"github.com/hromada/hromada/internal/paper"
 )
 
 // Document kinds of the registration card; each channel's kind is data (the classifier's document_kind).
@@ -31,13 +32,14 @@ var DocumentKinds = []string{DocElectronic, DocLetter, DocOral, DocEmail}
 
 // Service registers appeals and answers questions about them.
 type Service struct {
-	db       *gorm.DB
-	clf      *classifier.Classifier
-	files    *attachment.Store
-	clock    calendar.Clock
-	pattern  string
-	maxFiles int
-	notify   *notify.Service
+	db         *gorm.DB
+	clf        *classifier.Classifier
+	files      *attachment.Store
+	clock      calendar.Clock
+	pattern    string
+	maxFiles   int
+	notify     *notify.Service
+	letterOpts LetterOptions
 }
 
 // Options configure the registry.
@@ -47,12 +49,17 @@ type Options struct {
 	MaxAttachments int
 	Notify         *notify.Service  // nil: no e-mail (unit tests)
 	Now            func() time.Time // tests move the clock; nil is time.Now
+	Letters        LetterOptions    // the letterhead, the signatory, the outgoing number's pattern
 }
 
 // NewService builds the registry.
 func NewService(db *gorm.DB, clf *classifier.Classifier, files *attachment.Store, o Options) *Service {
-	return &Service{db: db, clf: clf, files: files, clock: calendar.NewClock(o.Timezone, o.Now),
-		pattern: o.IndexPattern, maxFiles: o.MaxAttachments, notify: o.Notify}
+	s := &Service{db: db, clf: clf, files: files, clock: calendar.NewClock(o.Timezone, o.Now),
+		pattern: o.IndexPattern, maxFiles: o.MaxAttachments, notify: o.Notify, letterOpts: o.Letters}
+	if s.letterOpts.OutPattern == "" {
+		s.letterOpts.OutPattern = DefaultOutPattern
+	}
+	return s
 }
 
 // Today is the council's date now, as the registry's clock reads it (midnight UTC, like due dates).
@@ -96,6 +103,10 @@ type RegisterInput struct {
 	// points at (the registrar chooses it among EarlierAppeals).
 	Sign            string
 	RelatedAppealID *int64
+	// ReplyBy is how the author asks to be answered (ReplyDeliveries; "": e-mail when given, else post).
+	ReplyBy string
+	// Acknowledge: the author asks for an acknowledgement of registration; its letter is made with the card.
+	Acknowledge bool
 }
 
 // validate checks a new appeal's content (Law 393/96-ВР, Art. 5) and says what is wrong in the forms'
@@ -159,8 +170,26 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 		if err := tx.Create(a).Error; err != nil {
 			return err
 		}
-		if err := audit.Record(ctx, tx, auditRegister, "appeal", a.ID, registerDetail(a, in.RegisteredBy != nil)); err != nil {
+		if in.Acknowledge {
+			// The acknowledgement asked for replaces the registration notice: one message, the letter in it.
+			ev, err := s.sendLetter(ctx, tx, a, now, s.authorLetter(a, paper.KindAcknowledgement, notify.AppealAcknowledged, nil))
+			if err != nil {
+				return err
+			}
+			ev.AppealID, ev.OccurredAt, ev.ActorPersonID = a.ID, now, actor
+			if err := tx.Create(&ev).Error; err != nil {
+				return err
+			}
+		}
+		detail := registerDetail(a, in.RegisteredBy != nil)
+		for _, n := range a.outNumbers {
+			detail += " out=" + n
+		}
+		if err := audit.Record(ctx, tx, auditRegister, "appeal", a.ID, detail); err != nil {
 			return err
+		}
+		if in.Acknowledge && replyBy(a) == DeliveryEmail {
+			return nil
 		}
 		return s.tellAuthor(ctx, tx, a, notify.AppealRegistered, nil)
 	})
@@ -215,7 +244,13 @@ func registerDetail(a *Appeal, byStaff bool) string {
 
 // tellAuthor sends the author a notice about the appeal inside the transaction that changes it.
 func (s *Service) tellAuthor(ctx context.Context, tx *gorm.DB, a *Appeal, kind notify.Kind, extra map[string]any) error {
-	if s.notify == nil || a.AuthorEmail == "" {
+	return s.tellAuthorWith(ctx, tx, a, kind, extra, a.AuthorEmail, nil)
+}
+
+// tellAuthorWith sends the author a notice at the address to, carrying files (a letter's PDF).
+func (s *Service) tellAuthorWith(ctx context.Context, tx *gorm.DB, a *Appeal, kind notify.Kind, extra map[string]any,
+	to string, files []notify.Attachment) error {
+	if s.notify == nil || to == "" {
 		return nil
 	}
 	data := map[string]any{
@@ -227,6 +262,6 @@ func (s *Service) tellAuthor(ctx context.Context, tx *gorm.DB, a *Appeal, kind n
 	for k, v := range extra {
 		data[k] = v
 	}
-	return s.notify.Notify(ctx, tx, notify.Notice{Kind: kind, PersonID: a.PersonID, To: a.AuthorEmail,
-		Path: fmt.Sprintf("/appeals/%d", a.ID), Data: data})
+	return s.notify.Notify(ctx, tx, notify.Notice{Kind: kind, PersonID: a.PersonID, To: to,
+		Path: fmt.Sprintf("/appeals/%d", a.ID), Data: data, Attachments: files})
 }

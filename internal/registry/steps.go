@@ -25,10 +25,13 @@ const (
 	StepExtend   Step = "extend"    // a later due date, at most 45 days from receipt
 	StepLeave    Step = "leave"     // without consideration (Art. 8)
 	StepPrint    Step = "print"     // the approved reply as a letter
+	// StepAcknowledge makes the acknowledgement of registration the author asked for.
+	StepAcknowledge Step = "acknowledge"
 )
 
 // steps lists the steps in the card's order.
-var steps = []Step{StepApprove, StepSendBack, StepReply, StepAssign, StepForward, StepReturn, StepExtend, StepLeave, StepPrint}
+var steps = []Step{StepApprove, StepSendBack, StepReply, StepAssign, StepForward, StepReturn, StepExtend, StepLeave, StepPrint,
+	StepAcknowledge}
 
 // Statuses a step may start from.
 var (
@@ -58,6 +61,8 @@ var stepRules = map[Step]stepRule{
 	StepSendBack: {from: []string{StatusAwaitingApproval}, roles: heads, action: `appeal.reply_send_back`},
 	StepReply:    {from: []string{StatusInProgress}, roles: []string{identity.RoleExecutor}, lead: true, action: `appeal.reply_submit`},
 	StepPrint:    {from: []string{StatusAnswered}},
+	StepAcknowledge: {from: underControl, roles: []string{identity.RoleRegistrar, identity.RoleHead},
+		action: `appeal.acknowledge`},
 }
 
 var heads = []string{identity.RoleHead}

@@ -21,7 +21,7 @@ func TestStepsByStatusRoleAndDepartment(t *testing.T) {
 	stranger := registry.Viewer{Roles: []string{identity.RoleExecutor}, Department: other}
 	registrar := registry.Viewer{Roles: []string{identity.RoleRegistrar, identity.RoleAdmin}}
 	routing := []registry.Step{registry.StepAssign, registry.StepForward, registry.StepReturn, registry.StepExtend,
-		registry.StepLeave}
+		registry.StepLeave, registry.StepAcknowledge}
 	cases := []struct {
 		name   string
 		status string
@@ -31,18 +31,18 @@ func TestStepsByStatusRoleAndDepartment(t *testing.T) {
 		{"head, new appeal", registry.StatusRegistered, head, routing},
 		{"head, routed", registry.StatusInProgress, head, routing},
 		{"head, reply waiting", registry.StatusAwaitingApproval, head,
-			[]registry.Step{registry.StepApprove, registry.StepSendBack, registry.StepExtend, registry.StepLeave}},
+			[]registry.Step{registry.StepApprove, registry.StepSendBack, registry.StepExtend, registry.StepLeave, registry.StepAcknowledge}},
 		{"head, answered", registry.StatusAnswered, head, []registry.Step{registry.StepPrint}},
 		{"head, forwarded", registry.StatusForwarded, head, nil},
 		{"lead executor, routed", registry.StatusInProgress, executor, []registry.Step{registry.StepReply}},
 		{"lead executor, reply waiting", registry.StatusAwaitingApproval, executor, nil},
 		{"co-executor, routed", registry.StatusInProgress, stranger, nil},
-		{"registrar and admin, new appeal", registry.StatusRegistered, registrar, nil},
+		{"registrar and admin, new appeal", registry.StatusRegistered, registrar, []registry.Step{registry.StepAcknowledge}},
 		{"registrar, answered", registry.StatusAnswered, registrar, []registry.Step{registry.StepPrint}},
 		{"a head in the lead department, routed", registry.StatusInProgress,
 			registry.Viewer{Roles: []string{identity.RoleHead, identity.RoleExecutor}, Department: lead},
 			[]registry.Step{registry.StepReply, registry.StepAssign, registry.StepForward, registry.StepReturn,
-				registry.StepExtend, registry.StepLeave}},
+				registry.StepExtend, registry.StepLeave, registry.StepAcknowledge}},
 	}
 	for _, c := range cases {
 		a := &registry.Appeal{Status: c.status, DepartmentID: &lead}
@@ -73,7 +73,7 @@ func TestWorkflowTakesOnlyTheStepsOffered(t *testing.T) {
 	refused("a visitor's forwarding", c.reg.Forward(anonymous, a.ID, "Держгеокадастр", "Пересилаємо за належністю"))
 	refused("a registrar's resolution", c.reg.Assign(as(c.registrar), a.ID,
 		registry.AssignInput{Resolution: "Розглянути", DepartmentID: c.housing}))
-	refused("an executor's forwarding", c.reg.Forward(as(c.executor), a.ID, "Держгеокадастр", "Пересилаємо за належністю"))
+	refused("an executor's forwarding", c.reg.Forward(as(c.executor), a.ID, registry.ForwardInput{Body: "Держгеокадастр", BodyAddress: "вул. Земельна, 2", Letter: "Пересилаємо за належністю"}))
 	refused("an executor's extension", c.reg.Extend(as(c.executor), a.ID, time.Now().AddDate(0, 0, 40), "Потрібен час"))
 	if err := c.reg.Assign(as(c.head), a.ID, registry.AssignInput{Resolution: "Розглянути", DepartmentID: c.housing}); err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/notify"
+	"github.com/hromada/hromada/internal/paper"
 )
 
 // Terms of the law (393/96-ВР): calendar days from receipt.
@@ -25,7 +26,6 @@ const (
 	ForwardDays     = 5  // Art. 7: forward to the competent body within 5 days
 	ReturnDays      = 10 // Art. 5: return for missing required content within 10 days
 	maxWorkflowText = 20000
-	maxOutNumber    = 100
 )
 
 // More event kinds of the timeline.
@@ -106,7 +106,18 @@ func (s *Service) change(ctx context.Context, appealID int64, step Step, departm
 		if err := tx.Create(&ev).Error; err != nil {
 			return fmt.Errorf("timeline: %w", err)
 		}
-		return audit.Record(ctx, tx, stepRules[step].action, "appeal", a.ID, a.RegIndex+" "+ev.Kind)
+		// The step's letters: how each addressee was told, after the step itself.
+		for _, le := range a.letterEvents {
+			le.AppealID, le.OccurredAt, le.ActorPersonID = a.ID, now, ev.ActorPersonID
+			if err := tx.Create(&le).Error; err != nil {
+				return fmt.Errorf("timeline: %w", err)
+			}
+		}
+		detail := a.RegIndex + " " + ev.Kind
+		for _, n := range a.outNumbers {
+			detail += " out=" + n
+		}
+		return audit.Record(ctx, tx, stepRules[step].action, "appeal", a.ID, detail)
 	})
 }
 
@@ -288,25 +299,52 @@ func (s *Service) ReturnDue(a *Appeal) time.Time { return s.dueAfter(a, ReturnDa
 // MaxDue is the latest due date an extension may set: 45 days from receipt.
 func (s *Service) MaxDue(a *Appeal) time.Time { return s.dueAfter(a, MaxTermDays) }
 
-// Forward sends the appeal to the competent body; the author is told where and why.
-func (s *Service) Forward(ctx context.Context, appealID int64, body, letter string) error {
-	body, letter = strings.TrimSpace(body), strings.TrimSpace(letter)
-	if err := checkText("body", body, true); err != nil {
+// ForwardInput is where an appeal goes (Art. 7): the competent body, its postal address for the covering
+// letter, how that letter goes, and what the author is told.
+type ForwardInput struct {
+	Body          string
+	BodyAddress   string
+	CoverDelivery string // CoverDeliveries; "": post
+	Letter        string // the office's words to the author
+}
+
+// Forward sends the appeal to the competent body with a covering letter; the author is told where and why.
+func (s *Service) Forward(ctx context.Context, appealID int64, in ForwardInput) error {
+	in.Body, in.Letter, in.BodyAddress = strings.TrimSpace(in.Body), strings.TrimSpace(in.Letter), strings.TrimSpace(in.BodyAddress)
+	if in.CoverDelivery == "" {
+		in.CoverDelivery = DeliveryPost
+	}
+	if err := checkText("body", in.Body, true); err != nil {
 		return err
 	}
-	if err := checkText("letter", letter, true); err != nil {
+	if !slices.Contains(CoverDeliveries, in.CoverDelivery) {
+		return errs.Validation{"cover_delivery": "routing.error.cover_delivery"}.Err()
+	}
+	// A letter by post needs the body's postal address; through the body's own system it may go without.
+	if err := checkText("body_address", in.BodyAddress, in.CoverDelivery == DeliveryPost); err != nil {
+		return err
+	}
+	if err := checkText("letter", in.Letter, true); err != nil {
 		return err
 	}
 	return s.change(ctx, appealID, StepForward, 0,
 		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
-			a.ForwardedTo = body
-			if err := closeByRouting(ctx, tx, a, StatusForwarded, ResultForwarded, letter, now); err != nil {
+			a.ForwardedTo = in.Body
+			if err := closeByRouting(ctx, tx, a, StatusForwarded, ResultForwarded, in.Letter, now); err != nil {
 				return Event{}, err
 			}
-			if err := s.tellAuthor(ctx, tx, a, notify.AppealForwarded, map[string]any{"Body": body, "Text": letter}); err != nil {
+			toAuthor := s.authorLetter(a, paper.KindForwarded, notify.AppealForwarded, map[string]any{"Body": in.Body, "Text": in.Letter})
+			toAuthor.facts.Body, toAuthor.facts.Text = in.Body, in.Letter
+			cover := letterSpec{kind: paper.KindForwardedCover, facts: s.facts(a), name: in.Body, address: in.BodyAddress,
+				delivery: in.CoverDelivery}
+			cover.facts.Author = strings.TrimSpace(a.AuthorName() + " (" + a.AuthorAddress + ")")
+			if a.AuthorName() == "" {
+				cover.facts.Author = "без зазначення автора"
+			}
+			if err := s.sendLetters(ctx, tx, a, now, toAuthor, cover); err != nil {
 				return Event{}, err
 			}
-			return Event{Kind: EventForwarded, Note: body}, nil
+			return Event{Kind: EventForwarded, Note: in.Body}, nil
 		})
 }
 
@@ -321,7 +359,9 @@ func (s *Service) Return(ctx context.Context, appealID int64, explanation string
 			if err := closeByRouting(ctx, tx, a, StatusReturned, ResultReturned, explanation, now); err != nil {
 				return Event{}, err
 			}
-			if err := s.tellAuthor(ctx, tx, a, notify.AppealReturned, map[string]any{"Text": explanation}); err != nil {
+			letter := s.authorLetter(a, paper.KindReturned, notify.AppealReturned, map[string]any{"Text": explanation})
+			letter.facts.Text = explanation
+			if err := s.sendLetters(ctx, tx, a, now, letter); err != nil {
 				return Event{}, err
 			}
 			return Event{Kind: EventReturned, Note: explanation}, nil
@@ -352,7 +392,9 @@ func (s *Service) LeaveWithoutConsideration(ctx context.Context, appealID int64,
 			if err := closeByRouting(ctx, tx, a, StatusNotConsidered, ResultNotConsidered, text, now); err != nil {
 				return Event{}, err
 			}
-			if err := s.tellAuthor(ctx, tx, a, notify.AppealNotConsidered, map[string]any{"Text": text}); err != nil {
+			letter := s.authorLetter(a, paper.KindNotConsidered, notify.AppealNotConsidered, map[string]any{"Text": text})
+			letter.facts.Text = text
+			if err := s.sendLetters(ctx, tx, a, now, letter); err != nil {
 				return Event{}, err
 			}
 			return Event{Kind: EventNotConsidered, Note: text}, nil
@@ -381,33 +423,32 @@ func (s *Service) Extend(ctx context.Context, appealID int64, newDue time.Time, 
 			}
 			old := a.DueDate
 			a.DueDate, a.RemindedDays = newDue, nil
-			if err := s.tellAuthor(ctx, tx, a, notify.AppealExtended, map[string]any{"Reason": reason}); err != nil {
+			letter := s.authorLetter(a, paper.KindExtended, notify.AppealExtended, map[string]any{"Reason": reason})
+			letter.facts.Reason = reason
+			if err := s.sendLetters(ctx, tx, a, now, letter); err != nil {
 				return Event{}, err
 			}
 			return Event{Kind: EventExtended, Note: old.Format("02.01.2006") + " → " + newDue.Format("02.01.2006") + ": " + reason}, nil
 		})
 }
 
-// ReplyInput is an executor's draft answer.
+// ReplyInput is an executor's draft answer. Its outgoing number comes from the register when the head
+// approves it.
 type ReplyInput struct {
 	DepartmentID int64 // the executor's department: only the lead department answers
 	Text         string
-	OutNumber    string
 	Results      map[int64]string // question id → result
 	Attachments  []Upload
 }
 
 // SubmitReply stores the executor's draft and sends it to the head for approval.
 func (s *Service) SubmitReply(ctx context.Context, appealID int64, in ReplyInput) error {
-	in.Text, in.OutNumber = strings.TrimSpace(in.Text), strings.TrimSpace(in.OutNumber)
+	in.Text = strings.TrimSpace(in.Text)
 	v := errs.Validation{}
 	if in.Text == "" {
 		v.Add("text", "appeal.error.required")
 	} else if utf8.RuneCountInString(in.Text) > maxWorkflowText {
 		v.Add("text", "appeal.error.too_long")
-	}
-	if utf8.RuneCountInString(in.OutNumber) > maxOutNumber {
-		v.Add("out_number", "appeal.error.too_long")
 	}
 	if len(in.Attachments) > s.maxFiles {
 		v.Add("attachments", "appeal.error.too_many_files")
@@ -426,7 +467,7 @@ func (s *Service) SubmitReply(ctx context.Context, appealID int64, in ReplyInput
 				return Event{}, err
 			}
 			r := Reply{AppealID: a.ID, AuthorPersonID: audit.ActorOf(ctx).PersonID, Text: in.Text,
-				OutNumber: in.OutNumber, State: ReplySubmitted, CreatedAt: now}
+				State: ReplySubmitted, CreatedAt: now}
 			for _, q := range questions {
 				res := in.Results[q.ID]
 				if !slices.Contains(ReplyResults, res) {
@@ -467,7 +508,7 @@ func (s *Service) ApproveReply(ctx context.Context, appealID int64) error {
 			for _, res := range r.Results {
 				results[res.QuestionID] = res.Result
 			}
-			var ordered []string
+			var ordered, lines []string
 			for _, q := range questions {
 				res, ok := results[q.ID]
 				if !ok {
@@ -478,15 +519,29 @@ func (s *Service) ApproveReply(ctx context.Context, appealID int64) error {
 					return Event{}, err
 				}
 				ordered = append(ordered, res)
+				lines = append(lines, fmt.Sprintf("%d. %s — %s", q.Position, s.clf.Subjects.Name(q.SubjectCode, "uk"),
+					strings.ToLower(s.clf.Results.Name(res, "uk"))))
+			}
+			closeCard(ctx, a, StatusAnswered, AppealResult(ordered), r.Text, now)
+			// The answer's outgoing number comes from the register, with its letter.
+			letter := s.authorLetter(a, paper.KindAnswer, notify.AppealAnswered, map[string]any{"Text": r.Text})
+			letter.facts.Text, letter.facts.Results, letter.executor = r.Text, lines, r.AuthorPersonID
+			var files []string
+			if err := tx.Model(&Attachment{}).Where("reply_id = ?", r.ID).Order("id").Pluck("file_name", &files).Error; err != nil {
+				return Event{}, err
+			}
+			if len(files) > 0 {
+				letter.enclosure = "Додаток: " + strings.Join(files, "; ") + "."
+			}
+			if err := s.sendLetters(ctx, tx, a, now, letter); err != nil {
+				return Event{}, err
+			}
+			if len(a.outNumbers) > 0 {
+				a.AnswerOutNumber = a.outNumbers[0]
 			}
 			actor := audit.ActorOf(ctx).PersonID
 			if err := tx.Model(&Reply{}).Where("id = ?", r.ID).Updates(map[string]any{"state": ReplyApproved,
-				"reviewer_person_id": nullable(actor), "reviewed_at": now}).Error; err != nil {
-				return Event{}, err
-			}
-			closeCard(ctx, a, StatusAnswered, AppealResult(ordered), r.Text, now)
-			a.AnswerOutNumber = r.OutNumber
-			if err := s.tellAuthor(ctx, tx, a, notify.AppealAnswered, map[string]any{"Text": r.Text}); err != nil {
+				"reviewer_person_id": nullable(actor), "reviewed_at": now, "out_number": a.AnswerOutNumber}).Error; err != nil {
 				return Event{}, err
 			}
 			return Event{Kind: EventAnswered}, nil

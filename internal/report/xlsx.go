@@ -176,3 +176,34 @@ func (r *Report) WriteXLSX(w io.Writer, o Output) error {
 	_, err = f.WriteTo(w)
 	return err
 }
+
+// WriteSheet writes a workbook of one sheet for a staff list's export: a title line and a header in bold,
+// then the rows each gives through add (the caller's batches go straight into the sheet).
+func WriteSheet(w io.Writer, sheet, title string, header []string, each func(add func(values ...any)) error) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	s := &sheetWriter{f: f, sheet: sheet}
+	s.line(title)
+	s.style(bold, 1)
+	cells := make([]any, len(header))
+	for i, h := range header {
+		cells[i] = h
+	}
+	s.line(cells...)
+	s.style(bold, len(header))
+	if err := each(s.line); err != nil {
+		return err
+	}
+	if s.err != nil {
+		return s.err
+	}
+	_, err = f.WriteTo(w)
+	return err
+}

@@ -100,8 +100,8 @@ func (s *Server) loadVisitor(c *fiber.Ctx) error {
 		shared["Person"] = person
 		shared["IsStaff"] = len(roles) > 0
 	}
-	if flash != "" && l.Has(flash) { // only our own messages, whatever the cookie says
-		shared["Flash"] = l.T(flash)
+	if text := flashText(l, flash); text != "" {
+		shared["Flash"] = text
 	}
 	if err := c.Bind(shared); err != nil {
 		return err
@@ -196,10 +196,29 @@ func RequireRole(roles ...string) fiber.Handler {
 	}
 }
 
-// SetFlash shows a message (an i18n id) on the next page.
+// flashText is the flash's message: its ids said one after another, and only when every one is our own
+// message, whatever the cookie says.
+func flashText(l *i18n.L, flash string) string {
+	if flash == "" {
+		return ""
+	}
+	var out []string
+	for _, id := range strings.Split(flash, "+") {
+		if !l.Has(id) {
+			return ""
+		}
+		out = append(out, l.T(id))
+	}
+	return strings.Join(out, " ")
+}
+
+// SetFlash shows a message on the next page: an i18n id, or several joined by "+", said in turn (what
+// was done, then how the author was told).
 func (s *Server) SetFlash(c *fiber.Ctx, message string) error {
-	if !flashID.MatchString(message) {
-		return fmt.Errorf("flash message id %q", message)
+	for _, id := range strings.Split(message, "+") {
+		if !flashID.MatchString(id) {
+			return fmt.Errorf("flash message id %q", message)
+		}
 	}
 	c.Cookie(s.flashCookie(message, false))
 	return nil

@@ -70,7 +70,7 @@ func TestWorkflowTakesOnlyTheStepsOffered(t *testing.T) {
 	anonymous := audit.WithActor(context.Background(), audit.Actor{IP: "203.0.113.7"})
 	refused("a visitor's resolution", c.reg.Assign(anonymous, a.ID,
 		registry.AssignInput{Resolution: "Розглянути", DepartmentID: c.housing}))
-	refused("a visitor's forwarding", c.reg.Forward(anonymous, a.ID, "Держгеокадастр", "Пересилаємо за належністю"))
+	refused("a visitor's forwarding", c.reg.Forward(anonymous, a.ID, registry.ForwardInput{Body: "Держгеокадастр", BodyAddress: "вул. Земельна, 2", Letter: "Пересилаємо за належністю"}))
 	refused("a registrar's resolution", c.reg.Assign(as(c.registrar), a.ID,
 		registry.AssignInput{Resolution: "Розглянути", DepartmentID: c.housing}))
 	refused("an executor's forwarding", c.reg.Forward(as(c.executor), a.ID, registry.ForwardInput{Body: "Держгеокадастр", BodyAddress: "вул. Земельна, 2", Letter: "Пересилаємо за належністю"}))

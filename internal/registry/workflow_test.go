@@ -341,10 +341,10 @@ func TestRoutingThatClosesAppeals(t *testing.T) {
 		notice string
 	}{
 		{"forward", func(id int64) error {
-			return c.reg.Forward(as(c.head), id, "Головне управління ДПС в області", "Питання податків вирішує податкова служба.")
+			return c.reg.Forward(as(c.head), id, "Головне управління ДПС в області", "Питання податків вирішує податкова служба.", "")
 		}, registry.StatusForwarded, "appeal_forwarded"},
 		{"return", func(id int64) error {
-			return c.reg.Return(as(c.head), id, "Не зазначено місце проживання.")
+			return c.reg.Return(as(c.head), id, "Не зазначено місце проживання.", "")
 		}, registry.StatusReturned, "appeal_returned"},
 		{"leave", func(id int64) error {
 			return c.reg.LeaveWithoutConsideration(as(c.head), id, "repeat_resolved", "Питання вирішено відповіддю від 01.10.")
@@ -370,7 +370,7 @@ func TestRoutingThatClosesAppeals(t *testing.T) {
 	if err := c.reg.LeaveWithoutConsideration(as(c.head), a.ID, "dislike", ""); codeOf(err) != errs.Invalid {
 		t.Errorf("a reason outside Art. 8: %v", err)
 	}
-	if err := c.reg.Forward(as(c.head), a.ID, "", ""); codeOf(err) != errs.Invalid {
+	if err := c.reg.Forward(as(c.head), a.ID, "", "", ""); codeOf(err) != errs.Invalid {
 		t.Errorf("forward nowhere: %v", err)
 	}
 }
@@ -523,9 +523,9 @@ func TestWorkflowNoticesAreDelivered(t *testing.T) {
 	}
 	for _, step := range []func(id int64) error{
 		func(id int64) error {
-			return c.reg.Forward(as(c.head), id, "Податкова служба", "Питання податків.")
+			return c.reg.Forward(as(c.head), id, "Податкова служба", "Питання податків.", "")
 		},
-		func(id int64) error { return c.reg.Return(as(c.head), id, "Не вказано адресу.") },
+		func(id int64) error { return c.reg.Return(as(c.head), id, "Не вказано адресу.", "") },
 		func(id int64) error { return c.reg.LeaveWithoutConsideration(as(c.head), id, "late_complaint", "") },
 	} {
 		if err := step(c.phoneAppeal(t, now).ID); err != nil {

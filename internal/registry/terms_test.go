@@ -423,6 +423,14 @@ func correctTheSign(t *testing.T, sc *repeatScene) {
 	if kinds := eventKinds(c.card(t, id)); kinds[len(kinds)-1] != registry.EventSignConfirmed {
 		t.Errorf("confirmed: %v", kinds)
 	}
+	// The author follows the case, not the registry's record of it.
+	own, err := c.reg.AppealOfPerson(context.Background(), sc.citizen, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kinds := eventKinds(own); !slices.Equal(kinds, []string{registry.EventRegistered}) {
+		t.Errorf("the author's timeline: %v", kinds)
+	}
 }
 
 // A due date on a day off is flagged; the council keeps it or ends the term on the working day before,

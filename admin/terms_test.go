@@ -220,3 +220,50 @@ func TestPortalRepeatOnTheCard(t *testing.T) {
 		t.Errorf("the corrected card:\n%.4000s", card.Body)
 	}
 }
+
+// A due date on a Saturday is flagged on the card and in the dashboard's lists, where the council keeps
+// such dates (the default); a council that ends terms on working days gets the Friday before.
+func TestDueOnADayOffIsFlagged(t *testing.T) {
+	kyiv, err := time.LoadLocation("Europe/Kyiv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	saturday := time.Now().In(kyiv).AddDate(0, 0, -1)
+	for saturday.Weekday() != time.Saturday {
+		saturday = saturday.AddDate(0, 0, -1)
+	}
+	received := time.Date(saturday.Year(), saturday.Month(), saturday.Day()-30, 10, 0, 0, 0, kyiv)
+	register := func(s *apptest.Server) *registry.Appeal {
+		a, err := s.App.Registry.RegisterAppeal(t.Context(), registry.RegisterInput{Channel: "mail", LastName: "Ярема",
+			FirstName: "Петро", Address: "м. Зразкове, вул. Лісова, 4", Type: "application", Summary: "Прошу відремонтувати дорогу.",
+			Questions: []registry.QuestionInput{{SubjectCode: "03"}}, ReceivedAt: received})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+
+	s, _, _, _ := staffServer(t)
+	head := headOf(t, s)
+	a := register(s)
+	if a.DueDate.Weekday() != time.Saturday {
+		t.Fatalf("due %s, want the Saturday kept", a.DueDate.Format(time.DateOnly))
+	}
+	card := apptest.Get(t, head, s.Path(fmt.Sprintf("/admin/appeals/%d", a.ID)))
+	if !strings.Contains(card.Body, "вихідний день: завершіть розгляд до нього") {
+		t.Errorf("the card does not flag the day off:\n%.3000s", card.Body)
+	}
+	board := apptest.Get(t, head, s.Path("/admin/"))
+	flagged := regexp.MustCompile(fmt.Sprintf(`href="/admin/appeals/%d">[^<]+</a> — [^<]+<time[^>]+>[^<]+</time> <span class="badge">вихідний</span>`, a.ID))
+	if !flagged.MatchString(board.Body) {
+		t.Errorf("the dashboard does not flag the day off:\n%.4000s", board.Body)
+	}
+
+	earlier := apptest.Start(t, map[string]string{"HROMADA_DUE_ON_DAY_OFF": "earlier"})
+	if r := apptest.Get(t, apptest.Browser(t), earlier.Path("/healthz")); r.Status != http.StatusOK {
+		t.Fatalf("health: %d", r.Status)
+	}
+	if a := register(earlier); a.DueDate.Weekday() != time.Friday || !a.DueDate.Equal(registry.DueDate(received, 29)) {
+		t.Errorf("due %s, want the Friday before", a.DueDate.Format(time.DateOnly))
+	}
+}

@@ -97,7 +97,7 @@ func crawlAll(cr *crawler, clients []*visitor, ids fixtureIDs) {
 		"/auth/callback":             {"code", "state", "error", "error_description"},
 		"/notices/unsubscribe":       {"token"},
 		"/admin/report.csv":          {"period", "year", "quarter", "month", "from", "to"},
-		"/admin/appeals.csv":         {"q", "channel", "status", "type", "subject", "from", "to", "department", "executor", "due_within", "sort", "page"},
+		"/admin/appeals.csv":         {"q", "channel", "status", "type", "subject", "from", "to", "department", "executor", "due_within", "breach", "sort", "page"},
 		"/admin/audit":               {"action", "person", "from", "to", "page", "q"},
 		"/admin/appeals":             {"page"},
 		"/admin/import/template.csv": {"lang"},

@@ -14,9 +14,6 @@ const (
 	DueEarlier = "earlier"
 )
 
-// DueOnDayOffChoices lists the values HROMADA_DUE_ON_DAY_OFF takes.
-var DueOnDayOffChoices = []string{DueKeep, DueEarlier}
-
 // termedSteps are the office's own steps with a term of their own, in calendar days from receipt, and
 // the status each leaves the appeal in: forwarding to the competent body (Art. 7) and returning to the
 // author for missing content (Art. 5). Taken later, the step needs a recorded reason and counts as a

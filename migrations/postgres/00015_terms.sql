@@ -2,7 +2,7 @@
 -- Issue 12, items 4–6: the office's own terms, anonymous appeals and proposed signs of receipt.
 --
 -- late_reason: why the appeal was forwarded (Art. 7: 5 days) or returned (Art. 5: 10 days) after its
--- term; term_breach: it was (internal/registry/derive.go decides it on every save).
+-- term. term_breach: it was (internal/registry/derive.go decides it on every save).
 ALTER TABLE appeals ADD COLUMN late_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE appeals ADD COLUMN term_breach BOOLEAN NOT NULL DEFAULT FALSE;
 -- uncontrolled: not under deadline control. An anonymous appeal is registered but not considered on
@@ -14,7 +14,7 @@ ALTER TABLE appeals ADD COLUMN sign_proposed BOOLEAN NOT NULL DEFAULT FALSE;
 
 UPDATE appeals SET uncontrolled = TRUE WHERE nature = 'anonymous';
 -- Appeals forwarded or returned before this migration: dates as the council reads them. Ukraine keeps
--- one time zone, so Kyiv's is the council's (HROMADA_TIMEZONE's default); every later step is judged by
+-- one time zone, so Kyiv's is the council's (HROMADA_TIMEZONE's default). Every later step is judged by
 -- the application in the configured zone.
 UPDATE appeals SET term_breach = TRUE
 WHERE answered_at IS NOT NULL AND (

@@ -2,7 +2,7 @@
 -- Issue 12, items 4–6: the office's own terms, anonymous appeals and proposed signs of receipt.
 --
 -- late_reason: why the appeal was forwarded (Art. 7: 5 days) or returned (Art. 5: 10 days) after its
--- term; term_breach: it was (internal/registry/derive.go decides it on every save).
+-- term. term_breach: it was (internal/registry/derive.go decides it on every save).
 ALTER TABLE appeals ADD COLUMN late_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE appeals ADD COLUMN term_breach BOOLEAN NOT NULL DEFAULT 0;
 -- uncontrolled: not under deadline control. An anonymous appeal is registered but not considered on

@@ -115,7 +115,7 @@ func TestAnonymousLetterAtTheDesk(t *testing.T) {
 	}
 	cardPath := regexp.MustCompile(`^/admin/appeals/\d+`).FindString(r.Location)
 	card := apptest.Get(t, registrar, apptest.Follow(s.Path("/admin/appeals"), r.Location))
-	for _, want := range []string{"БП-", "Анонімне", "Мирошник Гнат", "Не на контролі строків",
+	for _, want := range []string{"БП-", "Анонімне", "Мирошник Гнат", "Не на контролі строків", "Анонімне звернення не стоїть на контролі строків (стаття 8).",
 		`<details class="step" id="step-anonymous" open>`, `action="` + cardPath + `/anonymous"`} {
 		if !strings.Contains(card.Body, want) {
 			t.Errorf("the anonymous card lacks %s", want)

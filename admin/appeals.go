@@ -26,6 +26,7 @@ const maxDueWithin = 366
 type appealForm struct {
 	From, To, Channel, Status, Type, Subject, Department, Executor, DueWithin, Q, Sort string
 	Overdue, Priority                                                                  bool
+	Breach                                                                             bool // forwarded or returned after the term
 }
 
 // staffFilter reads the filter from the query string. A value that cannot be read is left out of the
@@ -41,7 +42,7 @@ func readStaffFilter(values url.Values, clf *classifier.Classifier) (registry.Fi
 	f := registry.Filter{
 		Channel: r.Code("channel", clf.Channels.Has), Status: r.Code("status", form.In(registry.Statuses...)),
 		Type: r.Code("type", clf.Types.Has), Subject: r.Code("subject", clf.Subjects.Has),
-		Overdue: r.Flag("overdue"), Priority: r.Flag("priority"), Query: r.Line("q", form.MaxSearch),
+		Overdue: r.Flag("overdue"), Priority: r.Flag("priority"), Breach: r.Flag("breach"), Query: r.Line("q", form.MaxSearch),
 		From: r.Date("from"), To: r.Date("to"), DepartmentID: r.ID("department"), ExecutorID: r.ID("executor"),
 	}
 	if n, ok := r.Int("due_within", 1, maxDueWithin); ok {
@@ -62,7 +63,7 @@ func readStaffFilter(values url.Values, clf *classifier.Classifier) (registry.Fi
 	view := appealForm{
 		From: shown("from"), To: shown("to"), Channel: f.Channel, Status: f.Status, Type: f.Type, Subject: f.Subject,
 		Department: shown("department"), Executor: shown("executor"), DueWithin: shown("due_within"), Q: f.Query,
-		Sort: f.Sort, Overdue: f.Overdue, Priority: f.Priority,
+		Sort: f.Sort, Overdue: f.Overdue, Priority: f.Priority, Breach: f.Breach,
 	}
 	problems := r.Problems()
 	// The registry's own messages for its filter's fields.
@@ -199,6 +200,9 @@ func filterQuery(v appealForm) url.Values {
 	}
 	if v.Priority {
 		q.Set("priority", "1")
+	}
+	if v.Breach {
+		q.Set("breach", "1")
 	}
 	return q
 }

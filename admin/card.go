@@ -127,6 +127,9 @@ func (h *handlers) renderCard(c *fiber.Ctx, a *registry.Appeal, action string, f
 		"ForwardDue":     h.Registry.ForwardDue(a),
 		"ReturnDue":      h.Registry.ReturnDue(a),
 		"MaxDue":         h.Registry.MaxDue(a),
+		"ForwardLate":    h.Registry.Late(a, registry.StepForward),
+		"ReturnLate":     h.Registry.Late(a, registry.StepReturn),
+		"DueOnDayOff":    h.Registry.DueOnDayOff(a),
 		// The template's groups of forms: routing (resolution, forwarding, return), control (extension,
 		// leaving without consideration), review, reply, print. Each group's steps share one rule.
 		"CanRoute":        can(registry.StepAssign),
@@ -135,9 +138,16 @@ func (h *handlers) renderCard(c *fiber.Ctx, a *registry.Appeal, action string, f
 		"CanReply":        can(registry.StepReply),
 		"CanPrint":        can(registry.StepPrint),
 		"CoverDeliveries": registry.CoverDeliveries,
-		"Action":          action,
-		"Errors":          fields,
-		"Form":            h.postedForm(c, action),
+		// Issue 12's steps: an anonymous appeal left at once or taken under control, the sign put right.
+		"CanAnonymous": can(registry.StepAnonymous),
+		"CanControl":   can(registry.StepControl),
+		"CanSign":      can(registry.StepSign),
+		"Action":       action,
+		"Errors":       fields,
+		"Form":         h.postedForm(c, action),
+	}
+	if err := h.cardSign(c, a, can(registry.StepSign), data); err != nil {
+		return err
 	}
 	letters, err := h.Registry.LettersOf(ctx, a.ID)
 	if err != nil {
@@ -165,6 +175,62 @@ func (h *handlers) renderCard(c *fiber.Ctx, a *registry.Appeal, action string, f
 		data["ActiveDepts"] = active
 	}
 	return c.Render("admin/appeal_card", data)
+}
+
+// cardSign adds what the card shows of the sign of receipt: the earlier appeal it points at, the hint at
+// Art. 8 when that one was answered on the merits (and the leave form's ground chosen accordingly), and,
+// for those who may correct the sign, the author's earlier appeals to choose from.
+func (h *handlers) cardSign(c *fiber.Ctx, a *registry.Appeal, canSign bool, data fiber.Map) error {
+	ctx := c.UserContext()
+	related, found, err := h.Registry.Related(ctx, a)
+	if err != nil {
+		return err
+	}
+	merits := found && a.Sign == registry.SignRepeat && registry.OnTheMerits(related.Result)
+	data["Related"], data["HasRelated"], data["OnTheMerits"] = related, found, merits
+	switch {
+	case a.Nature == registry.NatureAnonymous:
+		data["LeaveGround"] = registry.Art8Anonymous
+	case merits:
+		data["LeaveGround"] = registry.Art8RepeatResolved
+	}
+	if !canSign {
+		return nil
+	}
+	earlier, err := h.Registry.EarlierAppeals(ctx, registry.AuthorQuery{PersonID: a.PersonID, LastName: a.AuthorLastName,
+		FirstName: a.AuthorFirstName, Patronymic: a.AuthorPatronymic, Address: a.AuthorAddress, Except: a.ID,
+		Received: a.ReceivedAt})
+	if err != nil {
+		return err
+	}
+	if found && !slices.ContainsFunc(earlier, func(e registry.EarlierAppeal) bool { return e.ID == related.ID }) {
+		earlier = append([]registry.EarlierAppeal{related}, earlier...) // chosen by hand among no author's list
+	}
+	data["Earlier"] = earlier
+	data["SignChosen"] = signValue(a.Sign, a.RelatedAppealID)
+	return nil
+}
+
+// signValue is a sign of receipt as the forms' radio groups carry it: "primary", or "repeat:ID" and
+// "duplicate:ID" naming the earlier appeal, so the two can never disagree.
+func signValue(sign string, related *int64) string {
+	if related == nil {
+		return sign
+	}
+	return sign + ":" + strconv.FormatInt(*related, 10)
+}
+
+// parseSign splits a sign as signValue writes it into the sign and the earlier appeal it points at.
+func parseSign(v string) (string, *int64) {
+	kind, id, found := strings.Cut(v, ":")
+	if !found {
+		return kind, nil
+	}
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 {
+		return kind, nil // refused by the registry as a repeat without its earlier appeal
+	}
+	return kind, &n
 }
 
 // viewer is the visitor as the registry's step rules see them: their roles and, for an executor (only
@@ -255,9 +321,21 @@ func (h *handlers) postedForm(c *fiber.Ctx, action string) cardForm {
 }
 
 // routeAppeal takes one of the head's steps: resolution, forwarding, return, leaving without
-// consideration, extension, approval of a reply or sending it back. The form is read and checked at the
-// edge first; a value that cannot be read refuses the step with the problem beside its field.
-func (h *handlers) routeAppeal(c *fiber.Ctx) error {
+// consideration, extension, approval of a reply or sending it back, taking an anonymous appeal under
+// control.
+func (h *handlers) routeAppeal(c *fiber.Ctx) error { return h.takeStep(c, c.Params("action")) }
+
+// correctSign puts the sign of receipt right (a registrar or a head).
+func (h *handlers) correctSign(c *fiber.Ctx) error { return h.takeStep(c, string(registry.StepSign)) }
+
+// leaveAnonymous leaves an anonymous appeal without consideration (a registrar or a head).
+func (h *handlers) leaveAnonymous(c *fiber.Ctx) error {
+	return h.takeStep(c, string(registry.StepAnonymous))
+}
+
+// takeStep takes a step of the card. The form is read and checked at the edge first; a value that cannot
+// be read refuses the step with the problem beside its field.
+func (h *handlers) takeStep(c *fiber.Ctx, action string) error {
 	id, err := h.visibleAppealID(c)
 	if err != nil {
 		return err
@@ -267,7 +345,6 @@ func (h *handlers) routeAppeal(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	action := c.Params("action")
 	text := func(field string) string { return r.Text(field, form.MaxText) }
 	var step func() error
 	switch action {
@@ -282,11 +359,11 @@ func (h *handlers) routeAppeal(c *fiber.Ctx) error {
 		step = func() error { return h.Registry.Assign(ctx, id, in) }
 	case "forward":
 		in := registry.ForwardInput{Body: text("body"), BodyAddress: text("body_address"), Letter: text("letter"),
-			CoverDelivery: r.Code("cover_delivery", form.In(registry.CoverDeliveries...))}
+			CoverDelivery: r.Code("cover_delivery", form.In(registry.CoverDeliveries...)), LateReason: text("late_reason")}
 		step = func() error { return h.Registry.Forward(ctx, id, in) }
 	case "return":
-		explanation := text("explanation")
-		step = func() error { return h.Registry.Return(ctx, id, explanation) }
+		explanation, late := text("explanation"), text("late_reason")
+		step = func() error { return h.Registry.Return(ctx, id, explanation, late) }
 	case "leave":
 		reason, note := r.Line("reason", form.MaxLine), text("note")
 		step = func() error { return h.Registry.LeaveWithoutConsideration(ctx, id, reason, note) }
@@ -301,6 +378,15 @@ func (h *handlers) routeAppeal(c *fiber.Ctx) error {
 	case "send_back":
 		note := text("note")
 		step = func() error { return h.Registry.SendBack(ctx, id, note) }
+	case string(registry.StepControl):
+		note := text("note")
+		step = func() error { return h.Registry.TakeUnderControl(ctx, id, note) }
+	case string(registry.StepAnonymous):
+		note := text("note")
+		step = func() error { return h.Registry.LeaveAnonymous(ctx, id, note) }
+	case string(registry.StepSign):
+		sign, related := parseSign(r.Line("sign", form.MaxLine))
+		step = func() error { return h.Registry.CorrectSign(ctx, id, sign, related) }
 	default:
 		return errs.New(errs.NotFound, "error.not_found")
 	}

@@ -55,6 +55,15 @@ func (h *handlers) dashboard(c *fiber.Ctx) error {
 	}
 	data["Board"] = board
 	data["DueDays"] = registry.DashboardDueDays
+	dayOff := map[int64]bool{} // due on a day off: flagged, so the work is done before
+	for _, list := range [][]registry.Appeal{board.Overdue, board.DueSoon, board.AwaitingApproval} {
+		for i := range list {
+			if h.Registry.DueOnDayOff(&list[i]) {
+				dayOff[list[i].ID] = true
+			}
+		}
+	}
+	data["DayOff"] = dayOff
 	q := ""
 	if dept != 0 && !scoped { // an executor's registry is already narrowed to their department's appeals
 		q = "&department=" + strconv.FormatInt(dept, 10)
@@ -62,5 +71,6 @@ func (h *handlers) dashboard(c *fiber.Ctx) error {
 	data["OverdueLink"] = "/admin/appeals?overdue=1&sort=due_asc" + q
 	data["DueSoonLink"] = "/admin/appeals?sort=due_asc&due_within=" + strconv.Itoa(registry.DashboardDueDays) + q
 	data["AwaitingLink"] = "/admin/appeals?status=" + registry.StatusAwaitingApproval + q
+	data["BreachLink"] = "/admin/appeals?breach=1&from=" + board.BreachesFrom.Format("2006-01-02") + q
 	return c.Render("admin/dashboard", data)
 }

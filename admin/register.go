@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -41,17 +40,7 @@ func (f staffAppealForm) authorKey() string {
 }
 
 // sign splits the chosen sign into the sign of receipt and the earlier appeal it points at.
-func (f staffAppealForm) sign() (string, *int64) {
-	kind, id, found := strings.Cut(f.Sign, ":")
-	if !found {
-		return kind, nil
-	}
-	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil || n <= 0 {
-		return kind, nil // refused by the registry as a repeat without its earlier appeal
-	}
-	return kind, &n
-}
+func (f staffAppealForm) sign() (string, *int64) { return parseSign(f.Sign) }
 
 // staffChannels is every channel but the portal's own.
 func (h *handlers) staffChannels() classifier.List {
@@ -121,6 +110,7 @@ func (h *handlers) renderStaffAppealFormWith(c *fiber.Ctx, f staffAppealForm, fi
 	}
 	l := h.web.TextsOf(c)
 	return c.Render("admin/appeal_new", fiber.Map{
+		"OfferAnonymous":  h.offerAnonymous(f, fields),
 		"Earlier":         earlier,
 		"AllChannels":     h.Classifier.Channels,
 		"Title":           l.T("admin.register.title"),
@@ -135,6 +125,19 @@ func (h *handlers) renderStaffAppealFormWith(c *fiber.Ctx, f staffAppealForm, fi
 		"SocialStatuses":  h.Classifier.SocialStatuses,
 		"Genders":         h.Classifier.Genders,
 	})
+}
+
+// offerAnonymous turns the refusal of a written appeal that names its author but not their address into
+// an offer: such an appeal is anonymous (Art. 8), so the form offers to register it as one rather than
+// refuse it. An oral appeal is not offered: the registrar asks the caller or the visitor instead.
+func (h *handlers) offerAnonymous(f staffAppealForm, fields map[string]string) bool {
+	ch, known := h.Classifier.Channels.Get(f.Channel)
+	if !known || ch.DocumentKind == registry.DocOral || (f.Nature != "" && f.Nature != registry.NatureIndividual) ||
+		f.LastName == "" || fields["address"] != "appeal.error.address_required" {
+		return false
+	}
+	fields["address"] = "terms.register.no_address"
+	return true
 }
 
 // createStaffAppeal registers an appeal on behalf of its author, or shows the form again with every
@@ -155,6 +158,9 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 		// The registrar asked: look up this author now (without JavaScript, by sending the form back).
 		f.EarlierFor = f.authorKey()
 		return h.renderStaffAppealFormWith(c, f, nil, earlierView{NoKey: f.EarlierFor == ""})
+	case "as_anonymous":
+		// The registrar took the offer (offerAnonymous): registered as anonymous, the name kept as given.
+		f.Nature = registry.NatureAnonymous
 	}
 	// Registering an author whose earlier appeals were never shown: they are shown first when there are
 	// any (with the form's other problems, if it has some), so a repeat is not registered as a first
@@ -167,7 +173,10 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 			return err
 		}
 		if len(earlier) > 0 {
-			f.EarlierFor, f.Sign = key, registry.SignPrimary
+			// The choice starts from what the registry proposes (the rule a portal e-appeal gets), so a
+			// repeat on the same subject is one click to confirm.
+			f.EarlierFor = key
+			f.Sign = signValue(registry.ProposeSign(earlier, registry.SubjectCodes(f.Questions), h.Registry.Today()))
 			ask = earlierView{Appeals: earlier, Checked: true, Ask: true}
 		}
 	}

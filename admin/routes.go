@@ -96,6 +96,10 @@ func Register(s *web.Server, d Deps) {
 	// The executor drafts the reply; the head routes, extends and approves. Each step checks its role here
 	// and the domain checks the rest (the lead department answers; steps follow the appeal's status).
 	staff.Post("/appeals/:id<int>/reply", web.AcceptUploads, web.RequireRole(identity.RoleExecutor), h.submitReply)
+	// The registration card's own steps, before the head's: registrars take them too.
+	desk := web.RequireRole(identity.RoleRegistrar, identity.RoleHead)
+	staff.Post("/appeals/:id<int>/sign", desk, h.correctSign)
+	staff.Post("/appeals/:id<int>/anonymous", desk, h.leaveAnonymous)
 	staff.Post("/appeals/:id<int>/:action", web.RequireRole(identity.RoleHead), h.routeAppeal)
 
 	// "До відправлення": the office prints, posts and marks the letters that do not go by e-mail.

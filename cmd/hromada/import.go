@@ -59,7 +59,11 @@ func runImport(ctx context.Context, cfg *config.Config, log *slog.Logger, args [
 	if err != nil {
 		return err
 	}
-	reg := app.NewRegistry(gdb, cfg, clf, files, nil) // the import sends no notices
+	cal, err := app.NewCalendar(cfg)
+	if err != nil {
+		return err
+	}
+	reg := app.NewRegistry(gdb, cfg, clf, cal, files, nil) // the import sends no notices
 	depts, err := department.NewService(gdb).IDsByName(ctx)
 	if err != nil {
 		return err

@@ -46,9 +46,15 @@ func NewAttachmentStore(cfg *config.Config) (*attachment.Store, error) {
 }
 
 // NewRegistry builds the registry as configured; n may be nil for commands that send no notices.
-func NewRegistry(gdb *gorm.DB, cfg *config.Config, clf *classifier.Classifier, files *attachment.Store, n *notify.Service) *registry.Service {
+func NewRegistry(gdb *gorm.DB, cfg *config.Config, clf *classifier.Classifier, cal *calendar.Calendar, files *attachment.Store, n *notify.Service) *registry.Service {
 	return registry.NewService(gdb, clf, files, registry.Options{Timezone: cfg.Timezone,
-		IndexPattern: cfg.RegIndexPattern, MaxAttachments: cfg.MaxAttachments, Notify: n, Letters: LetterOptions(cfg)})
+		IndexPattern: cfg.RegIndexPattern, MaxAttachments: cfg.MaxAttachments, Notify: n, Letters: LetterOptions(cfg),
+		Calendar: cal, DueOnDayOff: cfg.DueOnDayOff})
+}
+
+// NewCalendar loads the council's working days: holidays as data, off under martial law.
+func NewCalendar(cfg *config.Config) (*calendar.Calendar, error) {
+	return calendar.Load(cfg.Petitions.MartialLaw)
 }
 
 // LetterOptions are the council's letters as configured.
@@ -138,15 +144,15 @@ func (a *App) build(ctx context.Context) error {
 	if a.Notify, err = newNotifier(a.DB, cfg, log, !owner); err != nil {
 		return err
 	}
-	reg := NewRegistry(a.DB, cfg, clf, files, a.Notify)
+	cal, err := NewCalendar(cfg)
+	if err != nil {
+		return err
+	}
+	reg := NewRegistry(a.DB, cfg, clf, cal, files, a.Notify)
 	a.Registry = reg
 	people.OnSignIn(reg.LinkWaitingAppeals) // appeals registered by staff wait for their author's verified e-mail
 	a.Departments = department.NewService(a.DB)
 
-	cal, err := calendar.Load(cfg.Petitions.MartialLaw)
-	if err != nil {
-		return err
-	}
 	rules := cfg.Petitions
 	petitions := petition.NewService(a.DB, clf, petition.Options{
 		Rules: petition.Rules{Threshold: rules.Threshold, CollectionDays: rules.CollectionDays,

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -96,7 +97,7 @@ func crawlAll(cr *crawler, clients []*visitor, ids fixtureIDs) {
 		"/auth/callback":             {"code", "state", "error", "error_description"},
 		"/notices/unsubscribe":       {"token"},
 		"/admin/report.csv":          {"period", "year", "quarter", "month", "from", "to"},
-		"/admin/appeals.csv":         {"q", "channel", "status", "type", "subject", "from", "to", "department", "executor", "due_within", "sort", "page"},
+		"/admin/appeals.csv":         {"q", "channel", "status", "type", "subject", "from", "to", "department", "executor", "due_within", "breach", "sort", "page"},
 		"/admin/audit":               {"action", "person", "from", "to", "page", "q"},
 		"/admin/appeals":             {"page"},
 		"/admin/import/template.csv": {"lang"},
@@ -269,8 +270,15 @@ func hostileFixture(t *testing.T, s *apptest.Server) ([]*visitor, fixtureIDs) {
 	// have something to link to.
 	if _, err := s.App.Registry.RegisterAppeal(ctx, registry.RegisterInput{Channel: "mail", LastName: "Бондар",
 		FirstName: "Ірина", Address: "м. Зразкове, вул. Садова, 3", Type: "proposal",
-		Summary: "Пропоную встановити лавки у сквері.", Acknowledge: true,
+		ReceivedAt: time.Now().AddDate(0, 0, -20), // past the terms to forward or return: those forms ask why
+		Summary:    "Пропоную встановити лавки у сквері.", Acknowledge: true,
 		Questions: []registry.QuestionInput{{SubjectCode: "09", Text: "Лавки"}}}); err != nil {
+		t.Fatal(err)
+	}
+	// An anonymous letter: its card offers leaving it without consideration and taking it under control.
+	if _, err := s.App.Registry.RegisterAppeal(ctx, registry.RegisterInput{Channel: "mail", Nature: registry.NatureAnonymous,
+		Type: "complaint", Summary: "Сусіди вночі шумлять, прошу вжити заходів.",
+		Questions: []registry.QuestionInput{{SubjectCode: "12", Text: "Шум"}}}); err != nil {
 		t.Fatal(err)
 	}
 	admin, err := s.App.People.GrantRole(ctx, "o.lytvynenko@rada.zrazkove.example", identity.RoleAdmin, "test")

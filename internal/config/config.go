@@ -55,6 +55,9 @@ type Config struct {
 	Council i18n.Text // the council's name on pages, in notices and in reports
 
 	RegIndexPattern string // e.g. "{letter}-{seq}/{yy}"
+	// DueOnDayOff is what a term that ends on a day off does: keep (the date, flagged) or earlier (the
+	// working day before it). Never later: the law counts calendar days.
+	DueOnDayOff string
 
 	Letters Letters // the council's letters: letterhead, signatory, outgoing numbers
 
@@ -196,6 +199,7 @@ var Vars = []Var{
 	{Name: "HROMADA_LETTER_SIGNATORY_NAME", Default: "(none: a line to write the name by hand)", Help: "the name of who signs the council's letters, as ДСТУ 4163:2020 writes it: Ім'я ПРІЗВИЩЕ"},
 	{Name: "HROMADA_OUT_NUMBER_PATTERN", Default: "вих-{seq}/{yy}", Help: "outgoing number of a letter in the outgoing register: {seq} the number within the year, {year} or {yy} the year (required: numbers restart every year and never repeat)"},
 	{Name: "HROMADA_CASE_INDEX", Default: "(none: written by hand)", Help: "the index of the case (справа) of the nomenclature that appeals are filed in, printed on the registration-control card"},
+	{Name: "HROMADA_DUE_ON_DAY_OFF", Default: "keep", Help: "a term of an appeal (due date, forwarding, return) that ends on a day off (Saturday, Sunday, or a public holiday when HROMADA_MARTIAL_LAW is false): keep (the date stays; the card and the dashboards flag it) or earlier (the working day before it); never later"},
 	{Name: "HROMADA_MAX_ATTACHMENT_MB", Default: "10", Help: "largest accepted attachment, in MiB"},
 	{Name: "HROMADA_MAX_ATTACHMENTS", Default: "5", Help: "most attachments on one appeal"},
 	{Name: "HROMADA_MAX_FORM_KB", Default: "256", Help: "largest request body without files, in KiB; only signed-in persons may send more, and only to forms with files (up to the attachments allowed plus 1 MiB)"},
@@ -367,6 +371,7 @@ func (r *reader) registry(c *Config) {
 		// The sequence restarts every year: without the year, next January's К-1 would be this year's.
 		r.fail("HROMADA_REG_INDEX_PATTERN", "must contain {year} or {yy}: numbers restart every year")
 	}
+	c.DueOnDayOff = r.oneOf("HROMADA_DUE_ON_DAY_OFF", "keep", "keep", "earlier")
 	c.MaxAttachmentBytes = int64(r.positiveInt("HROMADA_MAX_ATTACHMENT_MB", 10)) << 20
 	c.MaxAttachments = r.positiveInt("HROMADA_MAX_ATTACHMENTS", 5)
 	c.MaxFormBytes = int64(r.positiveInt("HROMADA_MAX_FORM_KB", 256)) << 10

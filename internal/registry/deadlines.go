@@ -43,7 +43,8 @@ func (s *Service) remindSome(ctx context.Context, today time.Time) (int, error) 
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var list []Appeal
 		// Only appeals that need a reminder now: none sent yet within 5 days, or none at 1 day within 1 day.
-		err := tx.Where("status IN ? AND due_date >= ?", underControl, today).
+		// An appeal out of deadline control (anonymous, Art. 8) has no deadline to remind of.
+		err := tx.Where("status IN ? AND uncontrolled = ? AND due_date >= ?", underControl, false, today).
 			Where("(due_date <= ? AND reminded_days IS NULL) OR (due_date <= ? AND (reminded_days IS NULL OR reminded_days > ?))",
 				today.AddDate(0, 0, firstReminder), today.AddDate(0, 0, lastReminder), lastReminder).
 			Order("due_date, id").Limit(remindBatch).Find(&list).Error
@@ -121,7 +122,7 @@ func (s *Service) OverdueDigest(ctx context.Context, now time.Time) (int, error)
 	}
 	var list []Appeal
 	err = s.db.WithContext(ctx).Select("id", "reg_index", "due_date", "department_id", "priority").
-		Where("status IN ? AND due_date < ?", underControl, today).Order("due_date, id").Find(&list).Error
+		Where("status IN ? AND uncontrolled = ? AND due_date < ?", underControl, false, today).Order("due_date, id").Find(&list).Error
 	if err != nil {
 		return 0, fmt.Errorf("overdue appeals: %w", err)
 	}
@@ -173,12 +174,15 @@ func (s *Service) OverdueDigest(ctx context.Context, now time.Time) (int, error)
 	return sent, err
 }
 
-// Dashboard is what a department's page shows: its overdue appeals, those due within 5 days, and
-// replies waiting for the head's approval.
+// Dashboard is what a department's page shows: its overdue appeals, those due within 5 days, replies
+// waiting for the head's approval, and this year's appeals forwarded or returned after their term.
 type Dashboard struct {
 	Overdue, DueSoon, AwaitingApproval []Appeal
 	OverdueTotal, DueSoonTotal         int64
 	AwaitingTotal                      int64
+	Breaches                           []Appeal
+	BreachesTotal                      int64
+	BreachesFrom                       time.Time // the first day of the council's year: breaches of appeals received since
 }
 
 // DashboardDueDays is the "due soon" window of the dashboards.
@@ -203,6 +207,13 @@ func (s *Service) DepartmentDashboard(ctx context.Context, base Filter) (*Dashbo
 	f = base
 	f.Status = StatusAwaitingApproval
 	if d.AwaitingApproval, d.AwaitingTotal, err = s.ListForStaff(ctx, f); err != nil {
+		return nil, err
+	}
+	today := s.clock.Today()
+	d.BreachesFrom = time.Date(today.Year(), time.January, 1, 0, 0, 0, 0, time.UTC)
+	f = base
+	f.Breach, f.From, f.Sort = true, d.BreachesFrom, SortReceivedDesc
+	if d.Breaches, d.BreachesTotal, err = s.ListForStaff(ctx, f); err != nil {
 		return nil, err
 	}
 	return &d, nil

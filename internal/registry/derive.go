@@ -45,17 +45,24 @@ func appealOf(in *RegisterInput) *Appeal {
 }
 
 // derive sets the columns that follow from what the card says: the search text, the author's key, the
-// priority mark, how the author is answered, the document kind and the first due date. It is the one
-// place they are computed, called right before every INSERT (registration, a petition's appeal, the
-// import) and every save (the workflow), so a new way in cannot forget one.
+// priority mark, how the author is answered, the document kind, the first due date, deadline control and
+// the term breach. It is the one place they are computed, called right before every INSERT (registration,
+// a petition's appeal, the import) and every save (the workflow), so a new way in cannot forget one.
 //
 // An explicit call rather than a GORM BeforeSave hook: the hook would need the service (the classifier,
 // the zone) on the model, would run on Updates of a few columns with a half-loaded card, and would hide
 // from the reader of an INSERT what is written.
 //
-// The document kind and the due date are set only while empty: they are fixed at registration, and an
-// extension or the 15-day mark moves the due date later in the workflow. The rest is recomputed each time.
+// The document kind and the due date are set only while empty, and deadline control only on the INSERT:
+// they are fixed at registration, and an extension or the 15-day mark moves the due date, the head's step
+// takes an anonymous appeal under control, in the workflow. The rest is recomputed each time.
 func (s *Service) derive(a *Appeal) {
+	if a.ID == 0 {
+		// An anonymous appeal is registered but not considered on the merits (Art. 8): it has no deadline
+		// to meet unless the head decides otherwise (StepControl).
+		a.Uncontrolled = a.Nature == NatureAnonymous
+	}
+	a.TermBreach = s.breached(a)
 	if a.DocumentKind == "" {
 		ch, _ := s.clf.Channels.Get(a.Channel)
 		a.DocumentKind = ch.DocumentKind
@@ -112,9 +119,10 @@ func nextSeq(tx *gorm.DB, year int) (int, error) {
 	return seq, nil
 }
 
-// dueAfter is the date termDays after the appeal's day of receipt in the council's zone.
+// dueAfter is the date termDays after the appeal's day of receipt in the council's zone, brought to the
+// working day before it when the council keeps no terms on days off (onWorkingDay).
 func (s *Service) dueAfter(a *Appeal, termDays int) time.Time {
-	return DueDate(s.clock.Date(a.ReceivedAt), termDays)
+	return s.onWorkingDay(DueDate(s.clock.Date(a.ReceivedAt), termDays))
 }
 
 // DueDate is the calendar date termDays after the day of receipt (in the council's zone). Deadlines are

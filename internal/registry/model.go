@@ -3,6 +3,7 @@
 package registry
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -103,6 +104,10 @@ type Appeal struct {
 	AnswerOutNumber    string // the answer's outgoing number
 	ClosedBy           *int64 // who removed the appeal from control
 	RelatedAppealID    *int64 // the earlier appeal a repeat or duplicate one points at
+	SignProposed       bool   // the registry proposed the sign (a portal e-appeal); no one on staff has confirmed it yet
+	LateReason         string // why the appeal was forwarded or returned after its term (terms.go)
+	TermBreach         bool   // forwarded or returned after its term: derived (derive.go)
+	Uncontrolled       bool   // not under deadline control: an anonymous appeal, unless the head takes it under control
 	RemindedDays       *int   // the last deadline reminder sent, in days before the due date
 	SearchText         string // lower-cased index, author and summary: what staff search (staff.go)
 	AuthorKey          string // normalised name and address: finds the author's earlier appeals (repeat.go)
@@ -120,6 +125,12 @@ type Appeal struct {
 	// written after the step's own, and their outgoing numbers, named in the step's audit line.
 	letterEvents []Event
 	outNumbers   []string
+}
+
+// UnderDeadlineControl tells whether the appeal has a due date to meet now: it is not yet removed from
+// control (closed) and not out of deadline control (an anonymous appeal, Art. 8).
+func (a *Appeal) UnderDeadlineControl() bool {
+	return !a.Uncontrolled && slices.Contains(underControl, a.Status)
 }
 
 // AuthorName is the author's full name as registered.
@@ -153,6 +164,7 @@ type Event struct {
 	Kind          string
 	ActorPersonID *int64
 	Note          string
+	audit         string // more for the step's audit line than the index and the kind (codes, never personal data)
 }
 
 // TableName keeps the table name explicit.

@@ -40,6 +40,8 @@ type Service struct {
 	maxFiles   int
 	notify     *notify.Service
 	letterOpts LetterOptions
+	cal        *calendar.Calendar // nil: no day is known to be off (unit tests)
+	dayOff     string             // what a term ending on a day off does: DueKeep or DueEarlier
 }
 
 // Options configure the registry.
@@ -50,12 +52,17 @@ type Options struct {
 	Notify         *notify.Service  // nil: no e-mail (unit tests)
 	Now            func() time.Time // tests move the clock; nil is time.Now
 	Letters        LetterOptions    // the letterhead, the signatory, the outgoing number's pattern
+	// Calendar knows the days off (weekends, holidays unless martial law); nil flags none.
+	Calendar *calendar.Calendar
+	// DueOnDayOff is what a term that ends on a day off does: DueKeep ("" too) or DueEarlier.
+	DueOnDayOff string
 }
 
 // NewService builds the registry.
 func NewService(db *gorm.DB, clf *classifier.Classifier, files *attachment.Store, o Options) *Service {
 	s := &Service{db: db, clf: clf, files: files, clock: calendar.NewClock(o.Timezone, o.Now),
-		pattern: o.IndexPattern, maxFiles: o.MaxAttachments, notify: o.Notify, letterOpts: o.Letters}
+		pattern: o.IndexPattern, maxFiles: o.MaxAttachments, notify: o.Notify, letterOpts: o.Letters,
+		cal: o.Calendar, dayOff: o.DueOnDayOff}
 	if s.letterOpts.OutPattern == "" {
 		s.letterOpts.OutPattern = DefaultOutPattern
 	}
@@ -131,6 +138,10 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 	if err := s.checkRelated(ctx, in.RelatedAppealID); err != nil {
 		return nil, err
 	}
+	proposed, err := s.proposeSign(ctx, &in)
+	if err != nil {
+		return nil, err
+	}
 	atts, err := s.saveFiles(in.Attachments)
 	if err != nil {
 		return nil, err
@@ -140,7 +151,7 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 		in.ReceivedAt = now
 	}
 	a := appealOf(&in)
-	a.CreatedAt, a.UpdatedAt = now, now
+	a.CreatedAt, a.UpdatedAt, a.SignProposed = now, now, proposed
 	for i := range atts {
 		atts[i].CreatedAt = now
 	}
@@ -238,6 +249,9 @@ func registerDetail(a *Appeal, byStaff bool) string {
 	}
 	if a.RelatedAppealID != nil {
 		detail += " related=" + strconv.FormatInt(*a.RelatedAppealID, 10)
+	}
+	if a.SignProposed {
+		detail += " proposed"
 	}
 	return detail
 }

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -75,6 +76,9 @@ type AuthorQuery struct {
 	PersonID                        *int64 // the signed-in author, when known
 	LastName, FirstName, Patronymic string
 	Address                         string
+	// Of a registered appeal: its own id, left out, and its receipt, after which nothing is earlier.
+	Except   int64
+	Received time.Time
 }
 
 // EarlierAppeal is one of the author's earlier appeals, as the registrar's form lists it.
@@ -87,6 +91,9 @@ type EarlierAppeal struct {
 	Sign         string
 	SummaryStart string // the first characters of the text, with an ellipsis when cut
 	ByIdentity   bool   // the same signed-in person, not only the same name and address
+	DueDate      time.Time
+	Result       string
+	Subjects     []string // the subject codes of its questions, in their order
 }
 
 // EarlierAppeals finds the author's earlier appeals, newest first: those of the same signed-in person,
@@ -105,6 +112,8 @@ func (s *Service) EarlierAppeals(ctx context.Context, q AuthorQuery) ([]EarlierA
 		Summary                     string
 		PersonID                    *int64
 		AuthorPatronymic, AuthorKey string
+		DueDate                     time.Time
+		Result                      string
 	}
 	db := s.db.WithContext(ctx)
 	cond := db.Where("1 = 0")
@@ -114,9 +123,16 @@ func (s *Service) EarlierAppeals(ctx context.Context, q AuthorQuery) ([]EarlierA
 	if q.PersonID != nil {
 		cond = cond.Or("person_id = ?", *q.PersonID)
 	}
-	err := db.Model(&Appeal{}).
-		Select("id, reg_index, received_at, status, channel, sign, SUBSTR(summary, 1, ?) AS summary, person_id, author_patronymic, author_key", summaryStart+1).
-		Where(cond).Order("received_at DESC, id DESC").
+	query := db.Model(&Appeal{}).
+		Select("id, reg_index, received_at, status, channel, sign, SUBSTR(summary, 1, ?) AS summary, person_id, author_patronymic, author_key, due_date, result", summaryStart+1).
+		Where(cond)
+	if q.Except != 0 {
+		query = query.Where("id <> ?", q.Except)
+	}
+	if !q.Received.IsZero() {
+		query = query.Where("received_at <= ?", q.Received)
+	}
+	err := query.Order("received_at DESC, id DESC").
 		Limit(2 * maxEarlier). // room for the ones a different patronymic rules out
 		Scan(&rows).Error
 	if err != nil {
@@ -132,7 +148,8 @@ func (s *Service) EarlierAppeals(ctx context.Context, q AuthorQuery) ([]EarlierA
 			}
 		}
 		e := EarlierAppeal{ID: r.ID, RegIndex: r.RegIndex, ReceivedAt: r.ReceivedAt, Status: r.Status,
-			Channel: r.Channel, Sign: r.Sign, SummaryStart: r.Summary, ByIdentity: byIdentity}
+			Channel: r.Channel, Sign: r.Sign, SummaryStart: r.Summary, ByIdentity: byIdentity,
+			DueDate: r.DueDate, Result: r.Result}
 		if utf8.RuneCountInString(e.SummaryStart) > summaryStart {
 			e.SummaryStart = string([]rune(e.SummaryStart)[:summaryStart]) + "…"
 		}
@@ -141,7 +158,109 @@ func (s *Service) EarlierAppeals(ctx context.Context, q AuthorQuery) ([]EarlierA
 			break
 		}
 	}
-	return out, nil
+	return out, s.subjectsOf(ctx, out)
+}
+
+// subjectsOf reads the subject codes of the earlier appeals' questions, in one query.
+func (s *Service) subjectsOf(ctx context.Context, list []EarlierAppeal) error {
+	if len(list) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(list))
+	at := make(map[int64]int, len(list))
+	for i, e := range list {
+		ids[i], at[e.ID] = e.ID, i
+	}
+	var qs []Question
+	if err := s.db.WithContext(ctx).Select("appeal_id", "subject_code").Where("appeal_id IN ?", ids).
+		Order("appeal_id, position").Find(&qs).Error; err != nil {
+		return fmt.Errorf("earlier appeals' subjects: %w", err)
+	}
+	for _, q := range qs {
+		e := &list[at[q.AppealID]]
+		if !slices.Contains(e.Subjects, q.SubjectCode) {
+			e.Subjects = append(e.Subjects, q.SubjectCode)
+		}
+	}
+	return nil
+}
+
+// ProposeSign proposes the sign of receipt of a new appeal on the subjects given, from its author's earlier
+// appeals (EarlierAppeals, newest first): the newest earlier appeal on one of the same subjects, of the same
+// signed-in person if there is one, else of the same name and address. The new appeal is a duplicate
+// (дублетне: the same appeal arriving again) while that one is still considered within its term, and a
+// repeat (повторне) once it was closed or its term has passed. Primary, with no earlier appeal, when none
+// shares a subject. Staff confirm or correct it (CorrectSign).
+func ProposeSign(earlier []EarlierAppeal, subjects []string, today time.Time) (string, *int64) {
+	var found *EarlierAppeal
+	for i := range earlier {
+		e := &earlier[i]
+		if !slices.ContainsFunc(e.Subjects, func(code string) bool { return slices.Contains(subjects, code) }) {
+			continue
+		}
+		if found == nil || (e.ByIdentity && !found.ByIdentity) {
+			found = e
+		}
+		if found.ByIdentity {
+			break
+		}
+	}
+	if found == nil {
+		return SignPrimary, nil
+	}
+	id := found.ID
+	if slices.Contains(underControl, found.Status) && !found.DueDate.Before(today) {
+		return SignDuplicate, &id
+	}
+	return SignRepeat, &id
+}
+
+// OnTheMerits tells whether an appeal's result answered it on the merits (resolved, refused, explained):
+// a repeat appeal on the same question may then be left without consideration (Art. 8).
+func OnTheMerits(result string) bool { return slices.Contains(ReplyResults, result) }
+
+// proposeSign proposes the sign of a portal e-appeal (ProposeSign over the same person's earlier appeals)
+// unless it already has one; it tells whether it did. Staff register the other channels and choose the
+// sign themselves, shown the same proposal.
+func (s *Service) proposeSign(ctx context.Context, in *RegisterInput) (bool, error) {
+	if in.Channel != ChannelPortal || in.Sign != SignPrimary || in.RelatedAppealID != nil {
+		return false, nil
+	}
+	earlier, err := s.EarlierAppeals(ctx, AuthorQuery{PersonID: in.PersonID, LastName: in.LastName,
+		FirstName: in.FirstName, Patronymic: in.Patronymic, Address: in.Address})
+	if err != nil {
+		return false, err
+	}
+	in.Sign, in.RelatedAppealID = ProposeSign(earlier, SubjectCodes(in.Questions), s.clock.Today())
+	return in.RelatedAppealID != nil, nil
+}
+
+// SubjectCodes lists the questions' subject codes.
+func SubjectCodes(qs []QuestionInput) []string {
+	out := make([]string, 0, len(qs))
+	for _, q := range qs {
+		out = append(out, q.SubjectCode)
+	}
+	return out
+}
+
+// Related is the earlier appeal a repeat or duplicate appeal points at, as its card shows it; false when
+// it points at none.
+func (s *Service) Related(ctx context.Context, a *Appeal) (EarlierAppeal, bool, error) {
+	if a.RelatedAppealID == nil {
+		return EarlierAppeal{}, false, nil
+	}
+	var rows []Appeal
+	if err := s.db.WithContext(ctx).Select("id", "reg_index", "received_at", "status", "channel", "sign", "due_date", "result").
+		Where("id = ?", *a.RelatedAppealID).Limit(1).Find(&rows).Error; err != nil {
+		return EarlierAppeal{}, false, fmt.Errorf("related appeal: %w", err)
+	}
+	if len(rows) == 0 {
+		return EarlierAppeal{}, false, nil
+	}
+	r := rows[0]
+	return EarlierAppeal{ID: r.ID, RegIndex: r.RegIndex, ReceivedAt: r.ReceivedAt, Status: r.Status, Channel: r.Channel,
+		Sign: r.Sign, DueDate: r.DueDate, Result: r.Result}, true, nil
 }
 
 // KeyAuthors keys the appeals that have no author key yet: those registered before the author_key column

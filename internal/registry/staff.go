@@ -38,8 +38,9 @@ type Filter struct {
 	ExecutorID      int64 // the executor named in the resolution
 	Scoped          bool  // only appeals ScopeDepartment leads or helps with: what an executor may see
 	ScopeDepartment int64
-	Overdue         bool // the due date has passed and there is no answer yet
-	DueWithinDays   int  // > 0: not answered and due between today and today + N
+	Overdue         bool // the due date has passed and there is no answer yet (appeals under deadline control)
+	DueWithinDays   int  // > 0: not answered and due between today and today + N (appeals under deadline control)
+	Breach          bool // forwarded or returned after the step's term
 	Priority        bool
 	Query           string // part of the index, the author's name or the summary, in any case
 	Sort            string
@@ -65,6 +66,7 @@ func (f Filter) String() string {
 	add("scope", f.ScopeDepartment, f.Scoped)
 	add("overdue", f.Overdue, f.Overdue)
 	add("due_within", f.DueWithinDays, f.DueWithinDays != 0)
+	add("breach", f.Breach, f.Breach)
 	add("priority", f.Priority, f.Priority)
 	add("q", f.Query, f.Query != "")
 	return strings.Join(parts, " ")
@@ -154,11 +156,16 @@ func (s *Service) staffQuery(ctx context.Context, f Filter) *gorm.DB {
 		q = q.Where(inDepartment, f.ScopeDepartment, f.ScopeDepartment)
 	}
 	today := s.clock.Today()
+	// An appeal out of deadline control (anonymous, Art. 8) is never overdue nor due.
 	if f.Overdue {
-		q = q.Where("due_date < ? AND status NOT IN ?", today, Closed)
+		q = q.Where("due_date < ? AND status NOT IN ? AND uncontrolled = ?", today, Closed, false)
 	}
 	if f.DueWithinDays > 0 {
-		q = q.Where("due_date >= ? AND due_date <= ? AND status NOT IN ?", today, today.AddDate(0, 0, f.DueWithinDays), Closed)
+		q = q.Where("due_date >= ? AND due_date <= ? AND status NOT IN ? AND uncontrolled = ?", today,
+			today.AddDate(0, 0, f.DueWithinDays), Closed, false)
+	}
+	if f.Breach {
+		q = q.Where("term_breach = ?", true)
 	}
 	if f.Priority {
 		q = q.Where("priority = ?", true)

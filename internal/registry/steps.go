@@ -27,11 +27,16 @@ const (
 	StepPrint    Step = "print"     // the approved reply as a letter
 	// StepAcknowledge makes the acknowledgement of registration the author asked for.
 	StepAcknowledge Step = "acknowledge"
+	// StepAnonymous leaves an anonymous appeal without consideration at once (Art. 8), on that ground: the
+	// registrar who registers it may, as well as the head.
+	StepAnonymous Step = "anonymous"
+	StepControl   Step = "control" // the head takes an anonymous appeal under deadline control after all
+	StepSign      Step = "sign"    // the sign of receipt and the earlier appeal it points at, corrected
 )
 
 // steps lists the steps in the card's order.
-var steps = []Step{StepApprove, StepSendBack, StepReply, StepAssign, StepForward, StepReturn, StepExtend, StepLeave, StepPrint,
-	StepAcknowledge}
+var steps = []Step{StepApprove, StepSendBack, StepReply, StepAssign, StepForward, StepReturn, StepExtend, StepLeave,
+	StepAnonymous, StepControl, StepPrint, StepAcknowledge, StepSign}
 
 // Statuses a step may start from.
 var (
@@ -43,10 +48,11 @@ var (
 
 // stepRule says when a step may be taken and by whom.
 type stepRule struct {
-	from   []string // the statuses it starts from
-	roles  []string // any of these roles takes it; none: anyone who may open the card
-	lead   bool     // only the staff of the appeal's lead department
-	action string   // the audit log's action
+	from   []string           // the statuses it starts from
+	roles  []string           // any of these roles takes it; none: anyone who may open the card
+	lead   bool               // only the staff of the appeal's lead department
+	when   func(*Appeal) bool // what else the appeal must be; nil: nothing
+	action string             // the audit log's action
 }
 
 // stepRules are the steps' rules. The audit actions are raw strings, like auditRegister: codes kept in the
@@ -63,9 +69,18 @@ var stepRules = map[Step]stepRule{
 	StepPrint:    {from: []string{StatusAnswered}},
 	StepAcknowledge: {from: underControl, roles: []string{identity.RoleRegistrar, identity.RoleHead},
 		action: `appeal.acknowledge`},
+	StepAnonymous: {from: underControl, roles: desk, action: `appeal.not_considered`,
+		when: func(a *Appeal) bool { return a.Nature == NatureAnonymous }},
+	StepControl: {from: underControl, roles: heads, action: `appeal.control`,
+		when: func(a *Appeal) bool { return a.Uncontrolled }},
+	// A sign is a fact of registration that the statistics count: it may be put right at any time.
+	StepSign: {from: Statuses, roles: desk, action: `appeal.sign`},
 }
 
 var heads = []string{identity.RoleHead}
+
+// desk is who keeps the registration card right: the registrars and the heads.
+var desk = []string{identity.RoleRegistrar, identity.RoleHead}
 
 // Viewer is who looks at an appeal or acts on it: their staff roles and the department they work in.
 type Viewer struct {
@@ -102,6 +117,8 @@ func stepAllowed(st Step, a *Appeal, v Viewer) error {
 		return errs.New(errs.Forbidden, "error.forbidden")
 	case rule.lead && (a.DepartmentID == nil || *a.DepartmentID != v.Department):
 		return errs.New(errs.Forbidden, "routing.error.not_lead")
+	case rule.when != nil && !rule.when(a):
+		return errs.New(errs.Conflict, "routing.error.state")
 	}
 	return nil
 }

@@ -22,31 +22,52 @@ func TestStepsByStatusRoleAndDepartment(t *testing.T) {
 	registrar := registry.Viewer{Roles: []string{identity.RoleRegistrar, identity.RoleAdmin}}
 	routing := []registry.Step{registry.StepAssign, registry.StepForward, registry.StepReturn, registry.StepExtend,
 		registry.StepLeave, registry.StepAcknowledge}
+	// The registrars and the heads keep the card's sign of receipt right whatever the status: it comes last.
+	signed := func(st ...registry.Step) []registry.Step { return append(st, registry.StepSign) }
 	cases := []struct {
 		name   string
 		status string
 		viewer registry.Viewer
 		want   []registry.Step
 	}{
-		{"head, new appeal", registry.StatusRegistered, head, routing},
-		{"head, routed", registry.StatusInProgress, head, routing},
+		{"head, new appeal", registry.StatusRegistered, head, signed(routing...)},
+		{"head, routed", registry.StatusInProgress, head, signed(routing...)},
 		{"head, reply waiting", registry.StatusAwaitingApproval, head,
-			[]registry.Step{registry.StepApprove, registry.StepSendBack, registry.StepExtend, registry.StepLeave, registry.StepAcknowledge}},
-		{"head, answered", registry.StatusAnswered, head, []registry.Step{registry.StepPrint}},
-		{"head, forwarded", registry.StatusForwarded, head, nil},
+			signed(registry.StepApprove, registry.StepSendBack, registry.StepExtend, registry.StepLeave, registry.StepAcknowledge)},
+		{"head, answered", registry.StatusAnswered, head, signed(registry.StepPrint)},
+		{"head, forwarded", registry.StatusForwarded, head, signed()},
 		{"lead executor, routed", registry.StatusInProgress, executor, []registry.Step{registry.StepReply}},
 		{"lead executor, reply waiting", registry.StatusAwaitingApproval, executor, nil},
 		{"co-executor, routed", registry.StatusInProgress, stranger, nil},
-		{"registrar and admin, new appeal", registry.StatusRegistered, registrar, []registry.Step{registry.StepAcknowledge}},
-		{"registrar, answered", registry.StatusAnswered, registrar, []registry.Step{registry.StepPrint}},
+		{"registrar and admin, new appeal", registry.StatusRegistered, registrar, signed(registry.StepAcknowledge)},
+		{"registrar, answered", registry.StatusAnswered, registrar, signed(registry.StepPrint)},
 		{"a head in the lead department, routed", registry.StatusInProgress,
 			registry.Viewer{Roles: []string{identity.RoleHead, identity.RoleExecutor}, Department: lead},
-			[]registry.Step{registry.StepReply, registry.StepAssign, registry.StepForward, registry.StepReturn,
-				registry.StepExtend, registry.StepLeave, registry.StepAcknowledge}},
+			signed(registry.StepReply, registry.StepAssign, registry.StepForward, registry.StepReturn,
+				registry.StepExtend, registry.StepLeave, registry.StepAcknowledge)},
 	}
 	for _, c := range cases {
 		a := &registry.Appeal{Status: c.status, DepartmentID: &lead}
 		if got := registry.Steps(a, c.viewer); !slices.Equal(got, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	// An anonymous appeal out of deadline control: the registrar may leave it without consideration at
+	// once, the head too or take it under control; neither once it is closed.
+	anonymous := &registry.Appeal{Status: registry.StatusRegistered, Nature: registry.NatureAnonymous, Uncontrolled: true}
+	for _, c := range []struct {
+		name   string
+		a      *registry.Appeal
+		viewer registry.Viewer
+		want   []registry.Step
+	}{
+		{"registrar, anonymous", anonymous, registrar, signed(registry.StepAnonymous)},
+		{"head, anonymous", anonymous, head, signed(append(routing, registry.StepAnonymous, registry.StepControl)...)},
+		{"executor, anonymous", anonymous, executor, nil},
+		{"head, anonymous left", &registry.Appeal{Status: registry.StatusNotConsidered, Nature: registry.NatureAnonymous,
+			Uncontrolled: true}, head, signed()},
+	} {
+		if got := registry.Steps(c.a, c.viewer); !slices.Equal(got, c.want) {
 			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -37,6 +38,9 @@ const (
 	EventExtended       = "extended"
 	EventReplySubmitted = "reply_submitted"
 	EventReplySentBack  = "reply_sent_back"
+	EventControlled     = "controlled"     // an anonymous appeal taken under deadline control
+	EventSignCorrected  = "sign_corrected" // the sign of receipt set by a registrar or a head
+	EventSignConfirmed  = "sign_confirmed" // the sign the registry proposed, confirmed as it was
 )
 
 // Results a reply gives a question; the routing results (returned, forwarded, not_considered) are set
@@ -113,7 +117,7 @@ func (s *Service) change(ctx context.Context, appealID int64, step Step, departm
 				return fmt.Errorf("timeline: %w", err)
 			}
 		}
-		detail := a.RegIndex + " " + ev.Kind
+		detail := strings.TrimSpace(a.RegIndex + " " + ev.Kind + " " + ev.audit)
 		for _, n := range a.outNumbers {
 			detail += " out=" + n
 		}
@@ -306,11 +310,14 @@ type ForwardInput struct {
 	BodyAddress   string
 	CoverDelivery string // CoverDeliveries; "": post
 	Letter        string // the office's words to the author
+	LateReason    string // why it goes after its term (5 days from receipt); required then, kept on the card
 }
 
 // Forward sends the appeal to the competent body with a covering letter; the author is told where and why.
+// Forwarding after its term needs in.LateReason.
 func (s *Service) Forward(ctx context.Context, appealID int64, in ForwardInput) error {
 	in.Body, in.Letter, in.BodyAddress = strings.TrimSpace(in.Body), strings.TrimSpace(in.Letter), strings.TrimSpace(in.BodyAddress)
+	in.LateReason = strings.TrimSpace(in.LateReason)
 	if in.CoverDelivery == "" {
 		in.CoverDelivery = DeliveryPost
 	}
@@ -327,8 +334,14 @@ func (s *Service) Forward(ctx context.Context, appealID int64, in ForwardInput) 
 	if err := checkText("letter", in.Letter, true); err != nil {
 		return err
 	}
+	if err := checkText("late_reason", in.LateReason, false); err != nil {
+		return err
+	}
 	return s.change(ctx, appealID, StepForward, 0,
 		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
+			if err := s.checkLate(a, StepForward, in.LateReason, now); err != nil {
+				return Event{}, err
+			}
 			a.ForwardedTo = in.Body
 			if err := closeByRouting(ctx, tx, a, StatusForwarded, ResultForwarded, in.Letter, now); err != nil {
 				return Event{}, err
@@ -348,14 +361,21 @@ func (s *Service) Forward(ctx context.Context, appealID int64, in ForwardInput) 
 		})
 }
 
-// Return gives the appeal back to its author, explaining what required content is missing.
-func (s *Service) Return(ctx context.Context, appealID int64, explanation string) error {
-	explanation = strings.TrimSpace(explanation)
+// Return gives the appeal back to its author, explaining what required content is missing. Returning
+// after its term (10 days from receipt) needs lateReason, which the card keeps.
+func (s *Service) Return(ctx context.Context, appealID int64, explanation, lateReason string) error {
+	explanation, lateReason = strings.TrimSpace(explanation), strings.TrimSpace(lateReason)
 	if err := checkText("explanation", explanation, true); err != nil {
+		return err
+	}
+	if err := checkText("late_reason", lateReason, false); err != nil {
 		return err
 	}
 	return s.change(ctx, appealID, StepReturn, 0,
 		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
+			if err := s.checkLate(a, StepReturn, lateReason, now); err != nil {
+				return Event{}, err
+			}
 			if err := closeByRouting(ctx, tx, a, StatusReturned, ResultReturned, explanation, now); err != nil {
 				return Event{}, err
 			}
@@ -368,8 +388,24 @@ func (s *Service) Return(ctx context.Context, appealID int64, explanation string
 		})
 }
 
+// Grounds of Art. 8 the registry offers by itself (the classifier's art8_reasons).
+const (
+	Art8Anonymous      = "anonymous"       // an anonymous appeal
+	Art8RepeatResolved = "repeat_resolved" // a repeat appeal on a question already resolved on the merits
+)
+
 // LeaveWithoutConsideration closes the appeal on one of the grounds of Art. 8.
 func (s *Service) LeaveWithoutConsideration(ctx context.Context, appealID int64, reason, note string) error {
+	return s.leave(ctx, appealID, StepLeave, reason, note)
+}
+
+// LeaveAnonymous leaves an anonymous appeal without consideration on that ground (Art. 8): the step its
+// registration offers at once, to the registrar as well as the head.
+func (s *Service) LeaveAnonymous(ctx context.Context, appealID int64, note string) error {
+	return s.leave(ctx, appealID, StepAnonymous, Art8Anonymous, note)
+}
+
+func (s *Service) leave(ctx context.Context, appealID int64, step Step, reason, note string) error {
 	note = strings.TrimSpace(note)
 	if !s.clf.Art8Reasons.Has(reason) {
 		return errs.Validation{"reason": "routing.error.reason"}.Err()
@@ -377,7 +413,7 @@ func (s *Service) LeaveWithoutConsideration(ctx context.Context, appealID int64,
 	if err := checkText("note", note, false); err != nil {
 		return err
 	}
-	return s.change(ctx, appealID, StepLeave, 0,
+	return s.change(ctx, appealID, step, 0,
 		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
 			text := s.clf.Art8Reasons.Name(reason, "uk") // the record and the letter are in the state language
 			if note != "" {
@@ -412,7 +448,7 @@ func (s *Service) Extend(ctx context.Context, appealID int64, newDue time.Time, 
 		return errs.Validation{"due": "routing.error.due"}.Err()
 	}
 	y, m, d := newDue.Date()
-	newDue = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	newDue = s.onWorkingDay(time.Date(y, m, d, 0, 0, 0, 0, time.UTC)) // a day off is kept or brought earlier, as every term
 	return s.change(ctx, appealID, StepExtend, 0,
 		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
 			if !newDue.After(a.DueDate) {
@@ -431,6 +467,64 @@ func (s *Service) Extend(ctx context.Context, appealID int64, newDue time.Time, 
 			return Event{Kind: EventExtended, Note: old.Format("02.01.2006") + " → " + newDue.Format("02.01.2006") + ": " + reason}, nil
 		})
 }
+
+// TakeUnderControl puts an anonymous appeal under deadline control after all, with the head's note: from
+// then on it has its due date (counted from receipt, as for every appeal), reminders and the overdue lists.
+func (s *Service) TakeUnderControl(ctx context.Context, appealID int64, note string) error {
+	note = strings.TrimSpace(note)
+	if err := checkText("note", note, false); err != nil {
+		return err
+	}
+	return s.change(ctx, appealID, StepControl, 0,
+		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
+			a.Uncontrolled, a.RemindedDays = false, nil
+			return Event{Kind: EventControlled, Note: note}, nil
+		})
+}
+
+// CorrectSign sets the sign of receipt and the earlier appeal it points at, as a registrar or a head finds
+// them: a repeat or duplicate appeal points at an appeal received before it, a first one at none. It also
+// confirms a sign the registry proposed (SignProposed is cleared either way).
+func (s *Service) CorrectSign(ctx context.Context, appealID int64, sign string, related *int64) error {
+	switch {
+	case !s.clf.Signs.Has(sign):
+		return errs.Validation{"sign": "appeal.error.choose"}.Err()
+	case (sign == SignRepeat || sign == SignDuplicate) && related == nil:
+		return errs.Validation{"sign": "admin.register.error.related_required"}.Err()
+	case sign == SignPrimary && related != nil:
+		return errs.Validation{"sign": "admin.register.error.related_primary"}.Err()
+	}
+	return s.change(ctx, appealID, StepSign, 0,
+		func(tx *gorm.DB, a *Appeal, now time.Time) (Event, error) {
+			to := s.clf.Signs.Name(sign, "uk") // the record is in the state language
+			if related != nil {
+				var earlier []Appeal
+				if err := tx.Select("id", "reg_index", "received_at").Where("id = ?", *related).Limit(1).
+					Find(&earlier).Error; err != nil {
+					return Event{}, err
+				}
+				switch {
+				case len(earlier) == 0:
+					return Event{}, errs.Validation{"sign": "admin.register.error.related_missing"}.Err()
+				case earlier[0].ID == a.ID || earlier[0].ReceivedAt.After(a.ReceivedAt):
+					return Event{}, errs.Validation{"sign": "terms.error.related_later"}.Err()
+				}
+				to += " (" + earlier[0].RegIndex + ")"
+			}
+			kind := EventSignCorrected
+			if sign == a.Sign && sameID(related, a.RelatedAppealID) {
+				kind = EventSignConfirmed
+			}
+			detail := "sign=" + a.Sign + "→" + sign
+			if related != nil {
+				detail += " related=" + strconv.FormatInt(*related, 10)
+			}
+			a.Sign, a.RelatedAppealID, a.SignProposed = sign, related, false
+			return Event{Kind: kind, Note: to, audit: detail}, nil
+		})
+}
+
+func sameID(a, b *int64) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
 
 // ReplyInput is an executor's draft answer. Its outgoing number comes from the register when the head
 // approves it.

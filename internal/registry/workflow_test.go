@@ -345,7 +345,7 @@ func TestRoutingThatClosesAppeals(t *testing.T) {
 			return c.reg.Forward(as(c.head), id, registry.ForwardInput{Body: "Головне управління ДПС в області", BodyAddress: "вул. Податкова, 1, м. Зразкове", Letter: "Питання податків вирішує податкова служба."})
 		}, registry.StatusForwarded, "appeal_forwarded"},
 		{"return", func(id int64) error {
-			return c.reg.Return(as(c.head), id, "Не зазначено місце проживання.")
+			return c.reg.Return(as(c.head), id, "Не зазначено місце проживання.", "")
 		}, registry.StatusReturned, "appeal_returned"},
 		{"leave", func(id int64) error {
 			return c.reg.LeaveWithoutConsideration(as(c.head), id, "repeat_resolved", "Питання вирішено відповіддю від 01.10.")
@@ -526,7 +526,7 @@ func TestWorkflowNoticesAreDelivered(t *testing.T) {
 		func(id int64) error {
 			return c.reg.Forward(as(c.head), id, registry.ForwardInput{Body: "Податкова служба", BodyAddress: "вул. Податкова, 1", Letter: "Питання податків."})
 		},
-		func(id int64) error { return c.reg.Return(as(c.head), id, "Не вказано адресу.") },
+		func(id int64) error { return c.reg.Return(as(c.head), id, "Не вказано адресу.", "") },
 		func(id int64) error { return c.reg.LeaveWithoutConsideration(as(c.head), id, "late_complaint", "") },
 	} {
 		if err := step(c.phoneAppeal(t, now).ID); err != nil {

@@ -167,6 +167,7 @@ func (r *Report) Summary(o Output) []Line {
 		line("questions", r.Questions, p.Questions),
 		line("citizens", r.Citizens, p.Citizens),
 		line("overdue", r.Overdue, p.Overdue),
+		line("term_breaches", r.TermBreaches, p.TermBreaches),
 		line("petitions_created", r.Petitions.Created, p.Petitions.Created),
 		line("petitions_published", r.Petitions.Published, p.Petitions.Published),
 		line("petitions_threshold_reached", r.Petitions.ThresholdReached, p.Petitions.ThresholdReached),

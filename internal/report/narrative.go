@@ -184,6 +184,9 @@ func (r *Report) Narrative(council, lang string, clf *classifier.Classifier) str
 		if f.Overdue > 0 {
 			fmt.Fprintf(&b, "\n\n%d appeals were considered or are pending past their due date.", f.Overdue)
 		}
+		if f.TermBreaches > 0 {
+			fmt.Fprintf(&b, " %d appeals were forwarded or returned after the term the law sets.", f.TermBreaches)
+		}
 		return b.String()
 	}
 	in, forP := periodUK(from, to)
@@ -205,6 +208,9 @@ func (r *Report) Narrative(council, lang string, clf *classifier.Classifier) str
 	b.WriteString(".")
 	if f.Overdue > 0 {
 		fmt.Fprintf(&b, "\n\nІз порушенням терміну розглянуто або перебувають на розгляді %s.", appealsUK(f.Overdue))
+	}
+	if f.TermBreaches > 0 {
+		fmt.Fprintf(&b, " Із порушенням строку надіслано за належністю або повернуто авторам %s.", appealsUK(f.TermBreaches))
 	}
 	return b.String()
 }

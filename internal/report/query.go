@@ -237,6 +237,21 @@ func (q *querier) figures(from, to time.Time, clf *classifier.Classifier) (*Figu
 	}
 	f.Form1 = buildForm1(cube, clf)
 
+	// The few appeals off the ordinary course, from the partial index appeals_off_term (migration 00015):
+	// those forwarded or returned after the step's term are counted, and those out of deadline control
+	// (anonymous, Art. 8) are taken back out of the overdue count, having no deadline to miss. Reading
+	// the column in the main pass would cost it its index-only scan of appeals_report.
+	var off struct{ Breaches, Uncontrolled int64 }
+	offArgs := append(slices.Clone(args), start, end)
+	if err := q.db.Raw(`SELECT COALESCE(SUM(CASE WHEN term_breach THEN 1 ELSE 0 END), 0) AS breaches,
+		COALESCE(SUM(CASE WHEN uncontrolled THEN `+late+` ELSE 0 END), 0) AS uncontrolled
+		FROM appeals WHERE (term_breach OR uncontrolled) AND received_at >= ? AND received_at < ?`, offArgs...).
+		Scan(&off).Error; err != nil {
+		return nil, fmt.Errorf("report of breaches: %w", err)
+	}
+	f.TermBreaches = off.Breaches
+	f.Overdue -= off.Uncontrolled
+
 	// Categories are a ";"-separated list: each appeal counts once in every category it names, split
 	// here from the grouped rows (there are as many as distinct lists, not appeals).
 	authors, err := q.groupBy([]string{"author_gender", "author_social_status",

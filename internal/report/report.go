@@ -24,7 +24,10 @@
 //   - by_result: appeals per result code (classifier 9.x); ” (not yet answered) is "pending", so the
 //     results add up to the appeals.
 //   - overdue: appeals of the period that are not closed and whose due date is before today (the council's
-//     date), plus closed ones answered (answered_at, the council's date) after their due date.
+//     date), plus closed ones answered (answered_at, the council's date) after their due date; never an
+//     appeal out of deadline control (uncontrolled: anonymous, Art. 8).
+//   - term_breaches: appeals of the period forwarded (Art. 7: 5 days) or returned (Art. 5: 10 days) after
+//     the step's term (term_breach, which the registry keeps).
 //   - petitions: petitions created, published, that reached the threshold and answered in the period
 //     (created_at, published_at, threshold_reached_at, answered_at).
 //
@@ -94,6 +97,7 @@ type Figures struct {
 	ByDepartment   map[string]int64   `json:"by_department"`
 	ByResult       map[string]int64   `json:"by_result"`
 	Overdue        int64              `json:"overdue"`
+	TermBreaches   int64              `json:"term_breaches"`
 	Petitions      Petitions          `json:"petitions"`
 	// WithoutQuestions counts appeals of the period that raise no question: each should raise one.
 	WithoutQuestions int64 `json:"appeals_without_questions"`

@@ -48,7 +48,7 @@ func TestLateForwardOnTheCard(t *testing.T) {
 	if strings.Contains(card.Body, `id="f-return-late_reason"`) {
 		t.Error("8 days after receipt the return (10 days) asks for a reason")
 	}
-	v := url.Values{"_csrf": {apptest.CSRF(t, card.Body)}, "body": {"Держгеокадастр"},
+	v := url.Values{"_csrf": {apptest.CSRF(t, card.Body)}, "body": {"Держгеокадастр"}, "body_address": {"вул. Земельна, 2"},
 		"letter": {"Питання земельних ділянок поза межами громади вирішує Держгеокадастр."}}
 	r := apptest.PostForm(t, head, s.Path(cardPath+"/forward"), v)
 	if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="f-forward-late_reason-error"`) ||

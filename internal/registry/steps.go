@@ -36,7 +36,7 @@ const (
 
 // steps lists the steps in the card's order.
 var steps = []Step{StepApprove, StepSendBack, StepReply, StepAssign, StepForward, StepReturn, StepExtend, StepLeave,
-	StepAnonymous, StepControl, StepPrint, StepAcknowledge, StepSign}
+	StepAcknowledge, StepAnonymous, StepControl, StepPrint, StepSign}
 
 // Statuses a step may start from.
 var (
@@ -67,8 +67,9 @@ var stepRules = map[Step]stepRule{
 	StepSendBack: {from: []string{StatusAwaitingApproval}, roles: heads, action: `appeal.reply_send_back`},
 	StepReply:    {from: []string{StatusInProgress}, roles: []string{identity.RoleExecutor}, lead: true, action: `appeal.reply_submit`},
 	StepPrint:    {from: []string{StatusAnswered}},
-	StepAcknowledge: {from: underControl, roles: []string{identity.RoleRegistrar, identity.RoleHead},
-		action: `appeal.acknowledge`},
+	// An anonymous appeal has nobody to acknowledge it to.
+	StepAcknowledge: {from: underControl, roles: desk, action: `appeal.acknowledge`,
+		when: func(a *Appeal) bool { return a.Nature != NatureAnonymous }},
 	StepAnonymous: {from: underControl, roles: desk, action: `appeal.not_considered`,
 		when: func(a *Appeal) bool { return a.Nature == NatureAnonymous }},
 	StepControl: {from: underControl, roles: heads, action: `appeal.control`,

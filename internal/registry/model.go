@@ -106,6 +106,7 @@ type Appeal struct {
 	RemindedDays       *int   // the last deadline reminder sent, in days before the due date
 	SearchText         string // lower-cased index, author and summary: what staff search (staff.go)
 	AuthorKey          string // normalised name and address: finds the author's earlier appeals (repeat.go)
+	SettlementID       *int64 // the author's settlement: matched from the address at registration (derive.go) or chosen by the registrar; nil: not determined
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 

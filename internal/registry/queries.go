@@ -62,7 +62,7 @@ func (s *Service) AppealOfPerson(ctx context.Context, personID, appealID int64) 
 	events := a.Events[:0]
 	for _, e := range a.Events {
 		switch e.Kind {
-		case EventReplySubmitted, EventReplySentBack:
+		case EventReplySubmitted, EventReplySentBack, EventSettlement:
 			continue
 		case EventAssigned:
 			e.Note, _, _ = strings.Cut(e.Note, "\n")

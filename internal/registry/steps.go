@@ -25,10 +25,14 @@ const (
 	StepExtend   Step = "extend"    // a later due date, at most 45 days from receipt
 	StepLeave    Step = "leave"     // without consideration (Art. 8)
 	StepPrint    Step = "print"     // the approved reply as a letter
+	// The registrar corrects the author's settlement, whatever the appeal's state: the report counts
+	// closed appeals too.
+	StepSettlement Step = "settlement"
 )
 
 // steps lists the steps in the card's order.
-var steps = []Step{StepApprove, StepSendBack, StepReply, StepAssign, StepForward, StepReturn, StepExtend, StepLeave, StepPrint}
+var steps = []Step{StepApprove, StepSendBack, StepReply, StepAssign, StepForward, StepReturn, StepExtend, StepLeave, StepPrint,
+	StepSettlement}
 
 // Statuses a step may start from.
 var (
@@ -58,6 +62,8 @@ var stepRules = map[Step]stepRule{
 	StepSendBack: {from: []string{StatusAwaitingApproval}, roles: heads, action: `appeal.reply_send_back`},
 	StepReply:    {from: []string{StatusInProgress}, roles: []string{identity.RoleExecutor}, lead: true, action: `appeal.reply_submit`},
 	StepPrint:    {from: []string{StatusAnswered}},
+	StepSettlement: {from: Statuses, roles: []string{identity.RoleRegistrar, identity.RoleAdmin},
+		action: `appeal.settlement`},
 }
 
 var heads = []string{identity.RoleHead}

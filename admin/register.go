@@ -14,6 +14,7 @@ import (
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/form"
 	"github.com/hromada/hromada/internal/registry"
+	"github.com/hromada/hromada/internal/settlement"
 	"github.com/hromada/hromada/internal/web"
 )
 
@@ -29,6 +30,8 @@ type staffAppealForm struct {
 	// EarlierFor is the author key the earlier appeals were last looked up and shown for: the form
 	// asks again on submission only when the author was never checked or has changed since.
 	EarlierFor string
+	// Settlement is the author's settlement as chosen (an active one's id), "" to find it in the address.
+	Settlement string
 }
 
 // authorKey is the key of the author as typed now.
@@ -47,6 +50,15 @@ func (f staffAppealForm) sign() (string, *int64) {
 		return kind, nil // refused by the registry as a repeat without its earlier appeal
 	}
 	return kind, &n
+}
+
+// settlementChoices are the active settlements a registrar may choose.
+func (h *handlers) settlementChoices(c *fiber.Ctx) (classifier.List, error) {
+	active, err := h.Settlements.List(c.UserContext(), true)
+	if err != nil {
+		return nil, err
+	}
+	return settlement.Choices(active), nil
 }
 
 // staffChannels is every channel but the portal's own.
@@ -116,7 +128,12 @@ func (h *handlers) renderStaffAppealFormWith(c *fiber.Ctx, f staffAppealForm, fi
 		f.Sign = registry.SignPrimary
 	}
 	l := h.web.TextsOf(c)
+	places, err := h.settlementChoices(c)
+	if err != nil {
+		return err
+	}
 	return c.Render("admin/appeal_new", fiber.Map{
+		"Settlements":    places,
 		"Earlier":        earlier,
 		"AllChannels":    h.Classifier.Channels,
 		"Title":          l.T("admin.register.title"),
@@ -140,7 +157,11 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 		return err
 	}
 	r := form.New(values)
-	f := readStaffAppealForm(r)
+	places, err := h.settlementChoices(c)
+	if err != nil {
+		return err
+	}
+	f := readStaffAppealForm(r, places)
 	f.HadFiles = len(files) > 0
 	switch values.Get("action") {
 	case "add_question":
@@ -170,6 +191,9 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 	in := f.Input(files)
 	in.Channel, in.RegisteredBy, in.ExternalRef, in.Nature = f.Channel, &registrar, f.ExternalRef, f.Nature
 	in.Sign, in.RelatedAppealID = f.sign()
+	if id, err := strconv.ParseInt(f.Settlement, 10, 64); err == nil {
+		in.SettlementID = &id
+	}
 	// What only the form can tell wrong: characters, a date or a number that cannot be read.
 	own := r.Problems()
 	if d, err := time.ParseInLocation("2006-01-02", f.ReceivedAt, h.Timezone); err != nil {
@@ -212,12 +236,14 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 	return c.Redirect(fmt.Sprintf("/admin/appeals/%d?registered=1", appeal.ID), fiber.StatusSeeOther)
 }
 
-// readStaffAppealForm reads the registrar's form: the appeal's fields and the receipt details.
-func readStaffAppealForm(r *form.Reader) staffAppealForm {
+// readStaffAppealForm reads the registrar's form: the appeal's fields and the receipt details; the
+// settlement among places, the active settlements.
+func readStaffAppealForm(r *form.Reader, places classifier.List) staffAppealForm {
 	line := func(field string) string { return r.Line(field, form.MaxLine) }
 	f := staffAppealForm{Form: appealform.Read(r),
 		Channel: line("channel"), ExternalRef: line("external_ref"), ReceivedAt: line("received_at"),
-		Nature: line("nature"), Signers: line("signers"), Sign: line("sign"), EarlierFor: line("earlier_for")}
+		Nature: line("nature"), Signers: line("signers"), Sign: line("sign"), EarlierFor: line("earlier_for"),
+		Settlement: r.Code("settlement", places.Has)}
 	if f.Channel == registry.ChannelPortal {
 		f.Channel = "" // the portal's appeals are the citizens' own: refused as "choose from the list"
 	}

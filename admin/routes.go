@@ -19,6 +19,7 @@ import (
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/report"
+	"github.com/hromada/hromada/internal/settlement"
 	"github.com/hromada/hromada/internal/web"
 )
 
@@ -36,6 +37,7 @@ type Deps struct {
 	People      *identity.Service
 	Registry    *registry.Service
 	Departments *department.Service
+	Settlements *settlement.Service
 	Classifier  *classifier.Classifier
 	Timezone    *time.Location // the council's zone, for dates in exports
 	Audit       *audit.Service
@@ -84,6 +86,7 @@ func Register(s *web.Server, d Deps) {
 	// The executor drafts the reply; the head routes, extends and approves. Each step checks its role here
 	// and the domain checks the rest (the lead department answers; steps follow the appeal's status).
 	staff.Post("/appeals/:id<int>/reply", web.AcceptUploads, web.RequireRole(identity.RoleExecutor), h.submitReply)
+	staff.Post("/appeals/:id<int>/settlement", registerers, h.setAppealSettlement) // before the head's steps below
 	staff.Post("/appeals/:id<int>/:action", web.RequireRole(identity.RoleHead), h.routeAppeal)
 
 	reports := web.RequireRole(identity.RoleAnalyst, identity.RoleAdmin)
@@ -94,6 +97,13 @@ func Register(s *web.Server, d Deps) {
 	departments.Get("/", h.departments)
 	departments.Post("/", h.createDepartment)
 	departments.Post("/:id<int>/active", h.setDepartmentActive)
+
+	settlements := staff.Group("/settlements", web.RequireRole(identity.RoleAdmin))
+	settlements.Get("/", h.settlements)
+	settlements.Post("/", h.createSettlement)
+	settlements.Get("/:id<int>", h.editSettlement)
+	settlements.Post("/:id<int>", h.updateSettlement)
+	settlements.Post("/:id<int>/active", h.setSettlementActive)
 
 	admins := staff.Group("", web.RequireRole(identity.RoleAdmin))
 	admins.Get("/mail", h.failedMail)

@@ -147,10 +147,10 @@ func (r *Report) WritePDF(w io.Writer, o Output) error {
 	}
 	p.table([]float64{300, 110, 110}, []string{"", r.Period.String(), r.Previous.Period.String()}, rows, 9)
 
-	form1 := func(fig *Figures, caption string) {
+	form1 := func(form Form1, rowTitle, caption string, label func(string) string) {
 		p.need(80)
 		p.text(caption, 12)
-		header := []string{o.T("report.form1.row")}
+		header := []string{rowTitle}
 		for _, c := range Columns {
 			header = append(header, o.T("report.col."+c))
 		}
@@ -159,8 +159,8 @@ func (r *Report) WritePDF(w io.Writer, o Output) error {
 			widths = append(widths, (pageW-2*margin-170)/float64(len(Columns)))
 		}
 		var rows [][]string
-		for _, row := range append(slices.Clone(fig.Form1.Rows), fig.Form1.Total) {
-			cells := []string{RowLabel(row.Key, o.Classifier, o.Lang, o.T)}
+		for _, row := range append(slices.Clone(form.Rows), form.Total) {
+			cells := []string{label(row.Key)}
 			for _, v := range row.Values() {
 				cells = append(cells, n(v))
 			}
@@ -168,8 +168,14 @@ func (r *Report) WritePDF(w io.Writer, o Output) error {
 		}
 		p.table(widths, header, rows, 7.5)
 	}
-	form1(&r.Figures, o.T("report.form1.title")+" · "+r.Period.String())
-	form1(r.Previous, o.T("report.form1.title")+" · "+o.T("report.previous")+" "+r.Previous.Period.String())
+	channelLabel := func(k string) string { return RowLabel(k, o.Classifier, o.Lang, o.T) }
+	form1(r.Form1, o.T("report.form1.row"), o.T("report.form1.title")+" · "+r.Period.String(), channelLabel)
+	form1(r.Previous.Form1, o.T("report.form1.row"), o.T("report.form1.title")+" · "+o.T("report.previous")+" "+
+		r.Previous.Period.String(), channelLabel)
+	settlementLabel := r.settlementRowLabel(o)
+	form1(r.Form1BySettlement, o.T("report.form1s.row"), o.T("report.form1s.title")+" · "+r.Period.String(), settlementLabel)
+	form1(r.Previous.Form1BySettlement, o.T("report.form1s.row"), o.T("report.form1s.title")+" · "+o.T("report.previous")+" "+
+		r.Previous.Period.String(), settlementLabel)
 
 	p.need(80)
 	p.text(o.T("report.form2.title"), 12)

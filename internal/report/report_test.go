@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"strconv"
 	"strings"
@@ -48,6 +49,7 @@ func TestKnownCounts(t *testing.T) {
 	t.Run("figures and breakdowns", func(t *testing.T) { checkKnownFigures(t, k) })
 	t.Run("departments, subjects, petitions, a year earlier", func(t *testing.T) { checkKnownSubjects(t, k) })
 	t.Run("form 1", func(t *testing.T) { checkKnownForm1(t, k) })
+	t.Run("by settlement", func(t *testing.T) { checkKnownSettlements(t, k) })
 	t.Run("JSON", func(t *testing.T) { checkKnownJSON(t, k) })
 	t.Run("XLSX", func(t *testing.T) { checkKnownXLSX(t, k) })
 	t.Run("CSV and PDF", func(t *testing.T) { checkKnownCSVAndPDF(t, k) })
@@ -119,6 +121,93 @@ func checkKnownForm1(t *testing.T, k known) {
 	if tot != (report.Counts{Total: 15, Citizens: 24, Collective: 3, Repeat: 3, Priority: 3, Proposal: 5, Application: 4,
 		Complaint: 6, Resolved: 7, Refused: 1, Explained: 3, OtherResult: 2, Pending: 2}) {
 		t.Errorf("form 1 total: %+v", tot)
+	}
+}
+
+// By settlement: the breakdown, and Form 1 with a row per settlement (every one, by name, then the
+// undetermined) whose columns keep Form 1's identities and add up to Form 1's total; in every export.
+func checkKnownSettlements(t *testing.T, k known) {
+	r := k.r
+	byName := map[string]int64{}
+	for key, n := range r.BySettlement {
+		name := r.SettlementNames[key].UK
+		if key == report.Undetermined {
+			name = ""
+		}
+		byName[name] = n
+	}
+	if !maps.Equal(byName, reporttest.Expected.BySettlementName) {
+		t.Errorf("by_settlement by name = %v, want %v", byName, reporttest.Expected.BySettlementName)
+	}
+	var keys []string
+	rows := map[string]report.Counts{}
+	for _, row := range r.Form1BySettlement.Rows {
+		keys = append(keys, r.SettlementNames[row.Key].UK)
+		rows[r.SettlementNames[row.Key].UK] = row.Counts
+	}
+	// Alphabetical in Ukrainian: Зелене before Зразкове (л before р).
+	if strings.Join(keys, "|") != "Зелене|Зразкове|Не визначено" {
+		t.Errorf("rows: %v", keys)
+	}
+	want := map[string]report.Counts{
+		"Зразкове": {Total: 8, Citizens: 8, Proposal: 2, Complaint: 6, Resolved: 7, OtherResult: 1},
+		"Зелене": {Total: 4, Citizens: 13, Collective: 3, Repeat: 3, Priority: 3, Application: 4, Refused: 1,
+			Explained: 3},
+		"Не визначено": {Total: 3, Citizens: 3, Proposal: 3, OtherResult: 1, Pending: 2},
+	}
+	if !maps.Equal(rows, want) {
+		t.Errorf("form 1 by settlement:\n got %+v\nwant %+v", rows, want)
+	}
+	if r.Form1BySettlement.Total.Counts != r.Form1.Total.Counts {
+		t.Errorf("the total row differs from form 1's: %+v", r.Form1BySettlement.Total.Counts)
+	}
+	if prev := r.Previous.Form1BySettlement.Rows; len(prev) != 3 || prev[0].Total != 2 || r.SettlementNames[prev[0].Key].UK != "Зелене" {
+		t.Errorf("a year earlier: %+v", prev)
+	}
+
+	o := output(t, "uk")
+	var buf bytes.Buffer
+	if err := r.WriteCSV(&buf, o); err != nil {
+		t.Fatal(err)
+	}
+	village := ""
+	for key, name := range r.SettlementNames {
+		if name.UK == "Зелене" {
+			village = key
+		}
+	}
+	for _, line := range []string{"by_settlement," + village + ",Зелене,,4,2", "by_settlement,undetermined,Не визначено,,3,0",
+		"form1_by_settlement," + village + ",Зелене,citizens,13,2", "form1_by_settlement,total,Усього,total,15,2"} {
+		if !strings.Contains(buf.String(), line) {
+			t.Errorf("CSV lacks %q", line)
+		}
+	}
+	buf.Reset()
+	if err := r.WriteXLSX(&buf, o); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	form1, _ := x.GetRows("Форма 1")
+	if row := findRow(form1, "Не визначено"); strings.Join(row, "|") != "Не визначено|3|3|0|0|0|3|0|0|0|0|0|1|2" {
+		t.Errorf("XLSX form 1 by settlement: %q", row)
+	}
+	figures, _ := x.GetRows("Показники")
+	if !strings.Contains(fmt.Sprint(figures), "by_settlement "+village+" Зелене 4 2") {
+		t.Errorf("XLSX figures lack the breakdown")
+	}
+	var m map[string]any
+	buf.Reset()
+	if err := r.WriteJSON(&buf); err != nil || json.Unmarshal(buf.Bytes(), &m) != nil {
+		t.Fatal(err)
+	}
+	if m["by_settlement"].(map[string]any)[village].(float64) != 4 ||
+		m["settlement_names"].(map[string]any)["undetermined"].(map[string]any)["uk"] != "Не визначено" ||
+		len(m["form1_by_settlement"].(map[string]any)["rows"].([]any)) != 3 {
+		t.Errorf("JSON by settlement: %v %v", m["by_settlement"], m["settlement_names"])
 	}
 }
 
@@ -243,7 +332,7 @@ func TestBrokenIdentitiesAreReported(t *testing.T) {
 	for _, i := range r.Issues {
 		got[i.Identity+"/"+i.Row] = true
 	}
-	for _, want := range []string{"results/electronic", "results/total", "subjects/", "questions/"} {
+	for _, want := range []string{"results/electronic", "results/total", "results/settlement:undetermined", "subjects/", "questions/"} {
 		if !got[want] {
 			t.Errorf("missing issue %s in %+v", want, r.Issues)
 		}
@@ -254,7 +343,8 @@ func TestBrokenIdentitiesAreReported(t *testing.T) {
 	o := output(t, "uk")
 	texts := r.IssueTexts(o)
 	if len(texts) != len(r.Issues) || !strings.Contains(strings.Join(texts, "\n"),
-		"не виконано «сума за результатами дорівнює кількості звернень» (Канал надходження: Усього): 2, очікувано 3") {
+		"не виконано «сума за результатами дорівнює кількості звернень» (Канал надходження: Усього): 2, очікувано 3") ||
+		!strings.Contains(strings.Join(texts, "\n"), "(Населений пункт: Не визначено): 2, очікувано 3") {
 		t.Errorf("issue texts: %q", texts)
 	}
 	for _, format := range []string{"csv", "xlsx", "json"} {

@@ -91,7 +91,7 @@ func reportQuery(c *fiber.Ctx) string {
 }
 
 func (h *handlers) reportOutput(c *fiber.Ctx) report.Output {
-	return report.Output{Council: h.Council, Lang: web.LangOf(c), Classifier: h.Classifier, T: h.web.TextsOf(c).T}
+	return report.Output{Council: h.Council, Lang: web.LangOf(c), Classifier: h.Classifier, L: h.web.TextsOf(c)}
 }
 
 // report is the analysts' page: a period form, the figures beside the year earlier, forms 1–2, broken
@@ -153,7 +153,7 @@ func (h *handlers) report(c *fiber.Ctx) error {
 	data["Dimensions"] = dims
 	data["Subjects"] = subjects
 	data["Issues"] = r.IssueTexts(o)
-	data["Narrative"] = r.Narrative(o.Council.In(o.Lang), o.Lang, o.Classifier)
+	data["Narrative"] = r.Narrative(o)
 	data["Charts"] = []template.HTML{
 		barChart("chart-channels", l.T("report.chart.channels"), channelBars, legend),
 		barChart("chart-subjects", l.T("report.chart.subjects"), subjectBars, legend),

@@ -186,11 +186,11 @@ func registryFiltersBySettlement(t *testing.T, sc *placeScene) {
 	zelene, plain, chosen := idx(sc.zelene), idx(sc.plain), idx(sc.chosen)
 	body := list("settlement=" + sc.village)
 	if !strings.Contains(body, ">"+zelene+"<") || !strings.Contains(body, ">"+plain+"<") || strings.Contains(body, ">"+chosen+"<") ||
-		!strings.Contains(body, "Знайдено звернень: 2") {
+		!strings.Contains(body, "Знайдено 2 звернення") {
 		t.Errorf("the village's appeals: %s %s, not %s", zelene, plain, chosen)
 	}
 	// The three appeals of the fixture were registered before any settlement existed.
-	if body := list("settlement=none"); strings.Contains(body, ">"+zelene+"<") || !strings.Contains(body, "Знайдено звернень: 3") {
+	if body := list("settlement=none"); strings.Contains(body, ">"+zelene+"<") || !strings.Contains(body, "Знайдено 3 звернення") {
 		t.Error("not determined: the fixture's three appeals only")
 	}
 	if r := apptest.Get(t, sc.registrar, sc.s.Path("/admin/appeals?settlement=999999")); r.Status != http.StatusBadRequest ||

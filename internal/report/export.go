@@ -27,13 +27,17 @@ var ContentTypes = map[string]string{
 }
 
 // Output is what an export is written for: the council (named in Lang), the language of its labels, the
-// classifier that names the codes, and the translator of the report's message ids.
+// classifier that names the codes, and the texts of that language (the report's message ids, and counts
+// with their nouns through the plural rules).
 type Output struct {
 	Council    i18n.Text
 	Lang       string
 	Classifier *classifier.Classifier
-	T          Texts
+	L          *i18n.L // the texts in Lang
 }
+
+// T translates one of the report's message ids.
+func (o Output) T(id string) string { return o.L.T(id) }
 
 // Write writes the report in one of Formats.
 func (r *Report) Write(w io.Writer, format string, o Output) error {

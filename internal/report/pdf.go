@@ -136,7 +136,7 @@ func (r *Report) WritePDF(w io.Writer, o Output) error {
 	}
 	p.y += 6
 	p.text(o.T("report.narrative"), 12)
-	p.text(r.Narrative(o.Council.In(o.Lang), o.Lang, o.Classifier), 10)
+	p.text(r.Narrative(o), 10)
 	p.y += 8
 
 	n := func(v int64) string { return strconv.FormatInt(v, 10) }

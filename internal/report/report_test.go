@@ -30,7 +30,7 @@ func output(t *testing.T, lang string) report.Output {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return report.Output{Council: i18n.Text{UK: "Зразкова міська рада"}, Lang: lang, Classifier: clf, T: tr.For(lang).T}
+	return report.Output{Council: i18n.Text{UK: "Зразкова міська рада"}, Lang: lang, Classifier: clf, L: tr.For(lang)}
 }
 
 // known is the report of the known data set (reporttest) that TestKnownCounts checks part by part.
@@ -296,16 +296,26 @@ func checkKnownCSVAndPDF(t *testing.T, k known) {
 func checkKnownNarrative(t *testing.T, k known) {
 	r := k.r
 	o := output(t, "uk")
-	text := r.Narrative("Зразкова міська рада", "uk", o.Classifier)
+	text := r.Narrative(o)
 	for _, want := range []string{
 		"У І кварталі 2024 року до Зразкової міської ради на розгляд надійшло 15 звернень",
 		"53% (або 8) звернулися на урядову телефонну «гарячу лінію» (5) та гарячу лінію голови облдержадміністрації (3)",
 		"За І квартал 2024 року засобами електронного зв’язку надійшло 3 звернення",
 		"Через засоби телефонного зв’язку у І кварталі 2024 року надійшло 1 звернення",
 		"порушено 18 питань, з них питому вагу складають питання «Комунальне господарство» – 8 або 44%",
+		"Із порушенням терміну розглянуто або перебувають на розгляді 3 звернення.",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("narrative lacks %q:\n%s", want, text)
+		}
+	}
+	// In English the counts agree too: "1 appeal", never "1 appeals".
+	en := r.Narrative(output(t, "en"))
+	for _, want := range []string{"received 15 appeals for consideration from 24 citizens.",
+		"3 appeals arrived electronically and 1 by telephone.", "Citizens raised 18 questions",
+		"3 appeals were considered or are pending past their due date."} {
+		if !strings.Contains(en, want) {
+			t.Errorf("English narrative lacks %q:\n%s", want, en)
 		}
 	}
 }
@@ -376,12 +386,6 @@ func TestBrokenIdentitiesAreReported(t *testing.T) {
 }
 
 func TestPeriodNamesAndPlurals(t *testing.T) {
-	for n, want := range map[int64]string{1: "звернення", 2: "звернення", 4: "звернення", 5: "звернень", 11: "звернень",
-		14: "звернень", 21: "звернення", 1751: "звернення", 1855: "звернень", 103: "звернення", 46: "звернень", 0: "звернень"} {
-		if got := report.PluralUK(n, "звернення", "звернення", "звернень"); got != want {
-			t.Errorf("PluralUK(%d) = %s, want %s", n, got, want)
-		}
-	}
 	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, time.UTC) }
 	for _, c := range []struct {
 		from, to time.Time
@@ -452,5 +456,31 @@ func TestForm1RowsFromClassifierData(t *testing.T) {
 		"oda_hotline=oda_hotline 1.4=authority 1.5=media 1.6=other_org"
 	if strings.Join(got, " ") != want {
 		t.Fatalf("rows\n got %s\nwant %s", strings.Join(got, " "), want)
+	}
+}
+
+// The narrative's numbers agree with their nouns in both languages: a quarter of one overdue appeal of one
+// citizen with one question says "1 звернення", "1 питання", "1 appeal", "1 citizen", never "1 appeals".
+func TestNarrativeCountsAgree(t *testing.T) {
+	gdb := dbtest.Open(t)
+	a := reporttest.Appeal{Received: time.Date(2024, 2, 1, 9, 0, 0, 0, time.UTC), Channel: "phone", Type: "complaint",
+		Nature: "individual", Signers: 1, Sign: "primary", Status: "in_progress", Due: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), Seq: 1}
+	reporttest.QuestionRow(t, gdb, reporttest.AppealRow(t, gdb, a), 1, "09")
+	r, err := report.Compute(context.Background(), gdb, reporttest.From, reporttest.To, reporttest.Kyiv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang, wants := range map[string][]string{
+		"uk": {"на розгляд надійшло 1 звернення (громадян – 1)", "засобами електронного зв’язку надійшло 0 звернень",
+			"надійшло 1 звернення.", "порушено 1 питання", "перебуває на розгляді 1 звернення."},
+		"en": {"received 1 appeal for consideration from 1 citizen.", "0 appeals arrived electronically and 1 by telephone.",
+			"Citizens raised 1 question", "1 appeal was considered or is pending past its due date."},
+	} {
+		text := r.Narrative(output(t, lang))
+		for _, want := range wants {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s narrative lacks %q:\n%s", lang, want, text)
+			}
+		}
 	}
 }

@@ -385,7 +385,7 @@ func TestBrokenIdentitiesAreReported(t *testing.T) {
 	}
 }
 
-func TestPeriodNamesAndPlurals(t *testing.T) {
+func TestPeriodNamesAndGenitive(t *testing.T) {
 	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, time.UTC) }
 	for _, c := range []struct {
 		from, to time.Time

@@ -6,11 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"gorm.io/gorm"
+
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/dbtest"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/settlement"
+	"github.com/hromada/hromada/internal/steptest"
 )
 
 func kinds(t *testing.T) classifier.List {
@@ -112,30 +115,50 @@ func fieldError(t *testing.T, err error, field string) string {
 	return e.Fields[field]
 }
 
+// listScene is what the steps of TestSettlements share.
+type listScene struct {
+	ctx         context.Context
+	db          *gorm.DB
+	s           *settlement.Service
+	city, north *settlement.Settlement
+}
+
 // The admin's list: created, checked, changed and made inactive, each change in the audit log; a name
 // is unique within its district; the index reads the list as stored.
 func TestSettlements(t *testing.T) {
-	ctx := audit.WithActor(context.Background(), audit.Actor{PersonID: 0, IP: "192.0.2.1"})
 	db := dbtest.Open(t)
-	s := settlement.NewService(db, kinds(t))
+	sc := &listScene{ctx: audit.WithActor(context.Background(), audit.Actor{IP: "192.0.2.1"}), db: db,
+		s: settlement.NewService(db, kinds(t))}
+	steptest.Run(t, sc, []steptest.Step[*listScene]{
+		{Name: "created", Run: createSettlements},
+		{Name: "refused with the reason beside the field", Run: refuseBadSettlements},
+		{Name: "changed and made inactive", Run: changeSettlements},
+		{Name: "read as stored", Run: readSettlements},
+	})
+}
 
-	city, err := s.Create(ctx, settlement.Input{NameUK: "  Зразкове ", NameEN: "Zrazkove", Kind: "city"})
+func createSettlements(t *testing.T, sc *listScene) {
+	var err error
+	sc.city, err = sc.s.Create(sc.ctx, settlement.Input{NameUK: "  Зразкове ", NameEN: "Zrazkove", Kind: "city"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if city.NameUK != "Зразкове" || !city.Active || city.ID == 0 || city.Name("en") != "Zrazkove" {
-		t.Fatalf("created: %+v", city)
+	if sc.city.NameUK != "Зразкове" || !sc.city.Active || sc.city.ID == 0 || sc.city.Name("en") != "Zrazkove" {
+		t.Fatalf("created: %+v", sc.city)
 	}
-	north, err := s.Create(ctx, settlement.Input{NameUK: "Гай", Kind: "village", District: "Північний  округ"})
+	sc.north, err = sc.s.Create(sc.ctx, settlement.Input{NameUK: "Гай", Kind: "village", District: "Північний  округ"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Create(ctx, settlement.Input{NameUK: "Гай", Kind: "village", District: "Південний округ"}); err != nil {
+	if _, err := sc.s.Create(sc.ctx, settlement.Input{NameUK: "Гай", Kind: "village", District: "Південний округ"}); err != nil {
 		t.Fatalf("a village of the same name in another district: %v", err)
 	}
-	if got := north.Name("uk"); got != "Гай (Північний округ)" {
+	if got := sc.north.Name("uk"); got != "Гай (Північний округ)" {
 		t.Errorf("title with the district: %q", got)
 	}
+}
+
+func refuseBadSettlements(t *testing.T, sc *listScene) {
 	for _, tc := range []struct {
 		in           settlement.Input
 		field, msgID string
@@ -149,60 +172,63 @@ func TestSettlements(t *testing.T) {
 		{settlement.Input{NameUK: "Лісове", District: strings.Repeat("д", 301)}, "district", "settlement.error.too_long"},
 		{settlement.Input{NameUK: "Лісове", Kind: "metropolis"}, "kind", "settlement.error.kind"},
 	} {
-		_, err := s.Create(ctx, tc.in)
+		_, err := sc.s.Create(sc.ctx, tc.in)
 		if got := fieldError(t, err, tc.field); got != tc.msgID {
 			t.Errorf("Create(%+v): %s = %q, want %q", tc.in, tc.field, got, tc.msgID)
 		}
 	}
-
-	if err := s.Update(ctx, north.ID, settlement.Input{NameUK: "Зразкове"}); fieldError(t, err, "name_uk") != "settlement.error.exists" {
+	if err := sc.s.Update(sc.ctx, sc.north.ID, settlement.Input{NameUK: "Зразкове"}); fieldError(t, err, "name_uk") != "settlement.error.exists" {
 		t.Fatalf("renaming onto another's name: %v", err)
 	}
-	if err := s.Update(ctx, north.ID, settlement.Input{NameUK: "Зелений Гай", Kind: "village", District: "Північний округ"}); err != nil {
+}
+
+func changeSettlements(t *testing.T, sc *listScene) {
+	if err := sc.s.Update(sc.ctx, sc.north.ID, settlement.Input{NameUK: "Зелений Гай", Kind: "village", District: "Північний округ"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Update(ctx, 999999, settlement.Input{NameUK: "Ніде"}); errs.CodeOf(err) != errs.NotFound {
+	if err := sc.s.Update(sc.ctx, 999999, settlement.Input{NameUK: "Ніде"}); errs.CodeOf(err) != errs.NotFound {
 		t.Fatalf("update of a missing settlement: %v", err)
 	}
-	if err := s.SetActive(ctx, city.ID, false); err != nil {
+	if err := sc.s.SetActive(sc.ctx, sc.city.ID, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetActive(ctx, 999999, false); errs.CodeOf(err) != errs.NotFound {
+	if err := sc.s.SetActive(sc.ctx, 999999, false); errs.CodeOf(err) != errs.NotFound {
 		t.Fatalf("a missing settlement: %v", err)
 	}
-
-	active, err := s.List(ctx, true)
-	if err != nil || len(active) != 2 || active[0].NameUK != "Гай" || active[1].NameUK != "Зелений Гай" {
-		t.Fatalf("active, by name: %+v %v", active, err)
-	}
-	ix, err := settlement.LoadIndex(ctx, db, kinds(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := ix.Match("с. Зелений Гай"); got == nil || *got != north.ID {
-		t.Errorf("the index reads the renamed settlement: %v", got)
-	}
-	if got := ix.Match("м. Зразкове"); got != nil {
-		t.Errorf("an inactive settlement is not matched: %v", *got)
-	}
-	titles, err := settlement.Titles(ctx, db)
-	if err != nil || titles[city.ID].UK != "Зразкове" || titles[north.ID].UK != "Зелений Гай (Північний округ)" {
-		t.Fatalf("titles, inactive ones too: %v %v", titles, err)
-	}
-	title, ok, err := settlement.TitleOf(ctx, db, city.ID)
-	if err != nil || ok || title.UK != "Зразкове" {
-		t.Fatalf("an inactive one is not active: %v %v %v", title, ok, err)
-	}
-	if title, ok, err := settlement.TitleOf(ctx, db, 999999); err != nil || ok || title.UK != "" {
-		t.Fatalf("a missing one: %v %v %v", title, ok, err)
-	}
-
 	var actions []string
-	if err := db.Model(&audit.Entry{}).Where("object_type = ?", "settlement").Order("id").Pluck("action", &actions).Error; err != nil {
+	if err := sc.db.Model(&audit.Entry{}).Where("object_type = ?", "settlement").Order("id").Pluck("action", &actions).Error; err != nil {
 		t.Fatal(err)
 	}
 	want := "settlement.create settlement.create settlement.create settlement.update settlement.deactivate"
 	if got := strings.Join(actions, " "); got != want {
 		t.Errorf("audit: %s, want %s", got, want)
+	}
+}
+
+func readSettlements(t *testing.T, sc *listScene) {
+	active, err := sc.s.List(sc.ctx, true)
+	if err != nil || len(active) != 2 || active[0].NameUK != "Гай" || active[1].NameUK != "Зелений Гай" {
+		t.Fatalf("active, by name: %+v %v", active, err)
+	}
+	ix, err := settlement.LoadIndex(sc.ctx, sc.db, kinds(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ix.Match("с. Зелений Гай"); got == nil || *got != sc.north.ID {
+		t.Errorf("the index reads the renamed settlement: %v", got)
+	}
+	if got := ix.Match("м. Зразкове"); got != nil {
+		t.Errorf("an inactive settlement is not matched: %v", *got)
+	}
+	titles, err := settlement.Titles(sc.ctx, sc.db)
+	if err != nil || titles[sc.city.ID].UK != "Зразкове" || titles[sc.north.ID].UK != "Зелений Гай (Північний округ)" {
+		t.Fatalf("titles, inactive ones too: %v %v", titles, err)
+	}
+	title, ok, err := settlement.TitleOf(sc.ctx, sc.db, sc.city.ID)
+	if err != nil || ok || title.UK != "Зразкове" {
+		t.Fatalf("an inactive one is not active: %v %v %v", title, ok, err)
+	}
+	if title, ok, err := settlement.TitleOf(sc.ctx, sc.db, 999999); err != nil || ok || title.UK != "" {
+		t.Fatalf("a missing one: %v %v %v", title, ok, err)
 	}
 }

@@ -26,7 +26,17 @@ CREATE INDEX appeals_report ON appeals (received_at)
     INCLUDE (id, channel, type, nature, sign, result, priority, status, due_date, answered_at, signers,
              author_gender, author_social_status, department_id, author_categories, settlement_id);
 
+-- The report's cube groups by these codes joined into one key. Without statistics on how many of their
+-- combinations occur, PostgreSQL multiplies the columns' distinct counts (with 30 settlements: 74,000
+-- groups estimated, 2,000 real at 1,000,000 appeals) and sorts the period's rows instead of hashing them,
+-- which doubled the cube's time (160 → 300–490 ms for a quarter). With them it estimates 1,400 and hashes
+-- (170–190 ms). ANALYZE fills them now; autovacuum keeps them.
+CREATE STATISTICS appeals_report_groups (ndistinct) ON channel, type, nature, sign, priority, result, settlement_id
+    FROM appeals;
+ANALYZE appeals;
+
 -- +goose Down
+DROP STATISTICS appeals_report_groups;
 DROP INDEX appeals_report;
 CREATE INDEX appeals_report ON appeals (received_at)
     INCLUDE (id, channel, type, nature, sign, result, priority, status, due_date, answered_at, signers,

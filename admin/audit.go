@@ -20,10 +20,10 @@ import (
 
 // auditActionGroups are the action prefixes the log's filter offers; an exact action (from a link)
 // is accepted as well.
-var auditActionGroups = []string{"appeal.", "petition.", "department.", "staff.", "mail.", "import."}
+var auditActionGroups = []string{"appeal.", "petition.", "department.", "settlement.", "staff.", "mail.", "import."}
 
 // auditObjectTypes are the kinds of object the filter offers.
-var auditObjectTypes = []string{"appeal", "petition", "department", "person", "mail"}
+var auditObjectTypes = []string{"appeal", "petition", "department", "settlement", "person", "mail"}
 
 // auditCode is what an action or object type may look like; anything else in the query string is
 // refused beside its field instead of reaching the query.
@@ -153,6 +153,8 @@ func (h *handlers) auditLog(c *fiber.Ctx) error {
 				r.Link = "/admin/appeals/" + strconv.FormatInt(r.ObjectID, 10)
 			case "petition":
 				r.Link = "/admin/petitions/" + strconv.FormatInt(r.ObjectID, 10)
+			case "settlement":
+				r.Link = "/admin/settlements/" + strconv.FormatInt(r.ObjectID, 10)
 			}
 		}
 		rows = append(rows, r)

@@ -14,6 +14,7 @@ import (
 	"github.com/hromada/hromada/internal/form"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/registry"
+	"github.com/hromada/hromada/internal/settlement"
 	"github.com/hromada/hromada/internal/web"
 )
 
@@ -154,6 +155,9 @@ func (h *handlers) renderCard(c *fiber.Ctx, a *registry.Appeal, action string, f
 		return err
 	}
 	data["Letters"] = len(letters)
+	if err := h.cardSettlement(c, a, can(registry.StepSettlement), data); err != nil {
+		return err
+	}
 	if a.PersonID == nil && a.Nature != registry.NatureAnonymous { // why the author's account lacks it
 		if data["NotLinked"], err = h.People.UnlinkedReason(ctx, a.AuthorEmail, a.AuthorLastName, a.AuthorFirstName); err != nil {
 			return err
@@ -231,6 +235,49 @@ func parseSign(v string) (string, *int64) {
 		return kind, nil // refused by the registry as a repeat without its earlier appeal
 	}
 	return kind, &n
+}
+
+// cardSettlement names the author's settlement on the card and, for those who may correct it, offers the
+// active settlements.
+func (h *handlers) cardSettlement(c *fiber.Ctx, a *registry.Appeal, canSettle bool, data fiber.Map) error {
+	data["CanSettle"] = canSettle
+	if a.SettlementID != nil {
+		st, err := h.Settlements.Get(c.UserContext(), *a.SettlementID)
+		if err != nil {
+			return err
+		}
+		data["Settlement"], data["SettlementCode"] = st.Name(web.LangOf(c)), st.Code()
+	}
+	if canSettle {
+		active, err := h.Settlements.List(c.UserContext(), true)
+		if err != nil {
+			return err
+		}
+		data["SettlementChoices"] = settlement.Choices(active)
+	}
+	return nil
+}
+
+// setAppealSettlement corrects the author's settlement (registrars, admins): one of the active settlements,
+// or none ("не визначено"). The registry decides whether the step is open (StepSettlement).
+func (h *handlers) setAppealSettlement(c *fiber.Ctx) error {
+	id, err := h.visibleAppealID(c)
+	if err != nil {
+		return err
+	}
+	r, err := web.ReadForm(c)
+	if err != nil {
+		return err
+	}
+	active, err := h.Settlements.List(c.UserContext(), true)
+	if err != nil {
+		return err
+	}
+	choice := settlementChoice(r, "settlement", settlement.Choices(active))
+	if problems := r.Problems(); len(problems) > 0 {
+		return h.afterStep(c, id, "settlement", errs.Validation{"settlement": "settlement.error.choose"}.Err())
+	}
+	return h.afterStep(c, id, "settlement", h.Registry.SetSettlement(c.UserContext(), id, choice))
 }
 
 // viewer is the visitor as the registry's step rules see them: their roles and, for an executor (only

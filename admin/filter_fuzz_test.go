@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hromada/hromada/internal/classifier"
+	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/registry"
 )
 
@@ -25,19 +26,25 @@ func FuzzStaffFilter(f *testing.F) {
 	} {
 		f.Add(q)
 	}
-	fields := []string{"from", "to", "channel", "status", "type", "subject", "department", "executor", "due_within", "q"}
+	places := classifier.List{{Code: "3", Text: i18n.Text{UK: "Зелене"}}, {Code: noSettlement, Text: i18n.Text{UK: "не визначено"}}}
+	f.Add("settlement=3&settlement=none")
+	f.Add("settlement=%00&settlement=-1")
+	fields := []string{"from", "to", "channel", "status", "type", "subject", "department", "executor", "due_within", "q", "settlement"}
 	f.Fuzz(func(t *testing.T, query string) {
 		values, err := url.ParseQuery(query)
 		if err != nil {
 			return
 		}
-		flt, view, problems := readStaffFilter(values, clf)
+		flt, view, problems := readStaffFilter(values, clf, places)
 		if flt.Channel != "" && !clf.Channels.Has(flt.Channel) || flt.Type != "" && !clf.Types.Has(flt.Type) ||
 			flt.Subject != "" && !clf.Subjects.Has(flt.Subject) || flt.Status != "" && !slices.Contains(registry.Statuses, flt.Status) {
 			t.Fatalf("a code outside the classifier reached the filter: %+v", flt)
 		}
 		if !utf8.ValidString(flt.Query) || strings.ContainsRune(flt.Query, 0) || utf8.RuneCountInString(flt.Query) > 200 && problems["q"] == "" {
 			t.Fatalf("unclean search %q", flt.Query)
+		}
+		if flt.SettlementID != 0 && flt.SettlementID != 3 || flt.NoSettlement && flt.SettlementID != 0 {
+			t.Fatalf("a settlement outside the list reached the filter: %+v", flt)
 		}
 		if flt.Page < 1 || !slices.Contains(registry.Sorts, flt.Sort) || flt.DepartmentID < 0 || flt.ExecutorID < 0 {
 			t.Fatalf("filter %+v", flt)

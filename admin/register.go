@@ -13,6 +13,7 @@ import (
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/form"
 	"github.com/hromada/hromada/internal/registry"
+	"github.com/hromada/hromada/internal/settlement"
 	"github.com/hromada/hromada/internal/web"
 )
 
@@ -32,6 +33,8 @@ type staffAppealForm struct {
 	// that they ask for an acknowledgement of registration.
 	ReplyBy     string
 	Acknowledge bool
+	// Settlement is the author's settlement as chosen (an active one's id), "" to find it in the address.
+	Settlement string
 }
 
 // authorKey is the key of the author as typed now.
@@ -41,6 +44,15 @@ func (f staffAppealForm) authorKey() string {
 
 // sign splits the chosen sign into the sign of receipt and the earlier appeal it points at.
 func (f staffAppealForm) sign() (string, *int64) { return parseSign(f.Sign) }
+
+// settlementChoices are the active settlements a registrar may choose.
+func (h *handlers) settlementChoices(c *fiber.Ctx) (classifier.List, error) {
+	active, err := h.Settlements.List(c.UserContext(), true)
+	if err != nil {
+		return nil, err
+	}
+	return settlement.Choices(active), nil
+}
 
 // staffChannels is every channel but the portal's own.
 func (h *handlers) staffChannels() classifier.List {
@@ -109,8 +121,13 @@ func (h *handlers) renderStaffAppealFormWith(c *fiber.Ctx, f staffAppealForm, fi
 		f.Sign = registry.SignPrimary
 	}
 	l := h.web.TextsOf(c)
+	places, err := h.settlementChoices(c)
+	if err != nil {
+		return err
+	}
 	return c.Render("admin/appeal_new", fiber.Map{
 		"OfferAnonymous":  h.offerAnonymous(f, fields),
+		"Settlements":     places,
 		"Earlier":         earlier,
 		"AllChannels":     h.Classifier.Channels,
 		"Title":           l.T("admin.register.title"),
@@ -148,7 +165,11 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 		return err
 	}
 	r := form.New(values)
-	f := readStaffAppealForm(r)
+	places, err := h.settlementChoices(c)
+	if err != nil {
+		return err
+	}
+	f := readStaffAppealForm(r, places)
 	f.HadFiles = len(files) > 0
 	switch values.Get("action") {
 	case "add_question":
@@ -185,6 +206,9 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 	in.Channel, in.RegisteredBy, in.ExternalRef, in.Nature = f.Channel, &registrar, f.ExternalRef, f.Nature
 	in.Sign, in.RelatedAppealID = f.sign()
 	in.ReplyBy, in.Acknowledge = f.ReplyBy, f.Acknowledge
+	if id, err := strconv.ParseInt(f.Settlement, 10, 64); err == nil {
+		in.SettlementID = &id
+	}
 	// What only the form can tell wrong: characters, a date or a number that cannot be read.
 	own := r.Problems()
 	if d, err := time.ParseInLocation("2006-01-02", f.ReceivedAt, h.Timezone); err != nil {
@@ -227,13 +251,15 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 	return c.Redirect(fmt.Sprintf("/admin/appeals/%d?registered=1", appeal.ID), fiber.StatusSeeOther)
 }
 
-// readStaffAppealForm reads the registrar's form: the appeal's fields and the receipt details.
-func readStaffAppealForm(r *form.Reader) staffAppealForm {
+// readStaffAppealForm reads the registrar's form: the appeal's fields and the receipt details; the
+// settlement among places, the active settlements.
+func readStaffAppealForm(r *form.Reader, places classifier.List) staffAppealForm {
 	line := func(field string) string { return r.Line(field, form.MaxLine) }
 	f := staffAppealForm{Form: appealform.Read(r),
 		Channel: line("channel"), ExternalRef: line("external_ref"), ReceivedAt: line("received_at"),
 		Nature: line("nature"), Signers: line("signers"), Sign: line("sign"), EarlierFor: line("earlier_for"),
-		ReplyBy: r.Code("reply_by", form.In(registry.ReplyDeliveries...)), Acknowledge: r.Flag("acknowledge")}
+		ReplyBy: r.Code("reply_by", form.In(registry.ReplyDeliveries...)), Acknowledge: r.Flag("acknowledge"),
+		Settlement: r.Code("settlement", places.Has)}
 	if f.Channel == registry.ChannelPortal {
 		f.Channel = "" // the portal's appeals are the citizens' own: refused as "choose from the list"
 	}

@@ -100,14 +100,7 @@ func reportQuery(c *fiber.Ctx) string {
 }
 
 func (h *handlers) reportOutput(c *fiber.Ctx) report.Output {
-	return report.Output{Council: h.Council, Lang: web.LangOf(c), Classifier: h.Classifier, T: h.web.TextsOf(c).T}
-}
-
-// form1Line is a Form-1 row with the year-earlier one.
-type form1Line struct {
-	Label     string
-	Total     bool
-	Cur, Prev []int64
+	return report.Output{Council: h.Council, Lang: web.LangOf(c), Classifier: h.Classifier, L: h.web.TextsOf(c)}
 }
 
 // report is the analysts' page: a period form, the figures beside the year earlier, forms 1–2, broken
@@ -126,15 +119,7 @@ func (h *handlers) report(c *fiber.Ctx) error {
 		return err
 	}
 	o := h.reportOutput(c)
-	var form1 []form1Line
-	prev := map[string][]int64{}
-	for _, row := range append(slices.Clone(r.Previous.Form1.Rows), r.Previous.Form1.Total) {
-		prev[row.Key] = row.Values()
-	}
-	for _, row := range append(slices.Clone(r.Form1.Rows), r.Form1.Total) {
-		form1 = append(form1, form1Line{Label: report.RowLabel(row.Key, o.Classifier, o.Lang, o.T), Total: row.Key == report.RowTotal,
-			Cur: row.Values(), Prev: prev[row.Key]})
-	}
+	form1, form1s := r.Form1Tables(o)
 	type dimension struct {
 		Key   string
 		Lines []report.Line
@@ -148,7 +133,7 @@ func (h *handlers) report(c *fiber.Ctx) error {
 
 	// Charts: channels as Form 1 groups them, the ten largest subjects, results.
 	var channelBars, subjectBars, resultBars []bar
-	for _, f := range form1 {
+	for _, f := range form1.Rows {
 		if !f.Total {
 			channelBars = append(channelBars, bar{f.Label, f.Cur[0], f.Prev[0]})
 		}
@@ -171,12 +156,13 @@ func (h *handlers) report(c *fiber.Ctx) error {
 		Desc: l.T("report.chart.legend")}
 	data["Report"] = r
 	data["Summary"] = r.Summary(o)
-	data["Form1"] = form1
+	data["Form1"] = form1.Rows
+	data["Form1BySettlement"] = form1s.Rows
 	data["Columns"] = report.Columns
 	data["Dimensions"] = dims
 	data["Subjects"] = subjects
 	data["Issues"] = r.IssueTexts(o)
-	data["Narrative"] = r.Narrative(o.Council.In(o.Lang), o.Lang, o.Classifier)
+	data["Narrative"] = r.Narrative(o)
 	data["Charts"] = []template.HTML{
 		barChart("chart-channels", l.T("report.chart.channels"), channelBars, legend),
 		barChart("chart-subjects", l.T("report.chart.subjects"), subjectBars, legend),

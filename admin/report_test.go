@@ -87,6 +87,10 @@ func checkReportPage(t *testing.T, sc *reportScene) {
 		"У І кварталі 2024 року до Зразкової міської ради на розгляд надійшло 15 звернень",
 		`role="img"`, "<title id=\"chart-channels-t\">", `<caption>Форма 1. Звернення за каналами надходження`,
 		`href="/admin/report.xlsx?kind=quarter&amp;quarter=1&amp;year=2024"`,
+		`<caption>Форма 1 за населеними пунктами · 2024-01-01 – 2024-03-31`,
+		`<tr data-code="undetermined"><th scope="row">Не визначено</th><td class="num">3<br>`,
+		`<th scope="row">Зелене</th><td class="num">4<br><small><span class="visually-hidden">(роком раніше) </span>2</small></td><td class="num">13<br>`,
+		`<h2>За населеним пунктом</h2>`,
 	} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("the page lacks %s", want)

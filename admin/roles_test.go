@@ -15,6 +15,7 @@ import (
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
+	"github.com/hromada/hromada/internal/settlement"
 	"github.com/hromada/hromada/internal/steptest"
 )
 
@@ -119,6 +120,10 @@ func staffRoutes(t *testing.T, s *apptest.Server, deptID int64) []staffRoute {
 	if err != nil {
 		t.Fatal(err)
 	}
+	place, err := s.App.Settlements.Create(ctx, settlement.Input{NameUK: "Зелене", Kind: "village"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	pet, err := s.App.Petitions.Create(ctx, petition.CreateInput{PersonID: author.ID, AuthorName: "Литвиненко Оксана Романівна",
 		Title: "Облаштувати велодоріжку на вулиці Соборній", SubjectCode: "03",
 		Text: "Просимо облаштувати безпечну велодоріжку вздовж усієї вулиці Соборної від вокзалу до парку."})
@@ -155,6 +160,7 @@ func staffRoutes(t *testing.T, s *apptest.Server, deptID int64) []staffRoute {
 		{"POST", "/admin/appeals/:id<int>/letters", appeal + "/letters", []string{registrar, head}},
 		{"POST", "/admin/dispatch", "/admin/dispatch", []string{registrar, admin}},
 		{"POST", "/admin/appeals/:id<int>/reply", appeal + "/reply", []string{executor}},
+		{"POST", "/admin/appeals/:id<int>/settlement", appeal + "/settlement", []string{registrar, admin}},
 		{"POST", "/admin/appeals/:id<int>/:action", appeal + "/assign", []string{head}},
 		{"POST", "/admin/appeals/:id<int>/:action", appeal + "/extend", []string{head}},
 		{"POST", "/admin/appeals/:id<int>/:action", appeal + "/forward", []string{head}},
@@ -176,6 +182,11 @@ func staffRoutes(t *testing.T, s *apptest.Server, deptID int64) []staffRoute {
 		{"GET", "/admin/departments/", "/admin/departments/", []string{admin}},
 		{"POST", "/admin/departments/", "/admin/departments/", []string{admin}},
 		{"POST", "/admin/departments/:id<int>/active", fmt.Sprintf("/admin/departments/%d/active", deptID), []string{admin}},
+		{"GET", "/admin/settlements/", "/admin/settlements/", []string{admin}},
+		{"POST", "/admin/settlements/", "/admin/settlements/", []string{admin}},
+		{"GET", "/admin/settlements/:id<int>", fmt.Sprintf("/admin/settlements/%d", place.ID), []string{admin}},
+		{"POST", "/admin/settlements/:id<int>", fmt.Sprintf("/admin/settlements/%d", place.ID), []string{admin}},
+		{"POST", "/admin/settlements/:id<int>/active", fmt.Sprintf("/admin/settlements/%d/active", place.ID), []string{admin}},
 		{"GET", "/admin/mail", "/admin/mail", []string{admin}},
 		{"POST", "/admin/mail/:id<int>/retry", "/admin/mail/999999/retry", []string{admin}},
 		{"GET", "/admin/audit", "/admin/audit", []string{admin}},

@@ -19,6 +19,7 @@ import (
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/report"
+	"github.com/hromada/hromada/internal/settlement"
 	"github.com/hromada/hromada/internal/web"
 )
 
@@ -36,6 +37,7 @@ type Deps struct {
 	People      *identity.Service
 	Registry    *registry.Service
 	Departments *department.Service
+	Settlements *settlement.Service
 	Classifier  *classifier.Classifier
 	Timezone    *time.Location // the council's zone, for dates in exports
 	Audit       *audit.Service
@@ -100,6 +102,7 @@ func Register(s *web.Server, d Deps) {
 	desk := web.RequireRole(identity.RoleRegistrar, identity.RoleHead)
 	staff.Post("/appeals/:id<int>/sign", desk, h.correctSign)
 	staff.Post("/appeals/:id<int>/anonymous", desk, h.leaveAnonymous)
+	staff.Post("/appeals/:id<int>/settlement", registerers, h.setAppealSettlement) // before the head's steps below
 	staff.Post("/appeals/:id<int>/:action", web.RequireRole(identity.RoleHead), h.routeAppeal)
 
 	// "До відправлення": the office prints, posts and marks the letters that do not go by e-mail.
@@ -121,6 +124,13 @@ func Register(s *web.Server, d Deps) {
 	departments.Get("/", h.departments)
 	departments.Post("/", h.createDepartment)
 	departments.Post("/:id<int>/active", h.setDepartmentActive)
+
+	settlements := staff.Group("/settlements", web.RequireRole(identity.RoleAdmin))
+	settlements.Get("/", h.settlements)
+	settlements.Post("/", h.createSettlement)
+	settlements.Get("/:id<int>", h.editSettlement)
+	settlements.Post("/:id<int>", h.updateSettlement)
+	settlements.Post("/:id<int>/active", h.setSettlementActive)
 
 	admins := staff.Group("", web.RequireRole(identity.RoleAdmin))
 	admins.Get("/mail", h.failedMail)

@@ -57,7 +57,7 @@ func TestCitizenSignsPetitionInBrowser(t *testing.T) {
 		chromedp.Navigate(page),
 		chromedp.WaitVisible(chromedp.CSS("#progress")),
 	)
-	b.checkPetition("the published petition", 4, 10, signers)
+	b.checkPetition("the published petition", "Зібрано 4 підписи з 10 необхідних", 4, 10, signers)
 	b.screenshots("petition")
 
 	// Another citizen signs in from the petition's page and comes back to it.
@@ -74,7 +74,7 @@ func TestCitizenSignsPetitionInBrowser(t *testing.T) {
 		chromedp.Click(`//main//button[normalize-space()="Підписати петицію"]`),
 		chromedp.WaitVisible(`//main//div[@role="status"]/p[contains(., "Дякуємо")]`),
 	)
-	b.checkPetition("the petition after signing", 5, 10, append(signers, "Коваленко Андрій Миколайович"))
+	b.checkPetition("the petition after signing", "Зібрано 5 підписів з 10 необхідних", 5, 10, append(signers, "Коваленко Андрій Миколайович"))
 	if text := b.text("read the signed petition"); !strings.Contains(text, "Ви підписали цю петицію.") {
 		t.Error("the page does not say the citizen signed")
 	}
@@ -86,10 +86,10 @@ func TestCitizenSignsPetitionInBrowser(t *testing.T) {
 	}
 }
 
-// checkPetition checks the count text, the <progress> element and the list of signatories.
-func (b *browser) checkPetition(step string, n, threshold int, signers []string) {
+// checkPetition checks the count text (want: the number with its noun in the right form), the <progress>
+// element and the list of signatories.
+func (b *browser) checkPetition(step, want string, n, threshold int, signers []string) {
 	b.t.Helper()
-	want := fmt.Sprintf("Підписали %d з %d необхідних", n, threshold)
 	if got := eval[string](b, step+": count", `document.querySelector("#count").textContent.trim()`); got != want {
 		b.t.Errorf("%s: the count reads %q, want %q", step, got, want)
 	}

@@ -18,7 +18,7 @@ func TestEveryMessageIDIsTranslated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := regexp.MustCompile(`"((?:site|nav|footer|home|form|error|auth|appeal|appeals|status|event|notices|notice|admin|role|staff|petition|petitions|pstate|pevent|department|report|import|audit|result|reply|routing)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)"`)
+	id := regexp.MustCompile(`"((?:site|nav|footer|home|form|error|auth|appeal|appeals|status|event|notices|notice|admin|role|staff|petition|petitions|pstate|pevent|department|report|import|audit|result|reply|routing|settlement)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)"`)
 	auditLine := regexp.MustCompile(`audit\.Record\(|\.change\(ctx,|Action[A-Za-z]* += "`)
 	seen := map[string]string{}
 	for _, root := range []string{".", "../internal", "../admin"} {

@@ -193,7 +193,7 @@ func TestPetitionFromCreationToAnswer(t *testing.T) {
 
 	// A refused form comes back with the message beside the field and everything typed kept.
 	form := apptest.Get(t, author, s.Path("/petitions/new"))
-	mustContain(t, "the new petition form", form.Body, "Нова петиція", "вона має зібрати 3 підписів")
+	mustContain(t, "the new petition form", form.Body, "Нова петиція", "за 60 днів вона має зібрати 3 підписи")
 	r := apptest.PostForm(t, author, s.Path("/petitions"), url.Values{"_csrf": {apptest.CSRF(t, form.Body)},
 		"title": {title}, "text": {"Замало слів."}, "subject": {"09"}, "action": {"check"}})
 	if r.Status != http.StatusUnprocessableEntity {
@@ -249,14 +249,14 @@ func TestPetitionFromCreationToAnswer(t *testing.T) {
 	// The threshold of 3 is reached: consideration, and the author and the moderator are told. Signing
 	// moves it at once, but a count cached before publication hides the author's signature (see
 	// TestPublishedCountIncludesAuthorAtOnce); then the leader's periodic recount moves it within seconds.
-	page = waitForPage(t, s, anon, "/petitions/"+id, 10*time.Second, "Набрала підписи, на розгляді", "Підписали 3 з 3 необхідних")
+	page = waitForPage(t, s, anon, "/petitions/"+id, 10*time.Second, "Набрала підписи, на розгляді", "Зібрано 3 підписи з 3 необхідних")
 	mustContain(t, "the petition at its threshold", page.Body, "Відповідь до",
 		"<li>Шевченко Олена Петрівна</li><li>Коваленко Андрій Миколайович</li><li>Бондар Ірина Василівна</li>")
 	if strings.Contains(page.Body, `action="/petitions/`+id+`/sign"`) {
 		t.Error("a petition under consideration offers to sign")
 	}
 	msgs := s.Mail.WaitFor(t, 3, mailWait)
-	mailTo(t, msgs, who(t, olena).Email, "Петиція № "+id+" набрала 3 підписів")
+	mailTo(t, msgs, who(t, olena).Email, "Петиція № "+id+" набрала 3 підписи")
 	staffMail := mailTo(t, msgs, who(t, head).Email, "На розгляд: петиція № "+id)
 	mustContain(t, "the moderator's e-mail", staffMail.Part("text/plain"), s.Path("/admin/petitions/"+id))
 
@@ -357,7 +357,7 @@ func TestSigningOnlyWhileCollecting(t *testing.T) {
 			t.Fatalf("answer: %d\n%.1500s", r.Status, r.Body)
 		}
 		page := signAndSee(t, s, c, id, "Збір підписів під цією петицією не триває")
-		mustContain(t, "the answered petition", page.Body, "Підписали 2 з 2 необхідних")
+		mustContain(t, "the answered petition", page.Body, "Зібрано 2 підписи з 2 необхідних")
 	})
 
 	t.Run("without a CSRF token", func(t *testing.T) {
@@ -599,7 +599,7 @@ func checkListPage(t *testing.T, f *openDataFixture) {
 		t.Errorf("sorted by signatures: %v", got)
 	}
 	page := apptest.Get(t, anon, s.Path("/petitions?q=парк&state=collecting"))
-	mustContain(t, "the filtered list", page.Body, "Знайдено: 1", `<option value="collecting" selected>`, `value="парк"`)
+	mustContain(t, "the filtered list", page.Body, "Знайдено 1 петицію", `<option value="collecting" selected>`, `value="парк"`)
 }
 
 // Titles start with a capital letter; people type in lower case, and the other way round.
@@ -626,7 +626,7 @@ func checkSimilarDespiteInflection(t *testing.T, f *openDataFixture) {
 
 func checkPetitionPage(t *testing.T, f *openDataFixture) {
 	page := apptest.Get(t, f.anon, f.s.Path("/petitions/"+f.park))
-	mustContain(t, "the park petition", page.Body, "Підписали 3 з 4 необхідних", `max="4"`,
+	mustContain(t, "the park petition", page.Body, "Зібрано 3 підписи з 4 необхідних", `max="4"`,
 		"<li>Шевченко Олена Петрівна</li>", "<li>Коваленко Андрій Миколайович</li>", "<li>Дем&#39;яненко Мар&#39;яна Олегівна</li>",
 		"Увійдіть, щоб підписати")
 	if m := progressValue.FindStringSubmatch(page.Body); m == nil || m[1] != "3" {
@@ -724,10 +724,10 @@ func TestPublishedCountIncludesAuthorAtOnce(t *testing.T) {
 	// The author looks at the petition in moderation (no signatures yet), and it is published at once.
 	mustContain(t, "the petition in moderation", apptest.Get(t, author, s.Path("/petitions/"+id)).Body, "На модерації")
 	publish(t, s, mod, id)
-	mustContain(t, "the published petition", apptest.Get(t, author, s.Path("/petitions/"+id)).Body, "Підписали 1 з 2 необхідних")
+	mustContain(t, "the published petition", apptest.Get(t, author, s.Path("/petitions/"+id)).Body, "Зібрано 1 підпис з 2 необхідних")
 	// The second signature reaches the threshold of 2 there and then.
 	page := signAndSee(t, s, b, id, "Дякуємо")
-	mustContain(t, "the petition at its threshold", page.Body, "Набрала підписи, на розгляді", "Підписали 2 з 2 необхідних")
+	mustContain(t, "the petition at its threshold", page.Body, "Набрала підписи, на розгляді", "Зібрано 2 підписи з 2 необхідних")
 }
 
 // A shared cache may keep an anonymous view of a petition for a second, but never a response that sets

@@ -267,6 +267,7 @@ func generate(path string, n int, clf *classifier.Classifier) (generated, error)
 		row := []string{number, received.Format(time.DateOnly), ch, ref,
 			clf.Types[rnd.IntN(len(clf.Types))].Code, nature, signers, "primary",
 			last + " " + given[rnd.IntN(len(given))], fmt.Sprintf("м. Зразкове, вул. Соборна, %d, кв. %d", 1+rnd.IntN(200), 1+rnd.IntN(120)),
+			"", // settlement: found in the address
 			fmt.Sprintf("author%d@mail.example", i), fmt.Sprintf("+380 50 %07d", rnd.IntN(10000000)),
 			[]string{"male", "female", ""}[rnd.IntN(3)], cat, clf.SocialStatuses[rnd.IntN(len(clf.SocialStatuses))].Code,
 			subjects, fmt.Sprintf("Звернення щодо питання, порушеного мешканцем будинку № %d, з проханням, у строк, розглянути", i),

@@ -176,14 +176,16 @@ func benchOne(ctx context.Context, dbURL string, n, runs, inserts int) error {
 	return nil
 }
 
-// The report's indexes (migration 00009) and the one they replace, to time registrations without them.
+// The report's indexes (migrations 00009 and 00016) and the one they replace, to time registrations
+// without them.
 var (
 	reportIndexes = map[string][]string{
 		db.Postgres: {`CREATE INDEX appeals_report ON appeals (received_at) INCLUDE (id, channel, type, nature, sign,
 			result, priority, status, due_date, answered_at, signers, author_gender, author_social_status, department_id,
-			author_categories)`, "CREATE INDEX appeal_questions_report ON appeal_questions (appeal_id) INCLUDE (subject_code)"},
+			author_categories, settlement_id)`, "CREATE INDEX appeal_questions_report ON appeal_questions (appeal_id) INCLUDE (subject_code)"},
 		db.SQLite: {`CREATE INDEX appeals_report ON appeals (received_at, channel, type, nature, sign, result, priority,
-			status, due_date, answered_at, signers, author_gender, author_social_status, department_id, author_categories)`,
+			status, due_date, answered_at, signers, author_gender, author_social_status, department_id, author_categories,
+			settlement_id)`,
 			"CREATE INDEX appeal_questions_report ON appeal_questions (appeal_id, subject_code)"},
 	}
 	withoutReportIndexes = []string{"DROP INDEX appeals_report", "DROP INDEX appeal_questions_report",
@@ -312,14 +314,21 @@ func pick(expr string, list ...string) string {
 	return b.String()
 }
 
-// generate fills the registry in bulk: twenty departments, n appeals received evenly over 2023–2024 (in
-// Kyiv), every one with a question and 6 % with a second. The codes are spread by residues of i, so every
-// channel, type, result, subject and department appears.
+// generate fills the registry in bulk: twenty departments, thirty settlements, n appeals received evenly
+// over 2023–2024 (in Kyiv), every one with a question and 6 % with a second, one in ten with no settlement
+// found. The codes are spread by residues of i, so every channel, type, result, subject, department and
+// settlement appears.
 func generate(ctx context.Context, gdb *gorm.DB, n int) error {
 	now := time.Now().UTC()
 	for i := 1; i <= 20; i++ {
 		if err := gdb.Exec("INSERT INTO departments (name_uk, name_en, active, created_at) VALUES (?, ?, ?, ?)",
 			fmt.Sprintf("Підрозділ %d", i), fmt.Sprintf("Department %d", i), true, now).Error; err != nil {
+			return err
+		}
+	}
+	for i := 1; i <= 30; i++ {
+		if err := gdb.Exec("INSERT INTO settlements (name_uk, kind, active, created_at) VALUES (?, ?, ?, ?)",
+			fmt.Sprintf("Село %d", i), "village", true, now).Error; err != nil {
 			return err
 		}
 	}
@@ -360,12 +369,13 @@ func generate(ctx context.Context, gdb *gorm.DB, n int) error {
 		"CASE WHEN i % 5 = 0 THEN 'idp' WHEN i % 7 = 0 THEN 'combatant;disabled_2' ELSE '' END",
 		pick("i", "pensioner", "worker", "unemployed", "student", ""),
 		"CASE WHEN i % 10 >= 8 THEN NULL ELSE 1 + i % 20 END",
+		"CASE WHEN i % 10 = 9 THEN NULL ELSE 1 + i % 30 END",
 		"'Прошу вирішити питання з ремонтом під’їзду та освітленням двору, звернення ' || i",
 		"'б-' || i || ' прошу вирішити питання з ремонтом під’їзду'", ts, ts,
 	}
 	insert := `INSERT INTO appeals (reg_index, reg_year, reg_seq, received_at, channel, type, nature, signers, sign,
 		priority, status, result, due_date, answered_at, author_last_name, author_gender, author_categories,
-		author_social_status, department_id, summary, search_text, created_at, updated_at)
+		author_social_status, department_id, settlement_id, summary, search_text, created_at, updated_at)
 		SELECT ` + strings.Join(cols, ", ") + " FROM " + rows
 	if !pg {
 		insert = fmt.Sprintf("WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < %d) ", n) + insert
@@ -396,7 +406,7 @@ func generate(ctx context.Context, gdb *gorm.DB, n int) error {
 	// Fresh statistics and, on PostgreSQL, the visibility map that index-only scans consult, as
 	// autovacuum leaves them after a batch of inserts in production (a periodic ANALYZE on SQLite).
 	if pg {
-		return gdb.WithContext(ctx).Exec("VACUUM ANALYZE appeals, appeal_questions, departments").Error
+		return gdb.WithContext(ctx).Exec("VACUUM ANALYZE appeals, appeal_questions, departments, settlements").Error
 	}
 	return gdb.WithContext(ctx).Exec("ANALYZE").Error
 }

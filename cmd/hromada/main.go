@@ -67,7 +67,7 @@ func run(args []string, stdout io.Writer) error {
 			return err
 		}
 		defer a.Close()
-		fmt.Fprintf(stdout, "Hromada worker: sending e-mail with %d workers\n", cfg.Workers)
+		fmt.Fprintf(stdout, "Hromada worker: sending e-mail, at most %d at a time\n", cfg.Workers)
 		return a.RunWorker(ctx)
 	case "admin":
 		if len(args) != 3 || args[0] != "grant" {

@@ -84,7 +84,7 @@ func reportCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, ar
 	if err != nil {
 		return err
 	}
-	o := report.Output{Council: cfg.Council, Lang: *lang, Classifier: clf, T: tr.For(*lang).T}
+	o := report.Output{Council: cfg.Council, Lang: *lang, Classifier: clf, L: tr.For(*lang)}
 	if *out == "" {
 		return r.Write(stdout, *format, o)
 	}
@@ -104,7 +104,7 @@ func reportCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, ar
 		return err
 	}
 	if n := len(r.AllIssues()); n > 0 {
-		fmt.Fprintf(os.Stderr, "hromada report: %d identities of the forms do not hold; they are listed in %s\n", n, *out)
+		fmt.Fprintf(os.Stderr, "hromada report: identities of the forms that do not hold: %d; they are listed in %s\n", n, *out)
 	}
 	return nil
 }

@@ -35,6 +35,7 @@ import (
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/report"
+	"github.com/hromada/hromada/internal/settlement"
 	"github.com/hromada/hromada/internal/web"
 	"github.com/hromada/hromada/portal"
 	"github.com/hromada/hromada/static"
@@ -84,6 +85,7 @@ type App struct {
 	Petitions   *petition.Service
 	Registry    *registry.Service
 	Departments *department.Service
+	Settlements *settlement.Service
 }
 
 // Open builds everything: it opens the database, migrates it (or refuses an outdated schema), and
@@ -152,6 +154,7 @@ func (a *App) build(ctx context.Context) error {
 	a.Registry = reg
 	people.OnSignIn(reg.LinkWaitingAppeals) // appeals registered by staff wait for their author's verified e-mail
 	a.Departments = department.NewService(a.DB)
+	a.Settlements = settlement.NewService(a.DB, clf.SettlementKinds)
 
 	rules := cfg.Petitions
 	petitions := petition.NewService(a.DB, clf, petition.Options{
@@ -205,7 +208,7 @@ func (a *App) build(ctx context.Context) error {
 	portal.Register(a.Web, portal.Deps{Config: cfg, Log: log, People: people, Registry: reg, Classifier: clf, Notify: a.Notify,
 		Petitions: petitions, RP: identity.NewRelyingParty(cfg.OIDC, cfg.RedirectURL(), cfg.PostLogoutURL())})
 	admin.Register(a.Web, admin.Deps{Log: log, Notify: a.Notify, Petitions: petitions, People: people,
-		Registry: reg, Departments: a.Departments, Classifier: clf, Timezone: cfg.Timezone,
+		Registry: reg, Departments: a.Departments, Settlements: a.Settlements, Classifier: clf, Timezone: cfg.Timezone,
 		Reports: report.NewService(a.DB, cfg.Timezone), Council: cfg.Council,
 		StatusURL: StatusURL(cfg), CaseIndex: cfg.Letters.CaseIndex,
 		Audit: audit.NewService(a.DB), Staff: func(ctx context.Context) ([]identity.StaffContact, error) {

@@ -23,6 +23,7 @@ import (
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
+	"github.com/hromada/hromada/internal/settlement"
 	"github.com/hromada/hromada/internal/steptest"
 )
 
@@ -86,7 +87,7 @@ func crawlAll(cr *crawler, clients []*visitor, ids fixtureIDs) {
 	for _, c := range clients {
 		cr.crawl(c, []string{"/", "/appeals", "/appeals/new", "/petitions", "/petitions/new", "/account/petitions",
 			"/account/notices", "/admin/", "/admin/appeals", "/admin/appeals/new", "/admin/import", "/admin/report",
-			"/admin/departments/", "/admin/mail", "/admin/audit", "/admin/staff", "/admin/petitions/"})
+			"/admin/departments/", "/admin/settlements/", "/admin/mail", "/admin/audit", "/admin/staff", "/admin/petitions/"})
 	}
 	// Parameters that no page links to but programs send.
 	extra := map[string][]string{
@@ -97,7 +98,7 @@ func crawlAll(cr *crawler, clients []*visitor, ids fixtureIDs) {
 		"/auth/callback":             {"code", "state", "error", "error_description"},
 		"/notices/unsubscribe":       {"token"},
 		"/admin/report.csv":          {"period", "year", "quarter", "month", "from", "to"},
-		"/admin/appeals.csv":         {"q", "channel", "status", "type", "subject", "from", "to", "department", "executor", "due_within", "breach", "sort", "page"},
+		"/admin/appeals.csv":         {"q", "channel", "status", "type", "subject", "from", "to", "department", "executor", "due_within", "breach", "settlement", "sort", "page"},
 		"/admin/audit":               {"action", "person", "from", "to", "page", "q"},
 		"/admin/appeals":             {"page"},
 		"/admin/import/template.csv": {"lang"},
@@ -220,6 +221,10 @@ func hostileFixture(t *testing.T, s *apptest.Server) ([]*visitor, fixtureIDs) {
 	ctx := context.Background()
 	dept, err := s.App.Departments.Create(ctx, "Відділ з питань благоустрою", "")
 	if err != nil {
+		t.Fatal(err)
+	}
+	// A settlement, so its page and the forms that choose one are crawled too.
+	if _, err := s.App.Settlements.Create(ctx, settlement.Input{NameUK: "Зразкове", Kind: "city"}); err != nil {
 		t.Fatal(err)
 	}
 	people := []struct{ sub, email, role string }{

@@ -15,6 +15,7 @@ import (
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
+	"github.com/hromada/hromada/internal/settlement"
 	"github.com/hromada/hromada/internal/web"
 )
 
@@ -27,6 +28,7 @@ func allModels() []any {
 	m = append(m, petition.Models()...)
 	m = append(m, department.Models()...)
 	m = append(m, audit.Models()...)
+	m = append(m, settlement.Models()...)
 	return m
 }
 

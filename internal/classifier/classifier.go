@@ -21,6 +21,8 @@ type Item struct {
 	DocumentKind string `json:"document_kind,omitempty"` // the card's document kind (the registry's Doc* codes)
 	ExternalRef  bool   `json:"external_ref,omitempty"`  // carries the sender's own number (hotline card, outgoing number)
 	ReportRow    string `json:"report_row,omitempty"`    // the row of form 1 it is counted in
+	// Settlement kinds only: how an address writes the kind before a settlement's name ("м.", "смт").
+	Marks []string `json:"marks,omitempty"`
 }
 
 // Name returns the item's name in the language (English when asked for, Ukrainian otherwise); templates
@@ -66,6 +68,9 @@ type Classifier struct {
 	Genders        List `json:"genders"`
 	Results        List `json:"results"`      // results of consideration (9.x)
 	Art8Reasons    List `json:"art8_reasons"` // reasons to leave an appeal without consideration
+	// SettlementKinds are the kinds of the community's settlements (місто, селище, село), with the marks
+	// addresses write before their names.
+	SettlementKinds List `json:"settlement_kinds"`
 }
 
 //go:embed data/classifier.json
@@ -79,7 +84,7 @@ func Load() (*Classifier, error) {
 	}
 	for name, l := range map[string]List{"types": c.Types, "channels": c.Channels, "subjects": c.Subjects,
 		"categories": c.Categories, "social_statuses": c.SocialStatuses, "natures": c.Natures, "signs": c.Signs,
-		"results": c.Results, "art8_reasons": c.Art8Reasons} {
+		"results": c.Results, "art8_reasons": c.Art8Reasons, "settlement_kinds": c.SettlementKinds} {
 		if len(l) == 0 {
 			return nil, fmt.Errorf("classifier data: list %s is empty", name)
 		}
@@ -94,6 +99,11 @@ func Load() (*Classifier, error) {
 	for _, ch := range c.Channels {
 		if ch.DocumentKind == "" || ch.ReportRow == "" {
 			return nil, fmt.Errorf("classifier data: channel %q needs a document_kind and a report_row", ch.Code)
+		}
+	}
+	for _, k := range c.SettlementKinds {
+		if len(k.Marks) == 0 {
+			return nil, fmt.Errorf("classifier data: settlement kind %q needs its marks", k.Code)
 		}
 	}
 	return &c, nil

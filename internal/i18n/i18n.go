@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math"
+	"strconv"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -53,7 +55,8 @@ func (t *Translator) For(lang string) *L {
 	return &L{lang: lang, loc: t.byLang[lang]}
 }
 
-// L translates message ids into one language; templates call {{.L.T "id"}} and {{.L.Tf "id" "Name" value}}.
+// L translates message ids into one language; templates call {{.L.T "id"}}, {{.L.Tf "id" "Name" value}} and
+// {{.L.N "id" count}}.
 type L struct {
 	lang string
 	loc  *goi18n.Localizer
@@ -79,15 +82,55 @@ func (l *L) Has(id string) bool {
 
 // Tf translates a message with named values: Tf("appeal.show.title", "Index", "К-12").
 func (l *L) Tf(id string, kv ...any) string {
+	s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: named(kv)})
+	if err != nil {
+		return id
+	}
+	return s
+}
+
+// N translates a message about n of something in the form the language's CLDR plural rule picks for n:
+// Ukrainian one/few/many/other ("1 день", "2 дні", "5 днів", "21 день"), English one/other. It is the one
+// way a number meets a noun, on pages, in e-mail and in reports: the message (an object of forms in the
+// locale files) says {{.N}}, and kv adds named values as Tf does. n is any number: an integer type, or a
+// float such as a notice's data read back from JSON holds.
+func (l *L) N(id string, n any, kv ...any) string {
+	n = pluralCount(n)
+	data := named(kv)
+	data["N"] = n
+	s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, PluralCount: n, TemplateData: data})
+	if err != nil {
+		return id
+	}
+	return s
+}
+
+// pluralCount gives go-i18n a count it reads: it takes integers and numbers written as text, not floats,
+// which a whole number becomes once stored as JSON.
+func pluralCount(n any) any {
+	var f float64
+	switch v := n.(type) {
+	case float64:
+		f = v
+	case float32:
+		f = float64(v)
+	case json.Number:
+		return v.String()
+	default:
+		return n
+	}
+	if f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+		return int64(f)
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+func named(kv []any) map[string]any {
 	data := map[string]any{}
 	for i := 0; i+1 < len(kv); i += 2 {
 		if k, ok := kv[i].(string); ok {
 			data[k] = kv[i+1]
 		}
 	}
-	s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
-	if err != nil {
-		return id
-	}
-	return s
+	return data
 }

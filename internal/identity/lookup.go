@@ -66,6 +66,17 @@ func (m emailAccounts) reason(lastName, firstName string) string {
 	return ""
 }
 
+// AddressOf returns, inside tx, the address the identity provider gave for the person ("" when it gave
+// none or there is no such person): the registry's card of a petition's author, who typed no address.
+func AddressOf(ctx context.Context, tx *gorm.DB, personID int64) (string, error) {
+	var addresses []string
+	err := tx.WithContext(ctx).Model(&Person{}).Where("id = ?", personID).Limit(1).Pluck("address", &addresses).Error
+	if err != nil || len(addresses) == 0 {
+		return "", err
+	}
+	return addresses[0], nil
+}
+
 // SameName compares two names as people write them: letter case and the kind of apostrophe do not
 // matter. In Go, because SQLite's LOWER() leaves Cyrillic as it is.
 func SameName(a, b string) bool {

@@ -23,8 +23,19 @@ type renderer struct {
 	html map[string]*htmltemplate.Template
 }
 
+// funcsFor are the template functions of a language's notices: {{plural "count.signatures" .Threshold}}
+// says a number with its noun in the form the language's plural rule picks ("3 підписи", not "3
+// підписів"), through the same messages the pages use (i18n.L.N).
+func funcsFor(l *i18n.L) map[string]any {
+	return map[string]any{"plural": func(id string, n any) string { return l.N(id, n) }}
+}
+
 func newRenderer() (*renderer, error) {
 	layout, err := fs.ReadFile(templateFiles, "templates/_layout.tmpl")
+	if err != nil {
+		return nil, err
+	}
+	tr, err := i18n.NewTranslator()
 	if err != nil {
 		return nil, err
 	}
@@ -40,11 +51,12 @@ func newRenderer() (*renderer, error) {
 		}
 		key := strings.TrimSuffix(path.Base(f), ".tmpl") // "appeal_registered.uk"
 		all := string(layout) + string(body)
-		t, err := texttemplate.New(key).Option("missingkey=error").Parse(all)
+		funcs := funcsFor(tr.For(strings.TrimPrefix(path.Ext(key), ".")))
+		t, err := texttemplate.New(key).Option("missingkey=error").Funcs(funcs).Parse(all)
 		if err != nil {
 			return nil, fmt.Errorf("notice template %s: %w", f, err)
 		}
-		h, err := htmltemplate.New(key).Option("missingkey=error").Parse(all)
+		h, err := htmltemplate.New(key).Option("missingkey=error").Funcs(funcs).Parse(all)
 		if err != nil {
 			return nil, fmt.Errorf("notice template %s: %w", f, err)
 		}

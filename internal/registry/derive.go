@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+
+	"github.com/hromada/hromada/internal/settlement"
 )
 
 // appealOf is the card of checked content: what the appeal says, received and registered, not yet
@@ -24,6 +26,7 @@ func appealOf(in *RegisterInput) *Appeal {
 		Signers:            in.Signers,
 		Sign:               in.Sign,
 		RelatedAppealID:    in.RelatedAppealID,
+		SettlementID:       in.SettlementID,
 		DocumentKind:       in.DocumentKind,
 		PersonID:           in.PersonID,
 		AuthorLastName:     in.LastName,
@@ -55,7 +58,8 @@ func appealOf(in *RegisterInput) *Appeal {
 //
 // The document kind and the due date are set only while empty, and deadline control only on the INSERT:
 // they are fixed at registration, and an extension or the 15-day mark moves the due date, the head's step
-// takes an anonymous appeal under control, in the workflow. The rest is recomputed each time.
+// takes an anonymous appeal under control, in the workflow. The rest is recomputed each time. The
+// settlement, which needs the community's list, is deriveNew's.
 func (s *Service) derive(a *Appeal) {
 	if a.ID == 0 {
 		// An anonymous appeal is registered but not considered on the merits (Art. 8): it has no deadline
@@ -74,6 +78,19 @@ func (s *Service) derive(a *Appeal) {
 	a.Priority = s.hasPriority(a.CategoryCodes())
 	a.SearchText = searchText(a)
 	a.AuthorKey = authorKeyOf(a)
+}
+
+// deriveNew is derive for a card about to be inserted (registration, a petition's appeal, the import):
+// first the settlement, found in the author's address among the community's active settlements (places,
+// loaded in the inserting transaction) unless the registrar chose one; then the rest, as derive. The
+// settlement is matched once: later saves keep it, whatever the list has become since, and the registrar
+// corrects it on the card (SetSettlement). An address that names no settlement, or two alike, leaves it
+// empty: "не визначено" in the report, never a guess.
+func (s *Service) deriveNew(a *Appeal, places *settlement.Index) {
+	if a.SettlementID == nil {
+		a.SettlementID = places.Match(a.AuthorAddress)
+	}
+	s.derive(a)
 }
 
 func (s *Service) hasPriority(categories []string) bool {

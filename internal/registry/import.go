@@ -22,12 +22,13 @@ import (
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/form"
 	"github.com/hromada/hromada/internal/i18n"
+	"github.com/hromada/hromada/internal/settlement"
 )
 
 // ImportColumns are the columns of an import file, in the order of the template. A file may put them in
 // any order; the header row names them.
 var ImportColumns = []string{"reg_number", "received_at", "channel", "external_ref", "type", "nature", "signers",
-	"sign", "author_name", "author_address", "author_email", "author_phone", "gender", "author_categories",
+	"sign", "author_name", "author_address", "settlement", "author_email", "author_phone", "gender", "author_categories",
 	"social_status", "subjects", "summary", "department", "status", "result", "answered_at"}
 
 // importRequired are the columns a file must have. The others may be left out: a registry kept in a
@@ -115,14 +116,20 @@ type importRow struct {
 // with a negative placeholder number in its year of receipt ("imported with a foreign number").
 // Imported appeals have no timeline events and send no e-mail: they happened elsewhere, before.
 func (s *Service) ImportAppeals(ctx context.Context, r io.Reader, o ImportOptions) (*ImportResult, error) {
+	// The settlements are read before the file, as the departments are: a settlement an admin adds while a
+	// file is checked counts from the next import.
+	places, err := settlement.LoadIndex(ctx, s.db, s.clf.SettlementKinds)
+	if err != nil {
+		return nil, fmt.Errorf("import appeals: %w", err)
+	}
 	p := &importParser{s: s, depts: map[string]int64{}, index: indexPattern(s.pattern), seen: map[string]int{},
-		seqSeen: map[[2]int]int{}}
+		seqSeen: map[[2]int]int{}, places: places}
 	for name, id := range o.Departments {
 		p.depts[departmentKey(name)] = id
 	}
 	rows := p.read(r)
 	res := &ImportResult{Rows: p.dataRows}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if len(p.problems) == 0 && len(rows) == 0 {
 			p.problem(1, "", "import.error.no_rows", "", "")
 		}
@@ -140,7 +147,7 @@ func (s *Service) ImportAppeals(ctx context.Context, r io.Reader, o ImportOption
 		if err := s.numberForeign(tx, fresh); err != nil {
 			return err
 		}
-		if err := s.insertImported(tx, fresh); err != nil {
+		if err := s.insertImported(tx, fresh, p.places); err != nil {
 			return err
 		}
 		res.Added = len(fresh)
@@ -175,6 +182,7 @@ type importParser struct {
 	dataRows int
 	seen     map[string]int // reg_number → the line it first appeared on
 	seqSeen  map[[2]int]int // parsed (year, seq) → the line it first appeared on
+	places   *settlement.Index
 }
 
 func (p *importParser) problem(line int, column, msg, value, want string) {
@@ -315,6 +323,7 @@ func (p *importParser) row(line int, rec []string) (importRow, bool) {
 	index := r.regNumber()
 	in, received, receivedOK := r.content()
 	dept := r.department()
+	place := r.settlement()
 	status, result, answered := r.closing(received, receivedOK)
 	row := importRow{line: line}
 	year, seq := p.s.clock.Date(received).Year(), 0
@@ -325,6 +334,7 @@ func (p *importParser) row(line int, rec []string) (importRow, bool) {
 		return importRow{}, false
 	}
 	a := appealOf(&in)
+	a.SettlementID = place // nil: found in the address when the row is added (deriveNew)
 	a.RegIndex, a.RegYear, a.RegSeq = index, year, seq
 	a.DepartmentID, a.Status, a.Result, a.AnsweredAt = dept, status, result, answered
 	if slices.Contains(Closed, status) {
@@ -499,6 +509,20 @@ func (r *rowReader) department() *int64 {
 		return nil
 	}
 	return &id
+}
+
+// settlement finds the row's settlement by its name ("Зелене", "с. Зелене") among the active ones; an
+// empty cell leaves it to the address, as a registration does.
+func (r *rowReader) settlement() *int64 {
+	name := r.get("settlement")
+	if name == "" {
+		return nil
+	}
+	id := r.p.places.Match(name)
+	if id == nil {
+		r.bad("settlement", "import.error.unknown_settlement", name, "")
+	}
+	return id
 }
 
 // closing reads how far the appeal got: its status, result and day of answer, which must agree (a closed
@@ -694,12 +718,12 @@ func (s *Service) numberForeign(tx *gorm.DB, rows []importRow) error {
 }
 
 // insertImported writes the cards in multi-row INSERTs, then their questions.
-func (s *Service) insertImported(tx *gorm.DB, rows []importRow) error {
+func (s *Service) insertImported(tx *gorm.DB, rows []importRow, places *settlement.Index) error {
 	now := s.clock.Now()
 	appeals := make([]*Appeal, len(rows))
 	for i, r := range rows {
 		r.appeal.CreatedAt, r.appeal.UpdatedAt = now, now
-		s.derive(r.appeal) // only the rows added: a row already in the registry is skipped, underived
+		s.deriveNew(r.appeal, places) // only the rows added: a row already in the registry is skipped, underived
 		appeals[i] = r.appeal
 	}
 	for chunk := range slices.Chunk(appeals, importAppealBatch) {

@@ -112,6 +112,7 @@ type Appeal struct {
 	SearchText         string // lower-cased index, author and summary: what staff search (staff.go)
 	AuthorKey          string // normalised name and address: finds the author's earlier appeals (repeat.go)
 	ReplyBy            string // how the author is answered: a Delivery (letters.go); set by derive when empty
+	SettlementID       *int64 // the author's settlement: matched from the address at registration (derive.go) or chosen by the registrar; nil: not determined
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 

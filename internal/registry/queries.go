@@ -62,8 +62,8 @@ func (s *Service) AppealOfPerson(ctx context.Context, personID, appealID int64) 
 	events := a.Events[:0]
 	for _, e := range a.Events {
 		switch e.Kind {
-		case EventReplySubmitted, EventReplySentBack, EventSignCorrected, EventSignConfirmed:
-			continue // the sign of receipt is the registry's record, not a step in the author's case
+		case EventReplySubmitted, EventReplySentBack, EventSignCorrected, EventSignConfirmed, EventSettlement:
+			continue // the registry's own records (the sign of receipt, the settlement), not steps in the author's case
 		case EventAssigned:
 			e.Note, _, _ = strings.Cut(e.Note, "\n")
 		}

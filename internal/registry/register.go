@@ -17,6 +17,7 @@ import (
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/paper"
+	"github.com/hromada/hromada/internal/settlement"
 )
 
 // Document kinds of the registration card; each channel's kind is data (the classifier's document_kind).
@@ -114,6 +115,9 @@ type RegisterInput struct {
 	ReplyBy string
 	// Acknowledge: the author asks for an acknowledgement of registration; its letter is made with the card.
 	Acknowledge bool
+	// The author's settlement as the registrar chose it among the active ones; nil: found in the address
+	// at registration (deriveNew), or left undetermined when the address names none.
+	SettlementID *int64
 }
 
 // validate checks a new appeal's content (Law 393/96-ВР, Art. 5) and says what is wrong in the forms'
@@ -177,7 +181,15 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 				a.PersonID = &id
 			}
 		}
-		s.derive(a)
+		places, err := settlement.LoadIndex(ctx, tx, s.clf.SettlementKinds)
+		if err != nil {
+			return err
+		}
+		if a.SettlementID != nil && !places.Has(*a.SettlementID) {
+			// Made inactive between the form and its submission.
+			return errs.Validation{"settlement": "settlement.error.choose"}.Err()
+		}
+		s.deriveNew(a, places)
 		if err := tx.Create(a).Error; err != nil {
 			return err
 		}

@@ -42,6 +42,8 @@ type Filter struct {
 	DueWithinDays   int  // > 0: not answered and due between today and today + N (appeals under deadline control)
 	Breach          bool // forwarded or returned after the step's term
 	Priority        bool
+	SettlementID    int64  // the author's settlement
+	NoSettlement    bool   // only appeals whose settlement is not determined
 	Query           string // part of the index, the author's name or the summary, in any case
 	Sort            string
 	Page            int // from 1
@@ -68,6 +70,8 @@ func (f Filter) String() string {
 	add("due_within", f.DueWithinDays, f.DueWithinDays != 0)
 	add("breach", f.Breach, f.Breach)
 	add("priority", f.Priority, f.Priority)
+	add("settlement", f.SettlementID, f.SettlementID != 0)
+	add("no_settlement", f.NoSettlement, f.NoSettlement)
 	add("q", f.Query, f.Query != "")
 	return strings.Join(parts, " ")
 }
@@ -169,6 +173,12 @@ func (s *Service) staffQuery(ctx context.Context, f Filter) *gorm.DB {
 	}
 	if f.Priority {
 		q = q.Where("priority = ?", true)
+	}
+	switch {
+	case f.SettlementID > 0:
+		q = q.Where("settlement_id = ?", f.SettlementID)
+	case f.NoSettlement:
+		q = q.Where("settlement_id IS NULL")
 	}
 	if words := strings.Fields(strings.ToLower(f.Query)); len(words) > 0 {
 		// Every word must appear somewhere, so "коваленко к-12" finds the card.

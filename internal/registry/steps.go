@@ -32,11 +32,14 @@ const (
 	StepAnonymous Step = "anonymous"
 	StepControl   Step = "control" // the head takes an anonymous appeal under deadline control after all
 	StepSign      Step = "sign"    // the sign of receipt and the earlier appeal it points at, corrected
+	// The registrar corrects the author's settlement, whatever the appeal's state: the report counts
+	// closed appeals too.
+	StepSettlement Step = "settlement"
 )
 
 // steps lists the steps in the card's order.
 var steps = []Step{StepApprove, StepSendBack, StepReply, StepAssign, StepForward, StepReturn, StepExtend, StepLeave,
-	StepAcknowledge, StepAnonymous, StepControl, StepPrint, StepSign}
+	StepAcknowledge, StepAnonymous, StepControl, StepPrint, StepSign, StepSettlement}
 
 // Statuses a step may start from.
 var (
@@ -76,6 +79,8 @@ var stepRules = map[Step]stepRule{
 		when: func(a *Appeal) bool { return a.Uncontrolled }},
 	// A sign is a fact of registration that the statistics count: it may be put right at any time.
 	StepSign: {from: Statuses, roles: desk, action: `appeal.sign`},
+	StepSettlement: {from: Statuses, roles: []string{identity.RoleRegistrar, identity.RoleAdmin},
+		action: `appeal.settlement`},
 }
 
 var heads = []string{identity.RoleHead}

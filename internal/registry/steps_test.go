@@ -24,6 +24,8 @@ func TestStepsByStatusRoleAndDepartment(t *testing.T) {
 		registry.StepLeave, registry.StepAcknowledge}
 	// The registrars and the heads keep the card's sign of receipt right whatever the status: it comes last.
 	signed := func(st ...registry.Step) []registry.Step { return append(st, registry.StepSign) }
+	// The registrars (and admins) also keep the author's settlement right, after the sign.
+	settled := func(st ...registry.Step) []registry.Step { return append(signed(st...), registry.StepSettlement) }
 	cases := []struct {
 		name   string
 		status string
@@ -39,8 +41,9 @@ func TestStepsByStatusRoleAndDepartment(t *testing.T) {
 		{"lead executor, routed", registry.StatusInProgress, executor, []registry.Step{registry.StepReply}},
 		{"lead executor, reply waiting", registry.StatusAwaitingApproval, executor, nil},
 		{"co-executor, routed", registry.StatusInProgress, stranger, nil},
-		{"registrar and admin, new appeal", registry.StatusRegistered, registrar, signed(registry.StepAcknowledge)},
-		{"registrar, answered", registry.StatusAnswered, registrar, signed(registry.StepPrint)},
+		{"registrar and admin, new appeal", registry.StatusRegistered, registrar, settled(registry.StepAcknowledge)},
+		{"registrar, answered", registry.StatusAnswered, registrar, settled(registry.StepPrint)},
+		{"registrar, forwarded", registry.StatusForwarded, registrar, settled()},
 		{"a head in the lead department, routed", registry.StatusInProgress,
 			registry.Viewer{Roles: []string{identity.RoleHead, identity.RoleExecutor}, Department: lead},
 			signed(registry.StepReply, registry.StepAssign, registry.StepForward, registry.StepReturn,
@@ -61,7 +64,7 @@ func TestStepsByStatusRoleAndDepartment(t *testing.T) {
 		viewer registry.Viewer
 		want   []registry.Step
 	}{
-		{"registrar, anonymous", anonymous, registrar, signed(registry.StepAnonymous)},
+		{"registrar, anonymous", anonymous, registrar, settled(registry.StepAnonymous)},
 		{"head, anonymous", anonymous, head, signed(append(slices.DeleteFunc(slices.Clone(routing), func(s registry.Step) bool {
 			return s == registry.StepAcknowledge // nobody to acknowledge it to
 		}), registry.StepAnonymous, registry.StepControl)...)},

@@ -524,6 +524,7 @@ func (s *Service) CorrectSign(ctx context.Context, appealID int64, sign string, 
 		})
 }
 
+// sameID says whether two optional ids name the same row (or both none).
 func sameID(a, b *int64) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
 
 // ReplyInput is an executor's draft answer. Its outgoing number comes from the register when the head

@@ -27,13 +27,17 @@ var ContentTypes = map[string]string{
 }
 
 // Output is what an export is written for: the council (named in Lang), the language of its labels, the
-// classifier that names the codes, and the translator of the report's message ids.
+// classifier that names the codes, and the texts of that language (the report's message ids, and counts
+// with their nouns through the plural rules).
 type Output struct {
 	Council    i18n.Text
 	Lang       string
 	Classifier *classifier.Classifier
-	T          Texts
+	L          *i18n.L // the texts in Lang
 }
+
+// T translates one of the report's message ids.
+func (o Output) T(id string) string { return o.L.T(id) }
 
 // Write writes the report in one of Formats.
 func (r *Report) Write(w io.Writer, format string, o Output) error {
@@ -81,6 +85,7 @@ func Dimensions(clf *classifier.Classifier) []Dimension {
 		{"by_category", clf.Categories, func(f *Figures) map[string]int64 { return f.ByCategory }},
 		{"by_social_status", clf.SocialStatuses, func(f *Figures) map[string]int64 { return f.BySocialStatus }},
 		{"by_department", nil, func(f *Figures) map[string]int64 { return f.ByDepartment }},
+		{"by_settlement", nil, func(f *Figures) map[string]int64 { return f.BySettlement }},
 		{"by_result", clf.Results, func(f *Figures) map[string]int64 { return f.ByResult }},
 	}
 }
@@ -110,7 +115,7 @@ func (r *Report) Lines(d Dimension, o Output) []Line {
 			}
 		}
 	}
-	special := func(k string) bool { return k == Unknown || k == Unassigned || k == Pending }
+	special := func(k string) bool { return k == Unknown || k == Unassigned || k == Pending || k == Undetermined }
 	slices.SortFunc(extra, func(a, b string) int {
 		if special(a) != special(b) {
 			if special(a) {
@@ -118,7 +123,7 @@ func (r *Report) Lines(d Dimension, o Output) []Line {
 			}
 			return -1
 		}
-		// Department ids sort as numbers.
+		// Department and settlement ids sort as numbers.
 		ai, aerr := strconv.Atoi(a)
 		bi, berr := strconv.Atoi(b)
 		if aerr == nil && berr == nil {
@@ -136,11 +141,12 @@ func (r *Report) Lines(d Dimension, o Output) []Line {
 // CodeName names a code of a dimension in the output's language.
 func (r *Report) CodeName(dim, code string, o Output) string {
 	switch code {
-	case Unknown, Unassigned, Pending:
+	case Unknown, Unassigned, Pending, Undetermined:
 		return o.T("report.key." + code)
 	}
-	if dim == "by_department" {
-		if n, ok := r.DepartmentNames[code]; ok {
+	names := map[string]map[string]i18n.Text{"by_department": r.DepartmentNames, "by_settlement": r.SettlementNames}
+	if byCode, ok := names[dim]; ok {
+		if n, ok := byCode[code]; ok {
 			return n.In(o.Lang)
 		}
 		return code
@@ -205,9 +211,65 @@ type SubjectLine struct {
 func (r *Report) IssueTexts(o Output) []string {
 	var out []string
 	for _, i := range r.AllIssues() {
-		out = append(out, i.Text(o.T, func(k string) string { return RowLabel(k, o.Classifier, o.Lang, o.T) }))
+		out = append(out, i.Text(o.T, func(k string) string {
+			if key, ok := strings.CutPrefix(k, SettlementRow); ok {
+				return r.CodeName("by_settlement", key, o)
+			}
+			return RowLabel(k, o.Classifier, o.Lang, o.T)
+		}))
 	}
 	return out
+}
+
+// Form1Table is one of Form 1's tables ready to show: each row's label with this period's counts and the
+// year earlier's (in Columns' order), the total row last.
+type Form1Table struct {
+	Rows []Form1Line
+}
+
+// Form1Line is one row of a Form1Table.
+type Form1Line struct {
+	Key, Label string
+	Total      bool
+	Cur, Prev  []int64
+}
+
+// Form1Tables are Form 1 by channel and Form 1 by settlement, each beside the year earlier, for the page
+// and the exports to lay out alike.
+func (r *Report) Form1Tables(o Output) (byChannel, bySettlement Form1Table) {
+	prev := r.Previous
+	if prev == nil {
+		prev = &Figures{}
+	}
+	table := func(cur, prev Form1, label func(string) string) Form1Table {
+		before := map[string][]int64{}
+		for _, row := range append(slices.Clone(prev.Rows), prev.Total) {
+			before[row.Key] = row.Values()
+		}
+		var t Form1Table
+		for _, row := range append(slices.Clone(cur.Rows), cur.Total) {
+			p := before[row.Key]
+			if p == nil {
+				p = Counts{}.Values()
+			}
+			t.Rows = append(t.Rows, Form1Line{Key: row.Key, Label: label(row.Key), Total: row.Key == RowTotal,
+				Cur: row.Values(), Prev: p})
+		}
+		return t
+	}
+	byChannel = table(r.Form1, prev.Form1, func(k string) string { return RowLabel(k, o.Classifier, o.Lang, o.T) })
+	bySettlement = table(r.Form1BySettlement, prev.Form1BySettlement, r.settlementRowLabel(o))
+	return byChannel, bySettlement
+}
+
+// settlementRowLabel names the rows of Form 1 by settlement: the settlement, "not determined", the total.
+func (r *Report) settlementRowLabel(o Output) func(string) string {
+	return func(k string) string {
+		if k == RowTotal {
+			return o.T("report.row.total")
+		}
+		return r.CodeName("by_settlement", k, o)
+	}
 }
 
 // csvSafe keeps spreadsheet programs from running a cell as a formula (names are typed by people).
@@ -251,17 +313,15 @@ func (r *Report) WriteCSV(w io.Writer, o Output) error {
 		rows = append(rows, []string{"by_subject", s.Code, s.Name, "count", n(s.Current.Count), n(s.Previous.Count)},
 			[]string{"by_subject", s.Code, s.Name, "share", f(s.Current.Share), f(s.Previous.Share)})
 	}
-	prevRows := map[string]Counts{}
-	if r.Previous != nil {
-		for _, row := range append(slices.Clone(r.Previous.Form1.Rows), r.Previous.Form1.Total) {
-			prevRows[row.Key] = row.Counts
-		}
-	}
-	for _, row := range append(slices.Clone(r.Form1.Rows), r.Form1.Total) {
-		label := RowLabel(row.Key, o.Classifier, o.Lang, o.T)
-		cur, prev := row.Values(), prevRows[row.Key].Values()
-		for i, col := range Columns {
-			rows = append(rows, []string{"form1", row.Key, label, col, n(cur[i]), n(prev[i])})
+	byChannel, bySettlement := r.Form1Tables(o)
+	for _, s := range []struct {
+		section string
+		table   Form1Table
+	}{{"form1", byChannel}, {"form1_by_settlement", bySettlement}} {
+		for _, row := range s.table.Rows {
+			for i, col := range Columns {
+				rows = append(rows, []string{s.section, row.Key, csvSafe(row.Label), col, n(row.Cur[i]), n(row.Prev[i])})
+			}
 		}
 	}
 	if err := c.WriteAll(rows); err != nil {

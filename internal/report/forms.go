@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/registry"
@@ -111,26 +112,32 @@ func Groups(clf *classifier.Classifier) []Form1Row {
 	return rows
 }
 
+// countsOf is one group of the cube in Form 1's columns.
+func countsOf(r cubeRow) Counts {
+	c := Counts{Total: r.N, Citizens: r.Signers}
+	if r.Nature == registry.NatureCollective {
+		c.Collective = r.N
+	}
+	if r.Sign == registry.SignRepeat {
+		c.Repeat = r.N
+	}
+	if r.Priority {
+		c.Priority = r.N
+	}
+	if col := typeColumn(&c, r.Type); col != nil {
+		*col = r.N
+	}
+	// An unknown result lands in no column, so the results identity reports it.
+	if col := resultColumn(&c, r.Result); col != nil {
+		*col = r.N
+	}
+	return c
+}
+
 func buildForm1(cube []cubeRow, clf *classifier.Classifier) Form1 {
 	f := Form1{Rows: Groups(clf), Total: Form1Row{Key: RowTotal}}
 	for _, r := range cube {
-		c := Counts{Total: r.N, Citizens: r.Signers}
-		if r.Nature == registry.NatureCollective {
-			c.Collective = r.N
-		}
-		if r.Sign == registry.SignRepeat {
-			c.Repeat = r.N
-		}
-		if r.Priority {
-			c.Priority = r.N
-		}
-		if col := typeColumn(&c, r.Type); col != nil {
-			*col = r.N
-		}
-		// An unknown result lands in no column, so the results identity reports it.
-		if col := resultColumn(&c, r.Result); col != nil {
-			*col = r.N
-		}
+		c := countsOf(r)
 		i := slices.IndexFunc(f.Rows, func(row Form1Row) bool { return slices.Contains(row.Channels, r.Channel) })
 		if i < 0 {
 			// A channel the classifier no longer lists still counts, in a row of its own.
@@ -142,6 +149,31 @@ func buildForm1(cube []cubeRow, clf *classifier.Classifier) Form1 {
 	}
 	return f
 }
+
+// buildForm1BySettlement is Form 1 with a row per settlement instead of per group of channels: every
+// settlement of the community in the order given (zero where none came), then "undetermined". A settlement
+// no longer listed still counts, in a row of its own before "undetermined".
+func buildForm1BySettlement(cube []cubeRow, settlements []string) Form1 {
+	f := Form1{Total: Form1Row{Key: RowTotal}}
+	for _, k := range settlements {
+		f.Rows = append(f.Rows, Form1Row{Key: k})
+	}
+	f.Rows = append(f.Rows, Form1Row{Key: Undetermined})
+	for _, r := range cube {
+		i := slices.IndexFunc(f.Rows, func(row Form1Row) bool { return row.Key == r.Settlement })
+		if i < 0 {
+			i = len(f.Rows) - 1
+			f.Rows = slices.Insert(f.Rows, i, Form1Row{Key: r.Settlement})
+		}
+		c := countsOf(r)
+		f.Rows[i].add(c)
+		f.Total.add(c)
+	}
+	return f
+}
+
+// SettlementRow marks an Issue's row as one of Form 1 by settlement ("settlement:12"), not of Form 1.
+const SettlementRow = "settlement:"
 
 // typeColumn is the column of Form 1 that counts appeals of the type, nil for a type it does not know.
 func typeColumn(c *Counts, typ string) *int64 {
@@ -178,12 +210,16 @@ type Issue struct {
 }
 
 // Identities in the order they are checked.
-var Identities = []string{"types", "results", "subjects", "citizens", "questions"}
+var Identities = []string{"types", "results", "subjects", "citizens", "questions", "settlements"}
 
-// Text describes the issue in one language; t translates the report's message ids.
+// Text describes the issue in one language; t translates the report's message ids; rowLabel names a row of
+// Form 1 or, prefixed with SettlementRow, of Form 1 by settlement.
 func (i Issue) Text(t func(string) string, rowLabel func(string) string) string {
 	where := ""
-	if i.Row != "" {
+	switch {
+	case strings.HasPrefix(i.Row, SettlementRow):
+		where = " (" + t("report.form1s.row") + ": " + rowLabel(i.Row) + ")"
+	case i.Row != "":
 		where = " (" + t("report.form1.row") + ": " + rowLabel(i.Row) + ")"
 	}
 	return fmt.Sprintf("%s: %s «%s»%s: %d, %s %d", i.Period, t("report.identity.broken"), t("report.identity."+i.Identity),
@@ -197,6 +233,11 @@ func checkIdentities(f *Figures) []Issue {
 		out = append(out, Issue{Period: period, Identity: identity, Row: row, Got: got, Want: want})
 	}
 	rows := append(slices.Clone(f.Form1.Rows), f.Form1.Total)
+	// Form 1 by settlement regroups the same appeals: its rows are checked too, its total row is Form 1's.
+	for _, r := range f.Form1BySettlement.Rows {
+		r.Key = SettlementRow + r.Key
+		rows = append(rows, r)
+	}
 	for _, r := range rows {
 		if t := r.Proposal + r.Application + r.Complaint; t != r.Total {
 			add("types", r.Key, t, r.Total)
@@ -221,6 +262,13 @@ func checkIdentities(f *Figures) []Issue {
 	}
 	if f.WithoutQuestions > 0 {
 		add("questions", "", f.Appeals-f.WithoutQuestions, f.Appeals)
+	}
+	var bySettlement int64
+	for _, r := range f.Form1BySettlement.Rows {
+		bySettlement += r.Total
+	}
+	if bySettlement != f.Appeals {
+		add("settlements", "", bySettlement, f.Appeals)
 	}
 	return out
 }

@@ -94,28 +94,6 @@ func periodEN(from, to time.Time) string {
 	return fmt.Sprintf("From %s to %s", from.Format("02.01.2006"), to.Format("02.01.2006"))
 }
 
-// PluralUK picks the Ukrainian form agreeing with n: one (1, 21, 101), few (2–4, 22–24) or many (0, 5–20).
-func PluralUK(n int64, one, few, many string) string {
-	n = max(n, -n)
-	switch {
-	case n%100 >= 11 && n%100 <= 14:
-		return many
-	case n%10 == 1:
-		return one
-	case n%10 >= 2 && n%10 <= 4:
-		return few
-	}
-	return many
-}
-
-func appealsUK(n int64) string {
-	return fmt.Sprintf("%d %s", n, PluralUK(n, "звернення", "звернення", "звернень"))
-}
-
-func questionsUK(n int64) string {
-	return fmt.Sprintf("%d %s", n, PluralUK(n, "питання", "питання", "питань"))
-}
-
 // GenitiveUK puts a council's name into the genitive for "до ... надійшло": the adjectives before the
 // head noun change "-а" to "-ої" ("Зразкова міська рада" → "Зразкової міської ради"); words after the head
 // noun stay. A name without a known head noun is kept as it is.
@@ -156,8 +134,11 @@ func topSubjects(f *Figures, n int) []Form2 {
 
 // Narrative drafts the descriptive part of the report in the seed's style: appeals received, the two
 // hotlines with their share, electronic and telephone appeals, questions and the leading subjects.
-// Ukrainian unless lang is "en". council is the council's name in the nominative.
-func (r *Report) Narrative(council, lang string, clf *classifier.Classifier) string {
+// Ukrainian unless the output's language is "en"; numbers meet their nouns through the plural rules of
+// the output's texts (o.L.N: "1751 звернення", "1855 питань", "1 appeal").
+func (r *Report) Narrative(o Output) string {
+	council, lang, clf := o.Council.In(o.Lang), o.Lang, o.Classifier
+	n := func(id string, v int64) string { return o.L.N(id, v) }
 	f := &r.Figures
 	from, to := f.from, f.to
 	gov, oda := f.Form1.count(RowGovHotline), f.Form1.count(RowODAHotline)
@@ -166,13 +147,14 @@ func (r *Report) Narrative(council, lang string, clf *classifier.Classifier) str
 	var b strings.Builder
 	if lang == "en" {
 		p := periodEN(from, to)
-		fmt.Fprintf(&b, "%s, %s received %d appeals for consideration from %d citizens.", p, council, f.Appeals, f.Citizens)
+		fmt.Fprintf(&b, "%s, %s received %s for consideration from %s.", p, council, n("count.appeals", f.Appeals),
+			n("count.citizens", f.Citizens))
 		if gov+oda > 0 {
 			fmt.Fprintf(&b, " Of all appeals, %d%% (or %d) came through the Government hotline (%d) and the oblast governor's hotline (%d).",
 				percent(gov+oda, f.Appeals), gov+oda, gov, oda)
 		}
-		fmt.Fprintf(&b, "\n\n%d appeals arrived electronically and %d by telephone.", electronic, phone)
-		fmt.Fprintf(&b, "\n\nCitizens raised %d questions", f.Questions)
+		fmt.Fprintf(&b, "\n\n%s arrived electronically and %d by telephone.", n("count.appeals", electronic), phone)
+		fmt.Fprintf(&b, "\n\nCitizens raised %s", n("count.questions", f.Questions))
 		for i, s := range top {
 			sep := ", "
 			if i == 0 {
@@ -182,22 +164,22 @@ func (r *Report) Narrative(council, lang string, clf *classifier.Classifier) str
 		}
 		b.WriteString(".")
 		if f.Overdue > 0 {
-			fmt.Fprintf(&b, "\n\n%d appeals were considered or are pending past their due date.", f.Overdue)
+			b.WriteString("\n\n" + n("report.narrative.overdue", f.Overdue))
 		}
 		if f.TermBreaches > 0 {
-			fmt.Fprintf(&b, " %d appeals were forwarded or returned after the term the law sets.", f.TermBreaches)
+			fmt.Fprintf(&b, " Forwarded or returned after the term the law sets: %s.", n("count.appeals", f.TermBreaches))
 		}
 		return b.String()
 	}
 	in, forP := periodUK(from, to)
-	fmt.Fprintf(&b, "%s до %s на розгляд надійшло %s (громадян – %d).", in, GenitiveUK(council), appealsUK(f.Appeals), f.Citizens)
+	fmt.Fprintf(&b, "%s до %s на розгляд надійшло %s (громадян – %d).", in, GenitiveUK(council), n("count.appeals", f.Appeals), f.Citizens)
 	if gov+oda > 0 {
 		fmt.Fprintf(&b, " Із загальної кількості звернень громадян %d%% (або %d) звернулися на урядову телефонну «гарячу лінію» (%d) та гарячу лінію голови облдержадміністрації (%d).",
 			percent(gov+oda, f.Appeals), gov+oda, gov, oda)
 	}
 	fmt.Fprintf(&b, "\n\n%s засобами електронного зв’язку надійшло %s. Через засоби телефонного зв’язку %s надійшло %s.",
-		forP, appealsUK(electronic), lowerFirst(in), appealsUK(phone))
-	fmt.Fprintf(&b, "\n\n%s громадянами у зверненнях порушено %s", forP, questionsUK(f.Questions))
+		forP, n("count.appeals", electronic), lowerFirst(in), n("count.appeals", phone))
+	fmt.Fprintf(&b, "\n\n%s громадянами у зверненнях порушено %s", forP, n("count.questions", f.Questions))
 	for i, s := range top {
 		sep := ", "
 		if i == 0 {
@@ -207,10 +189,10 @@ func (r *Report) Narrative(council, lang string, clf *classifier.Classifier) str
 	}
 	b.WriteString(".")
 	if f.Overdue > 0 {
-		fmt.Fprintf(&b, "\n\nІз порушенням терміну розглянуто або перебувають на розгляді %s.", appealsUK(f.Overdue))
+		b.WriteString("\n\n" + n("report.narrative.overdue", f.Overdue))
 	}
 	if f.TermBreaches > 0 {
-		fmt.Fprintf(&b, " Із порушенням строку надіслано за належністю або повернуто авторам %s.", appealsUK(f.TermBreaches))
+		fmt.Fprintf(&b, " Із порушенням строку надіслано за належністю або повернуто авторам %s.", n("count.appeals", f.TermBreaches))
 	}
 	return b.String()
 }

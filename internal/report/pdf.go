@@ -33,7 +33,7 @@ func (r *Report) WritePDF(w io.Writer, o Output) error {
 	}
 	p.Space(6)
 	p.Text(o.T("report.narrative"), 12)
-	p.Text(r.Narrative(o.Council.In(o.Lang), o.Lang, o.Classifier), 10)
+	p.Text(r.Narrative(o), 10)
 	p.Space(8)
 
 	n := func(v int64) string { return strconv.FormatInt(v, 10) }
@@ -44,10 +44,10 @@ func (r *Report) WritePDF(w io.Writer, o Output) error {
 	}
 	p.Table([]float64{300, 110, 110}, []string{"", r.Period.String(), r.Previous.Period.String()}, rows, 9, false)
 
-	form1 := func(fig *Figures, caption string) {
+	form1 := func(form Form1, rowTitle, caption string, label func(string) string) {
 		p.Need(80)
 		p.Text(caption, 12)
-		header := []string{o.T("report.form1.row")}
+		header := []string{rowTitle}
 		for _, c := range Columns {
 			header = append(header, o.T("report.col."+c))
 		}
@@ -56,8 +56,8 @@ func (r *Report) WritePDF(w io.Writer, o Output) error {
 			widths = append(widths, (width-170)/float64(len(Columns)))
 		}
 		var rows [][]string
-		for _, row := range append(slices.Clone(fig.Form1.Rows), fig.Form1.Total) {
-			cells := []string{RowLabel(row.Key, o.Classifier, o.Lang, o.T)}
+		for _, row := range append(slices.Clone(form.Rows), form.Total) {
+			cells := []string{label(row.Key)}
 			for _, v := range row.Values() {
 				cells = append(cells, n(v))
 			}
@@ -65,8 +65,14 @@ func (r *Report) WritePDF(w io.Writer, o Output) error {
 		}
 		p.Table(widths, header, rows, 7.5, false)
 	}
-	form1(&r.Figures, o.T("report.form1.title")+" · "+r.Period.String())
-	form1(r.Previous, o.T("report.form1.title")+" · "+o.T("report.previous")+" "+r.Previous.Period.String())
+	channelLabel := func(k string) string { return RowLabel(k, o.Classifier, o.Lang, o.T) }
+	form1(r.Form1, o.T("report.form1.row"), o.T("report.form1.title")+" · "+r.Period.String(), channelLabel)
+	form1(r.Previous.Form1, o.T("report.form1.row"), o.T("report.form1.title")+" · "+o.T("report.previous")+" "+
+		r.Previous.Period.String(), channelLabel)
+	settlementLabel := r.settlementRowLabel(o)
+	form1(r.Form1BySettlement, o.T("report.form1s.row"), o.T("report.form1s.title")+" · "+r.Period.String(), settlementLabel)
+	form1(r.Previous.Form1BySettlement, o.T("report.form1s.row"), o.T("report.form1s.title")+" · "+o.T("report.previous")+" "+
+		r.Previous.Period.String(), settlementLabel)
 
 	p.Need(80)
 	p.Text(o.T("report.form2.title"), 12)

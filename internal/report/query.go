@@ -1,6 +1,7 @@
 package report
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"slices"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 	"gorm.io/gorm"
 
 	"github.com/hromada/hromada/internal/calendar"
@@ -15,6 +18,7 @@ import (
 	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/registry"
+	"github.com/hromada/hromada/internal/settlement"
 )
 
 // querier runs the report's aggregate queries on one database.
@@ -29,6 +33,7 @@ type querier struct {
 	// over the years around the period are spelled out as a CASE over answered_at.
 	answeredLate     string
 	answeredLateArgs []any
+	settlements      []string // the community's settlements as by_settlement keys, in the order of their names
 }
 
 func newQuerier(gdb *gorm.DB, loc *time.Location, now time.Time, first, last time.Time) *querier {
@@ -86,6 +91,7 @@ func (q *querier) bounds(from, to time.Time) (time.Time, time.Time) {
 // cubeRow is one group of the main query: appeals alike in every reported code.
 type cubeRow struct {
 	Channel, Type, Nature, Sign, Result string
+	Settlement                          string // by_settlement's key
 	Priority                            bool
 	N, Signers                          int64
 }
@@ -197,7 +203,7 @@ func (q *querier) figures(from, to time.Time, clf *classifier.Classifier) (*Figu
 		ByChannel: map[string]int64{}, ByType: map[string]int64{}, ByNature: map[string]int64{},
 		BySign: map[string]int64{}, ByGender: map[string]int64{}, ByCategory: map[string]int64{},
 		BySocialStatus: map[string]int64{}, BySubject: map[string]Subject{}, ByDepartment: map[string]int64{},
-		ByResult: map[string]int64{},
+		ByResult: map[string]int64{}, BySettlement: map[string]int64{},
 	}
 	closed := registry.Closed
 
@@ -210,8 +216,8 @@ func (q *querier) figures(from, to time.Time, clf *classifier.Classifier) (*Figu
 	args := []any{closed, q.today, closed}
 	args = append(args, q.answeredLateArgs...)
 	sums := []string{"1", "signers", late, "MIN:id", "MAX:id"}
-	codes, err := q.groupBy([]string{"channel", "type", "nature", "sign", "CAST(CAST(priority AS INTEGER) AS TEXT)", "result"},
-		sums, args, start, end)
+	codes, err := q.groupBy([]string{"channel", "type", "nature", "sign", "CAST(CAST(priority AS INTEGER) AS TEXT)", "result",
+		"COALESCE(CAST(settlement_id AS TEXT), '')"}, sums, args, start, end)
 	if err != nil {
 		return nil, fmt.Errorf("report by codes: %w", err)
 	}
@@ -220,7 +226,7 @@ func (q *querier) figures(from, to time.Time, clf *classifier.Classifier) (*Figu
 	for i, g := range codes {
 		v, n, late := g.Values, g.Sums[0], g.Sums[2]
 		r := cubeRow{Channel: v[0], Type: v[1], Nature: v[2], Sign: v[3], Priority: v[4] == "1", Result: v[5],
-			N: n, Signers: g.Sums[1]}
+			Settlement: orKey(v[6], Undetermined), N: n, Signers: g.Sums[1]}
 		cube = append(cube, r)
 		f.Appeals += r.N
 		f.Citizens += r.Signers
@@ -229,6 +235,7 @@ func (q *querier) figures(from, to time.Time, clf *classifier.Classifier) (*Figu
 		f.ByNature[r.Nature] += r.N
 		f.BySign[r.Sign] += r.N
 		f.ByResult[orKey(r.Result, Pending)] += r.N
+		f.BySettlement[r.Settlement] += r.N
 		f.Overdue += late
 		if i == 0 || g.Sums[3] < minID {
 			minID = g.Sums[3]
@@ -236,6 +243,7 @@ func (q *querier) figures(from, to time.Time, clf *classifier.Classifier) (*Figu
 		maxID = max(maxID, g.Sums[4])
 	}
 	f.Form1 = buildForm1(cube, clf)
+	f.Form1BySettlement = buildForm1BySettlement(cube, q.settlements)
 
 	// The few appeals off the ordinary course, from the partial index appeals_off_term (migration 00015):
 	// those forwarded or returned after the step's term are counted, and those out of deadline control
@@ -329,6 +337,31 @@ func (q *querier) departmentNames() (map[string]i18n.Text, error) {
 		out[strconv.FormatInt(r.ID, 10)] = i18n.Text{UK: r.NameUK, EN: r.NameEN}
 	}
 	return out, nil
+}
+
+// settlementNames names every settlement of the community (inactive ones too: old appeals are counted
+// there), keyed as by_settlement is, and lists the keys in the Ukrainian alphabet's order of the names
+// (і, ї, є, ґ in their places, not after я).
+func (q *querier) settlementNames(ctx context.Context) (map[string]i18n.Text, []string, error) {
+	titles, err := settlement.Titles(ctx, q.db)
+	if err != nil {
+		return nil, nil, fmt.Errorf("report settlement names: %w", err)
+	}
+	names := make(map[string]i18n.Text, len(titles)+1)
+	keys := make([]string, 0, len(titles))
+	for id, t := range titles {
+		k := strconv.FormatInt(id, 10)
+		names[k] = t
+		keys = append(keys, k)
+	}
+	ukrainian := collate.New(language.Ukrainian)
+	slices.SortFunc(keys, func(a, b string) int {
+		if c := ukrainian.CompareString(names[a].UK, names[b].UK); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return names, keys, nil
 }
 
 func orKey(s, empty string) string {

@@ -21,6 +21,8 @@
 //     rounded to one decimal.
 //   - by_department: appeals per lead department, keyed by the department's id as a string ("unassigned"
 //     when not yet routed); names are in department_names.
+//   - by_settlement: appeals per the author's settlement, keyed by the settlement's id as a string
+//     ("undetermined" when the address named none and no one chose one); names are in settlement_names.
 //   - by_result: appeals per result code (classifier 9.x); ” (not yet answered) is "pending", so the
 //     results add up to the appeals.
 //   - overdue: appeals of the period that are not closed and whose due date is before today (the council's
@@ -32,10 +34,12 @@
 //     (created_at, published_at, threshold_reached_at, answered_at).
 //
 // Form 1 groups the channels as the council reports them (electronic = portal + email, telephone = phone,
-// the Government hotline and the oblast governor's hotline apart, the rest by classifier row 1.x). Its
-// identities (types and results add up to the total, citizens ≥ appeals in every row, subjects add up to
-// the questions, every appeal raises a question) are checked on the data and a broken one is returned as an
-// Issue: shown on the page and written into every export, never hidden.
+// the Government hotline and the oblast governor's hotline apart, the rest by classifier row 1.x). Form 1 by
+// settlement has the same columns with a row per settlement of the community (every one, in the order of
+// their names, then "undetermined"). Their identities (types and results add up to the total, citizens ≥
+// appeals in every row, the settlements add up to the appeals, subjects add up to the questions, every
+// appeal raises a question) are checked on the data and a broken one is returned as an Issue: shown on the
+// page and written into every export, never hidden.
 package report
 
 import (
@@ -55,9 +59,10 @@ import (
 
 // Keys for empty values, so that the figures add up.
 const (
-	Unknown    = "unknown"    // no gender, social status or subject recorded
-	Unassigned = "unassigned" // no lead department yet
-	Pending    = "pending"    // no result yet
+	Unknown      = "unknown"      // no gender, social status or subject recorded
+	Unassigned   = "unassigned"   // no lead department yet
+	Pending      = "pending"      // no result yet
+	Undetermined = "undetermined" // no settlement: the address named none and no one chose one
 )
 
 // Period is a span of calendar days, both inclusive, as YYYY-MM-DD.
@@ -96,17 +101,20 @@ type Figures struct {
 	BySubject      map[string]Subject `json:"by_subject"`
 	ByDepartment   map[string]int64   `json:"by_department"`
 	ByResult       map[string]int64   `json:"by_result"`
+	BySettlement   map[string]int64   `json:"by_settlement"`
 	Overdue        int64              `json:"overdue"`
 	TermBreaches   int64              `json:"term_breaches"`
 	Petitions      Petitions          `json:"petitions"`
 	// WithoutQuestions counts appeals of the period that raise no question: each should raise one.
 	WithoutQuestions int64 `json:"appeals_without_questions"`
 
-	Form1  Form1     `json:"form1"`
-	Form2  []Form2   `json:"form2"`
-	Issues []Issue   `json:"issues"` // broken identities; empty when every one holds
-	from   time.Time // the first day, midnight in the council's zone
-	to     time.Time // the last day
+	Form1 Form1 `json:"form1"`
+	// Form1BySettlement is Form 1 with a row per settlement: its rows' keys are by_settlement's.
+	Form1BySettlement Form1     `json:"form1_by_settlement"`
+	Form2             []Form2   `json:"form2"`
+	Issues            []Issue   `json:"issues"` // broken identities; empty when every one holds
+	from              time.Time // the first day, midnight in the council's zone
+	to                time.Time // the last day
 }
 
 // Report is the period's figures (at the top level, as the JSON export shows them) with the same period
@@ -115,6 +123,7 @@ type Report struct {
 	Figures
 	Previous        *Figures             `json:"previous"`         // the same days a year earlier
 	DepartmentNames map[string]i18n.Text `json:"department_names"` // by_department key → name
+	SettlementNames map[string]i18n.Text `json:"settlement_names"` // by_settlement key → name
 	Generated       time.Time            `json:"generated_at"`
 }
 
@@ -147,6 +156,10 @@ func computeAt(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.L
 	}
 	q := newQuerier(db.WithContext(ctx), loc, now, from.AddDate(-1, 0, 0), to)
 	r := &Report{Generated: now.UTC()}
+	// Both periods list the same settlements in Form 1 by settlement: every one the community has.
+	if r.SettlementNames, q.settlements, err = q.settlementNames(ctx); err != nil {
+		return nil, err
+	}
 	// The two periods are independent reads: on two connections they take the time of one on a
 	// machine with two cores (bench/report).
 	var cur *Figures
@@ -169,6 +182,7 @@ func computeAt(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.L
 		return nil, err
 	}
 	r.DepartmentNames[Unassigned] = i18n.Text{UK: "Не призначено", EN: "Not assigned"}
+	r.SettlementNames[Undetermined] = i18n.Text{UK: "Не визначено", EN: "Not determined"}
 	return r, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"strconv"
 	"strings"
@@ -29,7 +30,7 @@ func output(t *testing.T, lang string) report.Output {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return report.Output{Council: i18n.Text{UK: "Зразкова міська рада"}, Lang: lang, Classifier: clf, T: tr.For(lang).T}
+	return report.Output{Council: i18n.Text{UK: "Зразкова міська рада"}, Lang: lang, Classifier: clf, L: tr.For(lang)}
 }
 
 // known is the report of the known data set (reporttest) that TestKnownCounts checks part by part.
@@ -48,6 +49,7 @@ func TestKnownCounts(t *testing.T) {
 	t.Run("figures and breakdowns", func(t *testing.T) { checkKnownFigures(t, k) })
 	t.Run("departments, subjects, petitions, a year earlier", func(t *testing.T) { checkKnownSubjects(t, k) })
 	t.Run("form 1", func(t *testing.T) { checkKnownForm1(t, k) })
+	t.Run("by settlement", func(t *testing.T) { checkKnownSettlements(t, k) })
 	t.Run("JSON", func(t *testing.T) { checkKnownJSON(t, k) })
 	t.Run("XLSX", func(t *testing.T) { checkKnownXLSX(t, k) })
 	t.Run("CSV and PDF", func(t *testing.T) { checkKnownCSVAndPDF(t, k) })
@@ -119,6 +121,93 @@ func checkKnownForm1(t *testing.T, k known) {
 	if tot != (report.Counts{Total: 15, Citizens: 24, Collective: 3, Repeat: 3, Priority: 3, Proposal: 5, Application: 4,
 		Complaint: 6, Resolved: 7, Refused: 1, Explained: 3, OtherResult: 2, Pending: 2}) {
 		t.Errorf("form 1 total: %+v", tot)
+	}
+}
+
+// By settlement: the breakdown, and Form 1 with a row per settlement (every one, by name, then the
+// undetermined) whose columns keep Form 1's identities and add up to Form 1's total; in every export.
+func checkKnownSettlements(t *testing.T, k known) {
+	r := k.r
+	byName := map[string]int64{}
+	for key, n := range r.BySettlement {
+		name := r.SettlementNames[key].UK
+		if key == report.Undetermined {
+			name = ""
+		}
+		byName[name] = n
+	}
+	if !maps.Equal(byName, reporttest.Expected.BySettlementName) {
+		t.Errorf("by_settlement by name = %v, want %v", byName, reporttest.Expected.BySettlementName)
+	}
+	var keys []string
+	rows := map[string]report.Counts{}
+	for _, row := range r.Form1BySettlement.Rows {
+		keys = append(keys, r.SettlementNames[row.Key].UK)
+		rows[r.SettlementNames[row.Key].UK] = row.Counts
+	}
+	// Alphabetical in Ukrainian: Зелене before Зразкове (л before р).
+	if strings.Join(keys, "|") != "Зелене|Зразкове|Не визначено" {
+		t.Errorf("rows: %v", keys)
+	}
+	want := map[string]report.Counts{
+		"Зразкове": {Total: 8, Citizens: 8, Proposal: 2, Complaint: 6, Resolved: 7, OtherResult: 1},
+		"Зелене": {Total: 4, Citizens: 13, Collective: 3, Repeat: 3, Priority: 3, Application: 4, Refused: 1,
+			Explained: 3},
+		"Не визначено": {Total: 3, Citizens: 3, Proposal: 3, OtherResult: 1, Pending: 2},
+	}
+	if !maps.Equal(rows, want) {
+		t.Errorf("form 1 by settlement:\n got %+v\nwant %+v", rows, want)
+	}
+	if r.Form1BySettlement.Total.Counts != r.Form1.Total.Counts {
+		t.Errorf("the total row differs from form 1's: %+v", r.Form1BySettlement.Total.Counts)
+	}
+	if prev := r.Previous.Form1BySettlement.Rows; len(prev) != 3 || prev[0].Total != 2 || r.SettlementNames[prev[0].Key].UK != "Зелене" {
+		t.Errorf("a year earlier: %+v", prev)
+	}
+
+	o := output(t, "uk")
+	var buf bytes.Buffer
+	if err := r.WriteCSV(&buf, o); err != nil {
+		t.Fatal(err)
+	}
+	village := ""
+	for key, name := range r.SettlementNames {
+		if name.UK == "Зелене" {
+			village = key
+		}
+	}
+	for _, line := range []string{"by_settlement," + village + ",Зелене,,4,2", "by_settlement,undetermined,Не визначено,,3,0",
+		"form1_by_settlement," + village + ",Зелене,citizens,13,2", "form1_by_settlement,total,Усього,total,15,2"} {
+		if !strings.Contains(buf.String(), line) {
+			t.Errorf("CSV lacks %q", line)
+		}
+	}
+	buf.Reset()
+	if err := r.WriteXLSX(&buf, o); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	form1, _ := x.GetRows("Форма 1")
+	if row := findRow(form1, "Не визначено"); strings.Join(row, "|") != "Не визначено|3|3|0|0|0|3|0|0|0|0|0|1|2" {
+		t.Errorf("XLSX form 1 by settlement: %q", row)
+	}
+	figures, _ := x.GetRows("Показники")
+	if !strings.Contains(fmt.Sprint(figures), "by_settlement "+village+" Зелене 4 2") {
+		t.Errorf("XLSX figures lack the breakdown")
+	}
+	var m map[string]any
+	buf.Reset()
+	if err := r.WriteJSON(&buf); err != nil || json.Unmarshal(buf.Bytes(), &m) != nil {
+		t.Fatal(err)
+	}
+	if m["by_settlement"].(map[string]any)[village].(float64) != 4 ||
+		m["settlement_names"].(map[string]any)["undetermined"].(map[string]any)["uk"] != "Не визначено" ||
+		len(m["form1_by_settlement"].(map[string]any)["rows"].([]any)) != 3 {
+		t.Errorf("JSON by settlement: %v %v", m["by_settlement"], m["settlement_names"])
 	}
 }
 
@@ -207,16 +296,26 @@ func checkKnownCSVAndPDF(t *testing.T, k known) {
 func checkKnownNarrative(t *testing.T, k known) {
 	r := k.r
 	o := output(t, "uk")
-	text := r.Narrative("Зразкова міська рада", "uk", o.Classifier)
+	text := r.Narrative(o)
 	for _, want := range []string{
 		"У І кварталі 2024 року до Зразкової міської ради на розгляд надійшло 15 звернень",
 		"53% (або 8) звернулися на урядову телефонну «гарячу лінію» (5) та гарячу лінію голови облдержадміністрації (3)",
 		"За І квартал 2024 року засобами електронного зв’язку надійшло 3 звернення",
 		"Через засоби телефонного зв’язку у І кварталі 2024 року надійшло 1 звернення",
 		"порушено 18 питань, з них питому вагу складають питання «Комунальне господарство» – 8 або 44%",
+		"Із порушенням терміну розглянуто або перебувають на розгляді 3 звернення.",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("narrative lacks %q:\n%s", want, text)
+		}
+	}
+	// In English the counts agree too: "1 appeal", never "1 appeals".
+	en := r.Narrative(output(t, "en"))
+	for _, want := range []string{"received 15 appeals for consideration from 24 citizens.",
+		"3 appeals arrived electronically and 1 by telephone.", "Citizens raised 18 questions",
+		"3 appeals were considered or are pending past their due date."} {
+		if !strings.Contains(en, want) {
+			t.Errorf("English narrative lacks %q:\n%s", want, en)
 		}
 	}
 }
@@ -243,7 +342,7 @@ func TestBrokenIdentitiesAreReported(t *testing.T) {
 	for _, i := range r.Issues {
 		got[i.Identity+"/"+i.Row] = true
 	}
-	for _, want := range []string{"results/electronic", "results/total", "subjects/", "questions/"} {
+	for _, want := range []string{"results/electronic", "results/total", "results/settlement:undetermined", "subjects/", "questions/"} {
 		if !got[want] {
 			t.Errorf("missing issue %s in %+v", want, r.Issues)
 		}
@@ -254,7 +353,8 @@ func TestBrokenIdentitiesAreReported(t *testing.T) {
 	o := output(t, "uk")
 	texts := r.IssueTexts(o)
 	if len(texts) != len(r.Issues) || !strings.Contains(strings.Join(texts, "\n"),
-		"не виконано «сума за результатами дорівнює кількості звернень» (Канал надходження: Усього): 2, очікувано 3") {
+		"не виконано «сума за результатами дорівнює кількості звернень» (Канал надходження: Усього): 2, очікувано 3") ||
+		!strings.Contains(strings.Join(texts, "\n"), "(Населений пункт: Не визначено): 2, очікувано 3") {
 		t.Errorf("issue texts: %q", texts)
 	}
 	for _, format := range []string{"csv", "xlsx", "json"} {
@@ -285,13 +385,7 @@ func TestBrokenIdentitiesAreReported(t *testing.T) {
 	}
 }
 
-func TestPeriodNamesAndPlurals(t *testing.T) {
-	for n, want := range map[int64]string{1: "звернення", 2: "звернення", 4: "звернення", 5: "звернень", 11: "звернень",
-		14: "звернень", 21: "звернення", 1751: "звернення", 1855: "звернень", 103: "звернення", 46: "звернень", 0: "звернень"} {
-		if got := report.PluralUK(n, "звернення", "звернення", "звернень"); got != want {
-			t.Errorf("PluralUK(%d) = %s, want %s", n, got, want)
-		}
-	}
+func TestPeriodNamesAndGenitive(t *testing.T) {
 	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, time.UTC) }
 	for _, c := range []struct {
 		from, to time.Time
@@ -362,5 +456,31 @@ func TestForm1RowsFromClassifierData(t *testing.T) {
 		"oda_hotline=oda_hotline 1.4=authority 1.5=media 1.6=other_org"
 	if strings.Join(got, " ") != want {
 		t.Fatalf("rows\n got %s\nwant %s", strings.Join(got, " "), want)
+	}
+}
+
+// The narrative's numbers agree with their nouns in both languages: a quarter of one overdue appeal of one
+// citizen with one question says "1 звернення", "1 питання", "1 appeal", "1 citizen", never "1 appeals".
+func TestNarrativeCountsAgree(t *testing.T) {
+	gdb := dbtest.Open(t)
+	a := reporttest.Appeal{Received: time.Date(2024, 2, 1, 9, 0, 0, 0, time.UTC), Channel: "phone", Type: "complaint",
+		Nature: "individual", Signers: 1, Sign: "primary", Status: "in_progress", Due: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC), Seq: 1}
+	reporttest.QuestionRow(t, gdb, reporttest.AppealRow(t, gdb, a), 1, "09")
+	r, err := report.Compute(context.Background(), gdb, reporttest.From, reporttest.To, reporttest.Kyiv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang, wants := range map[string][]string{
+		"uk": {"на розгляд надійшло 1 звернення (громадян – 1)", "засобами електронного зв’язку надійшло 0 звернень",
+			"надійшло 1 звернення.", "порушено 1 питання", "перебуває на розгляді 1 звернення."},
+		"en": {"received 1 appeal for consideration from 1 citizen.", "0 appeals arrived electronically and 1 by telephone.",
+			"Citizens raised 1 question", "1 appeal was considered or is pending past its due date."},
+	} {
+		text := r.Narrative(output(t, lang))
+		for _, want := range wants {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s narrative lacks %q:\n%s", lang, want, text)
+			}
+		}
 	}
 }

@@ -85,17 +85,18 @@ func (r *Report) WriteXLSX(w io.Writer, o Output) error {
 	// Form 1: the period, then the same table a year earlier.
 	s := &sheetWriter{f: f, sheet: names[SheetForm1]}
 	head(s, o.T("report.form1.title"))
-	form1 := func(fig *Figures, caption string) {
+	// Form 1 by channel, then by settlement, each for the period and a year earlier.
+	form1 := func(form Form1, rowTitle, caption string, label func(string) string) {
 		s.line(caption)
 		s.style(bold, 1)
-		header := []any{o.T("report.form1.row")}
+		header := []any{rowTitle}
 		for _, c := range Columns {
 			header = append(header, o.T("report.col."+c))
 		}
 		s.line(header...)
 		s.style(bold, len(header))
-		for _, row := range append(slices.Clone(fig.Form1.Rows), fig.Form1.Total) {
-			values := []any{RowLabel(row.Key, o.Classifier, o.Lang, o.T)}
+		for _, row := range append(slices.Clone(form.Rows), form.Total) {
+			values := []any{label(row.Key)}
 			for _, v := range row.Values() {
 				values = append(values, v)
 			}
@@ -103,9 +104,16 @@ func (r *Report) WriteXLSX(w io.Writer, o Output) error {
 		}
 		s.line()
 	}
-	form1(&r.Figures, r.Period.String())
+	channelLabel := func(k string) string { return RowLabel(k, o.Classifier, o.Lang, o.T) }
+	settlementLabel := r.settlementRowLabel(o)
+	form1(r.Form1, o.T("report.form1.row"), r.Period.String(), channelLabel)
 	if r.Previous != nil {
-		form1(r.Previous, o.T("report.previous")+": "+r.Previous.Period.String())
+		form1(r.Previous.Form1, o.T("report.form1.row"), o.T("report.previous")+": "+r.Previous.Period.String(), channelLabel)
+	}
+	form1(r.Form1BySettlement, o.T("report.form1s.row"), o.T("report.form1s.title")+" · "+r.Period.String(), settlementLabel)
+	if r.Previous != nil {
+		form1(r.Previous.Form1BySettlement, o.T("report.form1s.row"), o.T("report.form1s.title")+" · "+
+			o.T("report.previous")+": "+r.Previous.Period.String(), settlementLabel)
 	}
 	if s.err == nil {
 		s.err = f.SetColWidth(s.sheet, "A", "A", 42)

@@ -43,8 +43,12 @@ type Spec struct {
 	Subjects              []string   // one question per subject
 	Gender, Categories    string
 	Social                string
-	Department            bool // routed to the data set's department
+	Department            bool   // routed to the data set's department
+	Settlement            string // the author's settlement: one of Settlements, "" not determined
 }
+
+// Settlements are the data set's settlements of the community.
+var Settlements = []string{"Зразкове", "Зелене"}
 
 func kyiv(y int, m time.Month, d, h, min int) time.Time {
 	return time.Date(y, m, d, h, min, 0, 0, Kyiv)
@@ -55,31 +59,32 @@ func ptr(t time.Time) *time.Time { return &t }
 // Specs is the data set. Its counts in Q1 2024 (written out in Expected) are known by hand.
 var Specs = []Spec{
 	{N: 5, Received: kyiv(2024, 1, 10, 9, 0), Channel: "gov_hotline", Type: "complaint", Nature: "individual", Signers: 1,
-		Sign: "primary", Status: "answered", Result: "resolved", Due: "2024-02-09", Answered: ptr(kyiv(2024, 2, 1, 12, 0)), Subjects: []string{"09"}},
+		Sign: "primary", Status: "answered", Result: "resolved", Due: "2024-02-09", Answered: ptr(kyiv(2024, 2, 1, 12, 0)), Subjects: []string{"09"},
+		Settlement: "Зразкове"},
 	{N: 3, Received: kyiv(2024, 2, 5, 10, 0), Channel: "oda_hotline", Type: "application", Nature: "collective", Signers: 4,
 		Sign: "repeat", Priority: true, Status: "answered", Result: "explained", Due: "2024-03-06", Answered: ptr(kyiv(2024, 3, 1, 12, 0)),
-		Subjects: []string{"09", "06"}},
+		Subjects: []string{"09", "06"}, Settlement: "Зелене"},
 	// Still open past the due date: overdue.
 	{N: 2, Received: kyiv(2024, 3, 1, 11, 0), Channel: "portal", Type: "proposal", Nature: "individual", Signers: 1,
 		Sign: "primary", Status: "in_progress", Due: "2024-03-31", Subjects: []string{"10"}, Gender: "female",
 		Categories: "idp;combatant", Social: "pensioner", Department: true},
 	{N: 1, Received: kyiv(2024, 1, 20, 8, 0), Channel: "email", Type: "complaint", Nature: "anonymous", Signers: 1,
 		Sign: "primary", Status: "not_considered", Result: "not_considered", Due: "2024-02-19", Answered: ptr(kyiv(2024, 1, 22, 8, 0)),
-		Subjects: []string{"06"}},
+		Subjects: []string{"06"}, Settlement: "Зразкове"},
 	// Answered at 00:30 Kyiv on the day after the due date, which is still the due date in UTC: overdue.
 	{N: 1, Received: kyiv(2024, 2, 1, 9, 0), Channel: "phone", Type: "application", Nature: "individual", Signers: 1,
 		Sign: "primary", Status: "answered", Result: "refused", Due: "2024-03-02", Answered: ptr(kyiv(2024, 3, 3, 0, 30)),
-		Subjects: []string{"25"}, Gender: "male"},
+		Subjects: []string{"25"}, Gender: "male", Settlement: "Зелене"},
 	{N: 1, Received: kyiv(2024, 2, 2, 9, 0), Channel: "reception", Type: "proposal", Nature: "individual", Signers: 1,
 		Sign: "primary", Status: "forwarded", Result: "forwarded", Due: "2024-03-03", Answered: ptr(kyiv(2024, 2, 5, 9, 0)),
 		Subjects: []string{"02"}},
 	// The quarter's edges in Kyiv time: both in Q1 although one is 2023 in UTC.
 	{N: 1, Received: kyiv(2024, 1, 1, 0, 30), Channel: "mail", Type: "proposal", Nature: "individual", Signers: 1,
 		Sign: "primary", Status: "answered", Result: "resolved", Due: "2024-01-31", Answered: ptr(kyiv(2024, 1, 15, 9, 0)),
-		Subjects: []string{"13"}},
+		Subjects: []string{"13"}, Settlement: "Зразкове"},
 	{N: 1, Received: kyiv(2024, 3, 31, 23, 30), Channel: "mail", Type: "proposal", Nature: "individual", Signers: 1,
 		Sign: "primary", Status: "answered", Result: "resolved", Due: "2024-04-30", Answered: ptr(kyiv(2024, 4, 2, 9, 0)),
-		Subjects: []string{"13"}},
+		Subjects: []string{"13"}, Settlement: "Зразкове"},
 	// Outside the quarter: 1 April in Kyiv (still 31 March in UTC), and a question on the last day of 2023.
 	{N: 1, Received: kyiv(2024, 4, 1, 0, 30), Channel: "mail", Type: "complaint", Nature: "individual", Signers: 1,
 		Sign: "primary", Status: "registered", Due: "2024-05-01", Subjects: []string{"01"}},
@@ -88,7 +93,7 @@ var Specs = []Spec{
 	// A year earlier: two telephone appeals in Q1 2023.
 	{N: 2, Received: kyiv(2023, 2, 14, 9, 0), Channel: "phone", Type: "application", Nature: "individual", Signers: 1,
 		Sign: "primary", Status: "answered", Result: "resolved", Due: "2023-03-16", Answered: ptr(kyiv(2023, 3, 1, 9, 0)),
-		Subjects: []string{"09"}},
+		Subjects: []string{"09"}, Settlement: "Зелене"},
 }
 
 // Expected are the figures of Q1 2024 in the data set, counted by hand.
@@ -98,6 +103,7 @@ var Expected = struct {
 	ByGender, ByCategory, BySocialStatus            map[string]int64
 	Subjects                                        map[string]int64
 	Shares                                          map[string]float64
+	BySettlementName                                map[string]int64 // by the settlement's name; "" not determined
 }{
 	Appeals: 15, Questions: 18, Citizens: 24, Overdue: 3, Previous: 2,
 	ByChannel: map[string]int64{"gov_hotline": 5, "oda_hotline": 3, "portal": 2, "email": 1, "phone": 1, "reception": 1, "mail": 2},
@@ -106,11 +112,12 @@ var Expected = struct {
 	BySign:    map[string]int64{"primary": 12, "repeat": 3},
 	ByResult: map[string]int64{"resolved": 7, "explained": 3, "pending": 2, "not_considered": 1, "refused": 1,
 		"forwarded": 1},
-	ByGender:       map[string]int64{"female": 2, "male": 1, "unknown": 12},
-	ByCategory:     map[string]int64{"idp": 2, "combatant": 2},
-	BySocialStatus: map[string]int64{"pensioner": 2, "unknown": 13},
-	Subjects:       map[string]int64{"09": 8, "06": 4, "10": 2, "25": 1, "02": 1, "13": 2},
-	Shares:         map[string]float64{"09": 44.4, "06": 22.2, "10": 11.1, "25": 5.6, "02": 5.6, "13": 11.1},
+	ByGender:         map[string]int64{"female": 2, "male": 1, "unknown": 12},
+	ByCategory:       map[string]int64{"idp": 2, "combatant": 2},
+	BySocialStatus:   map[string]int64{"pensioner": 2, "unknown": 13},
+	Subjects:         map[string]int64{"09": 8, "06": 4, "10": 2, "25": 1, "02": 1, "13": 2},
+	Shares:           map[string]float64{"09": 44.4, "06": 22.2, "10": 11.1, "25": 5.6, "02": 5.6, "13": 11.1},
+	BySettlementName: map[string]int64{"Зразкове": 8, "Зелене": 4, "": 3},
 }
 
 // Insert writes the data set (and two petitions) and returns the department's id.
@@ -121,6 +128,15 @@ func Insert(t testing.TB, db *gorm.DB) int64 {
 	if err := db.Raw("INSERT INTO departments (name_uk, name_en, active, created_at) VALUES (?, ?, ?, ?) RETURNING id",
 		"Управління житлово-комунального господарства", "Housing and Utilities", true, now).Scan(&dep).Error; err != nil {
 		t.Fatal(err)
+	}
+	places := map[string]int64{}
+	for _, name := range Settlements {
+		var st struct{ ID int64 }
+		if err := db.Raw("INSERT INTO settlements (name_uk, active, created_at) VALUES (?, ?, ?) RETURNING id",
+			name, true, now).Scan(&st).Error; err != nil {
+			t.Fatal(err)
+		}
+		places[name] = st.ID
 	}
 	seq := 0
 	for _, s := range Specs {
@@ -138,9 +154,14 @@ func Insert(t testing.TB, db *gorm.DB) int64 {
 			if err != nil {
 				t.Fatal(err)
 			}
+			var placeID *int64
+			if id, ok := places[s.Settlement]; ok {
+				placeID = &id
+			}
 			id := AppealRow(t, db, Appeal{Seq: seq, Received: s.Received.UTC(), Channel: s.Channel, Type: s.Type,
 				Nature: s.Nature, Signers: s.Signers, Sign: s.Sign, Priority: s.Priority, Status: s.Status, Result: s.Result,
-				Due: due, Answered: answered, Gender: s.Gender, Categories: s.Categories, Social: s.Social, DepartmentID: depID})
+				Due: due, Answered: answered, Gender: s.Gender, Categories: s.Categories, Social: s.Social, DepartmentID: depID,
+				SettlementID: placeID})
 			for i, code := range s.Subjects {
 				QuestionRow(t, db, id, i+1, code)
 			}
@@ -169,6 +190,7 @@ type Appeal struct {
 	Answered                                    *time.Time
 	Gender, Categories, Social                  string
 	DepartmentID                                *int64
+	SettlementID                                *int64
 }
 
 // AppealRow inserts one appeal with every NOT NULL column set and returns its id.
@@ -178,11 +200,11 @@ func AppealRow(t testing.TB, db *gorm.DB, a Appeal) int64 {
 	year := a.Received.Year()
 	err := db.Raw(`INSERT INTO appeals (reg_index, reg_year, reg_seq, received_at, channel, type, nature, signers, sign,
 		priority, status, result, due_date, answered_at, author_last_name, author_gender, author_categories,
-		author_social_status, department_id, summary, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		author_social_status, department_id, settlement_id, summary, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		fmt.Sprintf("Т-%d/%d", a.Seq, year%100), year, a.Seq, a.Received, a.Channel, a.Type, a.Nature, a.Signers, a.Sign,
 		a.Priority, a.Status, a.Result, a.Due, a.Answered, "Тестенко", a.Gender, a.Categories, a.Social, a.DepartmentID,
-		"Звернення для звіту", a.Received, a.Received).Scan(&row).Error
+		a.SettlementID, "Звернення для звіту", a.Received, a.Received).Scan(&row).Error
 	if err != nil {
 		t.Fatal(err)
 	}

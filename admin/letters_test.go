@@ -198,7 +198,7 @@ func outgoingRegister(t *testing.T, sc *letterScene) {
 func rkkAndReceipt(t *testing.T, sc *letterScene) {
 	page := apptest.Get(t, sc.registrar, sc.s.Path(sc.card+"/rkk"))
 	for _, want := range append([]string{"Реєстраційно-контрольна картка", sc.index, "На контролі", "Шевчук Іван",
-		"09 Комунальне господарство", "Потрібна перевірка на місці"}, sc.numbers...) {
+		"09 Комунальне господарство", "Потрібна перевірка на місці", "Населений пункт (старостинський округ)"}, sc.numbers...) {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("the РКК lacks %q", want)
 		}

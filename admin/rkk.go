@@ -101,6 +101,14 @@ func (h *handlers) rkkRows(c *fiber.Ctx, a *registry.Appeal) ([][2]string, error
 	if a.AnsweredAt != nil && a.Status == registry.StatusAnswered {
 		answer = day(*a.AnsweredAt) + prefixed(", № ", a.AnswerOutNumber)
 	}
+	place := "—"
+	if a.SettlementID != nil {
+		st, err := h.Settlements.Get(ctx, *a.SettlementID)
+		if err != nil {
+			return nil, err
+		}
+		place = st.Name(uk)
+	}
 	return [][2]string{
 		{l.T("rkk.received"), datetime(a.ReceivedAt)},
 		{l.T("rkk.index"), a.RegIndex},
@@ -112,6 +120,7 @@ func (h *handlers) rkkRows(c *fiber.Ctx, a *registry.Appeal) ([][2]string, error
 		{l.T("rkk.nature"), nature},
 		{l.T("rkk.author"), orDash(a.AuthorName())},
 		{l.T("rkk.address"), orDash(a.AuthorAddress)},
+		{l.T("rkk.settlement"), place},
 		{l.T("rkk.contacts"), orDash(strings.Trim(a.AuthorPhone+", "+a.AuthorEmail, ", "))},
 		{l.T("rkk.gender"), orDash(clf.Genders.Name(a.AuthorGender, uk))},
 		{l.T("rkk.categories"), orDash(strings.Join(categories, "; "))},

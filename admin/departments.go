@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hromada/hromada/internal/errs"
@@ -51,9 +53,14 @@ func (h *handlers) createDepartment(c *fiber.Ctx) error {
 	return h.web.Done(c, "admin.departments.created", "/admin/departments")
 }
 
-// setDepartmentActive stops offering a department for new appeals, or offers it again. The form says
-// which, so a repeated click does not flip it back.
+// setDepartmentActive stops offering a department for new appeals, or offers it again.
 func (h *handlers) setDepartmentActive(c *fiber.Ctx) error {
+	return h.setActive(c, "department", h.Departments.SetActive, "/admin/departments")
+}
+
+// setActive switches a list's row (a department, a settlement) off or on again. The form says which
+// (active=true or false), so a repeated click does not flip it back; the page says which was done.
+func (h *handlers) setActive(c *fiber.Ctx, what string, set func(context.Context, int64, bool) error, back string) error {
 	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
@@ -63,13 +70,13 @@ func (h *handlers) setDepartmentActive(c *fiber.Ctx) error {
 		return err
 	}
 	active := r.Line("active", form.MaxLine) == "true"
-	if err := h.Departments.SetActive(c.UserContext(), id, active); err != nil {
+	if err := set(c.UserContext(), id, active); err != nil {
 		return err
 	}
-	h.Log.Info("department active changed", "department_id", id, "active", active, "by_person_id", personID(c))
-	msg := "admin.departments.deactivated"
+	h.Log.Info(what+" active changed", what+"_id", id, "active", active, "by_person_id", personID(c))
+	msg := "admin." + what + "s.deactivated"
 	if active {
-		msg = "admin.departments.activated"
+		msg = "admin." + what + "s.activated"
 	}
-	return h.web.Done(c, msg, "/admin/departments")
+	return h.web.Done(c, msg, back)
 }

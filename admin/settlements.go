@@ -131,27 +131,9 @@ func (h *handlers) updateSettlement(c *fiber.Ctx) error {
 	return h.web.Done(c, "admin.settlements.saved", "/admin/settlements")
 }
 
-// setSettlementActive stops offering a settlement and matching it in addresses, or starts again. The
-// form says which, so a repeated click does not flip it back.
+// setSettlementActive stops offering a settlement and matching it in addresses, or starts again.
 func (h *handlers) setSettlementActive(c *fiber.Ctx) error {
-	id, err := web.ParamID(c, "id")
-	if err != nil {
-		return err
-	}
-	r, err := web.ReadForm(c)
-	if err != nil {
-		return err
-	}
-	active := r.Line("active", form.MaxLine) == "true"
-	if err := h.Settlements.SetActive(c.UserContext(), id, active); err != nil {
-		return err
-	}
-	h.Log.Info("settlement active changed", "settlement_id", id, "active", active, "by_person_id", personID(c))
-	msg := "admin.settlements.deactivated"
-	if active {
-		msg = "admin.settlements.activated"
-	}
-	return h.web.Done(c, msg, "/admin/settlements")
+	return h.setActive(c, "settlement", h.Settlements.SetActive, "/admin/settlements")
 }
 
 // settlementChoice reads a settlement chosen in a form or a filter: an id within the list, "" for none.

@@ -466,22 +466,9 @@ func (s *Service) outgoingPage(ctx context.Context, f OutgoingFilter, offset, li
 // EachOutgoing calls fn with every line the filter selects (at most MaxExportRows), newest first, in
 // batches; the export is logged with its filter and size, like the registry's.
 func (s *Service) EachOutgoing(ctx context.Context, f OutgoingFilter, fn func(*OutgoingLine) error) error {
-	const batch = 500
-	n := 0
-	for offset := 0; offset < MaxExportRows; offset += batch {
-		list, err := s.outgoingPage(ctx, f, offset, min(batch, MaxExportRows-offset))
-		if err != nil {
-			return err
-		}
-		for i := range list {
-			if err := fn(&list[i]); err != nil {
-				return err
-			}
-		}
-		n += len(list)
-		if len(list) < batch {
-			break
-		}
+	n, err := eachInBatches(func(offset, limit int) ([]OutgoingLine, error) { return s.outgoingPage(ctx, f, offset, limit) }, fn)
+	if err != nil {
+		return err
 	}
 	return audit.Record(ctx, s.db, "letter.export", "letter", 0, fmt.Sprintf("rows=%d %s", n, f))
 }

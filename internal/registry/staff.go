@@ -95,16 +95,26 @@ func (s *Service) ListForStaff(ctx context.Context, f Filter) ([]Appeal, int64, 
 // order, reading them in batches so an export never holds the whole registry in memory. An export of
 // personal data is logged, with the filter and the number of appeals it held.
 func (s *Service) EachForStaff(ctx context.Context, f Filter, fn func(*Appeal) error) error {
+	n, err := eachInBatches(func(offset, limit int) ([]Appeal, error) { return s.staffPage(ctx, f, offset, limit) }, fn)
+	if err != nil {
+		return err
+	}
+	return audit.Record(ctx, s.db, "appeal.export", "appeal", 0, fmt.Sprintf("rows=%d %s", n, f))
+}
+
+// eachInBatches calls fn with every row page returns, at most MaxExportRows, reading 500 at a time, and
+// says how many there were: exports stream the registry instead of holding it in memory.
+func eachInBatches[T any](page func(offset, limit int) ([]T, error), fn func(*T) error) (int, error) {
 	const batch = 500
 	n := 0
 	for offset := 0; offset < MaxExportRows; offset += batch {
-		list, err := s.staffPage(ctx, f, offset, min(batch, MaxExportRows-offset))
+		list, err := page(offset, min(batch, MaxExportRows-offset))
 		if err != nil {
-			return err
+			return n, err
 		}
 		for i := range list {
 			if err := fn(&list[i]); err != nil {
-				return err
+				return n, err
 			}
 		}
 		n += len(list)
@@ -112,7 +122,7 @@ func (s *Service) EachForStaff(ctx context.Context, f Filter, fn func(*Appeal) e
 			break
 		}
 	}
-	return audit.Record(ctx, s.db, "appeal.export", "appeal", 0, fmt.Sprintf("rows=%d %s", n, f))
+	return n, nil
 }
 
 func (s *Service) staffPage(ctx context.Context, f Filter, offset, limit int) ([]Appeal, error) {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"path"
+	"strconv"
 	"testing/fstest"
 	"time"
 
@@ -57,7 +58,14 @@ func newEngine(areas map[string]fs.FS, assets *static.Assets, loc *time.Location
 			return t.In(loc).Format("02.01.2006")
 		},
 		// Due dates are stored as calendar dates (midnight UTC): never shift them into another zone.
-		"day":      func(t time.Time) string { return t.UTC().Format("02.01.2006") },
+		"day": func(t time.Time) string { return t.UTC().Format("02.01.2006") },
+		// An optional row id as a form's value: "" for none (printf "%d" of a pointer prints its address).
+		"id": func(p *int64) string {
+			if p == nil {
+				return ""
+			}
+			return strconv.FormatInt(*p, 10)
+		},
 		"datetime": func(t time.Time) string { return t.In(loc).Format("02.01.2006 15:04") },
 		"isoDate":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 		"add":      func(a, b int) int { return a + b },

@@ -19,6 +19,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/hromada/hromada/admin"
+	"github.com/hromada/hromada/internal/apitoken"
 	"github.com/hromada/hromada/internal/appealform"
 	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/audit"
@@ -36,6 +37,7 @@ import (
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/report"
 	"github.com/hromada/hromada/internal/settlement"
+	"github.com/hromada/hromada/internal/source"
 	"github.com/hromada/hromada/internal/web"
 	"github.com/hromada/hromada/portal"
 	"github.com/hromada/hromada/static"
@@ -86,6 +88,8 @@ type App struct {
 	Registry    *registry.Service
 	Departments *department.Service
 	Settlements *settlement.Service
+	Sources     *source.Service   // the systems appeals come from (hotlines, apps, other authorities)
+	Tokens      *apitoken.Service // the machine API's tokens
 }
 
 // Open builds everything: it opens the database, migrates it (or refuses an outdated schema), and
@@ -155,6 +159,8 @@ func (a *App) build(ctx context.Context) error {
 	people.OnSignIn(reg.LinkWaitingAppeals) // appeals registered by staff wait for their author's verified e-mail
 	a.Departments = department.NewService(a.DB)
 	a.Settlements = settlement.NewService(a.DB, clf.SettlementKinds)
+	a.Sources = source.NewService(a.DB, clf.Channels.Has)
+	a.Tokens = apitoken.NewService(a.DB, cfg.Secret, nil)
 
 	rules := cfg.Petitions
 	petitions := petition.NewService(a.DB, clf, petition.Options{

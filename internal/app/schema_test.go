@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/hromada/hromada/internal/apitoken"
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/dbtest"
@@ -16,6 +17,7 @@ import (
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/settlement"
+	"github.com/hromada/hromada/internal/source"
 	"github.com/hromada/hromada/internal/web"
 )
 
@@ -29,6 +31,8 @@ func allModels() []any {
 	m = append(m, department.Models()...)
 	m = append(m, audit.Models()...)
 	m = append(m, settlement.Models()...)
+	m = append(m, source.Models()...)
+	m = append(m, apitoken.Models()...)
 	return m
 }
 

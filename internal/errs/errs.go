@@ -12,13 +12,15 @@ import (
 // Code classifies an error.
 type Code string
 
-// The codes, mapped to 400, 404, 403, 409 and 500 in internal/web.
+// The codes, mapped to 400, 404, 403, 409, 500 and 401 in internal/web.
 const (
 	Invalid   Code = "invalid"
 	NotFound  Code = "not_found"
 	Forbidden Code = "forbidden"
 	Conflict  Code = "conflict"
 	Internal  Code = "internal"
+	// Unauthenticated: a machine client's credentials are missing, unknown, revoked or expired (401).
+	Unauthenticated Code = "unauthenticated"
 )
 
 // Error is a coded domain error.

@@ -127,7 +127,7 @@ func (s *Service) checkContent(in *RegisterInput, newAppeal bool) []problem {
 
 func normaliseInput(in *RegisterInput) {
 	for _, p := range []*string{&in.LastName, &in.FirstName, &in.Patronymic, &in.Address, &in.Email, &in.Phone,
-		&in.Summary, &in.ExternalRef} {
+		&in.Summary, &in.ExternalRef, &in.ExternalNumber} {
 		*p = strings.TrimSpace(*p)
 	}
 	if in.Nature == "" {
@@ -156,9 +156,10 @@ func (c *contentCheck) receipt() {
 	c.code(fieldNature, in.Nature, clf.Natures.Has, true)
 	ch, _ := clf.Channels.Get(in.Channel)
 	switch {
-	case c.newAppeal && ch.ExternalRef && in.ExternalRef == "":
+	case c.newAppeal && ch.ExternalRef && in.ExternalRef == "" && in.ExternalNumber == "",
+		in.SourceID != nil && in.ExternalNumber == "":
 		c.add(fieldExternalRef, probRequired)
-	case utf8.RuneCountInString(in.ExternalRef) > maxExternalRef:
+	case utf8.RuneCountInString(in.ExternalRef) > maxExternalRef || utf8.RuneCountInString(in.ExternalNumber) > maxExternalRef:
 		c.addLimit(fieldExternalRef, probTooLong, maxExternalRef)
 	}
 	switch {

@@ -22,6 +22,9 @@ func appealOf(in *RegisterInput) *Appeal {
 		Channel:            in.Channel,
 		Type:               in.Type,
 		ExternalRef:        in.ExternalRef,
+		SourceID:           in.SourceID,
+		ExternalNumber:     strings.TrimSpace(in.ExternalNumber),
+		ExternalDate:       in.ExternalDate,
 		Nature:             in.Nature,
 		Signers:            in.Signers,
 		Sign:               in.Sign,
@@ -67,6 +70,9 @@ func (s *Service) derive(a *Appeal) {
 		a.Uncontrolled = a.Nature == NatureAnonymous
 	}
 	a.TermBreach = s.breached(a)
+	if a.ExternalRef == "" && a.ExternalNumber != "" {
+		a.ExternalRef = externalRef(a.ExternalNumber, a.ExternalDate)
+	}
 	if a.DocumentKind == "" {
 		ch, _ := s.clf.Channels.Get(a.Channel)
 		a.DocumentKind = ch.DocumentKind
@@ -168,4 +174,13 @@ func FormatIndex(pattern, lastName, nature string, local time.Time, seq int) str
 		"{year}", strconv.Itoa(local.Year()),
 		"{yy}", fmt.Sprintf("%02d", local.Year()%100),
 	).Replace(pattern)
+}
+
+// externalRef is a source's number and date as the card shows them: "№ 1545-100 від 04.03.2024".
+func externalRef(number string, date *time.Time) string {
+	ref := "№ " + number
+	if date != nil {
+		ref += " від " + date.UTC().Format("02.01.2006")
+	}
+	return ref
 }

@@ -72,7 +72,10 @@ type Appeal struct {
 	RegSeq             int
 	ReceivedAt         time.Time
 	Channel            string
-	ExternalRef        string
+	ExternalRef        string     // the sender's number and date as the card shows them (derived from the two below when given)
+	SourceID           *int64     // the system the appeal came from (internal/source), when it came from one
+	ExternalNumber     string     // its number there: with the source, it names the card for ever (unique)
+	ExternalDate       *time.Time // its date there, a calendar date (midnight UTC)
 	Type               string
 	Nature             string
 	Signers            int

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -104,9 +105,14 @@ type RegisterInput struct {
 	// Registered by staff on behalf of the author (every channel but the portal).
 	RegisteredBy *int64 // the registrar: the actor of the first event
 	ExternalRef  string // the hotline's or the forwarding body's number and date
-	Nature       string // "": individual
-	Signers      int    // collective appeals: the number of signers (≥ 2)
-	DocumentKind string // "": derived from the channel
+	// From another system (a hotline's export, the machine API, Open311): the source and the card's number
+	// and date there. A source's number is taken once: registering it again is a Conflict (ErrKnownCard).
+	SourceID       *int64
+	ExternalNumber string
+	ExternalDate   *time.Time
+	Nature         string // "": individual
+	Signers        int    // collective appeals: the number of signers (≥ 2)
+	DocumentKind   string // "": derived from the channel
 	// The sign of receipt ("": primary) and, for a repeat or duplicate appeal, the earlier appeal it
 	// points at (the registrar chooses it among EarlierAppeals).
 	Sign            string
@@ -191,6 +197,9 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 		}
 		s.deriveNew(a, places)
 		if err := tx.Create(a).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) && a.SourceID != nil && a.ExternalNumber != "" {
+				return errs.New(errs.Conflict, ErrKnownCard) // the source's card is registered already
+			}
 			return err
 		}
 		if in.Acknowledge {
@@ -220,6 +229,24 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 		return nil, fmt.Errorf("register appeal: %w", err)
 	}
 	return a, nil
+}
+
+// ErrKnownCard is the message of the Conflict a source's card registered a second time gets: callers
+// answer with the appeal they find by AppealByExternal, so a retry never makes a second appeal.
+const ErrKnownCard = "appeal.error.known_card"
+
+// AppealByExternal returns the appeal registered from the source's card with the number, or NotFound.
+func (s *Service) AppealByExternal(ctx context.Context, sourceID int64, number string) (*Appeal, error) {
+	var a Appeal
+	err := s.db.WithContext(ctx).Where("source_id = ? AND external_number = ?", sourceID, strings.TrimSpace(number)).
+		Take(&a).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, errs.New(errs.NotFound, "error.not_found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &a, nil
 }
 
 // checkRelated refuses a repeat or duplicate appeal pointing at an appeal the registry does not have.

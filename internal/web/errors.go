@@ -21,6 +21,8 @@ var statusOf = map[errs.Code]int{
 	errs.Forbidden: fiber.StatusForbidden,
 	errs.Conflict:  fiber.StatusConflict,
 	errs.Internal:  fiber.StatusInternalServerError,
+	// A machine client without valid credentials; people sign in through the provider instead.
+	errs.Unauthenticated: fiber.StatusUnauthorized,
 }
 
 // messageOfStatus is the i18n id of the page shown for a status when the error brings none.

@@ -206,7 +206,7 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}})
 
-	a.Web, err = web.New(web.Deps{Config: cfg, Log: log, DB: a.DB, People: people, Assets: mustAssets(),
+	a.Web, err = web.New(web.Deps{Config: cfg, Log: log, DB: a.DB, People: people, Tokens: a.Tokens, Assets: mustAssets(),
 		Views: map[string]fs.FS{"portal": portal.Views(), "admin": admin.Views(), "appealform": appealform.Views()}})
 	if err != nil {
 		return err

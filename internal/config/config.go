@@ -142,6 +142,7 @@ type Limits struct {
 	Sign, SignIP, Create, CreateIP Limit
 	Appeal, AppealIP               Limit // e-appeals filed on the portal
 	LoginIP                        Limit // sign-ins started: each writes a session row
+	API                            Limit // machine requests (/api/v1, /open311/v2) per token, or per address without one
 	// ConcurrentIP is how many requests one address may have in progress at once on this instance. It
 	// protects this process's memory and connections, so it is counted in memory, per instance.
 	ConcurrentIP int
@@ -273,6 +274,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		Appeal:       r.limit("HROMADA_LIMIT_APPEAL", Limit{10, 24 * time.Hour}),
 		AppealIP:     r.limit("HROMADA_LIMIT_APPEAL_IP", Limit{50, time.Hour}),
 		LoginIP:      r.limit("HROMADA_LIMIT_LOGIN_IP", Limit{120, time.Minute}),
+		API:          r.limit("HROMADA_LIMIT_API", Limit{600, time.Minute}),
 		ConcurrentIP: r.positiveInt("HROMADA_LIMIT_CONCURRENT_IP", 32),
 	}
 	r.proxy(c)

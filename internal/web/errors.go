@@ -42,7 +42,26 @@ var messageOfStatus = map[int]string{
 // without detail. A database that cannot be reached (db.Unavailable) is a 503 that says to try again
 // later, with Retry-After, not a 500: nothing is wrong with the request.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
-	status, message := fiber.StatusInternalServerError, "error.internal"
+	status, message := s.describe(c, err)
+	c.Status(status)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	l := s.TextsOf(c)
+	if strings.HasPrefix(c.Path(), "/api/") || slices.Contains([]string{"/healthz"}, c.Path()) {
+		return c.JSON(fiber.Map{"error": l.T(message), "status": status})
+	}
+	// Errors raised before the visitor was loaded (a body over the limit) still get a page in a language.
+	data := fiber.Map{"L": l, "Lang": l.Lang(), "Status": status, "Message": l.T(message), "RequestID": requestID(c)}
+	if err := c.Render("web/error", data); err != nil {
+		s.log.Error("rendering the error page", "err", err)
+		return c.SendString(l.T(message))
+	}
+	return nil
+}
+
+// describe gives an error's status and the i18n id of its message; internal errors are logged here
+// with the request id and described without detail.
+func (s *Server) describe(c *fiber.Ctx, err error) (status int, message string) {
+	status, message = fiber.StatusInternalServerError, "error.internal"
 	var fe *fiber.Error
 	var de *errs.Error
 	switch {
@@ -70,17 +89,5 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if status == fiber.StatusServiceUnavailable && message == "error.internal" {
 		message = "error.unavailable"
 	}
-	c.Status(status)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	l := s.TextsOf(c)
-	if strings.HasPrefix(c.Path(), "/api/") || slices.Contains([]string{"/healthz"}, c.Path()) {
-		return c.JSON(fiber.Map{"error": l.T(message), "status": status})
-	}
-	// Errors raised before the visitor was loaded (a body over the limit) still get a page in a language.
-	data := fiber.Map{"L": l, "Lang": l.Lang(), "Status": status, "Message": l.T(message), "RequestID": requestID(c)}
-	if err := c.Render("web/error", data); err != nil {
-		s.log.Error("rendering the error page", "err", err)
-		return c.SendString(l.T(message))
-	}
-	return nil
+	return status, message
 }

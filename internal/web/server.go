@@ -19,6 +19,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/session"
 	"gorm.io/gorm"
 
+	"github.com/hromada/hromada/internal/apitoken"
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/i18n"
@@ -32,6 +33,7 @@ type Deps struct {
 	Log    *slog.Logger
 	DB     *gorm.DB
 	People *identity.Service
+	Tokens *apitoken.Service // authenticates the machine areas (machine.go)
 	Assets *static.Assets
 	// Views are the template folders of the areas, by name ("portal", "admin"); templates are named
 	// "portal/appeal_new" and so on.
@@ -51,6 +53,8 @@ type Server struct {
 	csrf     *csrfGuard
 	texts    *i18n.Translator
 	bodies   *bodyRules
+	tokens   *apitoken.Service
+	machine  []string // the machine areas' prefixes (machine.go)
 }
 
 // New builds the app and its middleware. The order is deliberate:
@@ -58,6 +62,7 @@ type Server struct {
 //	recover → request id + log → security headers → requests per address, the body up to the form
 //	limit (bodies.go) → static files, /healthz (no session needed) → session, language, current person
 //	and flash → a large upload from a signed-in person → CSRF → the areas' routes (with their role checks).
+//	Machine areas (machine.go) skip the session and CSRF: a token authenticates them.
 func New(d Deps) (*Server, error) {
 	texts, err := i18n.NewTranslator()
 	if err != nil {
@@ -69,7 +74,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{cfg: d.Config, log: d.Log, db: d.DB, people: d.People, texts: texts,
 		storage: NewSessionStorage(d.DB, d.Config.SessionLifetime, d.Config.SessionMaxAge), limits: NewRateLimitStorage(d.DB),
-		csrf: newCSRFGuard(d.Config.Secret), bodies: newBodyRules(d.Config)}
+		csrf: newCSRFGuard(d.Config.Secret), bodies: newBodyRules(d.Config), tokens: d.Tokens}
 	s.sessions = session.New(session.Config{
 		Storage:        s.storage,
 		Expiration:     d.Config.SessionLifetime,
@@ -134,9 +139,20 @@ func New(d Deps) (*Server, error) {
 	app.Get("/static/*", serveStatic(d.Assets))
 	app.Get("/healthz", s.health)
 
-	app.Use(s.loadVisitor)
+	// Machine areas (machine.go) bring a token instead of a session: they skip the rest.
+	app.Use(func(c *fiber.Ctx) error {
+		if s.isMachine(c.Path()) {
+			return c.Next()
+		}
+		return s.loadVisitor(c)
+	})
 	app.Use(s.acceptUploads)
-	app.Use(s.checkCSRF) // see csrf.go
+	app.Use(func(c *fiber.Ctx) error {
+		if s.isMachine(c.Path()) {
+			return c.Next()
+		}
+		return s.checkCSRF(c)
+	})
 	return s, nil
 }
 

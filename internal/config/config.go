@@ -219,6 +219,7 @@ var Vars = []Var{
 	{Name: "HROMADA_LIMIT_APPEAL", Default: "10/24h", Help: "e-appeals one account may file on the portal per period (a form refused for its content does not count)"},
 	{Name: "HROMADA_LIMIT_APPEAL_IP", Default: "50/1h", Help: "e-appeals filed from one IP address per period (higher: a library, an office or a mobile network puts many people behind one address)"},
 	{Name: "HROMADA_LIMIT_LOGIN_IP", Default: "120/1m", Help: "sign-ins started from one IP address per period (each starts a session row until the provider answers)"},
+	{Name: "HROMADA_LIMIT_API", Default: "600/1m", Help: "machine requests (`/api/v1`, `/open311/v2`) one API token may make per period; without a token, per IP address"},
 	{Name: "HROMADA_LIMIT_CONCURRENT_IP", Default: "32", Help: "requests one IP address may have in progress at once on one instance; more get 429"},
 	{Name: "HROMADA_TRUSTED_PROXIES", Default: "(none: the connection's address is the visitor's)", Help: "addresses or CIDR ranges of the reverse proxies in front of the portal, separated by commas; only their requests may name the visitor's address in HROMADA_PROXY_HEADER (the per-address limits and the audit log use it)"},
 	{Name: "HROMADA_PROXY_HEADER", Default: "X-Real-IP", Help: "the header in which a trusted proxy names the visitor's address; the proxy must set it (nginx: proxy_set_header X-Real-IP $remote_addr), never pass on one the visitor sent"},

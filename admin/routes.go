@@ -65,7 +65,7 @@ type handlers struct {
 // Register adds the staff area's routes to the app.
 func Register(s *web.Server, d Deps) {
 	h := &handlers{Deps: d, web: s}
-	staff := s.App.Group("/admin", web.RequireStaff)
+	staff := s.App.Group("/admin", web.RequireStaff, h.bindNav)
 	staff.Get("/", h.dashboard)
 
 	petitions := staff.Group("/petitions", web.RequireRole(identity.RoleModerator, identity.RoleHead))

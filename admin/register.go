@@ -1,9 +1,12 @@
 package admin
 
 import (
+	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -12,8 +15,10 @@ import (
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/form"
+	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/settlement"
+	"github.com/hromada/hromada/internal/source"
 	"github.com/hromada/hromada/internal/web"
 )
 
@@ -65,13 +70,39 @@ func (h *handlers) staffChannels() classifier.List {
 	return out
 }
 
+// Fast entry: the channel and the date of receipt of the last registration are remembered by the
+// browser for a working day, so a clerk entering a pile of hotline cards or yesterday's post sets them
+// once; "register and next" comes back to an empty form and says which index the last one got.
+const (
+	rememberChannel  = "register_channel"
+	rememberReceived = "register_received"
+	rememberLast     = "register_last"
+	rememberFor      = 12 * time.Hour
+	rememberPath     = "/admin/appeals"
+)
+
 func (h *handlers) newStaffAppeal(c *fiber.Ctx) error {
 	f := staffAppealForm{
-		ReceivedAt: h.Registry.Today().Format("2006-01-02"),
+		ReceivedAt: h.Registry.Today().Format(form.DayLayout),
 		Nature:     registry.NatureIndividual,
 		Form:       appealform.Form{Questions: make([]registry.QuestionInput, 2)},
 	}
-	return h.renderStaffAppealForm(c, f, nil)
+	if ch := web.Remembered(c, rememberChannel); h.staffChannels().Has(ch) {
+		f.Channel = ch
+	}
+	if d, ok := form.ParseDate(web.Remembered(c, rememberReceived)); ok && !d.After(h.Registry.Today()) {
+		f.ReceivedAt = d.Format(form.DayLayout)
+	}
+	var last *registered
+	if v := web.Remembered(c, rememberLast); v != "" {
+		h.web.Remember(c, rememberLast, "", rememberPath, 0) // said once
+		id, index, _ := strings.Cut(v, " ")
+		n, err := strconv.ParseInt(id, 10, 64)
+		if index, problem := form.Check(index, false, 40); err == nil && problem == "" && n > 0 && index != "" {
+			last = &registered{ID: n, RegIndex: index}
+		}
+	}
+	return h.renderStaffAppealFormWith(c, f, nil, earlierView{}, last, nil)
 }
 
 // earlierView is what the form shows about the author's earlier appeals.
@@ -103,12 +134,20 @@ func (h *handlers) earlierFor(c *fiber.Ctx, f *staffAppealForm) (earlierView, er
 }
 
 func (h *handlers) renderStaffAppealForm(c *fiber.Ctx, f staffAppealForm, fields map[string]string) error {
-	return h.renderStaffAppealFormWith(c, f, fields, earlierView{})
+	return h.renderStaffAppealFormWith(c, f, fields, earlierView{}, nil, nil)
 }
 
 // renderStaffAppealFormWith shows the form with the earlier appeals: why says why they are shown, and
 // holds them when the caller has just looked them up; otherwise they are looked up for the author as typed.
-func (h *handlers) renderStaffAppealFormWith(c *fiber.Ctx, f staffAppealForm, fields map[string]string, why earlierView) error {
+// registered is the appeal the last "register and next" made, announced once above the next form.
+type registered struct {
+	ID       int64
+	RegIndex string
+}
+
+// renderStaffAppealFormWith shows the form; last is the appeal "register and next" made, known the
+// appeal a card typed in again already is (nil for none).
+func (h *handlers) renderStaffAppealFormWith(c *fiber.Ctx, f staffAppealForm, fields map[string]string, why earlierView, last, known *registered) error {
 	earlier := why
 	if !why.Checked {
 		var err error
@@ -125,8 +164,12 @@ func (h *handlers) renderStaffAppealFormWith(c *fiber.Ctx, f staffAppealForm, fi
 	if err != nil {
 		return err
 	}
+	offer := h.offerAnonymous(f, fields)
 	return c.Render("admin/appeal_new", fiber.Map{
-		"OfferAnonymous":  h.offerAnonymous(f, fields),
+		"Registered":      last,
+		"Known":           known,
+		"Problems":        h.staffProblems(l, fields, len(f.Questions)),
+		"OfferAnonymous":  offer,
 		"Settlements":     places,
 		"Earlier":         earlier,
 		"AllChannels":     h.Classifier.Channels,
@@ -178,7 +221,7 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 	case "check_earlier":
 		// The registrar asked: look up this author now (without JavaScript, by sending the form back).
 		f.EarlierFor = f.authorKey()
-		return h.renderStaffAppealFormWith(c, f, nil, earlierView{NoKey: f.EarlierFor == ""})
+		return h.renderStaffAppealFormWith(c, f, nil, earlierView{NoKey: f.EarlierFor == ""}, nil, nil)
 	case "as_anonymous":
 		// The registrar took the offer (offerAnonymous): registered as anonymous, the name kept as given.
 		f.Nature = registry.NatureAnonymous
@@ -211,10 +254,11 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 	}
 	// What only the form can tell wrong: characters, a date or a number that cannot be read.
 	own := r.Problems()
-	if d, err := time.ParseInLocation("2006-01-02", f.ReceivedAt, h.Timezone); err != nil {
-		own.Add("received_at", "admin.appeals.error.date")
-	} else if d.Format("2006-01-02") != h.Registry.Today().Format("2006-01-02") {
-		in.ReceivedAt = d // an earlier day: its start; today: the moment of registration
+	if day, ok := form.ParseDate(f.ReceivedAt); !ok {
+		own.Add("received_at", "fastentry.error.date")
+	} else if !day.Equal(h.Registry.Today()) {
+		// An earlier day: its start in the council's zone; today: the moment of registration.
+		in.ReceivedAt = time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, h.Timezone)
 	}
 	if f.Nature == registry.NatureCollective {
 		n, err := strconv.Atoi(f.Signers)
@@ -228,26 +272,47 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 	}
 	if len(own) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderStaffAppealFormWith(c, f, appealform.Merge(own, appealform.ContentProblems(h.Registry, in)), ask)
+		return h.renderStaffAppealFormWith(c, f, appealform.Merge(own, appealform.ContentProblems(h.Registry, in)), ask, nil, nil)
 	}
 	if ask.Ask {
 		if problems := appealform.ContentProblems(h.Registry, in); len(problems) > 0 {
 			c.Status(fiber.StatusUnprocessableEntity)
-			return h.renderStaffAppealFormWith(c, f, problems, ask)
+			return h.renderStaffAppealFormWith(c, f, problems, ask, nil, nil)
 		}
 		c.Status(fiber.StatusConflict) // nothing wrong, but the registrar decides first
-		return h.renderStaffAppealFormWith(c, f, nil, ask)
+		return h.renderStaffAppealFormWith(c, f, nil, ask, nil, nil)
+	}
+	if err := h.cardOfSource(c, f, &in); err != nil {
+		return err
 	}
 	appeal, err := h.Registry.RegisterAppeal(c.UserContext(), in)
 	if invalid := errs.As(err, errs.Invalid); invalid != nil {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderStaffAppealForm(c, f, invalid.Fields)
 	}
+	if errs.Is(err, errs.Conflict) && in.SourceID != nil {
+		// The card is in the registry already (typed in before, or imported from the hotline's export).
+		known, findErr := h.Registry.AppealByExternal(c.UserContext(), *in.SourceID, in.ExternalNumber)
+		if findErr != nil {
+			return errors.Join(err, findErr)
+		}
+		c.Status(fiber.StatusConflict)
+		return h.renderStaffAppealFormWith(c, f, map[string]string{"external_ref": "fastentry.error.known_card"}, earlierView{},
+			nil, &registered{ID: known.ID, RegIndex: known.RegIndex})
+	}
 	if err != nil {
 		return err
 	}
 	h.Log.Info("appeal registered by staff", "appeal_id", appeal.ID, "reg_index", appeal.RegIndex,
 		"channel", appeal.Channel, "sign", appeal.Sign, "registrar_id", registrar)
+	h.web.Remember(c, rememberChannel, f.Channel, rememberPath, rememberFor)
+	if day, ok := form.ParseDate(f.ReceivedAt); ok {
+		h.web.Remember(c, rememberReceived, day.Format(form.DayLayout), rememberPath, rememberFor)
+	}
+	if values.Get("action") == "submit_next" {
+		h.web.Remember(c, rememberLast, strconv.FormatInt(appeal.ID, 10)+" "+appeal.RegIndex, rememberPath, rememberFor)
+		return c.Redirect("/admin/appeals/new", fiber.StatusSeeOther)
+	}
 	return c.Redirect(fmt.Sprintf("/admin/appeals/%d?registered=1", appeal.ID), fiber.StatusSeeOther)
 }
 
@@ -264,4 +329,73 @@ func readStaffAppealForm(r *form.Reader, places classifier.List) staffAppealForm
 		f.Channel = "" // the portal's appeals are the citizens' own: refused as "choose from the list"
 	}
 	return f
+}
+
+// staffProblems lists the form's problems for the summary above it, in the order of its fields.
+func (h *handlers) staffProblems(l *i18n.L, fields map[string]string, questions int) []appealform.Problem {
+	if len(fields) == 0 {
+		return nil
+	}
+	f := func(name, label string) appealform.Field { return appealform.Field{Name: name, Label: l.T(label)} }
+	before := []appealform.Field{f("channel", "appeal.channel"), f("external_ref", "admin.register.external_ref"),
+		f("received_at", "appeal.received"), f("nature", "admin.register.nature"), f("signers", "admin.register.signers")}
+	after := []appealform.Field{f("settlement", "settlement.field.settlement"), f("sign", "admin.register.earlier.title"),
+		f("reply_by", "admin.register.reply_by")}
+	return appealform.ProblemsAround(l, fields, questions, before, after)
+}
+
+// earlierAppeals is the author's earlier appeals as the form shows them, for the script that shows them
+// as soon as a surname and an address are typed; without the script, the form's own button does it.
+func (h *handlers) earlierAppeals(c *fiber.Ctx) error {
+	r := form.New(web.Query(c))
+	line := func(field string) string { return r.Line(field, form.MaxLine) }
+	f := staffAppealForm{Form: appealform.Form{LastName: line("last_name"), FirstName: line("first_name"),
+		Patronymic: line("patronymic"), Address: line("address")}, Sign: line("sign")}
+	if len(r.Problems()) > 0 {
+		return errs.New(errs.Invalid, "error.bad_request")
+	}
+	f.EarlierFor = f.authorKey()
+	earlier, err := h.earlierFor(c, &f)
+	if err != nil {
+		return err
+	}
+	earlier.NoKey = f.EarlierFor == ""
+	if f.Sign == "" {
+		f.Sign = registry.SignPrimary
+	}
+	return c.Render("admin/earlier", fiber.Map{"Form": f, "Earlier": earlier, "Errors": map[string]string{},
+		"AllChannels": h.Classifier.Channels})
+}
+
+// cardRefPattern is a hotline card's reference as registrars type it: "№ 1545-77 від 29.11.2026",
+// "1545-77 від 29.11.2026", "1545-77, 29.11.2026" or the number alone.
+var cardRefPattern = regexp.MustCompile(`^(?:№\s*)?([^\s,;]+)(?:[,;]?\s+(?:від\s+|from\s+)?(\d{1,2}\.\d{1,2}\.\d{4}))?$`)
+
+// cardOfSource makes the reference of an appeal received through a source's channel (a hotline)
+// structured: the source, the card's number and date. Such a card is then known for ever: typed in
+// twice, or typed in and later imported from the hotline's export, it is one appeal. A reference that
+// does not read as a number and a date stays as typed.
+func (h *handlers) cardOfSource(c *fiber.Ctx, f staffAppealForm, in *registry.RegisterInput) error {
+	m := cardRefPattern.FindStringSubmatch(strings.TrimSpace(f.ExternalRef))
+	if m == nil {
+		return nil
+	}
+	sources, err := h.Sources.List(c.UserContext(), true)
+	if err != nil {
+		return err
+	}
+	var of []source.Source
+	for _, s := range sources {
+		if s.Channel == f.Channel {
+			of = append(of, s)
+		}
+	}
+	if len(of) != 1 { // no source, or several on one channel: which one is not for us to guess
+		return nil
+	}
+	in.SourceID, in.ExternalNumber, in.ExternalRef = &of[0].ID, m[1], ""
+	if d, ok := form.ParseDate(m[2]); ok {
+		in.ExternalDate = &d
+	}
+	return nil
 }

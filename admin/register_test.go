@@ -27,7 +27,7 @@ func TestRegisterOnBehalfOfCitizen(t *testing.T) {
 		t.Fatalf("the form: %d", page.Status)
 	}
 	today := time.Now().Format("2006-01-02")
-	if !strings.Contains(page.Body, `value="`+today+`"`) && !strings.Contains(page.Body, `value="`+time.Now().UTC().Format("2006-01-02")+`"`) {
+	if !strings.Contains(page.Body, `value="`+time.Now().Format("02.01.2006")+`"`) && !strings.Contains(page.Body, `value="`+time.Now().UTC().Format("02.01.2006")+`"`) {
 		t.Error("the date of receipt is not today by default")
 	}
 	if strings.Contains(page.Body, `<option value="portal"`) {

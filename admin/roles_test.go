@@ -142,6 +142,7 @@ func staffRoutes(t *testing.T, s *apptest.Server, deptID int64) []staffRoute {
 		{"GET", "/admin/appeals", "/admin/appeals", readers},
 		{"GET", "/admin/appeals.csv", "/admin/appeals.csv", readers},
 		{"GET", "/admin/appeals/new", "/admin/appeals/new", []string{registrar, admin}},
+		{"GET", "/admin/appeals/earlier", "/admin/appeals/earlier?last_name=Коваленко&address=Соборна", []string{registrar, admin}},
 		{"POST", "/admin/appeals", "/admin/appeals", []string{registrar, admin}},
 		{"GET", "/admin/appeals/:id<int>", appeal, readers},
 		{"GET", "/admin/appeals/:id<int>/attachments/:file<int>", fmt.Sprintf("%s/attachments/%d", appeal, card.Attachments[0].ID), readers},

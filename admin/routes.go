@@ -20,6 +20,7 @@ import (
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/report"
 	"github.com/hromada/hromada/internal/settlement"
+	"github.com/hromada/hromada/internal/source"
 	"github.com/hromada/hromada/internal/web"
 )
 
@@ -38,6 +39,7 @@ type Deps struct {
 	Registry    *registry.Service
 	Departments *department.Service
 	Settlements *settlement.Service
+	Sources     *source.Service // the systems appeals come from: a hotline's card typed in is known by its number
 	Classifier  *classifier.Classifier
 	Timezone    *time.Location // the council's zone, for dates in exports
 	Audit       *audit.Service
@@ -81,6 +83,8 @@ func Register(s *web.Server, d Deps) {
 	staff.Get("/appeals/new", registerers, h.newStaffAppeal)
 	// Forms with files are marked web.AcceptUploads: only they take more than a small body.
 	staff.Post("/appeals", web.AcceptUploads, registerers, h.createStaffAppeal)
+	// The form's script asks for the author's earlier appeals as they are typed (register.go).
+	staff.Get("/appeals/earlier", registerers, h.earlierAppeals)
 	staff.Get("/import", registerers, h.importForm) // appeals from a CSV registry (import.go)
 	staff.Post("/import", web.AcceptUploads, registerers, h.importAppeals)
 	staff.Get("/import/template.csv", registerers, h.importTemplate)

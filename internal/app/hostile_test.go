@@ -102,6 +102,7 @@ func crawlAll(cr *crawler, clients []*visitor, ids fixtureIDs) {
 		"/admin/audit":               {"action", "person", "from", "to", "page", "q"},
 		"/admin/appeals":             {"page"},
 		"/admin/import/template.csv": {"lang"},
+		"/admin/appeals/earlier":     {"last_name", "first_name", "patronymic", "address", "sign"},
 	}
 	for path, params := range extra {
 		for _, p := range params {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"slices"
 
 	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/errs"
@@ -91,11 +92,23 @@ type Problem struct{ Anchor, Text string }
 
 // Problems lists the problems of a refused form in the order of its fields, each with the field's label.
 func Problems(l *i18n.L, fields map[string]string, questions int) []Problem {
+	return ProblemsAround(l, fields, questions, nil, nil)
+}
+
+// Field is a field a page adds around the shared ones: its name (the element is f-<Name>) and label.
+type Field struct{ Name, Label string }
+
+// ProblemsAround is Problems for a page with fields of its own before and after the shared ones (the
+// registrar's receipt details first, the answer's delivery and the sign of receipt last).
+func ProblemsAround(l *i18n.L, fields map[string]string, questions int, before, after []Field) []Problem {
 	var out []Problem
 	add := func(field, label string) {
 		if msg, ok := fields[field]; ok {
 			out = append(out, Problem{Anchor: "f-" + field, Text: label + ": " + l.T(msg)})
 		}
+	}
+	for _, f := range before {
+		add(f.Name, f.Label)
 	}
 	for _, f := range fieldOrder {
 		if f != "questions" {
@@ -107,6 +120,19 @@ func Problems(l *i18n.L, fields map[string]string, questions int) []Problem {
 			n := l.Tf("appeal.question_n", "N", i+1)
 			add(fmt.Sprintf("questions.%d.subject", i), n+", "+l.T("appeal.field.subject"))
 			add(fmt.Sprintf("questions.%d.text", i), n+", "+l.T("appeal.field.question_text"))
+		}
+	}
+	for _, f := range after {
+		add(f.Name, f.Label)
+	}
+	// A problem of a field no list names still gets a line: the summary never hides one.
+	listed := map[string]bool{}
+	for _, p := range out {
+		listed[p.Anchor] = true
+	}
+	for _, field := range slices.Sorted(maps.Keys(fields)) {
+		if !listed["f-"+field] {
+			out = append(out, Problem{Anchor: "f-" + field, Text: l.T(fields[field])})
 		}
 	}
 	return out

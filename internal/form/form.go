@@ -27,8 +27,23 @@ const (
 	Date       = "form.error.date"
 )
 
-// DateLayout is how dates travel in forms and query strings (the value of <input type="date">).
+// DateLayout is how dates travel in query strings and links (the value of <input type="date">).
 const DateLayout = "2006-01-02"
+
+// DayLayout is how people type and read a date (ДД.ММ.РРРР); forms accept it beside DateLayout.
+const DayLayout = "02.01.2006"
+
+// ParseDate reads a calendar date typed as ДД.ММ.РРРР (one-digit day and month too) or РРРР-ММ-ДД, as
+// midnight UTC; ok is false for anything else and for years outside 1900–9999.
+func ParseDate(v string) (time.Time, bool) {
+	v = strings.TrimSpace(v)
+	for _, layout := range []string{DayLayout, "2.1.2006", DateLayout} {
+		if d, err := time.Parse(layout, v); err == nil {
+			return d, d.Year() >= 1900 && d.Year() <= 9999
+		}
+	}
+	return time.Time{}, false
+}
 
 // Limits for values that have no limit of their own in the domain: a search box, a one-line field.
 const (
@@ -208,14 +223,15 @@ func (r *Reader) ID(field string) int64 {
 	return n
 }
 
-// Date is a calendar date (YYYY-MM-DD) as midnight UTC; "" gives the zero time without a problem.
+// Date is a calendar date (ДД.ММ.РРРР or РРРР-ММ-ДД, see ParseDate) as midnight UTC; "" gives the zero
+// time without a problem.
 func (r *Reader) Date(field string) time.Time {
 	v := r.Line(field, 40)
 	if v == "" {
 		return time.Time{}
 	}
-	d, err := time.Parse(DateLayout, v)
-	if err != nil || d.Year() < 1900 || d.Year() > 9999 {
+	d, ok := ParseDate(v)
+	if !ok {
 		r.problems.Add(field, Date)
 		return time.Time{}
 	}

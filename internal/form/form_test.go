@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -163,4 +164,19 @@ func FuzzReader(f *testing.F) {
 			}
 		}
 	})
+}
+
+// People type dates as ДД.ММ.РРРР; browsers and links send РРРР-ММ-ДД: both are one date.
+func TestParseDate(t *testing.T) {
+	for in, want := range map[string]string{"30.11.2026": "2026-11-30", "1.2.2026": "2026-02-01", " 2026-11-30 ": "2026-11-30",
+		"01.02.2026": "2026-02-01"} {
+		if d, ok := ParseDate(in); !ok || d.Format(DateLayout) != want || d.Location() != time.UTC {
+			t.Errorf("%q: %v %v, want %s", in, d, ok, want)
+		}
+	}
+	for _, bad := range []string{"", "31.02.2026", "30/11/2026", "2026-13-01", "30.11.26", "01.01.1899", "11.30.2026", "30.11.2026x"} {
+		if d, ok := ParseDate(bad); ok {
+			t.Errorf("%q was read as %v", bad, d)
+		}
+	}
 }

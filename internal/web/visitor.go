@@ -362,3 +362,24 @@ func SafeNext(raw string) string {
 	}
 	return u.RequestURI()
 }
+
+// Remember keeps a small, non-personal choice of this browser for later pages under path (a
+// registrar's last channel and date of receipt): a cookie, not the session, so remembering never writes
+// a session row. Values are the caller's to check when they come back (Remembered).
+func (s *Server) Remember(c *fiber.Ctx, name, value, path string, keep time.Duration) {
+	ck := &fiber.Cookie{Name: "hromada_" + name, Value: url.QueryEscape(value), Path: path, HTTPOnly: true,
+		Secure: s.cfg.SecureCookies(), SameSite: "Lax", Expires: time.Now().Add(keep)}
+	if value == "" {
+		ck.Expires = time.Unix(0, 0)
+	}
+	c.Cookie(ck)
+}
+
+// Remembered returns what Remember kept under name ("" for nothing).
+func Remembered(c *fiber.Ctx, name string) string {
+	v, err := url.QueryUnescape(c.Cookies("hromada_" + name))
+	if err != nil {
+		return ""
+	}
+	return v
+}

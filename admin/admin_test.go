@@ -15,10 +15,15 @@ import (
 	"github.com/hromada/hromada/internal/registry"
 )
 
-// staffServer runs Hromada with a citizen, a registrar and an admin signed in, and a few appeals.
-func staffServer(t *testing.T) (s *apptest.Server, citizen, registrar, admin *http.Client) {
+// staffServer runs Hromada with a citizen, a registrar and an admin signed in, and a few appeals; env
+// adds configuration.
+func staffServer(t *testing.T, env ...map[string]string) (s *apptest.Server, citizen, registrar, admin *http.Client) {
 	t.Helper()
-	s = apptest.Start(t, nil)
+	var vars map[string]string
+	if len(env) > 0 {
+		vars = env[0]
+	}
+	s = apptest.Start(t, vars)
 	ctx := context.Background()
 	citizen, registrar, admin = apptest.Browser(t), apptest.Browser(t), apptest.Browser(t)
 	s.SignIn(t, citizen, "dev-citizen-olena")

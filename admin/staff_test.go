@@ -106,7 +106,8 @@ func TestStaffChanges(t *testing.T) {
 
 func newStaffScene(t *testing.T) *staffScene {
 	t.Helper()
-	s, _, _, admin := staffServer(t)
+	// Roles here come from the admin area only: the development provider's claim would grant them first.
+	s, _, _, admin := staffServer(t, map[string]string{"HROMADA_OIDC_CLAIM_ROLES": "none"})
 	sc := &staffScene{s: s, admin: admin, executor: apptest.Browser(t)}
 	s.SignIn(t, sc.executor, "dev-staff-executor")
 	dep, err := s.App.Departments.Create(t.Context(), "Управління житлово-комунального господарства", "Housing")
@@ -222,9 +223,10 @@ func checkStaffAudit(t *testing.T, sc *staffScene) {
 	}
 }
 
-// With HROMADA_OIDC_CLAIM_ROLES set, the development provider's staff identities bring their roles.
+// Staff from the first minute: with no configuration, the development provider's staff identities bring
+// their roles in the "roles" claim (as HROMADA_OIDC_CLAIM_ROLES=roles does with any provider).
 func TestRolesFromTheClaim(t *testing.T) {
-	s := apptest.Start(t, map[string]string{"HROMADA_OIDC_CLAIM_ROLES": "roles"})
+	s := apptest.Start(t, nil)
 	registrar, admin := apptest.Browser(t), apptest.Browser(t)
 	s.SignIn(t, registrar, "dev-staff-registrar")
 	s.SignIn(t, admin, "dev-staff-admin")
@@ -238,12 +240,12 @@ func TestRolesFromTheClaim(t *testing.T) {
 	if !strings.Contains(page, "від постачальника входу") || !strings.Contains(page, "s.hnatiuk@rada.zrazkove.example") {
 		t.Fatalf("claim roles are not marked:\n%.4000s", page)
 	}
-	// Without the variable the same identities are citizens.
-	plain := apptest.Start(t, nil)
+	// With the claim switched off the same identities are citizens.
+	plain := apptest.Start(t, map[string]string{"HROMADA_OIDC_CLAIM_ROLES": "none"})
 	c := apptest.Browser(t)
 	plain.SignIn(t, c, "dev-staff-registrar")
 	if r := apptest.Get(t, c, plain.Path("/admin/appeals/new")); r.Status != http.StatusNotFound {
-		t.Fatalf("roles taken from a claim nobody configured: %d", r.Status)
+		t.Fatalf("roles taken from a claim switched off: %d", r.Status)
 	}
 }
 

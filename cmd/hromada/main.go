@@ -153,6 +153,11 @@ func printWelcome(w io.Writer, cfg *config.Config) {
 		fmt.Fprintf(w, "  %-40s %-18s %s\n", id.FullName(), id.Note, id.AuthType)
 	}
 	fmt.Fprintf(w, "Open %s and choose \"Увійти\" (sign in).\n", cfg.BaseURL)
+	if cfg.OIDC.Claims.Roles != "" {
+		fmt.Fprintf(w, "The staff identities bring their roles in the %q claim and open %s at once.\n", cfg.OIDC.Claims.Roles, cfg.BaseURL.JoinPath("/admin"))
+	}
+	fmt.Fprintln(w, "In production, staff sign in through the council's provider like everyone; an admin grants roles at /admin/staff\n"+
+		"(the first one with `hromada admin grant EMAIL admin`), or HROMADA_OIDC_CLAIM_ROLES names the provider's roles claim.")
 }
 
 func dbKind(url string) string {

@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hromada/hromada/internal/config"
 )
 
 func TestMigrateCommand(t *testing.T) {
@@ -59,5 +62,22 @@ func TestMigrateGrantNeedsPostgreSQL(t *testing.T) {
 	err := run([]string{"migrate", "-grant-to", "hromada_app"}, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "PostgreSQL") {
 		t.Fatalf("migrate -grant-to on SQLite: %v", err)
+	}
+}
+
+// The welcome names the development provider's staff identities and says how staff get roles for real.
+func TestWelcomeSaysHowStaffGetRoles(t *testing.T) {
+	t.Setenv("HROMADA_DATA_DIR", t.TempDir())
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	printWelcome(&out, cfg)
+	for _, want := range []string{"staff: admin", `in the "roles" claim and open http://localhost:8080/admin at once`, "/admin/staff",
+		"hromada admin grant EMAIL admin", "HROMADA_OIDC_CLAIM_ROLES"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the welcome lacks %q:\n%s", want, out.String())
+		}
 	}
 }

@@ -183,7 +183,7 @@ var Vars = []Var{
 	{Name: "HROMADA_OIDC_CLAIM_PHONE", Default: "phone", Help: "claim holding the phone"},
 	{Name: "HROMADA_OIDC_CLAIM_ADDRESS", Default: "address", Help: "claim holding the address (a string, or an OIDC address object)"},
 	{Name: "HROMADA_OIDC_CLAIM_AUTH_TYPE", Default: "auth_type", Help: "claim naming how the person identified (qualified signature, BankID, Diia)"},
-	{Name: "HROMADA_OIDC_CLAIM_ROLES", Default: "(none: roles only from the admin area)", Help: "claim carrying staff role codes (registrar, executor, head, moderator, analyst, admin) as a JSON array or a space- or comma-separated string; a dotted path such as realm_access.roles reaches into an object. Synced at every sign-in: roles the claim stops carrying are removed, roles granted in the admin area or by `hromada admin grant` are kept. Set it only if staff cannot edit the claim at the provider"},
+	{Name: "HROMADA_OIDC_CLAIM_ROLES", Default: "(none: roles only from the admin area; `roles` with the development provider)", Help: "claim carrying staff role codes (registrar, executor, head, moderator, analyst, admin) as a JSON array or a space- or comma-separated string; a dotted path such as realm_access.roles reaches into an object. Synced at every sign-in: roles the claim stops carrying are removed, roles granted in the admin area or by `hromada admin grant` are kept. Set it only if staff cannot edit the claim at the provider. With the development provider it defaults to `roles`, so its staff identities open the staff area at once; `none` switches it off"},
 	{Name: "HROMADA_DEV_IDP", Default: "true in development when no HROMADA_OIDC_ISSUER is set", Help: "run the built-in development identity provider"},
 	{Name: "HROMADA_DEV_IDP_ADDR", Default: "127.0.0.1:8081", Help: "listen address of the development provider"},
 	{Name: "HROMADA_DEV_IDP_URL", Default: "http://localhost:8081", Help: "public URL (issuer) of the development provider"},
@@ -361,6 +361,16 @@ func (r *reader) signIn(c *Config, prod bool) {
 		Address:       r.str("HROMADA_OIDC_CLAIM_ADDRESS", "address"),
 		AuthType:      r.str("HROMADA_OIDC_CLAIM_AUTH_TYPE", "auth_type"),
 		Roles:         r.str("HROMADA_OIDC_CLAIM_ROLES", ""),
+	}
+	// Staff from the first minute: the development provider's staff identities carry their roles in the
+	// "roles" claim, so with no configuration "staff: admin" opens the staff area at once. A council's own
+	// provider gets no such default: roles come from the admin area unless the claim is named. "none"
+	// switches the claim off even with the development provider.
+	if c.OIDC.Claims.Roles == "" && c.DevIdP.Enabled && c.OIDC.Issuer == c.DevIdP.URL {
+		c.OIDC.Claims.Roles = "roles"
+	}
+	if c.OIDC.Claims.Roles == "none" {
+		c.OIDC.Claims.Roles = ""
 	}
 }
 

@@ -145,14 +145,21 @@ func TestProductionNeedsSMTP(t *testing.T) {
 	}
 }
 
-// Roles from the provider are off unless the council names the claim.
+// Roles from a council's provider are off unless the council names the claim; the development
+// provider's staff identities bring theirs unless switched off.
 func TestRolesClaimIsOptIn(t *testing.T) {
-	c, err := load(nil)
+	c, err := load(map[string]string{"HROMADA_OIDC_ISSUER": "https://id.rada.example"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.OIDC.Claims.Roles != "" {
 		t.Fatalf("roles claim on by default: %q", c.OIDC.Claims.Roles)
+	}
+	if c, err = load(nil); err != nil || c.OIDC.Claims.Roles != "roles" {
+		t.Fatalf("the development provider's roles claim: %q %v", c.OIDC.Claims.Roles, err)
+	}
+	if c, err = load(map[string]string{"HROMADA_OIDC_CLAIM_ROLES": "none"}); err != nil || c.OIDC.Claims.Roles != "" {
+		t.Fatalf("switched off: %q %v", c.OIDC.Claims.Roles, err)
 	}
 	c, err = load(map[string]string{"HROMADA_OIDC_CLAIM_ROLES": " realm_access.roles "})
 	if err != nil || c.OIDC.Claims.Roles != "realm_access.roles" {

@@ -13,6 +13,7 @@ import (
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/department"
+	"github.com/hromada/hromada/internal/georeport"
 	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/notify"
@@ -38,6 +39,7 @@ type Deps struct {
 	Registry    *registry.Service
 	Departments *department.Service
 	Settlements *settlement.Service
+	Services    *georeport.Catalogue // Open311's public services
 	Classifier  *classifier.Classifier
 	Timezone    *time.Location // the council's zone, for dates in exports
 	Audit       *audit.Service
@@ -131,6 +133,14 @@ func Register(s *web.Server, d Deps) {
 	settlements.Get("/:id<int>", h.editSettlement)
 	settlements.Post("/:id<int>", h.updateSettlement)
 	settlements.Post("/:id<int>/active", h.setSettlementActive)
+
+	// The public services of Open311 (open311.go): what a city app may report under.
+	services := staff.Group("/open311", web.RequireRole(identity.RoleAdmin))
+	services.Get("/", h.open311Services)
+	services.Post("/", h.createOpen311Service)
+	services.Get("/:id<int>", h.editOpen311Service)
+	services.Post("/:id<int>", h.updateOpen311Service)
+	services.Post("/:id<int>/active", h.setOpen311ServiceActive)
 
 	admins := staff.Group("", web.RequireRole(identity.RoleAdmin))
 	admins.Get("/mail", h.failedMail)

@@ -145,6 +145,10 @@ func (h *handlers) readRequest(r *form.Reader) registry.RegisterInput {
 		// An electronic appeal needs an e-mail or another contact (Art. 5).
 		r.Problem("email", "open311.error.contact_required")
 	}
+	if in.Summary == "" && r.Problems()["description"] == "" {
+		// Said here, not left to the registry: the photo's link below would pass for a description.
+		r.Problem("description", "appeal.error.summary_required")
+	}
 	if media := r.Line("media_url", maxMediaURL); media != "" {
 		if u, err := url.Parse(media); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			r.Problem("media_url", "open311.error.media_url")

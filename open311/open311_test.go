@@ -409,9 +409,9 @@ func filterRequests(t *testing.T, sc *scene) {
 	for q, want := range map[string]int{
 		"status=closed": 1, "status=open": 1, "status=open,closed": 2,
 		"service_code=lighting": 0, "service_code=lighting,roads-potholes": 2,
-		"service_request_id=" + sc.filed + ",999999": 1,
-		"start_date=" + url.QueryEscape(now.Add(-time.Hour).Format(time.RFC3339)):                   2,
-		"end_date=" + url.QueryEscape(now.Add(-time.Hour).Format(time.RFC3339)):                     0,
+		"service_request_id=" + sc.filed + ",999999":                                                                                            1,
+		"start_date=" + url.QueryEscape(now.Add(-time.Hour).Format(time.RFC3339)):                                                               2,
+		"end_date=" + url.QueryEscape(now.Add(-time.Hour).Format(time.RFC3339)):                                                                 0,
 		"start_date=" + now.AddDate(0, 0, -10).Format("2006-01-02") + "&end_date=" + url.QueryEscape(now.Add(time.Minute).Format(time.RFC3339)): 2,
 	} {
 		v, _ := url.ParseQuery(q)

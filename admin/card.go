@@ -248,6 +248,9 @@ func (h *handlers) cardSettlement(c *fiber.Ctx, a *registry.Appeal, canSettle bo
 		}
 		data["Settlement"], data["SettlementCode"] = st.Name(web.LangOf(c)), st.Code()
 	}
+	if err := h.cardPlace(c, a, data); err != nil {
+		return err
+	}
 	if canSettle {
 		active, err := h.Settlements.List(c.UserContext(), true)
 		if err != nil {
@@ -564,4 +567,35 @@ func (h *handlers) appealAttachment(c *fiber.Ctx) error {
 		return err
 	}
 	return web.SendDownload(c, att.FileName, att.ContentType, att.SizeBytes, f)
+}
+
+// cardPlace shows where the problem is, when the appeal places it (a city app's report through
+// Open311): the address, the point with a link to the map, the settlement matched and the service.
+func (h *handlers) cardPlace(c *fiber.Ctx, a *registry.Appeal, data fiber.Map) error {
+	lang := web.LangOf(c)
+	if a.PlaceLatitude != nil && a.PlaceLongitude != nil {
+		lat, lon := *a.PlaceLatitude, *a.PlaceLongitude
+		data["PlacePoint"] = fmt.Sprintf("%.6f, %.6f", lat, lon)
+		data["PlaceMap"] = fmt.Sprintf("https://www.openstreetmap.org/?mlat=%.6f&mlon=%.6f#map=18/%.6f/%.6f", lat, lon, lat, lon)
+	}
+	if a.PlaceSettlementID != nil {
+		st, err := h.Settlements.Get(c.UserContext(), *a.PlaceSettlementID)
+		if err != nil {
+			return err
+		}
+		data["PlaceSettlement"] = st.Name(lang)
+	}
+	if a.ServiceCode != "" {
+		data["PlaceService"] = a.ServiceCode
+		list, err := h.Services.List(c.UserContext(), false)
+		if err != nil {
+			return err
+		}
+		for _, s := range list {
+			if s.Code == a.ServiceCode {
+				data["PlaceService"] = s.Code + " — " + s.Name(lang)
+			}
+		}
+	}
+	return nil
 }

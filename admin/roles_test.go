@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/hromada/hromada/internal/apptest"
+	"github.com/hromada/hromada/internal/georeport"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
@@ -120,6 +121,10 @@ func staffRoutes(t *testing.T, s *apptest.Server, deptID int64) []staffRoute {
 	if err != nil {
 		t.Fatal(err)
 	}
+	service, err := s.App.Services.Create(ctx, georeport.Input{Code: "roads", SubjectCode: "03", NameUK: "Дороги"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	place, err := s.App.Settlements.Create(ctx, settlement.Input{NameUK: "Зелене", Kind: "village"})
 	if err != nil {
 		t.Fatal(err)
@@ -188,6 +193,11 @@ func staffRoutes(t *testing.T, s *apptest.Server, deptID int64) []staffRoute {
 		{"GET", "/admin/settlements/:id<int>", fmt.Sprintf("/admin/settlements/%d", place.ID), []string{admin}},
 		{"POST", "/admin/settlements/:id<int>", fmt.Sprintf("/admin/settlements/%d", place.ID), []string{admin}},
 		{"POST", "/admin/settlements/:id<int>/active", fmt.Sprintf("/admin/settlements/%d/active", place.ID), []string{admin}},
+		{"GET", "/admin/open311/", "/admin/open311/", []string{admin}},
+		{"POST", "/admin/open311/", "/admin/open311/", []string{admin}},
+		{"GET", "/admin/open311/:id<int>", fmt.Sprintf("/admin/open311/%d", service.ID), []string{admin}},
+		{"POST", "/admin/open311/:id<int>", fmt.Sprintf("/admin/open311/%d", service.ID), []string{admin}},
+		{"POST", "/admin/open311/:id<int>/active", fmt.Sprintf("/admin/open311/%d/active", service.ID), []string{admin}},
 		{"GET", "/admin/mail", "/admin/mail", []string{admin}},
 		{"POST", "/admin/mail/:id<int>/retry", "/admin/mail/999999/retry", []string{admin}},
 		{"GET", "/admin/audit", "/admin/audit", []string{admin}},

@@ -13,6 +13,7 @@ import (
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/department"
+	"github.com/hromada/hromada/internal/georeport"
 	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/notify"
@@ -39,7 +40,8 @@ type Deps struct {
 	Registry    *registry.Service
 	Departments *department.Service
 	Settlements *settlement.Service
-	Sources     *source.Service // the systems appeals come from: a hotline's card typed in is known by its number
+	Sources     *source.Service      // the systems appeals come from: a hotline's card typed in is known by its number
+	Services    *georeport.Catalogue // Open311's public services
 	Classifier  *classifier.Classifier
 	Timezone    *time.Location // the council's zone, for dates in exports
 	Audit       *audit.Service
@@ -135,6 +137,14 @@ func Register(s *web.Server, d Deps) {
 	settlements.Get("/:id<int>", h.editSettlement)
 	settlements.Post("/:id<int>", h.updateSettlement)
 	settlements.Post("/:id<int>/active", h.setSettlementActive)
+
+	// The public services of Open311 (open311.go): what a city app may report under.
+	services := staff.Group("/open311", web.RequireRole(identity.RoleAdmin))
+	services.Get("/", h.open311Services)
+	services.Post("/", h.createOpen311Service)
+	services.Get("/:id<int>", h.editOpen311Service)
+	services.Post("/:id<int>", h.updateOpen311Service)
+	services.Post("/:id<int>/active", h.setOpen311ServiceActive)
 
 	admins := staff.Group("", web.RequireRole(identity.RoleAdmin))
 	admins.Get("/mail", h.failedMail)

@@ -29,6 +29,7 @@ import (
 	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/devidp"
+	"github.com/hromada/hromada/internal/georeport"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/logs"
 	"github.com/hromada/hromada/internal/notify"
@@ -39,6 +40,7 @@ import (
 	"github.com/hromada/hromada/internal/settlement"
 	"github.com/hromada/hromada/internal/source"
 	"github.com/hromada/hromada/internal/web"
+	"github.com/hromada/hromada/open311"
 	"github.com/hromada/hromada/portal"
 	"github.com/hromada/hromada/static"
 )
@@ -88,8 +90,9 @@ type App struct {
 	Registry    *registry.Service
 	Departments *department.Service
 	Settlements *settlement.Service
-	Sources     *source.Service   // the systems appeals come from (hotlines, apps, other authorities)
-	Tokens      *apitoken.Service // the machine API's tokens
+	Sources     *source.Service      // the systems appeals come from (hotlines, apps, other authorities)
+	Tokens      *apitoken.Service    // the machine API's tokens
+	Services    *georeport.Catalogue // Open311's public services
 }
 
 // Open builds everything: it opens the database, migrates it (or refuses an outdated schema), and
@@ -161,6 +164,7 @@ func (a *App) build(ctx context.Context) error {
 	a.Settlements = settlement.NewService(a.DB, clf.SettlementKinds)
 	a.Sources = source.NewService(a.DB, clf.Channels.Has)
 	a.Tokens = apitoken.NewService(a.DB, cfg.Secret, nil)
+	a.Services = georeport.NewCatalogue(a.DB, clf.Subjects.Has)
 
 	rules := cfg.Petitions
 	petitions := petition.NewService(a.DB, clf, petition.Options{
@@ -217,9 +221,11 @@ func (a *App) build(ctx context.Context) error {
 		Registry: reg, Departments: a.Departments, Settlements: a.Settlements, Sources: a.Sources, Classifier: clf, Timezone: cfg.Timezone,
 		Reports: report.NewService(a.DB, cfg.Timezone), Council: cfg.Council,
 		StatusURL: StatusURL(cfg), CaseIndex: cfg.Letters.CaseIndex,
-		Audit: audit.NewService(a.DB), Staff: func(ctx context.Context) ([]identity.StaffContact, error) {
+		Services: a.Services, Audit: audit.NewService(a.DB), Staff: func(ctx context.Context) ([]identity.StaffContact, error) {
 			return identity.StaffWithRoles(ctx, a.DB, identity.Roles...)
 		}})
+	open311.Register(a.Web, open311.Deps{Registry: reg, Services: a.Services, Sources: a.Sources, Classifier: clf,
+		Timezone: cfg.Timezone, BaseURL: cfg.BaseURL.String(), Contact: cfg.Council.UK})
 
 	if cfg.DevIdP.Enabled {
 		if err := devidp.CheckEnvironment(cfg.Env); err != nil {

@@ -19,7 +19,9 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/hromada/hromada/internal/apitoken"
 	"github.com/hromada/hromada/internal/apptest"
+	"github.com/hromada/hromada/internal/georeport"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
@@ -67,7 +69,8 @@ func TestNoInputGivesAServerError(t *testing.T) {
 	// Limits high enough that every form is tried, not refused with 429 after the first few.
 	high := "100000/1h"
 	s := apptest.Start(t, map[string]string{"HROMADA_LIMIT_CREATE": high, "HROMADA_LIMIT_CREATE_IP": high,
-		"HROMADA_LIMIT_SIGN": high, "HROMADA_LIMIT_SIGN_IP": high, "HROMADA_LIMIT_APPEAL": high, "HROMADA_LIMIT_APPEAL_IP": high})
+		"HROMADA_LIMIT_SIGN": high, "HROMADA_LIMIT_SIGN_IP": high, "HROMADA_LIMIT_APPEAL": high, "HROMADA_LIMIT_APPEAL_IP": high,
+		"HROMADA_LIMIT_API": high})
 	clients, ids := hostileFixture(t, s)
 	cr := &crawler{s: s, seen: map[string]bool{}, forms: map[string]*form{}}
 	steptest.Run(t, cr, []steptest.Step[*crawler]{
@@ -87,7 +90,7 @@ func crawlAll(cr *crawler, clients []*visitor, ids fixtureIDs) {
 	for _, c := range clients {
 		cr.crawl(c, []string{"/", "/appeals", "/appeals/new", "/petitions", "/petitions/new", "/account/petitions",
 			"/account/notices", "/admin/", "/admin/appeals", "/admin/appeals/new", "/admin/import", "/admin/report",
-			"/admin/departments/", "/admin/settlements/", "/admin/mail", "/admin/audit", "/admin/staff", "/admin/petitions/"})
+			"/admin/departments/", "/admin/settlements/", "/admin/open311/", "/admin/mail", "/admin/audit", "/admin/staff", "/admin/petitions/"})
 	}
 	// Parameters that no page links to but programs send.
 	extra := map[string][]string{
@@ -104,11 +107,15 @@ func crawlAll(cr *crawler, clients []*visitor, ids fixtureIDs) {
 		"/admin/import/template.csv": {"lang"},
 		"/admin/appeals/earlier":     {"last_name", "first_name", "patronymic", "address", "sign"},
 	}
+	for _, format := range []string{"json", "xml"} { // Open311's list, public (open311/)
+		extra["/open311/v2/requests."+format] = []string{"service_request_id", "service_code", "start_date", "end_date", "status", "api_key"}
+	}
 	for path, params := range extra {
 		for _, p := range params {
 			cr.addParam(clients[0], path, p)
 		}
 	}
+	addOpen311(cr, clients[len(clients)-1], ids)
 	// Addresses no page links to in this fixture (files, the printed reply of an appeal not yet
 	// answered, a failed message), reached as the first visitor who may open them.
 	admin, citizen, visitor := clients[0], clients[len(clients)-2], clients[len(clients)-1]
@@ -312,6 +319,7 @@ func hostileFixture(t *testing.T, s *apptest.Server) ([]*visitor, fixtureIDs) {
 		}
 	}
 	ids.unsubscribe = s.App.Notify.UnsubscribeToken(ids.citizen, "appeal_registered")
+	ids.open311Request, ids.open311Key = open311Fixture(t, s)
 	return out, ids
 }
 
@@ -319,6 +327,25 @@ func hostileFixture(t *testing.T, s *apptest.Server) ([]*visitor, fixtureIDs) {
 type fixtureIDs struct {
 	citizen, appeal, file, petition int64
 	unsubscribe                     string
+	open311Request                  int64  // an appeal filed under an Open311 service, with its place
+	open311Key                      string // an API token with the scope open311
+}
+
+// addOpen311 adds the Open311 area (open311/), which no page links to: its resources in both formats,
+// and filing a request with every field the standard and the service's attributes have.
+func addOpen311(cr *crawler, v *visitor, ids fixtureIDs) {
+	for _, format := range []string{"json", "xml"} {
+		for _, path := range []string{"/discovery.", "/services.", "/services/roads.", fmt.Sprintf("/requests/%d.", ids.open311Request)} {
+			cr.addPath(v, "/open311/v2"+path+format)
+		}
+		cr.addForm(&form{client: v, method: http.MethodPost, action: "/open311/v2/requests." + format, fields: [][2]string{
+			{"api_key", ids.open311Key}, {"service_code", "roads"}, {"lat", "50.45"}, {"long", "30.52"},
+			{"address_string", "м. Зразкове, вул. Соборна, 3"}, {"address_id", ""}, {"email", "olena@mail.example"},
+			{"phone", "+380671234567"}, {"device_id", ""}, {"account_id", ""}, {"first_name", "Олена"}, {"last_name", "Коваль"},
+			{"attribute[first_name]", ""}, {"attribute[last_name]", ""}, {"attribute[patronymic]", "Петрівна"},
+			{"attribute[residence_address]", "м. Зразкове, вул. Миру, 1"},
+			{"description", "Не світить ліхтар біля школи вже тиждень."}, {"media_url", "https://app.example/1.jpg"}}})
+	}
 }
 
 type visitor struct {
@@ -812,4 +839,31 @@ func chosenOption(sel *html.Node) string {
 	}
 	options(sel)
 	return value
+}
+
+// open311Fixture makes an Open311 service, an appeal filed under it with its place, and a token that may
+// file more.
+func open311Fixture(t *testing.T, s *apptest.Server) (int64, string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := s.App.Services.Create(ctx, georeport.Input{Code: "roads", SubjectCode: "03", NameUK: "Дороги"}); err != nil {
+		t.Fatal(err)
+	}
+	src, err := s.App.Sources.ByCode(ctx, "1545")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _, err := s.App.Tokens.Create(ctx, "Міський застосунок", src.ID, []string{apitoken.ScopeOpen311}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lat, lon := 50.45, 30.52
+	a, err := s.App.Registry.RegisterAppeal(ctx, registry.RegisterInput{Channel: "email", LastName: "Коваль", FirstName: "Олена",
+		Address: "м. Зразкове, вул. Миру, 1", Email: "olena@mail.example", Type: "application", ServiceCode: "roads",
+		Place:     registry.Place{Latitude: &lat, Longitude: &lon, Address: "м. Зразкове, вул. Соборна, 3"},
+		Questions: []registry.QuestionInput{{SubjectCode: "03", Text: "Дороги"}}, Summary: "Яма на дорозі біля школи."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.ID, key
 }

@@ -42,8 +42,9 @@ const (
 	probSingle          = "single"  // an appeal of one author with another number of signers
 	probRelatedRequired = "related_required"
 	probRelatedPrimary  = "related_primary"
-	probNoEmail         = "no_email"   // answers by e-mail asked for, no e-mail given
-	probNoAddress       = "no_address" // answers by post asked for, no postal address given
+	probNoEmail         = "no_email"    // answers by e-mail asked for, no e-mail given
+	probNoAddress       = "no_address"  // answers by post asked for, no postal address given
+	probCoordinates     = "coordinates" // a point without both coordinates, or outside the Earth's ranges
 )
 
 // Fields of an appeal's content, named as the registration form names them. A question's problems carry
@@ -73,6 +74,9 @@ const (
 	fieldConsent         = "consent"
 	fieldAttachments     = "attachments"
 	fieldReplyBy         = "reply_by"
+	fieldPlace           = "place"         // the problem's point: latitude and longitude
+	fieldPlaceAddress    = "place_address" // the problem's address
+	fieldServiceCode     = "service_code"
 )
 
 // problem is one thing wrong with an appeal's content.
@@ -119,6 +123,7 @@ func (s *Service) checkContent(in *RegisterInput, newAppeal bool) []problem {
 	c.author()
 	c.questions()
 	c.text()
+	c.place()
 	if newAppeal {
 		c.registration()
 	}
@@ -127,7 +132,7 @@ func (s *Service) checkContent(in *RegisterInput, newAppeal bool) []problem {
 
 func normaliseInput(in *RegisterInput) {
 	for _, p := range []*string{&in.LastName, &in.FirstName, &in.Patronymic, &in.Address, &in.Email, &in.Phone,
-		&in.Summary, &in.ExternalRef, &in.ExternalNumber} {
+		&in.Summary, &in.ExternalRef, &in.ExternalNumber, &in.Place.Address, &in.ServiceCode} {
 		*p = strings.TrimSpace(*p)
 	}
 	if in.Nature == "" {
@@ -348,6 +353,7 @@ var (
 		{fieldAttachments, probTooMany}:      "appeal.error.too_many_files",
 		{fieldReplyBy, probNoEmail}:          "appeal.error.reply_by_email",
 		{fieldReplyBy, probNoAddress}:        "appeal.error.reply_by_post",
+		{fieldPlace, probCoordinates}:        "appeal.error.place_coordinates",
 	}
 	formByCode = map[string]string{
 		probRequired:        "appeal.error.required",

@@ -43,6 +43,10 @@ func appealOf(in *RegisterInput) *Appeal {
 		AuthorSocialStatus: in.SocialStatus,
 		Summary:            in.Summary,
 		Status:             StatusRegistered,
+		PlaceLatitude:      in.Place.Latitude,
+		PlaceLongitude:     in.Place.Longitude,
+		PlaceAddress:       in.Place.Address,
+		ServiceCode:        in.ServiceCode,
 	}
 	for i, q := range in.Questions {
 		a.Questions = append(a.Questions, Question{Position: i + 1, SubjectCode: q.SubjectCode, Text: q.Text})
@@ -95,6 +99,9 @@ func (s *Service) derive(a *Appeal) {
 func (s *Service) deriveNew(a *Appeal, places *settlement.Index) {
 	if a.SettlementID == nil {
 		a.SettlementID = places.Match(a.AuthorAddress)
+	}
+	if a.PlaceSettlementID == nil && a.PlaceAddress != "" {
+		a.PlaceSettlementID = places.Match(a.PlaceAddress)
 	}
 	s.derive(a)
 }

@@ -116,8 +116,14 @@ type Appeal struct {
 	AuthorKey          string // normalised name and address: finds the author's earlier appeals (repeat.go)
 	ReplyBy            string // how the author is answered: a Delivery (letters.go); set by derive when empty
 	SettlementID       *int64 // the author's settlement: matched from the address at registration (derive.go) or chosen by the registrar; nil: not determined
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// Where the problem is, when the appeal places it (Open311, place.go): public, unlike the author's address.
+	PlaceLatitude     *float64
+	PlaceLongitude    *float64
+	PlaceAddress      string
+	PlaceSettlementID *int64 // matched from PlaceAddress at registration; nil: not determined
+	ServiceCode       string // the public service (Open311) it was reported under; "" for other appeals
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 
 	Questions   []Question   `gorm:"foreignKey:AppealID"`
 	CoExecutors []CoExecutor `gorm:"foreignKey:AppealID"`

@@ -124,6 +124,10 @@ type RegisterInput struct {
 	// The author's settlement as the registrar chose it among the active ones; nil: found in the address
 	// at registration (deriveNew), or left undetermined when the address names none.
 	SettlementID *int64
+	// Where the problem is (a city app's report through Open311) and the public service it was reported
+	// under; the place is public, the author's address never is.
+	Place       Place
+	ServiceCode string
 }
 
 // validate checks a new appeal's content (Law 393/96-ВР, Art. 5) and says what is wrong in the forms'

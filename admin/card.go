@@ -101,10 +101,14 @@ func (h *handlers) renderCard(c *fiber.Ctx, a *registry.Appeal, action string, f
 	for _, ce := range a.CoExecutors {
 		co = append(co, names[ce.DepartmentID])
 	}
+	justRegistered, err := web.TakeFlash(c, registeredFlash)
+	if err != nil {
+		return err
+	}
 	data := fiber.Map{
 		"Title":          a.RegIndex,
 		"Appeal":         a,
-		"JustRegistered": c.Query("registered") == "1",
+		"JustRegistered": justRegistered,
 		"Department":     names[derefID(a.DepartmentID)],
 		"CoExecutors":    strings.Join(co, "; "),
 		"People":         people,

@@ -74,6 +74,9 @@ func (h *handlers) staffChannels() classifier.List {
 // browser for a working day, so a clerk entering a pile of hotline cards or yesterday's post sets them
 // once; "register and next" comes back to an empty form and says which index the last one got.
 const (
+	// registeredFlash opens the card of an appeal just registered with its banner (index, deadline,
+	// the receipt to print) — once, by flash, not by an address that says so for ever.
+	registeredFlash  = "appeal.registered.title"
 	rememberChannel  = "register_channel"
 	rememberReceived = "register_received"
 	rememberLast     = "register_last"
@@ -313,7 +316,7 @@ func (h *handlers) createStaffAppeal(c *fiber.Ctx) error {
 		h.web.Remember(c, rememberLast, strconv.FormatInt(appeal.ID, 10)+" "+appeal.RegIndex, rememberPath, rememberFor)
 		return c.Redirect("/admin/appeals/new", fiber.StatusSeeOther)
 	}
-	return c.Redirect(fmt.Sprintf("/admin/appeals/%d?registered=1", appeal.ID), fiber.StatusSeeOther)
+	return h.web.Done(c, registeredFlash, fmt.Sprintf("/admin/appeals/%d", appeal.ID))
 }
 
 // readStaffAppealForm reads the registrar's form: the appeal's fields and the receipt details; the

@@ -33,6 +33,7 @@ const (
 	localL       = "texts"
 	// localSessionID is the id of the session this request runs in.
 	localSessionID = "session_id"
+	localFlash     = "flash" // the ids of the message this page shows once, as the cookie brought them
 )
 
 // langCookie remembers the chosen language for a year; it is not personal data.
@@ -84,6 +85,7 @@ func (s *Server) loadVisitor(c *fiber.Ctx) error {
 	flash := c.Cookies(flashCookie)
 	if flash != "" {
 		c.Cookie(s.flashCookie("", true)) // shown once
+		c.Locals(localFlash, flash)
 	}
 	c.Locals(localLang, lang)
 	c.Locals(localL, l)
@@ -210,6 +212,16 @@ func flashText(l *i18n.L, flash string) string {
 		out = append(out, l.T(id))
 	}
 	return strings.Join(out, " ")
+}
+
+// TakeFlash says whether this page's one-time message is id, and if so takes it over from the layout:
+// a page that says it in a banner of its own (the card of an appeal just registered) says it once.
+func TakeFlash(c *fiber.Ctx, id string) (bool, error) {
+	flash, _ := c.Locals(localFlash).(string)
+	if !slices.Contains(strings.Split(flash, "+"), id) {
+		return false, nil
+	}
+	return true, c.Bind(fiber.Map{"Flash": ""})
 }
 
 // SetFlash shows a message on the next page: an i18n id, or several joined by "+", said in turn (what

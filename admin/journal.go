@@ -134,7 +134,7 @@ func (h *handlers) renderJournal(c *fiber.Ctx, values url.Values, save saveForm)
 		"SortReceived": sortLink(query, f.Sort, registry.SortReceivedDesc, registry.SortReceivedAsc),
 		"SortDue":      sortLink(query, f.Sort, registry.SortDueAsc, registry.SortDueDesc),
 		"FirstHref":    journalHref(query, ""), "PrevHref": journalHref(query, page.Prev), "NextHref": journalHref(query, page.Next),
-		"Save":         save, "CanRegister": web.HasRole(c, identity.RoleRegistrar, identity.RoleAdmin),
+		"Save": save, "CanRegister": web.HasRole(c, identity.RoleRegistrar, identity.RoleAdmin),
 	}
 	switch {
 	case len(save.Errors) > 0:

@@ -90,3 +90,7 @@ func decodeCursor(s string, k sortKey) cursor {
 	}
 	return cursor{before: parts[1] == "b", due: time.Unix(due, 0).UTC(), received: time.Unix(0, received).UTC(), id: id}
 }
+
+// JournalCursor is the cursor that continues the journal in the order after the appeal's row: the
+// journal opened at an appeal, and the benchmark's deep pages.
+func JournalCursor(order string, a *Appeal) string { return sortOf(order).cursor(a, false) }

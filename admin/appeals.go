@@ -16,7 +16,6 @@ import (
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/form"
 	"github.com/hromada/hromada/internal/i18n"
-	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/settlement"
 	"github.com/hromada/hromada/internal/web"
@@ -73,9 +72,11 @@ func readStaffFilter(values url.Values, clf *classifier.Classifier, places class
 		f.SettlementID = id
 	}
 	f.NoSettlement = place == noSettlement
-	// A page or an order that cannot be read is the first page in the default order: they come from
-	// links, not from anything typed.
-	f.Page = form.PageOf(values)
+	// A cursor or an order that cannot be read is the first page in the default order: they come from
+	// links, not from anything typed (the registry follows only a cursor it made for the same order).
+	if cur, problem := form.Check(values.Get("cursor"), false, 200); problem == "" {
+		f.Cursor = cur
+	}
 	f.Sort = registry.SortReceivedDesc
 	if s := values.Get("sort"); slices.Contains(registry.Sorts, s) {
 		f.Sort = s
@@ -103,53 +104,6 @@ func readStaffFilter(values url.Values, clf *classifier.Classifier, places class
 		}
 	}
 	return f, view, problems
-}
-
-// appealList is the registry for staff: every appeal, filtered, in pages.
-func (h *handlers) appealList(c *fiber.Ctx) error {
-	places, err := h.filterPlaces(c)
-	if err != nil {
-		return err
-	}
-	f, view, problems := h.staffFilter(c, places)
-	if f.Scoped, f.ScopeDepartment, err = h.executorScope(c); err != nil {
-		return err
-	}
-	list, total, err := h.Registry.ListForStaff(c.UserContext(), f)
-	if err != nil {
-		return err
-	}
-	deps, err := h.Departments.List(c.UserContext(), false)
-	if err != nil {
-		return err
-	}
-	executors, err := h.People.ExecutorsByDepartment(c.UserContext())
-	if err != nil {
-		return err
-	}
-	names := departmentNames(deps, web.LangOf(c))
-	depOf := make(map[int64]string, len(list)) // appeal id → department name
-	for _, a := range list {
-		if a.DepartmentID != nil {
-			depOf[a.ID] = names[*a.DepartmentID]
-		}
-	}
-	query := filterQuery(view)
-	data := fiber.Map{
-		"Title": h.web.TextsOf(c).T("admin.appeals.title"), "Appeals": list, "Total": total,
-		"Pager": web.NewPager("/admin/appeals", query, f.Page, total, registry.PageSize), "Form": view, "Errors": map[string]string(problems),
-		"Channels": h.Classifier.Channels, "Types": h.Classifier.Types, "Subjects": h.Classifier.Subjects,
-		"Statuses": registry.Statuses, "Sorts": registry.Sorts, "Departments": deps,
-		"DepartmentOf": depOf, "Executors": executors, "CSV": "/admin/appeals.csv?" + query.Encode(),
-		"Places": places, "PlaceOf": placeNames(list, places, web.LangOf(c)),
-		"CanRegister": web.HasRole(c, identity.RoleRegistrar, identity.RoleAdmin),
-	}
-	if len(problems) > 0 {
-		// The list still shows what the readable conditions select; the status says the request was not
-		// taken as sent.
-		c.Status(fiber.StatusBadRequest)
-	}
-	return c.Render("admin/appeals", data)
 }
 
 // appealsCSV exports exactly what the same filter shows, every page of it, as UTF-8 CSV with a BOM so
@@ -218,24 +172,48 @@ func (h *handlers) appealsCSV(c *fiber.Ctx) error {
 	return w.Error()
 }
 
-// filterQuery is the filter as read (clean values only), without the page: for the pager and the CSV link.
-func filterQuery(v appealForm) url.Values {
+// filterQuery is the filter as the reader took it, in its normal form: only values it accepted, dates in
+// the form's layout, the order only when it is not the default, no cursor. Links (the pager, the chips,
+// the views, the export) carry it, and saved views keep it, so they never repeat a refused value.
+func filterQuery(f registry.Filter, place string) url.Values {
 	q := url.Values{}
-	for k, val := range map[string]string{"from": v.From, "to": v.To, "channel": v.Channel, "status": v.Status,
-		"type": v.Type, "subject": v.Subject, "department": v.Department, "executor": v.Executor,
-		"due_within": v.DueWithin, "q": v.Q, "sort": v.Sort, "settlement": v.Settlement} {
-		if val != "" {
-			q.Set(k, val)
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
 		}
 	}
-	if v.Overdue {
-		q.Set("overdue", "1")
+	id := func(n int64) string {
+		if n > 0 {
+			return strconv.FormatInt(n, 10)
+		}
+		return ""
 	}
-	if v.Priority {
-		q.Set("priority", "1")
+	day := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format(form.DateLayout)
 	}
-	if v.Breach {
-		q.Set("breach", "1")
+	set("from", day(f.From))
+	set("to", day(f.To))
+	set("channel", f.Channel)
+	set("status", f.Status)
+	set("type", f.Type)
+	set("subject", f.Subject)
+	set("department", id(f.DepartmentID))
+	set("executor", id(f.ExecutorID))
+	set("settlement", place)
+	set("q", f.Query)
+	if f.DueWithinDays > 0 {
+		q.Set("due_within", strconv.Itoa(f.DueWithinDays))
+	}
+	for k, on := range map[string]bool{"overdue": f.Overdue, "priority": f.Priority, "breach": f.Breach} {
+		if on {
+			q.Set(k, "1")
+		}
+	}
+	if f.Sort != registry.SortReceivedDesc {
+		q.Set("sort", f.Sort)
 	}
 	return q
 }
@@ -248,15 +226,7 @@ func placeName(a *registry.Appeal, places classifier.List, lang string) string {
 	return places.Name(strconv.FormatInt(*a.SettlementID, 10), lang)
 }
 
-// placeNames names each listed appeal's settlement, by appeal id.
-func placeNames(list []registry.Appeal, places classifier.List, lang string) map[int64]string {
-	out := make(map[int64]string, len(list))
-	for i := range list {
-		out[list[i].ID] = placeName(&list[i], places, lang)
-	}
-	return out
-}
-
+// cloneValues copies a query, so a link made from it does not change it.
 func cloneValues(v url.Values) url.Values {
 	out := make(url.Values, len(v))
 	for k, vs := range v {

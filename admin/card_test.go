@@ -19,7 +19,7 @@ func TestCardPreselectsTheLeadDepartment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	list, _, err := s.App.Registry.ListForStaff(ctx, registry.Filter{Page: 1})
+	list, _, err := s.App.Registry.ListForStaff(ctx, registry.Filter{})
 	if err != nil || len(list) == 0 {
 		t.Fatalf("an appeal to route: %v", err)
 	}

@@ -22,7 +22,7 @@ func FuzzStaffFilter(f *testing.F) {
 	for _, q := range []string{
 		"q=%00&channel=phone", "channel=%FF%FE&status=answered", "subject=99.99&type=complaint",
 		"q=" + strings.Repeat("%D1%97", 40), "from=2024-02-30&to=2024-13-01&due_within=999999",
-		"department=-1&executor=99999999999999999999&page=0&sort=x", "status=%00&overdue=1&priority=on",
+		"department=-1&executor=99999999999999999999&cursor=%00&sort=x", "cursor=cmVjZWl2ZWRfZGVzY3xhfDB8MHwx&sort=due_desc", "status=%00&overdue=1&priority=on",
 	} {
 		f.Add(q)
 	}
@@ -46,7 +46,7 @@ func FuzzStaffFilter(f *testing.F) {
 		if flt.SettlementID != 0 && flt.SettlementID != 3 || flt.NoSettlement && flt.SettlementID != 0 {
 			t.Fatalf("a settlement outside the list reached the filter: %+v", flt)
 		}
-		if flt.Page < 1 || !slices.Contains(registry.Sorts, flt.Sort) || flt.DepartmentID < 0 || flt.ExecutorID < 0 {
+		if len(flt.Cursor) > 200 || !slices.Contains(registry.Sorts, flt.Sort) || flt.DepartmentID < 0 || flt.ExecutorID < 0 {
 			t.Fatalf("filter %+v", flt)
 		}
 		for _, v := range []string{view.From, view.To, view.Department, view.Executor, view.DueWithin, view.Q} {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -85,17 +86,18 @@ func checkReportPage(t *testing.T, sc *reportScene) {
 		`<tr data-code="pending"><th scope="row">На розгляді (результату ще немає)</th><td class="num">2</td>`,
 		"Усі тотожності форм виконано.",
 		"У І кварталі 2024 року до Зразкової міської ради на розгляд надійшло 15 звернень",
-		`role="img"`, "<title id=\"chart-channels-t\">", `<caption>Форма 1. Звернення за каналами надходження`,
+		`role="img"`, "<title id=\"chart-channels-t\">", `<caption id="form1-caption">Форма 1. Звернення за каналами надходження`,
 		`href="/admin/report.xlsx?kind=quarter&amp;quarter=1&amp;year=2024"`,
-		`<caption>Форма 1 за населеними пунктами · 2024-01-01 – 2024-03-31`,
+		`<caption id="form1-settlements-caption">Форма 1 за населеними пунктами · 2024-01-01 – 2024-03-31`,
 		`<tr data-code="undetermined"><th scope="row">Не визначено</th><td class="num">3<br>`,
 		`<th scope="row">Зелене</th><td class="num">4<br><small><span class="visually-hidden">(роком раніше) </span>2</small></td><td class="num">13<br>`,
-		`<h2>За населеним пунктом</h2>`,
+		`<h3 id="dim-by_settlement">За населеним пунктом</h3>`,
 	} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("the page lacks %s", want)
 		}
 	}
+	checkReportStructure(t, page.Body)
 	if strings.Contains(page.Body, "<script") {
 		t.Error("the report page must work without JavaScript")
 	}
@@ -161,5 +163,34 @@ func checkBrokenIdentityShown(t *testing.T, sc *reportScene) {
 	if !strings.Contains(broken.Body, `<div class="notice bad" role="alert" id="issues">`) ||
 		!strings.Contains(broken.Body, "не виконано «сума за результатами дорівнює кількості звернень»") {
 		t.Errorf("a broken identity is not shown:\n%.3000s", broken.Body)
+	}
+}
+
+// checkReportStructure: a table of contents whose every link lands on the page, and every table in a
+// scroll region the keyboard reaches, named by the table's own caption.
+func checkReportStructure(t *testing.T, body string) {
+	t.Helper()
+	toc := regexp.MustCompile(`(?s)<nav class="toc" aria-labelledby="toc-title">(.*?)</nav>`).FindStringSubmatch(body)
+	if toc == nil {
+		t.Fatal("no table of contents")
+	}
+	links := regexp.MustCompile(`href="#([^"]+)"`).FindAllStringSubmatch(toc[1], -1)
+	if len(links) < 8 {
+		t.Errorf("the table of contents has %d entries", len(links))
+	}
+	for _, l := range links {
+		if !strings.Contains(body, `id="`+l[1]+`"`) {
+			t.Errorf("the contents link #%s lands nowhere", l[1])
+		}
+	}
+	tables := strings.Count(body, "<table")
+	regions := regexp.MustCompile(`<div class="table-wrap report-region" role="region" aria-labelledby="([^"]+)" tabindex="0">\s*<table[^>]*>\s*<caption id="([^"]+)"`).FindAllStringSubmatch(body, -1)
+	if tables < 5 || len(regions) != tables {
+		t.Errorf("%d tables, %d of them in a named keyboard-reachable region", tables, len(regions))
+	}
+	for _, r := range regions {
+		if r[1] != r[2] {
+			t.Errorf("region named by %s, its caption is %s", r[1], r[2])
+		}
 	}
 }

@@ -146,6 +146,8 @@ func staffRoutes(t *testing.T, s *apptest.Server, deptID int64) []staffRoute {
 		{"GET", "/admin/", "/admin/", []string{registrar, executor, head, moderator, analyst, admin}},
 		{"GET", "/admin/appeals", "/admin/appeals", readers},
 		{"GET", "/admin/appeals.csv", "/admin/appeals.csv", readers},
+		{"POST", "/admin/appeals/views", "/admin/appeals/views", readers},
+		{"POST", "/admin/appeals/views/:id<int>/delete", "/admin/appeals/views/999999/delete", readers}, // no such view: 404 to all
 		{"GET", "/admin/appeals/new", "/admin/appeals/new", []string{registrar, admin}},
 		{"GET", "/admin/appeals/earlier", "/admin/appeals/earlier?last_name=Коваленко&address=Соборна", []string{registrar, admin}},
 		{"POST", "/admin/appeals", "/admin/appeals", []string{registrar, admin}},

@@ -81,6 +81,9 @@ func Register(s *web.Server, d Deps) {
 	registrars := web.RequireRole(registryRoles...)
 	staff.Get("/appeals", registrars, h.appealList)
 	staff.Get("/appeals.csv", registrars, h.appealsCSV)
+	// Filters a person saves under a name (journal.go): only their own, another's is 404.
+	staff.Post("/appeals/views", registrars, h.saveView)
+	staff.Post("/appeals/views/:id<int>/delete", registrars, h.deleteView)
 	registerers := web.RequireRole(identity.RoleRegistrar, identity.RoleAdmin)
 	staff.Get("/appeals/new", registerers, h.newStaffAppeal)
 	// Forms with files are marked web.AcceptUploads: only they take more than a small body.

@@ -39,6 +39,8 @@ func main() {
 	runs := flag.Int("runs", 5, "timed runs of each report (the first warms the cache and is shown apart)")
 	inserts := flag.Int("inserts", 10_000, "registrations timed with and without the report's indexes (0: skip)")
 	keep := flag.Bool("keep", false, "keep the benchmark databases")
+	flag.BoolVar(&skipReport, "skip-report", false, "skip the report's timings (the journal's only)")
+	flag.BoolVar(&journal, "journal", true, "time the staff journal's pages and searches (bench/report/journal.go)")
 	flag.Parse()
 	ctx := context.Background()
 	fmt.Println("== machine")
@@ -55,6 +57,9 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// What benchOne times besides the generation.
+var skipReport, journal bool
 
 var kyiv = func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Kyiv")
@@ -134,6 +139,14 @@ func benchOne(ctx context.Context, dbURL string, n, runs, inserts int) error {
 	fmt.Printf("generated %d appeals, %d questions (%.3f each) in %s\n", appeals, questions,
 		float64(questions)/float64(appeals), time.Since(start).Round(time.Millisecond))
 
+	if journal {
+		if err := benchJournal(ctx, gdb, n, runs); err != nil {
+			return fmt.Errorf("journal: %w", err)
+		}
+	}
+	if skipReport {
+		return nil
+	}
 	d := func(y int, m time.Month, day int) time.Time { return time.Date(y, m, day, 0, 0, 0, 0, time.UTC) }
 	for _, p := range []struct {
 		name     string

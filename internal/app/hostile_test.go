@@ -103,7 +103,7 @@ func crawlAll(cr *crawler, clients []*visitor, ids fixtureIDs) {
 		"/admin/report.csv":          {"period", "year", "quarter", "month", "from", "to"},
 		"/admin/appeals.csv":         {"q", "channel", "status", "type", "subject", "from", "to", "department", "executor", "due_within", "breach", "settlement", "sort", "page"},
 		"/admin/audit":               {"action", "person", "from", "to", "page", "q"},
-		"/admin/appeals":             {"page"},
+		"/admin/appeals":             {"cursor", "page"},
 		"/admin/import/template.csv": {"lang"},
 		"/admin/appeals/earlier":     {"last_name", "first_name", "patronymic", "address", "sign"},
 	}
@@ -128,6 +128,7 @@ func crawlAll(cr *crawler, clients []*visitor, ids fixtureIDs) {
 	cr.addForm(&form{client: visitor, method: http.MethodPost, action: "/notices/unsubscribe",
 		fields: [][2]string{{"token", ids.unsubscribe}}})
 	cr.addForm(&form{client: admin, method: http.MethodPost, action: "/admin/mail/999999/retry"})
+	cr.addForm(&form{client: admin, method: http.MethodPost, action: "/admin/appeals/views/999999/delete"})
 	for _, g := range cr.sortedGets() {
 		cr.t.Logf("GET %s %v", g.path, g.params)
 	}

@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,15 +18,20 @@ const PageSize = 50
 // MaxExportRows caps one export, so a careless filter cannot make a file no spreadsheet opens.
 const MaxExportRows = 100000
 
-// Orders of the staff registry.
+// CountCap is how far the journal counts the appeals its filter selects: counting every match of a
+// broad filter on every page would read the whole registry; past the cap the page says "more than".
+const CountCap = 10000
+
+// Orders of the staff registry. Each is a keyset over an index of its whole key (migration 00021).
 const (
 	SortReceivedDesc = "received_desc" // newest first (the default)
 	SortReceivedAsc  = "received_asc"
 	SortDueAsc       = "due_asc" // the nearest deadline first
+	SortDueDesc      = "due_desc"
 )
 
 // Sorts lists the orders the registry offers.
-var Sorts = []string{SortReceivedDesc, SortReceivedAsc, SortDueAsc}
+var Sorts = []string{SortReceivedDesc, SortReceivedAsc, SortDueAsc, SortDueDesc}
 
 // Filter is what staff narrow the registry by. Zero values filter nothing.
 type Filter struct {
@@ -46,7 +52,9 @@ type Filter struct {
 	NoSettlement    bool   // only appeals whose settlement is not determined
 	Query           string // part of the index, the author's name or the summary, in any case
 	Sort            string
-	Page            int // from 1
+	// Cursor continues the journal from a page's first or last row (JournalPage gives them); empty, or one
+	// that cannot be read or was made for another order, is the first page.
+	Cursor string
 }
 
 // String names the filter's set conditions, for the audit log.
@@ -76,28 +84,114 @@ func (f Filter) String() string {
 	return strings.Join(parts, " ")
 }
 
-// ListForStaff returns one page of the appeals the filter selects, with their questions, and how many
-// the filter selects in all.
+// ListForStaff returns the first page of the appeals the filter selects, with their questions, and how
+// many the filter selects in all: for the dashboards, whose lists are short and whose totals are exact.
+// The journal pages with JournalPage.
 func (s *Service) ListForStaff(ctx context.Context, f Filter) ([]Appeal, int64, error) {
 	var total int64
 	if err := s.staffQuery(ctx, f).Model(&Appeal{}).Count(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("count appeals: %w", err)
 	}
-	page := max(f.Page, 1)
-	list, err := s.staffPage(ctx, f, (page-1)*PageSize, PageSize)
+	f.Cursor = ""
+	list, err := s.staffPage(ctx, f, cursor{}, PageSize)
 	if err != nil {
 		return nil, 0, err
 	}
 	return list, total, nil
 }
 
-// EachForStaff calls fn with every appeal the filter selects (at most MaxExportRows), in the filter's
-// order, reading them in batches so an export never holds the whole registry in memory. An export of
-// personal data is logged, with the filter and the number of appeals it held.
-func (s *Service) EachForStaff(ctx context.Context, f Filter, fn func(*Appeal) error) error {
-	n, err := eachInBatches(func(offset, limit int) ([]Appeal, error) { return s.staffPage(ctx, f, offset, limit) }, fn)
+// JournalPage is one page of the staff journal.
+type JournalPage struct {
+	Appeals []Appeal
+	// Total is how many appeals the filter selects, counted up to CountCap; More says there are more.
+	Total int64
+	More  bool
+	// Prev and Next are the cursors of the neighbouring pages (Filter.Cursor), "" at the ends; First
+	// says this is the first page.
+	Prev, Next string
+	First      bool
+}
+
+// JournalPage returns the page of the appeals the filter selects that its cursor points at, in the
+// filter's order. Pages are read by keyset: a page is the PageSize rows after (or before) the cursor's
+// sort key, found in the order's index, so a deep page costs what the first one does; the count stops at
+// CountCap for the same reason.
+func (s *Service) JournalPage(ctx context.Context, f Filter) (JournalPage, error) {
+	var p JournalPage
+	sub := s.staffQuery(ctx, f).Model(&Appeal{}).Select("1").Limit(CountCap + 1)
+	if err := s.db.WithContext(ctx).Table("(?) AS capped", sub).Count(&p.Total).Error; err != nil {
+		return p, fmt.Errorf("count appeals: %w", err)
+	}
+	if p.Total > CountCap {
+		p.Total, p.More = CountCap, true
+	}
+	cur := decodeCursor(f.Cursor, sortOf(f.Sort))
+	list, err := s.staffPage(ctx, f, cur, PageSize+1)
 	if err != nil {
-		return err
+		return p, err
+	}
+	// One row more than a page says whether the list goes on in the direction read.
+	further := len(list) > PageSize
+	if further {
+		list = list[:PageSize]
+	}
+	if cur.before {
+		slices.Reverse(list)
+	}
+	p.Appeals = list
+	if len(list) == 0 {
+		// A cursor past the end (rows removed from the filter since): the way back is the first page.
+		p.First = cur.zero()
+		return p, nil
+	}
+	key := sortOf(f.Sort)
+	first, last := &list[0], &list[len(list)-1]
+	switch {
+	case cur.zero():
+		p.First = true
+		if further {
+			p.Next = key.cursor(last, false)
+		}
+	case cur.before:
+		p.Next = key.cursor(last, false)
+		if further {
+			p.Prev = key.cursor(first, true)
+		} else {
+			// Reading back reached the start: the previous page is the first one.
+			p.First = true
+		}
+	default:
+		p.Prev = key.cursor(first, true)
+		if further {
+			p.Next = key.cursor(last, false)
+		}
+	}
+	return p, nil
+}
+
+// EachForStaff calls fn with every appeal the filter selects (at most MaxExportRows), in the filter's
+// order, reading them in batches by the same keyset as the journal, so an export never holds the whole
+// registry in memory and its last batch costs what its first does. An export of personal data is logged,
+// with the filter and the number of appeals it held.
+func (s *Service) EachForStaff(ctx context.Context, f Filter, fn func(*Appeal) error) error {
+	const batch = 500
+	key := sortOf(f.Sort)
+	n := 0
+	for cur := (cursor{}); n < MaxExportRows; {
+		list, err := s.staffPage(ctx, f, cur, min(batch, MaxExportRows-n))
+		if err != nil {
+			return err
+		}
+		for i := range list {
+			if err := fn(&list[i]); err != nil {
+				return err
+			}
+		}
+		n += len(list)
+		if len(list) < batch {
+			break
+		}
+		cur = key.at(&list[len(list)-1], false)
 	}
 	return audit.Record(ctx, s.db, "appeal.export", "appeal", 0, fmt.Sprintf("rows=%d %s", n, f))
 }
@@ -125,19 +219,30 @@ func eachInBatches[T any](page func(offset, limit int) ([]T, error), fn func(*T)
 	return n, nil
 }
 
-func (s *Service) staffPage(ctx context.Context, f Filter, offset, limit int) ([]Appeal, error) {
-	var list []Appeal
+// staffPage reads up to limit appeals after (or, reading back, before) the cursor in the filter's order,
+// nearest to the cursor first, with their questions.
+func (s *Service) staffPage(ctx context.Context, f Filter, cur cursor, limit int) ([]Appeal, error) {
+	key := sortOf(f.Sort)
 	q := s.staffQuery(ctx, f).
 		Preload("Questions", func(db *gorm.DB) *gorm.DB { return db.Order("position") })
-	switch f.Sort {
-	case SortReceivedAsc:
-		q = q.Order("received_at ASC, id ASC")
-	case SortDueAsc:
-		q = q.Order("due_date ASC, received_at ASC, id ASC")
-	default:
-		q = q.Order("received_at DESC, id DESC")
+	// Reading back walks the order reversed from the cursor.
+	desc := key.desc != cur.before
+	if !cur.zero() {
+		op := ">"
+		if desc {
+			op = "<"
+		}
+		cols := strings.Join(key.cols, ", ")
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(key.cols)), ", ")
+		q = q.Where("("+cols+") "+op+" ("+marks+")", cur.values(key)...)
 	}
-	if err := q.Offset(offset).Limit(limit).Find(&list).Error; err != nil {
+	dir := " ASC"
+	if desc {
+		dir = " DESC"
+	}
+	q = q.Order(strings.Join(key.cols, dir+", ") + dir)
+	var list []Appeal
+	if err := q.Limit(limit).Find(&list).Error; err != nil {
 		return nil, fmt.Errorf("list appeals: %w", err)
 	}
 	return list, nil
@@ -211,3 +316,41 @@ func (s *Service) InScope(ctx context.Context, appealID, departmentID int64) (bo
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// How an appeal stands against its term, as the journal shows it.
+const (
+	DeadlineOverdue      = "overdue"      // the due date has passed without an answer
+	DeadlineToday        = "today"        // due today
+	DeadlineSoon         = "soon"         // due within DashboardDueDays
+	DeadlineLeft         = "left"         // due later
+	DeadlineClosed       = "closed"       // removed from control (answered, forwarded, returned, left without consideration)
+	DeadlineUncontrolled = "uncontrolled" // out of deadline control (an anonymous appeal, Art. 8)
+)
+
+// Deadline is an appeal's standing against its term today, in the council's zone.
+type Deadline struct {
+	Kind   string     // one of the Deadline… kinds
+	Days   int        // days left (soon, left) or past the due date (overdue)
+	Closed *time.Time // when a closed appeal was removed from control, when known
+}
+
+// DeadlineOf says how the appeal stands against its term today: the journal shows it in words, the
+// dashboards and the filters (Overdue, DueWithinDays) select by the same rule.
+func (s *Service) DeadlineOf(a *Appeal) Deadline {
+	switch {
+	case slices.Contains(Closed, a.Status):
+		return Deadline{Kind: DeadlineClosed, Closed: a.AnsweredAt}
+	case a.Uncontrolled:
+		return Deadline{Kind: DeadlineUncontrolled}
+	}
+	days := int(a.DueDate.UTC().Sub(s.clock.Today()).Hours() / 24)
+	switch {
+	case days < 0:
+		return Deadline{Kind: DeadlineOverdue, Days: -days}
+	case days == 0:
+		return Deadline{Kind: DeadlineToday}
+	case days <= DashboardDueDays:
+		return Deadline{Kind: DeadlineSoon, Days: days}
+	}
+	return Deadline{Kind: DeadlineLeft, Days: days}
+}

@@ -1,6 +1,7 @@
 package registry_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -137,38 +138,135 @@ func TestListForStaffFilters(t *testing.T) {
 	}
 }
 
-func TestListForStaffPagesAndExport(t *testing.T) {
+func TestJournalPagesAndExport(t *testing.T) {
 	s := newStaffRegistry(t)
-	first, total := s.list(t, registry.Filter{})
-	if total != 56 || len(first) != registry.PageSize || first[0] != "Мельник" {
-		t.Fatalf("first page: %d of %d, starting with %v", len(first), total, first[:1])
+	ctx := context.Background()
+	first, err := s.reg.JournalPage(ctx, registry.Filter{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	second, total2 := s.list(t, registry.Filter{Page: 2})
-	if total2 != 56 || len(second) != 6 || second[5] != filler(51) {
-		t.Fatalf("second page: %v (total %d)", second, total2)
+	if first.Total != 56 || first.More || !first.First || first.Prev != "" || first.Next == "" ||
+		len(first.Appeals) != registry.PageSize || first.Appeals[0].AuthorLastName != "Мельник" {
+		t.Fatalf("first page: %d of %d, prev %q next %q", len(first.Appeals), first.Total, first.Prev, first.Next)
 	}
-	for _, n := range second {
-		if slices.Contains(first, n) {
-			t.Fatalf("%s is on both pages", n)
+	second, err := s.reg.JournalPage(ctx, registry.Filter{Cursor: first.Next})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Total != 56 || len(second.Appeals) != 6 || second.Appeals[5].AuthorLastName != filler(51) ||
+		second.Next != "" || second.Prev == "" || second.First {
+		t.Fatalf("second page: %d, prev %q next %q", len(second.Appeals), second.Prev, second.Next)
+	}
+	// A cursor of another order, or one that cannot be read, is the first page.
+	for _, c := range []string{first.Next + "x", "%%%", "bm90aGluZw", first.Next} {
+		p, err := s.reg.JournalPage(ctx, registry.Filter{Cursor: c, Sort: registry.SortDueAsc})
+		if err != nil || !p.First || len(p.Appeals) != registry.PageSize {
+			t.Fatalf("cursor %q under another order: first %v, %d rows, %v", c, p.First, len(p.Appeals), err)
 		}
-	}
-	if third, _ := s.list(t, registry.Filter{Page: 3}); len(third) != 0 {
-		t.Fatalf("a page past the end: %v", third)
 	}
 
 	// The export goes through every page, in the same order, with the questions.
-	var exported []string
-	err := s.reg.EachForStaff(context.Background(), registry.Filter{}, func(a *registry.Appeal) error {
+	var exported []int64
+	err = s.reg.EachForStaff(ctx, registry.Filter{}, func(a *registry.Appeal) error {
 		if len(a.Questions) == 0 {
 			return fmt.Errorf("%s: no questions", a.RegIndex)
 		}
-		exported = append(exported, a.AuthorLastName)
+		exported = append(exported, a.ID)
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(exported, append(first, second...)) {
+	if want := append(ids(first.Appeals), ids(second.Appeals)...); !slices.Equal(exported, want) {
 		t.Fatalf("export differs from the pages: %d rows", len(exported))
 	}
+}
+
+// TestJournalKeysetWithTies walks every order forward and back while many appeals share their received
+// time and all share their due date: every appeal is shown exactly once, in the order's sequence, and
+// the way back gives the same pages.
+func TestJournalKeysetWithTies(t *testing.T) {
+	s := newStaffRegistry(t)
+	ctx := context.Background()
+	same := s.daysAgo(3, 10, 0)
+	for i := range 70 {
+		if _, err := s.reg.RegisterAppeal(ctx, registry.RegisterInput{Channel: "phone", LastName: filler(i) + "ш",
+			FirstName: "Іван", Address: "с. Зелене", Type: "proposal", Summary: "Одночасний дзвінок.", ReceivedAt: same,
+			Questions: []registry.QuestionInput{{SubjectCode: "09", Text: "Питання"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Half the registry shares one due date, the other half another.
+	if err := s.db.Exec("UPDATE appeals SET due_date = ? WHERE id % 2 = 0", s.date(-7).UTC().Truncate(24*time.Hour)).Error; err != nil {
+		t.Fatal(err)
+	}
+	var all []registry.Appeal
+	if err := s.db.Find(&all).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, order := range registry.Sorts {
+		want := expectedOrder(all, order)
+		var pages [][]int64
+		f := registry.Filter{Sort: order}
+		for {
+			p, err := s.reg.JournalPage(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Total != int64(len(all)) {
+				t.Fatalf("%s: total %d, want %d", order, p.Total, len(all))
+			}
+			pages = append(pages, ids(p.Appeals))
+			if p.Next == "" {
+				break
+			}
+			f.Cursor = p.Next
+			if len(pages) > 10 {
+				t.Fatalf("%s: the pages do not end", order)
+			}
+		}
+		if got := slices.Concat(pages...); !slices.Equal(got, want) {
+			t.Fatalf("%s: forward gives %d rows %v…, want %d %v…", order, len(got), got[:min(5, len(got))], len(want), want[:5])
+		}
+		// Back from the last page to the first.
+		last, err := s.reg.JournalPage(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := len(pages) - 2; i >= 0; i-- {
+			if last.Prev == "" {
+				t.Fatalf("%s: page %d has no way back", order, i+2)
+			}
+			p, err := s.reg.JournalPage(ctx, registry.Filter{Sort: order, Cursor: last.Prev})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(ids(p.Appeals), pages[i]) || p.First != (i == 0) || p.Next == "" {
+				t.Fatalf("%s: back to page %d gives %v, want %v (first %v)", order, i+1, ids(p.Appeals), pages[i], p.First)
+			}
+			last = p
+		}
+	}
+}
+
+// expectedOrder sorts the appeals by the order's key in Go, the id breaking ties.
+func expectedOrder(all []registry.Appeal, order string) []int64 {
+	list := slices.Clone(all)
+	slices.SortFunc(list, func(a, b registry.Appeal) int {
+		c := 0
+		if order == registry.SortDueAsc || order == registry.SortDueDesc {
+			c = a.DueDate.Compare(b.DueDate)
+		}
+		if c == 0 {
+			c = a.ReceivedAt.Compare(b.ReceivedAt)
+		}
+		if c == 0 {
+			c = cmp.Compare(a.ID, b.ID)
+		}
+		if order == registry.SortReceivedDesc || order == registry.SortDueDesc {
+			c = -c
+		}
+		return c
+	})
+	return ids(list)
 }

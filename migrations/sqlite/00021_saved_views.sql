@@ -1,0 +1,30 @@
+-- +goose Up
+-- Issue 14, the registry journal. Its pages are read by keyset (internal/registry/staff.go): each page
+-- continues from the last row's sort key instead of skipping OFFSET rows, which at 1,000,000 appeals would
+-- read every row before a deep page. Each order needs an index on its whole key, ending with the id that
+-- breaks ties (in SQLite the rowid ends every index anyway; naming it keeps the two dialects alike):
+-- newest or oldest first (received_at, id); the nearest or latest deadline first (due_date, received_at, id),
+-- which replaces appeals_due_date (it leads with the same column, so the dashboard's due filters keep it).
+-- appeals_report leads with received_at too, but its other columns come before the rowid, so it cannot
+-- give the order of equal times.
+CREATE INDEX appeals_journal_received ON appeals (received_at, id);
+CREATE INDEX appeals_journal_due ON appeals (due_date, received_at, id);
+DROP INDEX appeals_due_date;
+
+-- Filters a person saves under a name of their own ("Мої прострочені"): the query string as the journal's
+-- filter reader normalised it, so a saved view never holds what the reader would refuse. Only the person
+-- sees, opens and deletes theirs; a name is taken once per person (saving it again replaces the filter).
+CREATE TABLE saved_views (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    person_id  INTEGER NOT NULL REFERENCES persons (id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    query      TEXT NOT NULL,
+    created_at DATETIME NOT NULL,
+    UNIQUE (person_id, name)
+);
+
+-- +goose Down
+DROP TABLE saved_views;
+CREATE INDEX appeals_due_date ON appeals (due_date);
+DROP INDEX appeals_journal_due;
+DROP INDEX appeals_journal_received;

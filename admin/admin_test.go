@@ -145,7 +145,7 @@ func TestStaffRegistryListAndExport(t *testing.T) {
 		t.Fatalf("search:\n%.3000s", page.Body)
 	}
 	page = apptest.Get(t, registrar, s.Path("/admin/appeals?from=2020-13-01&channel=email"))
-	if !strings.Contains(page.Body, "Вкажіть дату у форматі РРРР-ММ-ДД.") || !strings.Contains(page.Body, "Бондар") {
+	if !strings.Contains(page.Body, "Вкажіть дату як ДД.ММ.РРРР, наприклад 30.11.2026.") || !strings.Contains(page.Body, "Бондар") {
 		t.Fatal("a wrong date is not reported, or the rest of the filter is not applied")
 	}
 

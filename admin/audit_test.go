@@ -180,7 +180,7 @@ func checkLogFilters(t *testing.T, sc *auditScene) {
 	}
 	// A wrong value is reported beside its field, kept in the form, and the rest of the filter still applies.
 	body := sc.filtered(t, "from=2024-13-01&object_id=abc&action=petition.")
-	mustHave(t, "the refused filter", body, `id="f-from-error"`, "Вкажіть дату у форматі РРРР-ММ-ДД.", `value="2024-13-01"`,
+	mustHave(t, "the refused filter", body, `id="f-from-error"`, "Вкажіть дату як ДД.ММ.РРРР, наприклад 30.11.2026.", `value="2024-13-01"`,
 		`id="f-object_id-error"`, `value="abc"`, "Петицію оприлюднено")
 	if strings.Contains(body, "Підрозділ додано") {
 		t.Error("the valid part of a refused filter is not applied")

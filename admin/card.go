@@ -109,6 +109,7 @@ func (h *handlers) renderCard(c *fiber.Ctx, a *registry.Appeal, action string, f
 		"Title":          a.RegIndex,
 		"Appeal":         a,
 		"JustRegistered": justRegistered,
+		"Deadline":       h.Registry.DeadlineOf(a),
 		"Department":     names[derefID(a.DepartmentID)],
 		"CoExecutors":    strings.Join(co, "; "),
 		"People":         people,

@@ -149,7 +149,7 @@ func TestJournalFiltersChipsAndSort(t *testing.T) {
 	if page.Status != http.StatusBadRequest {
 		t.Fatalf("a wrong date: %d", page.Status)
 	}
-	for _, want := range []string{`<details class="more-filters" open>`, `<a href="#f-from">Вкажіть дату у форматі РРРР-ММ-ДД.</a>`,
+	for _, want := range []string{`<details class="more-filters" open>`, `<a href="#f-from">Вкажіть дату як ДД.ММ.РРРР, наприклад 30.11.2026.</a>`,
 		`id="f-from-error"`, `<th scope="col" aria-sort="descending"><a href="/admin/appeals?sort=due_asc">Строк`} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("a refused filter: lacks %s", want)

@@ -358,8 +358,8 @@ type axeVisitor struct {
 // waiting and published, a letter waiting to be sent, a settlement and a department.
 type a11yFixture struct {
 	registered, assigned, awaiting, answered, anonymous, mine int64
-	pending, published                                      int64
-	settlement                                              int64
+	pending, published                                        int64
+	settlement                                                int64
 }
 
 func accessibilityFixture(t *testing.T, s *apptest.Server) *a11yFixture {

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"regexp"
@@ -87,6 +88,8 @@ func TestAccessibilityOfEveryPage(t *testing.T) {
 		}
 		run.language("uk") // signInAs finds the buttons by their Ukrainian names
 	}
+	shapes := slices.Sorted(maps.Keys(run.seen))
+	t.Logf("routes checked: %s", strings.Join(shapes, ", "))
 	t.Logf("axe-core %s: %d page states checked in %s (axe-core itself: %s)", axeVersion, run.checked,
 		time.Since(run.started).Round(time.Second), run.axeTime.Round(time.Second))
 	if logs := b.console(); len(logs) > 0 {
@@ -306,7 +309,7 @@ func skipLink(path string) bool {
 }
 
 // paper are the printable documents of the office, made in Ukrainian whatever the page's language.
-var paper = regexp.MustCompile(`/(rkk|receipt|letters/[0-9]+)$`)
+var paper = regexp.MustCompile(`/(rkk|receipt|print|letters/[0-9]+)$`)
 
 var numberSegment = regexp.MustCompile(`/[0-9]+`)
 

@@ -196,16 +196,7 @@ func (p *importParser) refusal() error {
 
 // read parses the whole file into good rows; bad rows become problems.
 func (p *importParser) read(r io.Reader) []importRow {
-	br := bufio.NewReaderSize(r, 64<<10)
-	// Excel's "CSV UTF-8" starts with a byte order mark; it is not part of the first column's name.
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
-		_, _ = br.Discard(3)
-	}
-	cr := csv.NewReader(br)
-	cr.Comma = detectSeparator(br)
-	cr.FieldsPerRecord = -1 // a row with the wrong number of cells is a bad row, not the end of the file
-	cr.ReuseRecord = false
-
+	cr := OpenCSV(r)
 	header, err := cr.Read()
 	if err != nil {
 		p.problem(1, "", "import.error.empty", "", "")
@@ -253,6 +244,22 @@ func (p *importParser) read(r io.Reader) []importRow {
 		}
 	}
 	return rows
+}
+
+// OpenCSV reads a spreadsheet's CSV as Excel writes it: without the byte order mark of "CSV UTF-8", with
+// the separator the header line uses (";" or ","), and a row of another length left for the caller to
+// report rather than ending the file. The registry's import and the intake of cards both read through it.
+func OpenCSV(r io.Reader) *csv.Reader {
+	br := bufio.NewReaderSize(r, 64<<10)
+	// Excel's "CSV UTF-8" starts with a byte order mark; it is not part of the first column's name.
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		_, _ = br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = detectSeparator(br)
+	cr.FieldsPerRecord = -1 // a row with the wrong number of cells is a bad row, not the end of the file
+	cr.ReuseRecord = false
+	return cr
 }
 
 // readableCells checks, at the edge as every form's field is checked, that each cell is text: no NUL or

@@ -13,6 +13,7 @@ import (
 	"github.com/hromada/hromada/internal/dbtest"
 	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/intake"
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
@@ -33,6 +34,7 @@ func allModels() []any {
 	m = append(m, settlement.Models()...)
 	m = append(m, source.Models()...)
 	m = append(m, apitoken.Models()...)
+	m = append(m, intake.Models()...)
 	return m
 }
 

@@ -45,13 +45,13 @@ const (
 
 // Field is one of the registry's fields a source's column may carry.
 type Field struct {
-	Name     string
-	List     string // the value map the cells are read through; "" for text
-	Multi    bool   // several values in a cell, separated by ";"
-	Date     bool
-	Multline bool // line breaks kept
-	Back     bool // sent back with the results, not read from a card
-	Max      int  // characters, for what the registry does not check itself (0: the registry checks)
+	Name      string
+	List      string // the value map the cells are read through; "" for text
+	Multi     bool   // several values in a cell, separated by ";"
+	Date      bool
+	Multiline bool // line breaks kept
+	Back      bool // sent back with the results, not read from a card
+	Max       int  // characters, for what the registry does not check itself (0: the registry checks)
 }
 
 // Fields are the fields a profile maps, in the order the staff page lists them.
@@ -68,7 +68,7 @@ var Fields = []Field{
 	{Name: "email"},
 	{Name: "category", List: "category", Multi: true},
 	{Name: "social_status", List: "social_status"},
-	{Name: "text", Multline: true},
+	{Name: "text", Multiline: true},
 	{Name: "subject", List: "subject", Multi: true},
 	{Name: "type", List: "type"},
 	{Name: "sign", List: "sign"},

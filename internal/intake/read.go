@@ -303,7 +303,7 @@ func (r *row) get(field string) string {
 		return ""
 	}
 	f, _ := FieldOf(field)
-	v, problem := form.Check(r.cells[i], f.Multline, f.Max)
+	v, problem := form.Check(r.cells[i], f.Multiline, f.Max)
 	switch problem {
 	case form.Unreadable:
 		r.bad(field, "import.error.characters", "", "")
@@ -496,7 +496,7 @@ func fieldOfContent(sp *Spec, content string) string {
 	return ""
 }
 
-// Describe says a problem in the language of l: the page and the command line show it alike.
+// String is the problem for logs and test failures: where, and the message id.
 func (p Problem) String() string {
 	return fmt.Sprintf("line %d %s: %s", p.Line, p.Column, p.Message)
 }

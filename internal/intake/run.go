@@ -189,7 +189,7 @@ func (s *Service) fail(ctx context.Context, id int64, message string) {
 		"outcome": string(oj), "content": nil, "finished_at": s.now().UTC()}).Error
 }
 
-// Get returns a run without its file.
+// Run returns a run without its file.
 func (s *Service) Run(ctx context.Context, id int64) (*Run, error) {
 	var r Run
 	err := s.db.WithContext(ctx).Omit("content").Take(&r, id).Error

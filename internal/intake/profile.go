@@ -134,8 +134,9 @@ type Pair struct {
 type Spec struct {
 	Columns []Column
 	Values  map[string][]Pair
-	Formats []string // the clerk's notation
-	layouts []string // the same as Go layouts
+	Formats []string                     // the clerk's notation
+	layouts []string                     // the same as Go layouts
+	index   map[string]map[string]string // list → their value's key → our code, made on first lookup
 }
 
 // Column returns the field's column, if the profile maps it.

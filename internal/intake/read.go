@@ -366,13 +366,17 @@ func (r *row) one(field string) string {
 
 // lookup finds our code for the source's value in a list.
 func (sp *Spec) lookup(list, their string) (string, bool) {
-	key := valueKey(their)
-	for _, p := range sp.Values[list] {
-		if valueKey(p.Their) == key {
-			return p.Ours, true
+	if sp.index == nil {
+		sp.index = map[string]map[string]string{}
+		for l, pairs := range sp.Values {
+			sp.index[l] = map[string]string{}
+			for _, p := range pairs {
+				sp.index[l][valueKey(p.Their)] = p.Ours
+			}
 		}
 	}
-	return "", false
+	ours, ok := sp.index[list][valueKey(their)]
+	return ours, ok
 }
 
 // theirs lists the source's values a list maps, for a problem that says what would have been right.

@@ -23,6 +23,11 @@ import (
 
 const auditImportCards = "appeal.import_cards" // an audit action code, not a message id
 
+// cardBatch is the rows of one multi-row INSERT of cards. The pure-Go SQLite driver binds a statement's
+// parameters in time that grows with their square: with 500 rows of some 50 columns, binding took 14 of
+// the 17 seconds of importing 10,000 cards; with 100 the import takes about 6 seconds on either database.
+const cardBatch = 100
+
 // Card is one card of a source's export, as the intake read it: what the appeal says, with the source, the
 // card's number and date, and the centre's control date.
 type Card struct {
@@ -336,7 +341,7 @@ func (s *Service) cardAppeals(ctx context.Context, tx *gorm.DB, cards []*Card) (
 
 // insertCards writes the appeals in multi-row INSERTs, then their questions and timeline lines.
 func (s *Service) insertCards(tx *gorm.DB, appeals []*Appeal) error {
-	for chunk := range slices.Chunk(appeals, importAppealBatch) {
+	for chunk := range slices.Chunk(appeals, cardBatch) {
 		if err := tx.Omit(clause.Associations).Create(chunk).Error; err != nil {
 			return fmt.Errorf("insert cards: %w", err)
 		}

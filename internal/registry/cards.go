@@ -23,10 +23,10 @@ import (
 
 const auditImportCards = "appeal.import_cards" // an audit action code, not a message id
 
-// cardBatch is the rows of one multi-row INSERT of cards. The pure-Go SQLite driver binds a statement's
+// insertBatch is the rows of one multi-row INSERT of imported appeals. The pure-Go SQLite driver binds a statement's
 // parameters in time that grows with their square: with 500 rows of some 50 columns, binding took 14 of
 // the 17 seconds of importing 10,000 cards; with 100 the import takes about 6 seconds on either database.
-const cardBatch = 100
+const insertBatch = 100
 
 // Card is one card of a source's export, as the intake read it: what the appeal says, with the source, the
 // card's number and date, and the centre's control date.
@@ -254,7 +254,7 @@ func (s *Service) ImportCards(ctx context.Context, sourceID int64, cards []Card,
 		if err != nil {
 			return err
 		}
-		if err := s.insertCards(tx, appeals); err != nil {
+		if err := insertAppeals(tx, appeals); err != nil {
 			return err
 		}
 		for i, a := range appeals {
@@ -339,11 +339,12 @@ func (s *Service) cardAppeals(ctx context.Context, tx *gorm.DB, cards []*Card) (
 	return appeals, nil
 }
 
-// insertCards writes the appeals in multi-row INSERTs, then their questions and timeline lines.
-func (s *Service) insertCards(tx *gorm.DB, appeals []*Appeal) error {
-	for chunk := range slices.Chunk(appeals, cardBatch) {
+// insertAppeals writes imported appeals, numbered and derived, in multi-row INSERTs, then their questions
+// and timeline lines: the registry's CSV import and the cards of other systems alike.
+func insertAppeals(tx *gorm.DB, appeals []*Appeal) error {
+	for chunk := range slices.Chunk(appeals, insertBatch) {
 		if err := tx.Omit(clause.Associations).Create(chunk).Error; err != nil {
-			return fmt.Errorf("insert cards: %w", err)
+			return fmt.Errorf("insert imported appeals: %w", err)
 		}
 	}
 	var questions []Question
@@ -360,12 +361,12 @@ func (s *Service) insertCards(tx *gorm.DB, appeals []*Appeal) error {
 	}
 	for chunk := range slices.Chunk(questions, importQuestionBatch) {
 		if err := tx.Create(chunk).Error; err != nil {
-			return fmt.Errorf("insert questions of cards: %w", err)
+			return fmt.Errorf("insert imported questions: %w", err)
 		}
 	}
 	for chunk := range slices.Chunk(events, importQuestionBatch) {
 		if err := tx.Create(chunk).Error; err != nil {
-			return fmt.Errorf("insert timeline of cards: %w", err)
+			return fmt.Errorf("insert imported timeline: %w", err)
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -10,11 +11,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/hromada/hromada/internal/app"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/db"
+	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/intake"
 	"github.com/hromada/hromada/internal/source"
@@ -57,26 +60,11 @@ func runImportCards(ctx context.Context, cfg *config.Config, log *slog.Logger, a
 		return fmt.Errorf("%s: larger than %d MiB", path, maxCardsFile>>20)
 	}
 
-	gdb, err := openCurrent(ctx, cfg, log)
+	in, sources, closeDB, err := openIntake(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer db.Close(gdb)
-	clf, err := classifier.Load()
-	if err != nil {
-		return err
-	}
-	files, err := app.NewAttachmentStore(cfg)
-	if err != nil {
-		return err
-	}
-	cal, err := app.NewCalendar(cfg)
-	if err != nil {
-		return err
-	}
-	reg := app.NewRegistry(gdb, cfg, clf, cal, files, nil) // the intake sends no notices
-	sources := source.NewService(gdb, clf.Channels.Has)
-	in := app.NewIntake(gdb, cfg, clf, reg, sources)
+	defer closeDB()
 	src, err := sources.ByCode(ctx, *code)
 	if err != nil {
 		return errors.New(l.T("source.error.unknown"))
@@ -138,4 +126,91 @@ func printPreview(w io.Writer, l *i18n.L, pv *intake.Preview) {
 	}
 	fmt.Fprintln(w, l.Tf("intake.run.new", "Count", len(pv.New))+"; "+l.Tf("intake.run.known", "Count", len(pv.Known))+"; "+
 		l.Tf("intake.run.changed", "Count", pv.Changed()))
+}
+
+// openIntake builds the intake over the registry for a command; closeDB releases the database.
+func openIntake(ctx context.Context, cfg *config.Config, log *slog.Logger) (in *intake.Service, sources *source.Service,
+	closeDB func(), err error) {
+	gdb, err := openCurrent(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	closeDB = func() { _ = db.Close(gdb) }
+	defer func() {
+		if err != nil {
+			closeDB()
+		}
+	}()
+	clf, err := classifier.Load()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	files, err := app.NewAttachmentStore(cfg)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cal, err := app.NewCalendar(cfg)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	reg := app.NewRegistry(gdb, cfg, clf, cal, files, nil) // the intake sends no notices
+	sources = source.NewService(gdb, clf.Channels.Has)
+	return app.NewIntake(gdb, cfg, clf, reg, sources), sources, closeDB, nil
+}
+
+const resultsUsage = "usage: hromada results -source CODE -from YYYY-MM-DD -to YYYY-MM-DD [-format xlsx|csv] [-profile ID] [-o FILE]"
+
+// runResults is `hromada results`: the source's cards answered in a period, in its layout (the staff
+// page's "Результати для джерела"), to a file or stdout. The export is audited.
+func runResults(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("results", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	code := fs.String("source", "", "the source's code")
+	profileID := fs.Int64("profile", 0, "the profile's id (default: the source's first)")
+	fromS, toS := fs.String("from", "", "first day"), fs.String("to", "", "last day")
+	format := fs.String("format", "xlsx", "xlsx or csv")
+	outPath := fs.String("o", "", "the file to write (default: stdout)")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 0 || *code == "" || (*format != "xlsx" && *format != "csv") {
+		return errors.New(resultsUsage)
+	}
+	from, err1 := time.ParseInLocation(time.DateOnly, *fromS, cfg.Timezone)
+	to, err2 := time.ParseInLocation(time.DateOnly, *toS, cfg.Timezone)
+	if err1 != nil || err2 != nil || to.Before(from) {
+		return errors.New(resultsUsage)
+	}
+	in, sources, closeDB, err := openIntake(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	src, err := sources.ByCode(ctx, *code)
+	if err != nil {
+		return fmt.Errorf("no source %q", *code)
+	}
+	profile, err := in.ForSource(ctx, src.ID, *profileID)
+	if err != nil {
+		return fmt.Errorf("the source %q has no such import profile", *code)
+	}
+	res, err := in.Results(ctx, profile.ID, from, to)
+	if e := errs.As(err, errs.Invalid); e != nil {
+		return fmt.Errorf("the profile %d cannot write the results: %v", profile.ID, e.Fields)
+	}
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if *format == "csv" {
+		err = res.WriteCSV(&b)
+	} else {
+		err = res.WriteXLSX(&b)
+	}
+	if err != nil {
+		return err
+	}
+	log.Info("results exported", "source", src.Code, "profile", profile.ID, "cards", len(res.Rows))
+	if *outPath == "" {
+		_, err = stdout.Write(b.Bytes())
+		return err
+	}
+	return os.WriteFile(*outPath, b.Bytes(), 0o600)
 }

@@ -62,6 +62,26 @@ func TestImportCardsCommand(t *testing.T) {
 			t.Errorf("%v: %v", args, err)
 		}
 	}
+	// The results back: nothing is answered yet, so the header alone, in the profile's layout.
+	today := time.Now().Format("2006-01-02")
+	out.Reset()
+	if err := run([]string{"results", "-source", "1545", "-from", today, "-to", today, "-format", "csv"}, &out); err != nil ||
+		out.String() != "\ufeffНомер картки;Результат розгляду;Дата відповіді;Вихідний номер відповіді;Текст відповіді;Виконавець\r\n" {
+		t.Errorf("results: %v %q", err, out.String())
+	}
+	xlsx := filepath.Join(dir, "results.xlsx")
+	if err := run([]string{"results", "-source", "oda", "-from", today, "-to", today, "-o", xlsx}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(xlsx); err != nil || !bytes.HasPrefix(b, []byte("PK")) {
+		t.Errorf("results.xlsx: %v", err)
+	}
+	for _, args := range [][]string{{"results", "-source", "1545"}, {"results", "-source", "1545", "-from", today, "-to", "2000-01-01"},
+		{"results", "-source", "1545", "-from", today, "-to", today, "-format", "pdf"}} {
+		if err := run(args, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "usage: hromada results") {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
 	if err := run([]string{"import", "cards", "-source", "nope", good}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "джерела") {
 		t.Errorf("an unknown source: %v", err)
 	}

@@ -69,7 +69,8 @@ func (h *handlers) uploadCards(c *fiber.Ctx) error {
 	var content []byte
 	name := ""
 	if len(files) > 0 {
-		name, _ = form.Check(files[0].Name, false, 255)
+		name, _ = form.Check(files[0].Name, false, 0)
+		name = form.Cut(name, 255) // a name is shown, never used as a path
 		f, err := files[0].Open()
 		if err != nil {
 			return fmt.Errorf("open uploaded cards: %w", err)

@@ -33,6 +33,9 @@ func (h *handlers) renderImport(c *fiber.Ctx, data fiber.Map) error {
 		data["Errors"] = map[string]string{}
 	}
 	data["Columns"] = registry.ImportColumns
+	if err := h.intakeData(c, data); err != nil {
+		return err
+	}
 	return c.Render("admin/import", data)
 }
 

@@ -88,7 +88,7 @@ func (h *handlers) newStaffAppeal(c *fiber.Ctx) error {
 	f := staffAppealForm{
 		ReceivedAt: h.Registry.Today().Format(form.DayLayout),
 		Nature:     registry.NatureIndividual,
-		Form:       appealform.Form{Questions: make([]registry.QuestionInput, 2)},
+		Form:       appealform.Form{Questions: make([]registry.QuestionInput, 1)}, // a card asks one, usually
 	}
 	if ch := web.Remembered(c, rememberChannel); h.staffChannels().Has(ch) {
 		f.Channel = ch
@@ -169,6 +169,7 @@ func (h *handlers) renderStaffAppealFormWith(c *fiber.Ctx, f staffAppealForm, fi
 	}
 	offer := h.offerAnonymous(f, fields)
 	return c.Render("admin/appeal_new", fiber.Map{
+		"MoreOpen":        moreOpen(f, fields),
 		"Registered":      last,
 		"Known":           known,
 		"Problems":        h.staffProblems(l, fields, len(f.Questions)),
@@ -401,4 +402,17 @@ func (h *handlers) cardOfSource(c *fiber.Ctx, f staffAppealForm, in *registry.Re
 		in.ExternalDate = &d
 	}
 	return nil
+}
+
+// moreOpen says whether the form's folded part ("Додаткові відомості": the nature, the settlement, the
+// gender, how to answer) opens: when it holds a choice other than the default or a problem. Folded, it
+// keeps the tab order to the fields a hotline card needs.
+func moreOpen(f staffAppealForm, fields map[string]string) bool {
+	for _, field := range []string{"nature", "signers", "settlement", "gender", "reply_by"} {
+		if _, bad := fields[field]; bad {
+			return true
+		}
+	}
+	return (f.Nature != "" && f.Nature != registry.NatureIndividual) || f.Settlement != "" || f.Gender != "" ||
+		f.ReplyBy != "" || f.Acknowledge
 }

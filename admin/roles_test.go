@@ -17,6 +17,7 @@ import (
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/settlement"
+	"github.com/hromada/hromada/internal/source"
 	"github.com/hromada/hromada/internal/steptest"
 )
 
@@ -136,6 +137,22 @@ func staffRoutes(t *testing.T, s *apptest.Server, deptID int64) []staffRoute {
 		t.Fatal(err)
 	}
 
+	// An import profile and a file checked through it (refused: the header lacks the profile's columns).
+	src, err := s.App.Sources.ByCode(ctx, source.GovHotline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	profile, err := s.App.Intake.ForSource(ctx, src.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := s.App.Intake.Start(ctx, profile.ID, "cards.csv", []byte("Номер картки\n1545-1\n"), s.App.Log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.App.Intake.Wait()
+	profilePath, runPath := fmt.Sprintf("/admin/import/profiles/%d", profile.ID), fmt.Sprintf("/admin/import/runs/%d", run.ID)
+
 	const (
 		registrar, executor, head = identity.RoleRegistrar, identity.RoleExecutor, identity.RoleHead
 		moderator, analyst, admin = identity.RoleModerator, identity.RoleAnalyst, identity.RoleAdmin
@@ -182,6 +199,14 @@ func staffRoutes(t *testing.T, s *apptest.Server, deptID int64) []staffRoute {
 		{"GET", "/admin/import", "/admin/import", []string{registrar, admin}},
 		{"POST", "/admin/import", "/admin/import", []string{registrar, admin}},
 		{"GET", "/admin/import/template.csv", "/admin/import/template.csv", []string{registrar, admin}},
+		{"POST", "/admin/import/cards", "/admin/import/cards", []string{registrar, admin}},
+		{"GET", "/admin/import/runs/:id<int>", runPath, []string{registrar, admin}},
+		{"POST", "/admin/import/runs/:id<int>", runPath, []string{registrar, admin}},
+		{"GET", "/admin/import/profiles/new", "/admin/import/profiles/new", []string{registrar, admin}},
+		{"POST", "/admin/import/profiles", "/admin/import/profiles", []string{registrar, admin}},
+		{"GET", "/admin/import/profiles/:id<int>", profilePath, []string{registrar, admin}},
+		{"POST", "/admin/import/profiles/:id<int>", profilePath, []string{registrar, admin}},
+		{"GET", "/admin/import/results.:format", fmt.Sprintf("/admin/import/results.xlsx?profile=%d&from=2024-01-01&to=2024-03-31", profile.ID), []string{registrar, admin}},
 		{"GET", "/admin/petitions/", "/admin/petitions/", []string{moderator, head}},
 		{"GET", "/admin/petitions/:id<int>", fmt.Sprintf("/admin/petitions/%d", pet.ID), []string{moderator, head}},
 		{"POST", "/admin/petitions/:id<int>/:action", fmt.Sprintf("/admin/petitions/%d/reject", pet.ID), []string{moderator, head}},

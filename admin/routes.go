@@ -16,6 +16,7 @@ import (
 	"github.com/hromada/hromada/internal/georeport"
 	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/intake"
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
@@ -55,6 +56,8 @@ type Deps struct {
 	// appeals are filed in (the registration-control card prints it).
 	StatusURL string
 	CaseIndex string
+	// Intake takes other systems' cards in through import profiles and gives results back.
+	Intake *intake.Service
 }
 
 // registryRoles may read the registry of appeals: everyone who works with appeals, not moderators.
@@ -93,6 +96,15 @@ func Register(s *web.Server, d Deps) {
 	staff.Get("/import", registerers, h.importForm) // appeals from a CSV registry (import.go)
 	staff.Post("/import", web.AcceptUploads, registerers, h.importAppeals)
 	staff.Get("/import/template.csv", registerers, h.importTemplate)
+	// Cards of other systems through import profiles, and the results back in their layout (intake.go).
+	staff.Post("/import/cards", web.AcceptUploads, registerers, h.uploadCards)
+	staff.Get("/import/runs/:id<int>", registerers, h.intakeRun)
+	staff.Post("/import/runs/:id<int>", registerers, h.confirmRun)
+	staff.Get("/import/profiles/new", registerers, h.newProfile)
+	staff.Post("/import/profiles", registerers, h.createProfile)
+	staff.Get("/import/profiles/:id<int>", registerers, h.editProfile)
+	staff.Post("/import/profiles/:id<int>", registerers, h.updateProfile)
+	staff.Get("/import/results.:format", registerers, h.intakeResults)
 	staff.Get("/appeals/:id<int>", registrars, h.appealCard)
 	staff.Get("/appeals/:id<int>/attachments/:file<int>", registrars, h.appealAttachment)
 	staff.Get("/appeals/:id<int>/print", registrars, h.replyPrint)

@@ -79,6 +79,7 @@ func TestLettersOnPaperInBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#f-first_name"), "Ганна"),
 		chromedp.SendKeys(chromedp.CSS("#f-patronymic"), "Іванівна"),
 		chromedp.SendKeys(chromedp.CSS("#f-address"), "м. Зразкове, вул. Лісова, буд. 7"),
+		chromedp.Click(chromedp.CSS("#more > summary")), // how to answer is in the folded part
 		chromedp.Click(chromedp.CSS("#f-acknowledge")),
 		chromedp.Click(chromedp.CSS("#type-complaint")),
 		chromedp.SetValue(chromedp.CSS(`select[name="q0_subject"]`), "09"),

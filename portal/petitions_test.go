@@ -305,7 +305,7 @@ func TestPetitionRejection(t *testing.T) {
 		t.Fatalf("reject: %d\n%.1500s", r.Status, r.Body)
 	}
 	page := apptest.Get(t, author, s.Path("/petitions/"+id))
-	mustContain(t, "the author's rejected petition", page.Body, "Не оприлюднено", "Петицію не оприлюднено",
+	mustContain(t, "the author's rejected petition", page.Body, "В оприлюдненні відмовлено", "Петицію не оприлюднено",
 		"Питання поза повноваженнями громади", "Перейменування площ вирішує Український інститут національної пам&#39;яті.")
 	if r := apptest.Get(t, other, s.Path("/petitions/"+id)); r.Status != http.StatusNotFound {
 		t.Errorf("a rejected petition to another citizen: want 404, got %d", r.Status)

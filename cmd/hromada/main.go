@@ -93,6 +93,8 @@ func run(args []string, stdout io.Writer) error {
 		return nil
 	case "import":
 		return runImport(ctx, cfg, log, args, stdout)
+	case "results":
+		return runResults(ctx, cfg, log, args, stdout)
 	case "report":
 		return reportCommand(ctx, cfg, log, args, stdout)
 	case "migrate":
@@ -112,7 +114,7 @@ func run(args []string, stdout io.Writer) error {
 		}
 		return nil
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: hromada [serve [-migrate=false] | migrate [-grant-to ROLE] | worker | admin grant EMAIL ROLE | import appeals [-lang en] FILE.csv | report --from YYYY-MM-DD --to YYYY-MM-DD --format json|csv|xlsx|pdf [-o FILE]]\nconfiguration: environment variables, see README.md")
+		fmt.Fprintln(stdout, "usage: hromada [serve [-migrate=false] | migrate [-grant-to ROLE] | worker | admin grant EMAIL ROLE | import appeals [-lang en] FILE.csv | import cards -source CODE [-profile ID] [-check] FILE | results -source CODE -from YYYY-MM-DD -to YYYY-MM-DD [-format xlsx|csv] [-o FILE] | report --from YYYY-MM-DD --to YYYY-MM-DD --format json|csv|xlsx|pdf [-o FILE]]\nconfiguration: environment variables, see README.md")
 		return nil
 	default:
 		return fmt.Errorf("unknown command %q (serve, migrate, worker, admin)", cmd)

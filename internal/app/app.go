@@ -31,6 +31,7 @@ import (
 	"github.com/hromada/hromada/internal/devidp"
 	"github.com/hromada/hromada/internal/georeport"
 	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/intake"
 	"github.com/hromada/hromada/internal/logs"
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/paper"
@@ -55,6 +56,11 @@ func NewRegistry(gdb *gorm.DB, cfg *config.Config, clf *classifier.Classifier, c
 	return registry.NewService(gdb, clf, files, registry.Options{Timezone: cfg.Timezone,
 		IndexPattern: cfg.RegIndexPattern, MaxAttachments: cfg.MaxAttachments, Notify: n, Letters: LetterOptions(cfg),
 		Calendar: cal, DueOnDayOff: cfg.DueOnDayOff})
+}
+
+// NewIntake builds the intake of other systems' cards over the registry.
+func NewIntake(gdb *gorm.DB, cfg *config.Config, clf *classifier.Classifier, reg *registry.Service, sources *source.Service) *intake.Service {
+	return intake.NewService(gdb, clf, intake.Options{Registry: reg, Sources: sources, Clock: calendar.NewClock(cfg.Timezone, nil)})
 }
 
 // NewCalendar loads the council's working days: holidays as data, off under martial law.
@@ -93,6 +99,7 @@ type App struct {
 	Sources     *source.Service      // the systems appeals come from (hotlines, apps, other authorities)
 	Tokens      *apitoken.Service    // the machine API's tokens
 	Services    *georeport.Catalogue // Open311's public services
+	Intake      *intake.Service      // other systems' cards through import profiles, results back
 }
 
 // Open builds everything: it opens the database, migrates it (or refuses an outdated schema), and
@@ -165,6 +172,7 @@ func (a *App) build(ctx context.Context) error {
 	a.Sources = source.NewService(a.DB, clf.Channels.Has)
 	a.Tokens = apitoken.NewService(a.DB, cfg.Secret, nil)
 	a.Services = georeport.NewCatalogue(a.DB, clf.Subjects.Has)
+	a.Intake = NewIntake(a.DB, cfg, clf, reg, a.Sources)
 
 	rules := cfg.Petitions
 	petitions := petition.NewService(a.DB, clf, petition.Options{
@@ -220,7 +228,7 @@ func (a *App) build(ctx context.Context) error {
 	admin.Register(a.Web, admin.Deps{Log: log, Notify: a.Notify, Petitions: petitions, People: people,
 		Registry: reg, Departments: a.Departments, Settlements: a.Settlements, Sources: a.Sources, Classifier: clf, Timezone: cfg.Timezone,
 		Reports: report.NewService(a.DB, cfg.Timezone), Council: cfg.Council,
-		StatusURL: StatusURL(cfg), CaseIndex: cfg.Letters.CaseIndex,
+		StatusURL: StatusURL(cfg), CaseIndex: cfg.Letters.CaseIndex, Intake: a.Intake,
 		Services: a.Services, Audit: audit.NewService(a.DB), Staff: func(ctx context.Context) ([]identity.StaffContact, error) {
 			return identity.StaffWithRoles(ctx, a.DB, identity.Roles...)
 		}})
@@ -356,5 +364,10 @@ func (a *App) RunWorker(ctx context.Context) error {
 	return a.Notify.Stop(sctx)
 }
 
-// Close releases the database.
-func (a *App) Close() error { return db.Close(a.DB) }
+// Close waits for the files being taken in, then releases the database.
+func (a *App) Close() error {
+	if a.Intake != nil {
+		a.Intake.Wait()
+	}
+	return db.Close(a.DB)
+}

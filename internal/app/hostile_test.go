@@ -26,6 +26,7 @@ import (
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/settlement"
+	"github.com/hromada/hromada/internal/source"
 	"github.com/hromada/hromada/internal/steptest"
 )
 
@@ -79,6 +80,7 @@ func TestNoInputGivesAServerError(t *testing.T) {
 		{Name: "hostile query parameters and path segments", Run: func(t *testing.T, cr *crawler) { sendHostileGets(cr.on(t)) }},
 		{Name: "hostile form fields", Run: func(t *testing.T, cr *crawler) { sendHostileFields(cr.on(t)) }},
 		{Name: "hostile cells in an imported registry", Run: func(t *testing.T, cr *crawler) { sendHostileImports(cr.on(t)) }},
+		{Name: "hostile cells in a hotline's export", Run: func(t *testing.T, cr *crawler) { sendHostileCards(cr.on(t)) }},
 		{Name: "hostile file names", Run: func(t *testing.T, cr *crawler) { sendHostileFileNames(cr.on(t)) }},
 	})
 	t.Logf("%d hostile requests to %d pages and %d forms", cr.requests, len(cr.gets), len(cr.forms))
@@ -210,6 +212,53 @@ func sendHostileImports(cr *crawler) {
 	}
 }
 
+// sendHostileCards uploads hotline exports whose cells are hostile, one column of the 1545 profile at a
+// time, as CSV and with a hostile header.
+func sendHostileCards(cr *crawler) {
+	for _, f := range cr.sortedForms() {
+		if f.action != "/admin/import/cards" {
+			continue
+		}
+		for _, col := range hostileCardColumns {
+			for _, v := range hostileValues[:7] {
+				cr.postContent(f, f.values(), "cards.csv", hostileCards(col, v), fmt.Sprintf("cards column %s = %.20q", col, v))
+			}
+		}
+		for _, v := range hostileValues[:7] {
+			cr.postContent(f, f.values(), "cards.csv", []byte(v+";"+v+"\n1;2\n"), fmt.Sprintf("cards header %.20q", v))
+			cr.postContent(f, f.values(), "cards.xlsx", []byte("PK\x03\x04"+v), fmt.Sprintf("cards xlsx %.20q", v))
+		}
+	}
+	cr.s.App.Intake.Wait()
+}
+
+// hostileCardColumns are the headers of the shipped 1545 profile a hostile export fills.
+var hostileCardColumns = []string{"Номер картки", "Дата реєстрації", "Контрольна дата", "Прізвище", "Ім'я", "По батькові",
+	"Адреса", "Телефон", "E-mail", "Категорія", "Соціальний стан", "Текст звернення", "Тематика", "Тип звернення", "Ознака",
+	"Терміновість", "Відповідальний"}
+
+// hostileCards is a one-card export of the 1545 contact centre with value in column ("" for none).
+func hostileCards(column, value string) []byte {
+	day := time.Now().AddDate(0, 0, -1).Format("02.01.2006") + " 09:00"
+	row := map[string]string{"Номер картки": "1545-900", "Дата реєстрації": day, "Прізвище": "Коваленко", "Ім'я": "Олена",
+		"Адреса": "м. Зразкове, вул. Соборна, 1", "Текст звернення": "Немає гарячої води третій тиждень.", "Тематика": "09",
+		"Тип звернення": "Скарга"}
+	if column != "" {
+		row[column] = value
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Comma = ';'
+	_ = w.Write(hostileCardColumns)
+	cells := make([]string, len(hostileCardColumns))
+	for i, c := range hostileCardColumns {
+		cells[i] = row[c]
+	}
+	_ = w.Write(cells)
+	w.Flush()
+	return b.Bytes()
+}
+
 // sendHostileFileNames sends a file under a hostile name wherever a form takes files.
 func sendHostileFileNames(cr *crawler) {
 	for _, f := range cr.sortedForms() {
@@ -295,6 +344,20 @@ func hostileFixture(t *testing.T, s *apptest.Server) ([]*visitor, fixtureIDs) {
 		Questions: []registry.QuestionInput{{SubjectCode: "12", Text: "Шум"}}}); err != nil {
 		t.Fatal(err)
 	}
+	// A hotline's file checked through its profile and waiting for confirmation: the import page links
+	// its run, whose page has the confirmation form.
+	src, err := s.App.Sources.ByCode(ctx, source.GovHotline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	profile, err := s.App.Intake.ForSource(ctx, src.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.App.Intake.Start(ctx, profile.ID, "1545.csv", hostileCards("", ""), s.App.Log); err != nil {
+		t.Fatal(err)
+	}
+	s.App.Intake.Wait()
 	admin, err := s.App.People.GrantRole(ctx, "o.lytvynenko@rada.zrazkove.example", identity.RoleAdmin, "test")
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/georeport"
 	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/intake"
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
@@ -35,6 +36,7 @@ func allModels() []any {
 	m = append(m, source.Models()...)
 	m = append(m, apitoken.Models()...)
 	m = append(m, georeport.Models()...)
+	m = append(m, intake.Models()...)
 	return m
 }
 

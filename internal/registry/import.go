@@ -16,7 +16,6 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/classifier"
@@ -38,8 +37,7 @@ var importRequired = []string{"reg_number", "received_at", "channel", "type", "s
 // Import limits. Batches stay under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters per statement.
 const (
 	maxRegNumberLen     = 100
-	importAppealBatch   = 500
-	importQuestionBatch = 2000
+	importQuestionBatch = 500 // questions and timeline lines, a handful of columns each (insertBatch says why not more)
 	importLookupBatch   = 1000
 	importAnalyzeAfter  = 1000 // rows added
 )
@@ -196,16 +194,7 @@ func (p *importParser) refusal() error {
 
 // read parses the whole file into good rows; bad rows become problems.
 func (p *importParser) read(r io.Reader) []importRow {
-	br := bufio.NewReaderSize(r, 64<<10)
-	// Excel's "CSV UTF-8" starts with a byte order mark; it is not part of the first column's name.
-	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
-		_, _ = br.Discard(3)
-	}
-	cr := csv.NewReader(br)
-	cr.Comma = detectSeparator(br)
-	cr.FieldsPerRecord = -1 // a row with the wrong number of cells is a bad row, not the end of the file
-	cr.ReuseRecord = false
-
+	cr := OpenCSV(r)
 	header, err := cr.Read()
 	if err != nil {
 		p.problem(1, "", "import.error.empty", "", "")
@@ -253,6 +242,22 @@ func (p *importParser) read(r io.Reader) []importRow {
 		}
 	}
 	return rows
+}
+
+// OpenCSV reads a spreadsheet's CSV as Excel writes it: without the byte order mark of "CSV UTF-8", with
+// the separator the header line uses (";" or ","), and a row of another length left for the caller to
+// report rather than ending the file. The registry's import and the intake of cards both read through it.
+func OpenCSV(r io.Reader) *csv.Reader {
+	br := bufio.NewReaderSize(r, 64<<10)
+	// Excel's "CSV UTF-8" starts with a byte order mark; it is not part of the first column's name.
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
+		_, _ = br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = detectSeparator(br)
+	cr.FieldsPerRecord = -1 // a row with the wrong number of cells is a bad row, not the end of the file
+	cr.ReuseRecord = false
+	return cr
 }
 
 // readableCells checks, at the edge as every form's field is checked, that each cell is text: no NUL or
@@ -717,7 +722,8 @@ func (s *Service) numberForeign(tx *gorm.DB, rows []importRow) error {
 	return nil
 }
 
-// insertImported writes the cards in multi-row INSERTs, then their questions.
+// insertImported derives the rows' cards and writes them as the cards of other systems are written
+// (insertAppeals): one way for imported appeals into the table.
 func (s *Service) insertImported(tx *gorm.DB, rows []importRow, places *settlement.Index) error {
 	now := s.clock.Now()
 	appeals := make([]*Appeal, len(rows))
@@ -726,24 +732,7 @@ func (s *Service) insertImported(tx *gorm.DB, rows []importRow, places *settleme
 		s.deriveNew(r.appeal, places) // only the rows added: a row already in the registry is skipped, underived
 		appeals[i] = r.appeal
 	}
-	for chunk := range slices.Chunk(appeals, importAppealBatch) {
-		if err := tx.Omit(clause.Associations).Create(chunk).Error; err != nil {
-			return fmt.Errorf("insert imported appeals: %w", err)
-		}
-	}
-	var questions []Question
-	for _, a := range appeals {
-		for _, q := range a.Questions {
-			q.AppealID = a.ID
-			questions = append(questions, q)
-		}
-	}
-	for chunk := range slices.Chunk(questions, importQuestionBatch) {
-		if err := tx.Create(chunk).Error; err != nil {
-			return fmt.Errorf("insert imported questions: %w", err)
-		}
-	}
-	return nil
+	return insertAppeals(tx, appeals)
 }
 
 // indexReader is the inverse of FormatIndex: it reads a registration number written under the pattern

@@ -1,23 +1,9 @@
 package web
 
-import (
-	"strings"
-	"unicode"
-)
+import "github.com/hromada/hromada/internal/form"
 
-// CSVSafe keeps spreadsheet programs from running a cell of an export as a formula: a cell that starts
-// with a tab or carriage return, or whose first character after white space is a formula character
-// (ASCII, or full-width, which some programs fold to ASCII), gets a leading apostrophe.
-func CSVSafe(s string) string {
-	if strings.HasPrefix(s, "\t") || strings.HasPrefix(s, "\r") {
-		return "'" + s
-	}
-	t := strings.TrimLeftFunc(s, unicode.IsSpace)
-	if t != "" && strings.ContainsRune("=+-@＝＋－＠", []rune(t)[0]) {
-		return "'" + s
-	}
-	return s
-}
+// CSVSafe keeps spreadsheet programs from running a cell of an export as a formula (form.CSVSafe).
+func CSVSafe(s string) string { return form.CSVSafe(s) }
 
 // CSVBOM starts a UTF-8 CSV file, so spreadsheet programs read Cyrillic as UTF-8.
 const CSVBOM = "\uFEFF"

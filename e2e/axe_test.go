@@ -224,6 +224,9 @@ func (r *axeRun) axe(label string) []axeViolation {
 	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`if (!window.axe) {`+axeSource+`}; true`)); err != nil {
 		b.fail("inject axe-core into "+label, err)
 	}
+	// Folded parts (the card's steps, "Більше фільтрів") are opened first: axe-core skips what is hidden,
+	// and a form a person unfolds is as much a part of the page as what shows at first.
+	eval[bool](b, "unfold "+label, `(document.querySelectorAll('details:not([open])').forEach(d => d.open = true), true)`)
 	tags, _ := json.Marshal(axeTags)
 	var out []axeViolation
 	js := `axe.run(document, {runOnly: {type: 'tag', values: ` + string(tags) + `}, resultTypes: ['violations']})
@@ -313,10 +316,13 @@ var paper = regexp.MustCompile(`/(rkk|receipt|print|letters/[0-9]+)$`)
 
 var numberSegment = regexp.MustCompile(`/[0-9]+`)
 
-// routeShape is a path with its numbers as :id and without the query: one page per route is enough
-// for the pages found by links.
+// routeShape is a path with its numbers as :id, without the query and a final slash: one page per
+// route is enough for the pages found by links.
 func routeShape(p string) string {
 	p, _, _ = strings.Cut(p, "?")
+	if len(p) > 1 {
+		p = strings.TrimSuffix(p, "/")
+	}
 	return numberSegment.ReplaceAllString(p, "/:id")
 }
 
@@ -520,6 +526,8 @@ func (fx *a11yFixture) visitors() []axeVisitor {
 			{name: "card answered", path: card(fx.answered)},
 			{name: "import", path: "/admin/import"},
 			{name: "import sent empty", path: "/admin/import", submit: "/admin/import", status: 422, errors: true},
+			{name: "new import profile", path: "/admin/import/profiles/new"},
+			{name: "import profile sent empty", path: "/admin/import/profiles/new", submit: "/admin/import/profiles", status: 422, errors: true},
 			{name: "dispatch", path: "/admin/dispatch"},
 			{name: "outgoing", path: "/admin/outgoing"},
 			{name: "outgoing with bad dates", path: "/admin/outgoing?from=bad&to=bad", status: 400, errors: true},

@@ -179,6 +179,9 @@ func (r *axeRun) check(v axeVisitor, lang string, st pageState) []string {
 		`document.querySelector('[aria-invalid="true"], .error-text, .error-summary, [role="alert"]') !== null`) {
 		b.t.Errorf("%s: the form's errors are not shown; the state checked is not the one meant", label)
 	}
+	if st.shot != "" && lang == "uk" {
+		b.screenshots(st.shot) // as the page opens, before the check unfolds its parts
+	}
 	t0 := time.Now()
 	violations := r.axe(label)
 	r.axeTime += time.Since(t0)
@@ -189,9 +192,6 @@ func (r *axeRun) check(v axeVisitor, lang string, st pageState) []string {
 	r.noSidewaysScroll(label+" at 1280×800", desktopWidth, desktopHeight, false)
 	if !staff {
 		r.noSidewaysScroll(label+" at 390×844", phoneWidth, phoneHeight, true)
-	}
-	if st.shot != "" && lang == "uk" {
-		b.screenshots(st.shot)
 	}
 	return r.links()
 }

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -68,49 +69,88 @@ func TestAccessibilityOfEveryPage(t *testing.T) {
 	chromium := findChromium(t)
 	s := apptest.Start(t, nil)
 	fx := accessibilityFixture(t, s)
-	b := startBrowser(t, chromium, 8*time.Minute)
-	run := &axeRun{b: b, base: s.URL, seen: map[string]bool{}, started: time.Now()}
-
-	run.selfCheck()
+	all := &axeShared{seen: map[string]bool{}}
+	started := time.Now()
 	only := os.Getenv("HROMADA_A11Y_ONLY") // while fixing a page: "admin,analyst" checks only these visitors
-	for _, v := range fx.visitors() {
-		if only != "" && !slices.Contains(strings.Split(only, ","), v.name) {
-			continue
+	var groups [2][]axeVisitor
+	for i, v := range fx.visitors() {
+		if only == "" || slices.Contains(strings.Split(only, ","), v.name) {
+			groups[i%2] = append(groups[i%2], v)
 		}
-		if v.who != "" {
-			b.signInAs(s.URL, v.who)
-		} else {
-			b.do("the anonymous visitor starts at home", chromedp.Navigate(s.URL+"/"))
-		}
-		for _, lang := range []string{"uk", "en"} {
-			run.language(lang)
-			run.visit(v, lang)
-		}
-		run.language("uk") // signInAs finds the buttons by their Ukrainian names
 	}
-	shapes := slices.Sorted(maps.Keys(run.seen))
+	// Two browsers at once, each with its half of the people: the run waits on the server and the
+	// browser in turn, so two keep both cores busy and the whole check well within the CI's time.
+	t.Run("browsers", func(t *testing.T) {
+		for i, group := range groups {
+			t.Run(fmt.Sprint(i+1), func(t *testing.T) {
+				t.Parallel()
+				b := startBrowser(t, chromium, 6*time.Minute)
+				run := &axeRun{b: b, base: s.URL, all: all}
+				run.selfCheck()
+				for _, v := range group {
+					run.visitAs(v)
+				}
+				for _, l := range b.console() {
+					// Error pages and forms sent empty answer 4xx on purpose (check compares each status
+					// with the one wanted); the browser reports each as a failed load.
+					if !strings.Contains(l, "the server responded with a status of 4") {
+						t.Errorf("console: %s", l)
+					}
+				}
+			})
+		}
+	})
+	shapes := slices.Sorted(maps.Keys(all.seen))
 	t.Logf("routes checked: %s", strings.Join(shapes, ", "))
-	t.Logf("axe-core %s: %d page states checked in %s (axe-core itself: %s)", axeVersion, run.checked,
-		time.Since(run.started).Round(time.Second), run.axeTime.Round(time.Second))
-	if logs := b.console(); len(logs) > 0 {
-		for _, l := range logs {
-			// Error pages and forms sent empty answer 4xx on purpose (check compares each status with the
-			// one wanted); the browser reports each as a failed load.
-			if !strings.Contains(l, "the server responded with a status of 4") {
-				t.Errorf("console: %s", l)
-			}
-		}
-	}
+	t.Logf("axe-core %s: %d page states checked in %s (axe-core itself: %s)", axeVersion, all.checked,
+		time.Since(started).Round(time.Second), all.axeTime.Round(time.Second))
 }
 
-// axeRun is the crawl's state: the browser, which route shapes were checked in which language.
-type axeRun struct {
-	b       *browser
-	base    string
-	seen    map[string]bool // lang + route shape, of the pages found by links
+// axeShared is what the browsers share: the route shapes checked in each language, and counts.
+type axeShared struct {
+	mu      sync.Mutex
+	seen    map[string]bool // lang + route shape
 	checked int
-	started time.Time
 	axeTime time.Duration // spent in axe-core itself
+}
+
+// claim marks a route shape in a language as checked; false when it already was.
+func (a *axeShared) claim(key string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.seen[key] {
+		return false
+	}
+	a.seen[key] = true
+	return true
+}
+
+func (a *axeShared) count(axe time.Duration) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.checked++
+	a.axeTime += axe
+}
+
+// axeRun is one browser's crawl.
+type axeRun struct {
+	b    *browser
+	base string
+	all  *axeShared
+}
+
+// visitAs signs in as the visitor and checks their states and the pages they reach, in each language.
+func (r *axeRun) visitAs(v axeVisitor) {
+	if v.who != "" {
+		r.b.signInAs(r.base, v.who)
+	} else {
+		r.b.do("the anonymous visitor starts at home", chromedp.Navigate(r.base+"/"))
+	}
+	for _, lang := range []string{"uk", "en"} {
+		r.language(lang)
+		r.visit(v, lang)
+	}
+	r.language("uk") // signInAs finds the buttons by their Ukrainian names
 }
 
 func (r *axeRun) language(lang string) {
@@ -122,17 +162,15 @@ func (r *axeRun) visit(v axeVisitor, lang string) {
 	queue := []string{}
 	for _, st := range v.states {
 		queue = append(queue, r.check(v, lang, st)...)
-		r.seen[lang+" "+routeShape(st.path)] = true
+		r.all.claim(lang + " " + routeShape(st.path))
 	}
 	// Links found on the way: each route shape once per language, whoever reaches it first.
 	for budget := 60; len(queue) > 0 && budget > 0; {
 		path := queue[0]
 		queue = queue[1:]
-		key := lang + " " + routeShape(path)
-		if r.seen[key] {
+		if !r.all.claim(lang + " " + routeShape(path)) {
 			continue
 		}
-		r.seen[key] = true
 		budget--
 		queue = append(queue, r.check(v, lang, pageState{name: "found by a link", path: path})...)
 	}
@@ -171,7 +209,6 @@ func (r *axeRun) check(v axeVisitor, lang string, st pageState) []string {
 		}
 		b.t.Errorf("%s: status %d, want %d", label, got, want)
 	}
-	r.checked++
 	if got := eval[string](b, "the language of "+label, `document.documentElement.lang`); got != lang && !paper.MatchString(st.path) {
 		b.t.Errorf("%s: <html lang=%q>, want %q", label, got, lang)
 	}
@@ -184,7 +221,7 @@ func (r *axeRun) check(v axeVisitor, lang string, st pageState) []string {
 	}
 	t0 := time.Now()
 	violations := r.axe(label)
-	r.axeTime += time.Since(t0)
+	r.all.count(time.Since(t0))
 	for _, v := range violations {
 		b.t.Errorf("%s: axe %s (%s): %s\n    %s", label, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, "\n    "))
 	}

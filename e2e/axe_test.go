@@ -19,6 +19,7 @@ import (
 
 	"github.com/hromada/hromada/internal/apptest"
 	"github.com/hromada/hromada/internal/audit"
+	"github.com/hromada/hromada/internal/georeport"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
@@ -405,7 +406,7 @@ type axeVisitor struct {
 type a11yFixture struct {
 	registered, assigned, awaiting, answered, anonymous, mine int64
 	pending, published                                        int64
-	settlement                                                int64
+	settlement, service                                       int64
 }
 
 func accessibilityFixture(t *testing.T, s *apptest.Server) *a11yFixture {
@@ -448,7 +449,11 @@ func accessibilityFixture(t *testing.T, s *apptest.Server) *a11yFixture {
 	if err := s.App.DB.Raw("SELECT id FROM persons WHERE email = ?", "olena.shevchenko@mail.example").Scan(&citizen).Error; err != nil {
 		t.Fatal(err)
 	}
-	fx := &a11yFixture{settlement: place.ID}
+	service, err := s.App.Services.Create(ctx, georeport.Input{Code: "roads", SubjectCode: "09", NameUK: "Ями на дорогах", NameEN: "Potholes"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx := &a11yFixture{settlement: place.ID, service: service.ID}
 	phone := func(last, summary string) *registry.Appeal {
 		a, err := s.App.Registry.RegisterAppeal(ctx, registry.RegisterInput{Channel: "phone", LastName: last, FirstName: "Олена",
 			Address: "м. Зразкове, вул. Соборна, 1", Email: "olena.shevchenko@mail.example", Type: "complaint", Summary: summary,
@@ -580,7 +585,9 @@ func (fx *a11yFixture) visitors() []axeVisitor {
 			{name: "dashboard", path: "/admin/"},
 			{name: "card registered", path: card(fx.registered)},
 			{name: "resolution sent empty", path: card(fx.registered), submit: fmt.Sprintf("/admin/appeals/%d/assign", fx.registered), status: 422, errors: true},
+			{name: "forwarding sent empty", path: card(fx.registered), submit: fmt.Sprintf("/admin/appeals/%d/forward", fx.registered), status: 422, errors: true},
 			{name: "card assigned", path: card(fx.assigned)},
+			{name: "extension sent empty", path: card(fx.assigned), submit: fmt.Sprintf("/admin/appeals/%d/extend", fx.assigned), status: 422, errors: true},
 			{name: "card awaiting approval", path: card(fx.awaiting)},
 			{name: "card answered", path: card(fx.answered)},
 			{name: "card anonymous", path: card(fx.anonymous)},
@@ -606,6 +613,8 @@ func (fx *a11yFixture) visitors() []axeVisitor {
 			{name: "settlements", path: "/admin/settlements/"},
 			{name: "settlement sent empty", path: "/admin/settlements/", submit: "/admin/settlements", status: 422, errors: true},
 			{name: "settlement", path: fmt.Sprintf("/admin/settlements/%d", fx.settlement)},
+			{name: "settlement saved empty", path: fmt.Sprintf("/admin/settlements/%d", fx.settlement),
+				submit: fmt.Sprintf("/admin/settlements/%d", fx.settlement), status: 422, errors: true},
 			{name: "staff", path: "/admin/staff"},
 			{name: "role granted to a bad address", path: "/admin/staff", submit: "/admin/staff", fill: map[string]string{`[name="email"]`: "не адреса"}, status: 422, errors: true},
 			{name: "audit", path: "/admin/audit"},
@@ -613,6 +622,9 @@ func (fx *a11yFixture) visitors() []axeVisitor {
 			{name: "undelivered mail", path: "/admin/mail"},
 			{name: "open311 services", path: "/admin/open311/"},
 			{name: "open311 service sent empty", path: "/admin/open311/", submit: "/admin/open311", status: 422, errors: true},
+			{name: "open311 service", path: fmt.Sprintf("/admin/open311/%d", fx.service)},
+			{name: "open311 service saved empty", path: fmt.Sprintf("/admin/open311/%d", fx.service),
+				submit: fmt.Sprintf("/admin/open311/%d", fx.service), status: 422, errors: true},
 			{name: "report", path: "/admin/report"},
 		}},
 	}

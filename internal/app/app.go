@@ -19,6 +19,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/hromada/hromada/admin"
+	"github.com/hromada/hromada/api"
 	"github.com/hromada/hromada/internal/apitoken"
 	"github.com/hromada/hromada/internal/appealform"
 	"github.com/hromada/hromada/internal/attachment"
@@ -220,6 +221,8 @@ func (a *App) build(ctx context.Context) error {
 		Audit: audit.NewService(a.DB), Staff: func(ctx context.Context) ([]identity.StaffContact, error) {
 			return identity.StaffWithRoles(ctx, a.DB, identity.Roles...)
 		}})
+
+	api.Register(a.Web, api.Deps{Log: log, Registry: reg, Sources: a.Sources, Classifier: clf})
 
 	if cfg.DevIdP.Enabled {
 		if err := devidp.CheckEnvironment(cfg.Env); err != nil {

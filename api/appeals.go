@@ -23,12 +23,12 @@ import (
 // token's source's; everything else is what the registration form asks, by the same rules: the law
 // (Art. 5) wants the author's name and address of residence, the substance and at least one question.
 type AppealRequest struct {
-	ExternalNumber string     `json:"external_number"` // the card's number in the source's system: required, once per source
-	ExternalDate   string     `json:"external_date,omitempty"`   // its date there, YYYY-MM-DD
-	ReceivedAt     string     `json:"received_at,omitempty"`     // RFC 3339; "" is now
-	Type           string     `json:"type"`            // proposal, application, complaint
-	Nature         string     `json:"nature,omitempty"`          // individual (default), collective, anonymous
-	Signers        int        `json:"signers,omitempty"`         // a collective appeal's number of signers
+	ExternalNumber string     `json:"external_number"`         // the card's number in the source's system: required, once per source
+	ExternalDate   string     `json:"external_date,omitempty"` // its date there, YYYY-MM-DD
+	ReceivedAt     string     `json:"received_at,omitempty"`   // RFC 3339; "" is now
+	Type           string     `json:"type"`                    // proposal, application, complaint
+	Nature         string     `json:"nature,omitempty"`        // individual (default), collective, anonymous
+	Signers        int        `json:"signers,omitempty"`       // a collective appeal's number of signers
 	LastName       string     `json:"last_name"`
 	FirstName      string     `json:"first_name"`
 	Patronymic     string     `json:"patronymic,omitempty"`

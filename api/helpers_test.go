@@ -73,7 +73,6 @@ func (r reply) problem(t testing.TB) api.Problem {
 	return p
 }
 
-
 // request is one call to the API.
 type request struct {
 	method, path, token string

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/hromada/hromada/internal/apitoken"
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/department"
@@ -20,6 +21,7 @@ import (
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/report"
 	"github.com/hromada/hromada/internal/settlement"
+	"github.com/hromada/hromada/internal/source"
 	"github.com/hromada/hromada/internal/web"
 )
 
@@ -51,6 +53,9 @@ type Deps struct {
 	// appeals are filed in (the registration-control card prints it).
 	StatusURL string
 	CaseIndex string
+	// Tokens are the machine API's tokens, Sources the systems they are issued to (admin).
+	Tokens  *apitoken.Service
+	Sources *source.Service
 }
 
 // registryRoles may read the registry of appeals: everyone who works with appeals, not moderators.
@@ -140,4 +145,8 @@ func Register(s *web.Server, d Deps) {
 	admins.Post("/staff", h.grantStaffRole)
 	admins.Post("/staff/:id<int>/revoke", h.revokeStaffRole)
 	admins.Post("/staff/:id<int>/department", h.setStaffDepartment)
+	// Tokens of the machine API (tokens.go): issued to a source, shown once, revoked at once.
+	admins.Get("/tokens", h.tokens)
+	admins.Post("/tokens", h.createToken)
+	admins.Post("/tokens/:id<int>/revoke", h.revokeToken)
 }

@@ -217,7 +217,7 @@ func (a *App) build(ctx context.Context) error {
 	admin.Register(a.Web, admin.Deps{Log: log, Notify: a.Notify, Petitions: petitions, People: people,
 		Registry: reg, Departments: a.Departments, Settlements: a.Settlements, Classifier: clf, Timezone: cfg.Timezone,
 		Reports: report.NewService(a.DB, cfg.Timezone), Council: cfg.Council,
-		StatusURL: StatusURL(cfg), CaseIndex: cfg.Letters.CaseIndex,
+		StatusURL: StatusURL(cfg), CaseIndex: cfg.Letters.CaseIndex, Tokens: a.Tokens, Sources: a.Sources,
 		Audit: audit.NewService(a.DB), Staff: func(ctx context.Context) ([]identity.StaffContact, error) {
 			return identity.StaffWithRoles(ctx, a.DB, identity.Roles...)
 		}})

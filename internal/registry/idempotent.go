@@ -92,8 +92,12 @@ func (s *Service) registeredBefore(ctx context.Context, in RegisterInput, key *I
 	return a, err
 }
 
-// keepKey records the request's key with the appeal it registered, inside the registration.
+// keepKey records the request's key (if it brought one) with the appeal it registered, inside the
+// registration.
 func keepKey(tx *gorm.DB, key *IdempotencyKey, appealID int64, now time.Time) error {
+	if key == nil {
+		return nil
+	}
 	rec := idempotencyRecord{Scope: key.Scope, Key: key.Key, Fingerprint: key.Fingerprint, AppealID: appealID, CreatedAt: now}
 	if err := tx.Create(&rec).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {

@@ -205,10 +205,8 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 			}
 			return err
 		}
-		if in.Idempotency != nil {
-			if err := keepKey(tx, in.Idempotency, a.ID, now); err != nil {
-				return err
-			}
+		if err := keepKey(tx, in.Idempotency, a.ID, now); err != nil {
+			return err
 		}
 		if in.Acknowledge {
 			// The acknowledgement asked for replaces the registration notice: one message, the letter in it.

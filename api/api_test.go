@@ -34,6 +34,8 @@ type scene struct {
 func newScene(t *testing.T, env map[string]string) *scene {
 	t.Helper()
 	s := apptest.Start(t, env)
+	// Runs before the server stops (cleanups run last first): no idle keep-alive connection holds it up.
+	t.Cleanup(http.DefaultClient.CloseIdleConnections)
 	sc := &scene{s: s, c: newContract(t)}
 	ctx := context.Background()
 	src, err := s.App.Sources.ByCode(ctx, "1545")

@@ -116,7 +116,7 @@ func run(args []string, stdout io.Writer) error {
 		}
 		return nil
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: hromada [serve [-migrate=false] | migrate [-grant-to ROLE] | worker | admin grant EMAIL ROLE | import appeals [-lang en] FILE.csv | import cards -source CODE [-profile ID] [-check] FILE | results -source CODE -from YYYY-MM-DD -to YYYY-MM-DD [-format xlsx|csv] [-o FILE] | report --from YYYY-MM-DD --to YYYY-MM-DD --format json|csv|xlsx|pdf [-o FILE] | token create NAME --source SOURCE --scopes appeals:write,appeals:read [--expires YYYY-MM-DD] | token list | token revoke ID]\nconfiguration: environment variables, see README.md")
+		fmt.Fprintln(stdout, "usage: hromada [serve [-migrate=false] | migrate [-grant-to ROLE] | worker | admin grant EMAIL ROLE | import appeals [-lang en] FILE.xlsx|FILE.csv | import cards -source CODE [-profile ID] [-check] FILE | results -source CODE -from YYYY-MM-DD -to YYYY-MM-DD [-format xlsx|csv] [-o FILE] | report --from YYYY-MM-DD --to YYYY-MM-DD --format json|csv|xlsx|pdf [-o FILE] | token create NAME --source SOURCE --scopes appeals:write,appeals:read [--expires YYYY-MM-DD] | token list | token revoke ID]\nconfiguration: environment variables, see README.md")
 		return nil
 	default:
 		return fmt.Errorf("unknown command %q (serve, migrate, worker, admin, import, report, token)", cmd)

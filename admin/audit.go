@@ -146,6 +146,11 @@ func (h *handlers) auditLog(c *fiber.Ctx) error {
 			r.ActorID = *e.ActorPersonID
 			r.Actor = names[r.ActorID]
 		}
+		if e.ActorTokenID != nil {
+			// A machine request: the API token it came with (its page lists them by number).
+			r.ActorID = *e.ActorTokenID
+			r.Actor = l.Tf("api.audit.token", "ID", *e.ActorTokenID)
+		}
 		if e.ObjectID != nil {
 			r.ObjectID = *e.ObjectID
 			switch e.ObjectType {

@@ -39,7 +39,7 @@ func (h *handlers) renderImport(c *fiber.Ctx, data fiber.Map) error {
 	return c.Render("admin/import", data)
 }
 
-// importAppeals imports an uploaded CSV registry. Success redirects to the form with the counts (the
+// importAppeals imports an uploaded registry (XLSX or CSV). Success redirects to the form with the counts (the
 // counts are all the page shows, so they travel in the address); a refused file comes back with every
 // problem in a table. Posting the same file twice is harmless: the second time adds nothing.
 func (h *handlers) importAppeals(c *fiber.Ctx) error {

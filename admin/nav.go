@@ -42,7 +42,7 @@ var staffNav = []navLink{
 	{"/admin/import", "staff.nav.import", []string{identity.RoleRegistrar, identity.RoleAdmin}, under("/admin/import")},
 	{"/admin/dispatch", "staff.nav.dispatch", []string{identity.RoleRegistrar, identity.RoleAdmin}, under("/admin/dispatch")},
 	{"/admin/#operations", "staff.nav.administration", []string{identity.RoleAdmin}, func(p string) bool {
-		for _, prefix := range []string{"/admin/staff", "/admin/departments", "/admin/settlements", "/admin/audit", "/admin/mail", "/admin/open311"} {
+		for _, prefix := range []string{"/admin/staff", "/admin/departments", "/admin/settlements", "/admin/audit", "/admin/mail", "/admin/open311", "/admin/tokens"} {
 			if under(prefix)(p) {
 				return true
 			}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/hromada/hromada/internal/apitoken"
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/department"
@@ -58,6 +59,8 @@ type Deps struct {
 	CaseIndex string
 	// Intake takes other systems' cards in through import profiles and gives results back.
 	Intake *intake.Service
+	// Tokens are the machine API's tokens (admin).
+	Tokens *apitoken.Service
 }
 
 // registryRoles may read the registry of appeals: everyone who works with appeals, not moderators.
@@ -169,4 +172,8 @@ func Register(s *web.Server, d Deps) {
 	admins.Post("/staff", h.grantStaffRole)
 	admins.Post("/staff/:id<int>/revoke", h.revokeStaffRole)
 	admins.Post("/staff/:id<int>/department", h.setStaffDepartment)
+	// Tokens of the machine API (tokens.go): issued to a source, shown once, revoked at once.
+	admins.Get("/tokens", h.tokens)
+	admins.Post("/tokens", h.createToken)
+	admins.Post("/tokens/:id<int>/revoke", h.revokeToken)
 }

@@ -19,10 +19,10 @@ import (
 	"github.com/hromada/hromada/internal/registry"
 )
 
-const importUsage = "usage: hromada import appeals [-lang uk|en] FILE.csv\n" +
+const importUsage = "usage: hromada import appeals [-lang uk|en] FILE.xlsx|FILE.csv\n" +
 	"       hromada import cards -source CODE [-profile ID] [-check] [-lang uk|en] FILE.xlsx|FILE.csv"
 
-// runImport is `hromada import appeals [-lang uk|en] FILE.csv`: the staff page's import for files too large
+// runImport is `hromada import appeals [-lang uk|en] FILE.xlsx|FILE.csv`: the staff page's import for files too large
 // to upload comfortably. It prints every problem of a refused file (the page shows the first few hundred)
 // in Ukrainian, or in English with -lang en, and exits non-zero; nothing is added then.
 func runImport(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdout io.Writer) error {

@@ -97,6 +97,8 @@ func run(args []string, stdout io.Writer) error {
 		return runResults(ctx, cfg, log, args, stdout)
 	case "report":
 		return reportCommand(ctx, cfg, log, args, stdout)
+	case "token":
+		return runToken(ctx, cfg, log, args, stdout)
 	case "migrate":
 		fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 		grantTo := fs.String("grant-to", cfg.AppRole(), "PostgreSQL: the application's database role, given what the server needs "+
@@ -114,10 +116,10 @@ func run(args []string, stdout io.Writer) error {
 		}
 		return nil
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: hromada [serve [-migrate=false] | migrate [-grant-to ROLE] | worker | admin grant EMAIL ROLE | import appeals [-lang en] FILE.csv | import cards -source CODE [-profile ID] [-check] FILE | results -source CODE -from YYYY-MM-DD -to YYYY-MM-DD [-format xlsx|csv] [-o FILE] | report --from YYYY-MM-DD --to YYYY-MM-DD --format json|csv|xlsx|pdf [-o FILE]]\nconfiguration: environment variables, see README.md")
+		fmt.Fprintln(stdout, "usage: hromada [serve [-migrate=false] | migrate [-grant-to ROLE] | worker | admin grant EMAIL ROLE | import appeals [-lang en] FILE.xlsx|FILE.csv | import cards -source CODE [-profile ID] [-check] FILE | results -source CODE -from YYYY-MM-DD -to YYYY-MM-DD [-format xlsx|csv] [-o FILE] | report --from YYYY-MM-DD --to YYYY-MM-DD --format json|csv|xlsx|pdf [-o FILE] | token create NAME --source SOURCE --scopes appeals:write,appeals:read [--expires YYYY-MM-DD] | token list | token revoke ID]\nconfiguration: environment variables, see README.md")
 		return nil
 	default:
-		return fmt.Errorf("unknown command %q (serve, migrate, worker, admin)", cmd)
+		return fmt.Errorf("unknown command %q (serve, migrate, worker, admin, import, report, token)", cmd)
 	}
 }
 

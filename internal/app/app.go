@@ -19,6 +19,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/hromada/hromada/admin"
+	"github.com/hromada/hromada/api"
 	"github.com/hromada/hromada/internal/apitoken"
 	"github.com/hromada/hromada/internal/appealform"
 	"github.com/hromada/hromada/internal/attachment"
@@ -228,12 +229,14 @@ func (a *App) build(ctx context.Context) error {
 	admin.Register(a.Web, admin.Deps{Log: log, Notify: a.Notify, Petitions: petitions, People: people,
 		Registry: reg, Departments: a.Departments, Settlements: a.Settlements, Sources: a.Sources, Classifier: clf, Timezone: cfg.Timezone,
 		Reports: report.NewService(a.DB, cfg.Timezone), Council: cfg.Council,
-		StatusURL: StatusURL(cfg), CaseIndex: cfg.Letters.CaseIndex, Intake: a.Intake,
+		StatusURL: StatusURL(cfg), CaseIndex: cfg.Letters.CaseIndex, Intake: a.Intake, Tokens: a.Tokens,
 		Services: a.Services, Audit: audit.NewService(a.DB), Staff: func(ctx context.Context) ([]identity.StaffContact, error) {
 			return identity.StaffWithRoles(ctx, a.DB, identity.Roles...)
 		}})
 	open311.Register(a.Web, open311.Deps{Registry: reg, Services: a.Services, Sources: a.Sources, Classifier: clf,
 		Timezone: cfg.Timezone, BaseURL: cfg.BaseURL.String(), Contact: cfg.Council.UK})
+
+	api.Register(a.Web, api.Deps{Log: log, Registry: reg, Sources: a.Sources, Classifier: clf})
 
 	if cfg.DevIdP.Enabled {
 		if err := devidp.CheckEnvironment(cfg.Env); err != nil {

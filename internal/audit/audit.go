@@ -11,9 +11,11 @@ import (
 	"gorm.io/gorm"
 )
 
-// Actor is who acts in a request: the signed-in person (0 for none) and the address the request came from.
+// Actor is who acts in a request: the signed-in person (0 for none), or the API token a machine request
+// came with (0 for none), and the address the request came from.
 type Actor struct {
 	PersonID int64
+	TokenID  int64
 	IP       string
 }
 
@@ -42,6 +44,7 @@ type Entry struct {
 	ID            int64
 	OccurredAt    time.Time
 	ActorPersonID *int64
+	ActorTokenID  *int64 // a machine request's API token (the machine API, Open311)
 	IP            string `gorm:"column:ip"`
 	Action        string // what was done: appeal.assign, appeal.view, ...
 	ObjectType    string // appeal, petition, department, person, ...
@@ -62,6 +65,9 @@ func Record(ctx context.Context, tx *gorm.DB, action, objectType string, objectI
 	e := Entry{OccurredAt: time.Now().UTC(), IP: a.IP, Action: action, ObjectType: objectType, Detail: detail}
 	if a.PersonID != 0 {
 		e.ActorPersonID = &a.PersonID
+	}
+	if a.TokenID != 0 {
+		e.ActorTokenID = &a.TokenID
 	}
 	if objectID != 0 {
 		e.ObjectID = &objectID

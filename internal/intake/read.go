@@ -13,17 +13,13 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/hromada/hromada/internal/form"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/source"
 )
 
-// Bounds on what one file may make the server do. An XLSX is a zip: its parts are never inflated past
-// maxUnzipped, whatever the upload's size, so a small "zip bomb" is refused instead of filling memory.
+// Bounds on what one file may make the server do (an XLSX is never inflated past registry.MaxUnzipped).
 const (
-	maxUnzipped  = 256 << 20
 	maxRows      = 200000
 	maxShown     = 30 // the first values of a map a problem lists as what would have been right
 	progressStep = 200
@@ -91,7 +87,7 @@ func (s *Service) Check(ctx context.Context, p *Profile, name string, content []
 		pv.Problems = []Problem{*problem}
 		return pv, nil, nil
 	}
-	rd := &cardReader{s: s, src: src, sp: sp, xlsx: isXLSX(content), seen: map[string]int{}, urgent: map[int]bool{}}
+	rd := &cardReader{s: s, src: src, sp: sp, xlsx: registry.IsXLSX(content), seen: map[string]int{}, urgent: map[int]bool{}}
 	cards := rd.read(rows, lines, p.HeaderRow, progress)
 	pv.Rows, pv.Problems = rd.dataRows, rd.problems
 	if len(cards) == 0 && len(pv.Problems) == 0 {
@@ -121,28 +117,19 @@ func (s *Service) Check(ctx context.Context, p *Profile, name string, content []
 	return pv, cards, nil
 }
 
-// isXLSX tells an XLSX (a zip) from text by its first bytes, not by the name a browser sent.
-func isXLSX(content []byte) bool { return bytes.HasPrefix(content, []byte("PK\x03\x04")) }
-
 // readSheet reads the file's rows: an XLSX's first sheet (row numbers as the spreadsheet shows them, cells
 // as stored, so dates come as serial numbers whatever their display format), or a CSV as Excel writes it.
 func readSheet(name string, content []byte) (rows [][]string, lines []int, problem *Problem) {
-	if isXLSX(content) {
-		f, err := excelize.OpenReader(bytes.NewReader(content), excelize.Options{UnzipSizeLimit: maxUnzipped})
-		if err != nil {
-			return nil, nil, &Problem{Message: "intake.error.xlsx"}
-		}
-		defer f.Close()
-		sheets := f.GetSheetList()
-		if len(sheets) == 0 {
-			return nil, nil, &Problem{Message: "import.error.empty"}
-		}
-		rows, err = f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, nil, &Problem{Message: "intake.error.xlsx"}
-		}
-		if len(rows) > maxRows+maxHeaderRow {
+	if registry.IsXLSX(content) {
+		var err error
+		rows, err = registry.ReadXLSX(content, maxRows+maxHeaderRow)
+		switch {
+		case errors.Is(err, registry.ErrTooManyRows):
 			return nil, nil, &Problem{Message: "intake.error.too_many_rows", Want: strconv.Itoa(maxRows)}
+		case err != nil:
+			return nil, nil, &Problem{Message: "intake.error.xlsx"}
+		case len(rows) == 0:
+			return nil, nil, &Problem{Message: "import.error.empty"}
 		}
 		lines = make([]int, len(rows))
 		for i := range rows {
@@ -406,11 +393,8 @@ func (r *row) date(field string) (time.Time, bool) {
 		}
 	}
 	if r.rd.xlsx {
-		if serial, err := strconv.ParseFloat(v, 64); err == nil && serial > 1 && serial < 2958466 {
-			if t, err := excelize.ExcelDateToTime(serial, false); err == nil {
-				// The serial holds the wall-clock time the spreadsheet shows: the council's.
-				return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, zone), true
-			}
+		if t, ok := registry.ExcelDate(v, zone); ok { // the wall-clock time the spreadsheet shows: the council's
+			return t, true
 		}
 	}
 	r.bad(field, "intake.error.date", v, strings.Join(r.rd.sp.Formats, "; "))

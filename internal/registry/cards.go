@@ -21,7 +21,7 @@ import (
 // registry here: checked by the one content validator, known by (source, external number), numbered,
 // derived and inserted as every other appeal is. The intake reads the file; the registry owns the rows.
 
-const auditImportCards = "appeal.import_cards" // an audit action code, not a message id
+const auditImportCards = `appeal.import_cards` // an audit action code, not a message id
 
 // insertBatch is the rows of one multi-row INSERT of imported appeals. The pure-Go SQLite driver binds a statement's
 // parameters in time that grows with their square: with 500 rows of some 50 columns, binding took 14 of

@@ -181,6 +181,7 @@ type importParser struct {
 	seen     map[string]int // reg_number → the line it first appeared on
 	seqSeen  map[[2]int]int // parsed (year, seq) → the line it first appeared on
 	places   *settlement.Index
+	xlsx     bool // the file is an XLSX: a date may be a serial number
 }
 
 func (p *importParser) problem(line int, column, msg, value, want string) {
@@ -192,9 +193,24 @@ func (p *importParser) refusal() error {
 	return &ImportError{Problems: p.problems}
 }
 
-// read parses the whole file into good rows; bad rows become problems.
+// maxImportRows bounds the rows of an XLSX registry (a CSV is read as it streams).
+const maxImportRows = 1_000_000
+
+// read parses the whole file — a CSV or an XLSX's first sheet — into good rows; bad rows become problems.
 func (p *importParser) read(r io.Reader) []importRow {
-	cr := OpenCSV(r)
+	cr, xlsx, err := openTable(r, maxImportRows+1)
+	switch {
+	case errors.Is(err, ErrUnreadableXLSX):
+		p.problem(1, "", "import.error.xlsx", "", "")
+		return nil
+	case errors.Is(err, ErrTooManyRows):
+		p.problem(0, "", "import.error.too_many_rows", "", strconv.Itoa(maxImportRows))
+		return nil
+	case err != nil:
+		p.problem(0, "", "import.error.read", err.Error(), "")
+		return nil
+	}
+	p.xlsx = xlsx
 	header, err := cr.Read()
 	if err != nil {
 		p.problem(1, "", "import.error.empty", "", "")
@@ -598,6 +614,11 @@ func (r *rowReader) date(column string, required bool) (time.Time, bool) {
 			return time.Time{}, false
 		}
 		return time.Time{}, true
+	}
+	if r.p.xlsx {
+		if t, ok := ExcelDate(v, r.p.s.clock.Zone()); ok {
+			return t, true
+		}
 	}
 	t, err := time.ParseInLocation(time.DateOnly, v, r.p.s.clock.Zone())
 	if err != nil {

@@ -255,5 +255,5 @@ func (counter) TableName() string { return "registry_counters" }
 // Models lists the tables this package owns, for the schema test.
 func Models() []any {
 	return []any{&Appeal{}, &Question{}, &Event{}, &Attachment{}, &counter{}, &CoExecutor{}, &Reply{}, &ReplyResult{},
-		&Letter{}, &outCounter{}}
+		&Letter{}, &outCounter{}, &StatusChange{}, &idempotencyRecord{}}
 }

@@ -110,9 +110,12 @@ type RegisterInput struct {
 	SourceID       *int64
 	ExternalNumber string
 	ExternalDate   *time.Time
-	Nature         string // "": individual
-	Signers        int    // collective appeals: the number of signers (≥ 2)
-	DocumentKind   string // "": derived from the channel
+	// Idempotency is the client's key for this request (the machine API): kept with the appeal in the
+	// registering transaction; a key taken meanwhile is a Conflict (RegisterOnce answers it).
+	Idempotency  *IdempotencyKey
+	Nature       string // "": individual
+	Signers      int    // collective appeals: the number of signers (≥ 2)
+	DocumentKind string // "": derived from the channel
 	// The sign of receipt ("": primary) and, for a repeat or duplicate appeal, the earlier appeal it
 	// points at (the registrar chooses it among EarlierAppeals).
 	Sign            string
@@ -204,6 +207,9 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 			if errors.Is(err, gorm.ErrDuplicatedKey) && a.SourceID != nil && a.ExternalNumber != "" {
 				return errs.New(errs.Conflict, ErrKnownCard) // the source's card is registered already
 			}
+			return err
+		}
+		if err := keepKey(tx, in.Idempotency, a.ID, now); err != nil {
 			return err
 		}
 		if in.Acknowledge {

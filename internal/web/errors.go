@@ -45,6 +45,14 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status, message := s.describe(c, err)
 	c.Status(status)
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	if area, ok := s.machineAreaOf(c.Path()); ok {
+		// Refused before the area's own middleware ran (a body over the limit, too many requests in
+		// progress): still in the area's format, in the language the client asked for.
+		if _, ok := c.Locals(localLang).(string); !ok {
+			c.Locals(localLang, machineLang(c))
+		}
+		return area.Errors(c, Problem{Status: status, Message: message, Err: err})
+	}
 	l := s.TextsOf(c)
 	if strings.HasPrefix(c.Path(), "/api/") || slices.Contains([]string{"/healthz"}, c.Path()) {
 		return c.JSON(fiber.Map{"error": l.T(message), "status": status})

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hromada/hromada/internal/apitoken"
+	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/internal/i18n"
 )
@@ -53,7 +54,7 @@ func TokenOf(c *fiber.Ctx) *apitoken.Token {
 // expired one is refused with 401, whatever the route), and the rate limit per token — per address
 // without one (HROMADA_LIMIT_API).
 func (s *Server) Machine(prefix string, area MachineArea) fiber.Router {
-	s.machine = append(s.machine, prefix)
+	s.machine = append(s.machine, machineArea{prefix: prefix, area: area})
 	limit := s.cfg.Limits.API
 	return s.App.Group(prefix, func(c *fiber.Ctx) error {
 		err := s.machineRequest(c, area, limit)
@@ -67,12 +68,9 @@ func (s *Server) Machine(prefix string, area MachineArea) fiber.Router {
 }
 
 func (s *Server) machineRequest(c *fiber.Ctx, area MachineArea, limit config.Limit) error {
-	lang := i18n.Languages[0]
-	if l := c.AcceptsLanguages(i18n.Languages...); l != "" {
-		lang = l
-	}
-	c.Locals(localLang, lang)
+	c.Locals(localLang, machineLang(c))
 	key := "api:ip:" + c.IP()
+	actor := audit.Actor{IP: c.IP()}
 	if plain := area.TokenOf(c); plain != "" {
 		t, err := s.tokens.Verify(c.UserContext(), plain)
 		if err != nil {
@@ -80,7 +78,10 @@ func (s *Server) machineRequest(c *fiber.Ctx, area MachineArea, limit config.Lim
 		}
 		c.Locals(localToken, t)
 		key = "api:token:" + strconv.FormatInt(t.ID, 10)
+		actor.TokenID = t.ID
 	}
+	// What a machine request changes is audited under its token (audit.Record reads the actor here).
+	c.SetUserContext(audit.WithActor(c.UserContext(), actor))
 	wait, err := s.OverLimit(c, Limit{N: limit.N, Window: limit.Window, Key: func(*fiber.Ctx) string { return key }})
 	if err != nil {
 		return err
@@ -91,12 +92,32 @@ func (s *Server) machineRequest(c *fiber.Ctx, area MachineArea, limit config.Lim
 	return c.Next()
 }
 
-// isMachine says whether the path belongs to a machine area.
-func (s *Server) isMachine(path string) bool {
-	for _, p := range s.machine {
-		if path == p || strings.HasPrefix(path, p+"/") {
-			return true
+// machineArea is a registered machine area and its prefix.
+type machineArea struct {
+	prefix string
+	area   MachineArea
+}
+
+// machineAreaOf returns the machine area the path belongs to.
+func (s *Server) machineAreaOf(path string) (MachineArea, bool) {
+	for _, m := range s.machine {
+		if path == m.prefix || strings.HasPrefix(path, m.prefix+"/") {
+			return m.area, true
 		}
 	}
-	return false
+	return MachineArea{}, false
+}
+
+// machineLang is the language a machine client asks for (Accept-Language), Ukrainian by default.
+func machineLang(c *fiber.Ctx) string {
+	if l := c.AcceptsLanguages(i18n.Languages...); l != "" {
+		return l
+	}
+	return i18n.Languages[0]
+}
+
+// isMachine says whether the path belongs to a machine area.
+func (s *Server) isMachine(path string) bool {
+	_, ok := s.machineAreaOf(path)
+	return ok
 }

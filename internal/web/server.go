@@ -54,7 +54,7 @@ type Server struct {
 	texts    *i18n.Translator
 	bodies   *bodyRules
 	tokens   *apitoken.Service
-	machine  []string // the machine areas' prefixes (machine.go)
+	machine  []machineArea // the machine areas by prefix (machine.go)
 }
 
 // New builds the app and its middleware. The order is deliberate:

@@ -27,7 +27,7 @@ const (
 
 // The desktop and phone viewports of the screenshots.
 const (
-	desktopWidth, desktopHeight = 1280, 900
+	desktopWidth, desktopHeight = 1280, 800
 	phoneWidth, phoneHeight     = 390, 844
 )
 

@@ -170,6 +170,7 @@ func (h *handlers) renderStaffAppealFormWith(c *fiber.Ctx, f staffAppealForm, fi
 	offer := h.offerAnonymous(f, fields)
 	return c.Render("admin/appeal_new", fiber.Map{
 		"MoreOpen":        moreOpen(f, fields),
+		"FilesFolded":     true, // a scan of a letter goes under «Додаткові відомості»: a call has none
 		"Registered":      last,
 		"Known":           known,
 		"Problems":        h.staffProblems(l, fields, len(f.Questions)),
@@ -405,14 +406,14 @@ func (h *handlers) cardOfSource(c *fiber.Ctx, f staffAppealForm, in *registry.Re
 }
 
 // moreOpen says whether the form's folded part ("Додаткові відомості": the nature, the settlement, the
-// gender, how to answer) opens: when it holds a choice other than the default or a problem. Folded, it
+// gender, how to answer, files) opens: when it holds a choice other than the default or a problem. Folded, it
 // keeps the tab order to the fields a hotline card needs.
 func moreOpen(f staffAppealForm, fields map[string]string) bool {
-	for _, field := range []string{"nature", "signers", "settlement", "gender", "reply_by"} {
+	for _, field := range []string{"nature", "signers", "settlement", "gender", "reply_by", "attachments"} {
 		if _, bad := fields[field]; bad {
 			return true
 		}
 	}
 	return (f.Nature != "" && f.Nature != registry.NatureIndividual) || f.Settlement != "" || f.Gender != "" ||
-		f.ReplyBy != "" || f.Acknowledge
+		f.ReplyBy != "" || f.Acknowledge || f.HadFiles
 }

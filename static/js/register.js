@@ -9,6 +9,12 @@
     return;
   }
   var names = ['last_name', 'first_name', 'patronymic', 'address'];
+  // The earlier appeals now come by themselves: the button that sends the form to ask is one tab stop
+  // a clerk no longer needs.
+  var button = document.getElementById('check-earlier');
+  if (button) {
+    button.hidden = true;
+  }
   var asked = '';
   var timer = null;
 

@@ -219,6 +219,11 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}})
 
+	a.Notify.AddPeriodic("api_idempotency_keys", notify.PeriodicTask{Every: time.Hour, Run: func(ctx context.Context) error {
+		_, err := reg.ExpireIdempotencyKeys(ctx, time.Now())
+		return err
+	}})
+
 	a.Web, err = web.New(web.Deps{Config: cfg, Log: log, DB: a.DB, People: people, Tokens: a.Tokens, Assets: mustAssets(),
 		Views: map[string]fs.FS{"portal": portal.Views(), "admin": admin.Views(), "appealform": appealform.Views()}})
 	if err != nil {

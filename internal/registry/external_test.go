@@ -75,3 +75,33 @@ func TestACardOfASourceIsRegisteredOnce(t *testing.T) {
 		t.Errorf("a source's card without a number: %v", err)
 	}
 }
+
+// A request's idempotency key is kept for IdempotencyKeyLifetime: a retry within it gets the appeal by
+// its key; once the key has expired the card's number still answers, and the key is free again.
+func TestIdempotencyKeysExpire(t *testing.T) {
+	gdb := dbtest.Open(t)
+	reg, _ := newRegistry(t, gdb, registry.Options{IndexPattern: "{letter}-{seq}/{yy}"})
+	ctx := context.Background()
+	var source int64
+	if err := gdb.Raw("SELECT id FROM appeal_sources WHERE code = '1545'").Scan(&source).Error; err != nil || source == 0 {
+		t.Fatalf("the 1545 source: %v", err)
+	}
+	in := registry.RegisterInput{Channel: "gov_hotline", SourceID: &source, ExternalNumber: "1545-7",
+		LastName: "Коваленко", FirstName: "Олена", Address: "м. Зразкове, вул. Соборна, 1", Type: "complaint",
+		Summary: "Немає гарячої води.", Questions: []registry.QuestionInput{{SubjectCode: "09"}}}
+	key := &registry.IdempotencyKey{Scope: "api_token:1", Key: "k-1", Fingerprint: "f-1"}
+	first, made, err := reg.RegisterOnce(ctx, in, key)
+	if err != nil || !made {
+		t.Fatalf("first: %v %v", made, err)
+	}
+	if n, err := reg.ExpireIdempotencyKeys(ctx, time.Now()); err != nil || n != 0 {
+		t.Fatalf("a fresh key expired: %d %v", n, err)
+	}
+	if n, err := reg.ExpireIdempotencyKeys(ctx, time.Now().Add(registry.IdempotencyKeyLifetime+time.Hour)); err != nil || n != 1 {
+		t.Fatalf("an old key kept: %d %v", n, err)
+	}
+	again, made, err := reg.RegisterOnce(ctx, in, key)
+	if err != nil || made || again.ID != first.ID {
+		t.Fatalf("a late retry after the key expired: %v %v %v", again, made, err)
+	}
+}

@@ -108,6 +108,18 @@ func keepKey(tx *gorm.DB, key *IdempotencyKey, appealID int64, now time.Time) er
 	return nil
 }
 
+// IdempotencyKeyLifetime is how long a request's key is kept: a client retries within minutes or hours;
+// after a month only the source's card number (kept for ever) stands between a late retry and a second
+// appeal — and the API requires that number.
+const IdempotencyKeyLifetime = 30 * 24 * time.Hour
+
+// ExpireIdempotencyKeys removes the keys kept longer than IdempotencyKeyLifetime before now, and says how
+// many.
+func (s *Service) ExpireIdempotencyKeys(ctx context.Context, now time.Time) (int64, error) {
+	res := s.db.WithContext(ctx).Where("created_at < ?", now.Add(-IdempotencyKeyLifetime).UTC()).Delete(&idempotencyRecord{})
+	return res.RowsAffected, res.Error
+}
+
 func (s *Service) appeal(ctx context.Context, id int64) (*Appeal, error) {
 	var a Appeal
 	err := s.db.WithContext(ctx).Take(&a, id).Error

@@ -11,7 +11,7 @@ import (
 const specification = "http://wiki.open311.org/GeoReport_v2"
 
 // changeset is when the area's interface last changed, as discovery tells clients to notice.
-var changeset = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC).Format(time.RFC3339)
+var changeset = time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC).Format(time.RFC3339)
 
 type discoveryDoc struct {
 	XMLName    xml.Name   `json:"-" xml:"discovery"`

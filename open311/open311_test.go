@@ -2,6 +2,7 @@ package open311_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -299,6 +300,12 @@ func fileRequest(t *testing.T, sc *scene) {
 		t.Errorf("the author's settlement matched from another address: %v", *a.SettlementID)
 	case !strings.Contains(a.Summary, "https://app.example/photos/1.jpg"):
 		t.Errorf("the photo's link is lost: %q", a.Summary)
+	}
+	// The audit log names the token that filed it, as for every machine request.
+	var tokenIDs []sql.NullInt64
+	if err := sc.s.App.DB.Table("audit_log").Where("action = ? AND object_id = ?", "appeal.register", a.ID).
+		Pluck("actor_token_id", &tokenIDs).Error; err != nil || len(tokenIDs) != 1 || !tokenIDs[0].Valid {
+		t.Errorf("the filing's audit line names no token: %v %v", tokenIDs, err)
 	}
 	// The XML variant files too.
 	x, errs, status := sc.c.post("xml", validRequest())

@@ -10,7 +10,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hromada/hromada/internal/apitoken"
-	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/form"
 	"github.com/hromada/hromada/internal/georeport"
@@ -87,7 +86,7 @@ func (h *handlers) createRequest(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx := audit.WithActor(c.UserContext(), audit.Actor{IP: c.IP()})
+	ctx := c.UserContext() // the machine area's actor: the address and the token (web.Machine)
 	code := r.Line("service_code", georeport.MaxCode)
 	if code == "" && r.Problems()["service_code"] == "" {
 		r.Problem("service_code", "open311.error.service_required")

@@ -126,6 +126,8 @@ func readSheet(name string, content []byte) (rows [][]string, lines []int, probl
 		switch {
 		case errors.Is(err, registry.ErrTooManyRows):
 			return nil, nil, &Problem{Message: "intake.error.too_many_rows", Want: strconv.Itoa(maxRows)}
+		case errors.Is(err, registry.ErrTooWide):
+			return nil, nil, &Problem{Message: "import.error.too_wide", Want: strconv.Itoa(registry.MaxColumns)}
 		case err != nil:
 			return nil, nil, &Problem{Message: "intake.error.xlsx"}
 		case len(rows) == 0:
@@ -141,6 +143,7 @@ func readSheet(name string, content []byte) (rows [][]string, lines []int, probl
 		return nil, nil, &Problem{Message: "intake.error.xls"} // the old binary format: save as XLSX or CSV
 	}
 	cr := registry.OpenCSV(bytes.NewReader(content))
+	cells := 0
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -161,6 +164,10 @@ func readSheet(name string, content []byte) (rows [][]string, lines []int, probl
 		}
 		if len(rows) > maxRows+maxHeaderRow {
 			return nil, nil, &Problem{Message: "intake.error.too_many_rows", Want: strconv.Itoa(maxRows)}
+		}
+		// A file of bare separators is as many empty cells: bounded as a sheet is.
+		if cells += len(rec); len(rec) > registry.MaxColumns || cells > registry.MaxCells {
+			return nil, nil, &Problem{Line: line, Message: "import.error.too_wide", Want: strconv.Itoa(registry.MaxColumns)}
 		}
 		rows, lines = append(rows, rec), append(lines, line)
 	}

@@ -128,15 +128,18 @@ func (r *Results) WriteCSV(w io.Writer) error {
 	}
 	cw := csv.NewWriter(w)
 	cw.Comma, cw.UseCRLF = ';', true
-	if err := cw.Write(r.Header); err != nil {
+	safe := func(row []string) []string { // the header too: staff write it in the profile
+		out := make([]string, len(row))
+		for i, v := range row {
+			out[i] = form.CSVSafe(v)
+		}
+		return out
+	}
+	if err := cw.Write(safe(r.Header)); err != nil {
 		return err
 	}
 	for _, row := range r.Rows {
-		safe := make([]string, len(row))
-		for i, v := range row {
-			safe[i] = form.CSVSafe(v)
-		}
-		if err := cw.Write(safe); err != nil {
+		if err := cw.Write(safe(row)); err != nil {
 			return err
 		}
 	}

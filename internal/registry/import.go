@@ -206,6 +206,9 @@ func (p *importParser) read(r io.Reader) []importRow {
 	case errors.Is(err, ErrTooManyRows):
 		p.problem(0, "", "import.error.too_many_rows", "", strconv.Itoa(maxImportRows))
 		return nil
+	case errors.Is(err, ErrTooWide):
+		p.problem(0, "", "import.error.too_wide", "", strconv.Itoa(MaxColumns))
+		return nil
 	case err != nil:
 		p.problem(0, "", "import.error.read", err.Error(), "")
 		return nil
@@ -214,6 +217,10 @@ func (p *importParser) read(r io.Reader) []importRow {
 	header, err := cr.Read()
 	if err != nil {
 		p.problem(1, "", "import.error.empty", "", "")
+		return nil
+	}
+	if len(header) > MaxColumns {
+		p.problem(1, "", "import.error.too_wide", "", strconv.Itoa(MaxColumns))
 		return nil
 	}
 	if !p.readHeader(header) {

@@ -24,12 +24,22 @@ func IsXLSX(head []byte) bool { return bytes.HasPrefix(head, []byte("PK\x03\x04"
 var (
 	ErrUnreadableXLSX = errors.New("the file cannot be read as XLSX")
 	ErrTooManyRows    = errors.New("the sheet has too many rows")
+	ErrTooWide        = errors.New("the sheet has too many columns")
 )
 
-// ReadXLSX reads an XLSX's first sheet: its rows (row i is line i+1), each cell as stored — a date is its
-// serial number whatever its display format (ExcelDate reads it).
+// Bounds on a sheet, checked as it is read: a tiny XLSX may name a cell in column XFD on every row, and
+// a row is as wide as its last cell, so without them a 100 KB file would ask for gigabytes.
+const (
+	MaxColumns = 256       // cells in one row
+	MaxCells   = 8_000_000 // cells in the whole sheet (200,000 rows of 40 columns)
+)
+
+// ReadXLSX reads an XLSX's first sheet row by row: its rows (row i is line i+1), each cell as stored — a
+// date is its serial number whatever its display format (ExcelDate reads it). A row wider than
+// MaxColumns, more than MaxCells cells or more than maxRows rows stops the reading at once.
 func ReadXLSX(content []byte, maxRows int) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(content), excelize.Options{UnzipSizeLimit: MaxUnzipped})
+	f, err := excelize.OpenReader(bytes.NewReader(content), excelize.Options{UnzipSizeLimit: MaxUnzipped,
+		UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
 		return nil, ErrUnreadableXLSX
 	}
@@ -38,12 +48,28 @@ func ReadXLSX(content []byte, maxRows int) ([][]string, error) {
 	if len(sheets) == 0 {
 		return nil, nil
 	}
-	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+	it, err := f.Rows(sheets[0])
 	if err != nil {
 		return nil, ErrUnreadableXLSX
 	}
-	if len(rows) > maxRows {
-		return nil, ErrTooManyRows
+	defer it.Close()
+	var rows [][]string
+	cells := 0
+	for it.Next() {
+		if len(rows) >= maxRows {
+			return nil, ErrTooManyRows
+		}
+		row, err := it.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, ErrUnreadableXLSX
+		}
+		if cells += len(row); len(row) > MaxColumns || cells > MaxCells {
+			return nil, ErrTooWide
+		}
+		rows = append(rows, row)
+	}
+	if it.Error() != nil {
+		return nil, ErrUnreadableXLSX
 	}
 	return rows, nil
 }

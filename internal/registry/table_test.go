@@ -1,9 +1,14 @@
 package registry_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,4 +104,77 @@ func TestImportXLSX(t *testing.T) {
 	if n := f.count(t, "appeals"); n != int64(len(rows)) {
 		t.Errorf("%d appeals after refused files, want %d", n, len(rows))
 	}
+}
+
+// A sheet is read as the spreadsheet numbers its rows (gaps kept), and a small file that names a far
+// column on every row, or holds too many rows, is refused at once instead of asking for gigabytes.
+func TestReadXLSXBounds(t *testing.T) {
+	sheet := func(fill func(f *excelize.File)) []byte {
+		f := excelize.NewFile()
+		defer f.Close()
+		fill(f)
+		var b bytes.Buffer
+		if _, err := f.WriteTo(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	gaps := sheet(func(f *excelize.File) {
+		_ = f.SetCellStr("Sheet1", "A1", "reg_number")
+		_ = f.SetCellStr("Sheet1", "B2", "two")
+		_ = f.SetCellStr("Sheet1", "A5", "five")
+	})
+	rows, err := registry.ReadXLSX(gaps, 100)
+	if err != nil || len(rows) != 5 || rows[4][0] != "five" || rows[1][1] != "two" || len(rows[2]) != 0 {
+		t.Fatalf("rows with gaps: %q %v", rows, err)
+	}
+	bomb := farColumnSheet(20000)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	if _, err := registry.ReadXLSX(bomb, 200000); !errors.Is(err, registry.ErrTooWide) {
+		t.Fatalf("a cell in column XFD on every row (%d bytes): %v", len(bomb), err)
+	}
+	runtime.ReadMemStats(&after)
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 512<<20 {
+		t.Errorf("refusing a %d-byte sheet allocated %d MiB", len(bomb), grew>>20)
+	}
+	many := sheet(func(f *excelize.File) {
+		for r := 1; r <= 300; r++ {
+			_ = f.SetCellStr("Sheet1", "A"+strconv.Itoa(r), "x")
+		}
+	})
+	if _, err := registry.ReadXLSX(many, 100); !errors.Is(err, registry.ErrTooManyRows) {
+		t.Fatalf("300 rows where 100 may be: %v", err)
+	}
+}
+
+// farColumnSheet is a workbook written by hand (a spreadsheet program would need the memory this test
+// guards against) whose every row has one cell, in column XFD: a 100 KB file.
+func farColumnSheet(rows int) []byte {
+	var buf bytes.Buffer
+	z := zip.NewWriter(&buf)
+	part := func(name, body string) {
+		w, _ := z.Create(name)
+		_, _ = w.Write([]byte(body))
+	}
+	const ns = `xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"`
+	part("[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">`+
+		`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>`+
+		`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>`+
+		`<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`)
+	part("_rels/.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`+
+		`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`)
+	part("xl/workbook.xml", `<?xml version="1.0" encoding="UTF-8"?><workbook `+ns+` xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">`+
+		`<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`)
+	part("xl/_rels/workbook.xml.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`+
+		`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`)
+	var sb strings.Builder
+	sb.WriteString(`<?xml version="1.0" encoding="UTF-8"?><worksheet ` + ns + `><sheetData>`)
+	for i := 1; i <= rows; i++ {
+		fmt.Fprintf(&sb, `<row r="%d"><c r="XFD%d" t="inlineStr"><is><t>x</t></is></c></row>`, i, i)
+	}
+	sb.WriteString(`</sheetData></worksheet>`)
+	part("xl/worksheets/sheet1.xml", sb.String())
+	_ = z.Close()
+	return buf.Bytes()
 }

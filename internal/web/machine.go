@@ -54,7 +54,7 @@ func TokenOf(c *fiber.Ctx) *apitoken.Token {
 // expired one is refused with 401, whatever the route), and the rate limit per token — per address
 // without one (HROMADA_LIMIT_API).
 func (s *Server) Machine(prefix string, area MachineArea) fiber.Router {
-	s.machine = append(s.machine, machineArea{prefix: prefix, area: area})
+	s.machine = append(s.machine, machineArea{prefix: strings.ToLower(prefix), area: area})
 	limit := s.cfg.Limits.API
 	return s.App.Group(prefix, func(c *fiber.Ctx) error {
 		err := s.machineRequest(c, area, limit)
@@ -100,6 +100,7 @@ type machineArea struct {
 
 // machineAreaOf returns the machine area the path belongs to.
 func (s *Server) machineAreaOf(path string) (MachineArea, bool) {
+	path = strings.ToLower(path) // routes match whatever the case (/API/v1/appeals), so the areas do too
 	for _, m := range s.machine {
 		if path == m.prefix || strings.HasPrefix(path, m.prefix+"/") {
 			return m.area, true

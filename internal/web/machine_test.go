@@ -99,6 +99,7 @@ func TestMachineArea(t *testing.T) {
 		{"the token's fourth request", http.MethodPost, "/m/who", plain, "", 429, `{"problem":"error.too_many"}`},
 		{"without a token, the address counts on its own", http.MethodPost, "/m/who", "", "", 200, "nobody uk"},
 		{"outside the area", http.MethodPost, "/mm/who", "", "", 403, "session and CSRF"},
+		{"the area whatever the case, as routes match", http.MethodPost, "/M/who", "", "", 200, "nobody uk"},
 	} {
 		status, body := do(c.method, c.path, c.token, c.lang)
 		if status != c.status || body != c.body {

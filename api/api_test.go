@@ -65,9 +65,13 @@ func issue(t *testing.T, s *apptest.Server, name string, source int64, scopes []
 	return plain, tok
 }
 
+// cardDay is the day the test's cards were registered at the hotline: a recent one, as the API takes.
+var cardDay = time.Now().AddDate(0, 0, -3)
+
 // card is a lawful appeal from the hotline (Art. 5: name, address of residence, the substance).
 func card(number string) api.AppealRequest {
-	return api.AppealRequest{ExternalNumber: number, ExternalDate: "2024-03-04", ReceivedAt: "2024-03-04T09:15:00+02:00",
+	return api.AppealRequest{ExternalNumber: number, ExternalDate: cardDay.Format(time.DateOnly),
+		ReceivedAt: cardDay.Format(time.DateOnly) + "T09:15:00+02:00",
 		Type: "complaint", LastName: "Коваленко", FirstName: "Олена", Patronymic: "Петрівна",
 		Address: "м. Зразкове, вул. Соборна, 1, кв. 5", Phone: "+380 67 123 45 67",
 		Questions: []api.Question{{Subject: "09", Text: "Гаряча вода"}},
@@ -116,7 +120,7 @@ func registerAndRetry(t *testing.T, sc *scene) {
 	r.decode(t, &sc.appeal)
 	a := sc.appeal
 	if a.ID == 0 || a.RegIndex == "" || a.Status != registry.StatusRegistered || a.ExternalNumber != "1545-0001" ||
-		a.ExternalDate == nil || *a.ExternalDate != "2024-03-04" || a.DueDate == "" || a.Answer != nil {
+		a.ExternalDate == nil || *a.ExternalDate != cardDay.Format(time.DateOnly) || a.DueDate == "" || a.Answer != nil {
 		t.Fatalf("the appeal: %+v", a)
 	}
 	if loc := r.Header.Get("Location"); loc != fmt.Sprintf("%s/%d", api.Prefix, a.ID) {
@@ -271,7 +275,20 @@ func validationProblems(t *testing.T, sc *scene) {
 			t.Errorf("%s: %d %+v", field, r.Status, p)
 		}
 	}
-	if n := countAppeals(t, sc, "1545-0005") + countAppeals(t, sc, "1545-0004"); n != 0 {
+	// A card belongs to the registry while it is current: no closed year's numbering, no report rewritten.
+	for field, set := range map[string]func(*api.AppealRequest){
+		"received_at":   func(r *api.AppealRequest) { r.ReceivedAt = "1901-01-01T00:00:00Z" },
+		"external_date": func(r *api.AppealRequest) { r.ExternalDate = time.Now().AddDate(0, 0, 2).Format(time.DateOnly) },
+	} {
+		req := card("1545-0006")
+		set(&req)
+		r := sc.post(t, sc.writer, mustJSON(t, req), nil)
+		p := r.problem(t)
+		if r.Status != http.StatusUnprocessableEntity || len(p.Errors) != 1 || p.Errors[0].Pointer != "#/"+field {
+			t.Errorf("%s out of range: %d %+v", field, r.Status, p)
+		}
+	}
+	if n := countAppeals(t, sc, "1545-0005") + countAppeals(t, sc, "1545-0004") + countAppeals(t, sc, "1545-0006"); n != 0 {
 		t.Errorf("refused requests made %d appeals", n)
 	}
 }

@@ -204,20 +204,31 @@ func (h *handlers) registerInput(req *AppealRequest, sourceID int64, channel str
 		Email: req.Email, Phone: req.Phone, Gender: req.Gender, SocialStatus: req.SocialStatus,
 		Categories: req.Categories, Type: req.Type, Nature: req.Nature, Signers: req.Signers, Summary: req.Summary,
 		ReplyBy: req.ReplyBy}
+	// A card comes to the registry while it is current: from the start of last year (a December card
+	// registered in January) to today. Older dates would number an appeal into a closed year and change
+	// a quarter already reported.
+	today := h.Registry.Today()
+	earliest := time.Date(today.Year()-1, 1, 1, 0, 0, 0, 0, time.UTC)
 	if req.ExternalDate != "" {
 		d, err := time.Parse(form.DateLayout, req.ExternalDate)
-		if err != nil || d.Year() < 1900 {
+		switch {
+		case err != nil:
 			v.Add("external_date", "api.error.date")
-		} else {
+		case d.Before(earliest) || d.After(today):
+			v.Add("external_date", "api.error.date_range")
+		default:
 			in.ExternalDate = &d
 		}
 	}
 	if req.ReceivedAt != "" {
 		t, err := time.Parse(time.RFC3339, req.ReceivedAt)
-		if err != nil || t.Year() < 1900 {
+		switch {
+		case err != nil:
 			v.Add("received_at", "api.error.datetime")
-		} else {
-			in.ReceivedAt = t.UTC()
+		case t.Before(earliest):
+			v.Add("received_at", "api.error.date_range")
+		default:
+			in.ReceivedAt = t.UTC() // a day after today is the registry's to refuse, as for the forms
 		}
 	}
 	for _, q := range req.Questions {

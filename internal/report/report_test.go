@@ -10,12 +10,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/dbtest"
 	"github.com/hromada/hromada/internal/i18n"
+	"github.com/hromada/hromada/internal/pdftest"
 	"github.com/hromada/hromada/internal/report"
 	"github.com/hromada/hromada/internal/report/reporttest"
 )
@@ -53,6 +55,7 @@ func TestKnownCounts(t *testing.T) {
 	t.Run("JSON", func(t *testing.T) { checkKnownJSON(t, k) })
 	t.Run("XLSX", func(t *testing.T) { checkKnownXLSX(t, k) })
 	t.Run("CSV and PDF", func(t *testing.T) { checkKnownCSVAndPDF(t, k) })
+	t.Run("the PDF as a person reads it", func(t *testing.T) { checkKnownPDFRead(t, k) })
 	t.Run("the narrative", func(t *testing.T) { checkKnownNarrative(t, k) })
 }
 
@@ -289,6 +292,63 @@ func checkKnownCSVAndPDF(t *testing.T, k known) {
 	}
 	if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) || buf.Len() < 5000 {
 		t.Errorf("PDF: %d bytes, starts %q", buf.Len(), buf.Bytes()[:min(8, buf.Len())])
+	}
+}
+
+// The PDF read and looked at: its text holds the narrative's sentences whole (no word or number broken
+// across lines, «ї є і ґ ’» all there, in a council's name made to carry them), the tables' header rows
+// have their words, and every word on every page is dark enough on its ground to read (WCAG's 4.5:1),
+// measured on the pages as poppler renders them.
+func checkKnownPDFRead(t *testing.T, k known) {
+	o := output(t, "uk")
+	o.Council = i18n.Text{UK: "Ґалаґанівська об’єднана територіальна громада"}
+	var buf bytes.Buffer
+	if err := k.r.WritePDF(&buf, o); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	text := flat(pdftest.Text(t, data))
+	narrative := k.r.Narrative(o)
+	for _, want := range []string{"Ґалаґанівської об’єднаної територіальної громади", "зв’язку", "облдержадміністрації"} {
+		if !strings.Contains(narrative, want) {
+			t.Fatalf("the narrative lacks %q, which the test relies on:\n%s", want, narrative)
+		}
+	}
+	for _, para := range strings.Split(narrative, "\n\n") {
+		for _, sentence := range strings.SplitAfter(para, ". ") {
+			if s := flat(sentence); s != "" && !strings.Contains(text, s) {
+				t.Errorf("the PDF's text lacks the sentence whole: %q", s)
+			}
+		}
+	}
+	for _, letter := range []string{"ї", "є", "і", "ґ", "’", "Ґ"} {
+		if !strings.Contains(text, letter) {
+			t.Errorf("the PDF's text has no «%s»", letter)
+		}
+	}
+
+	pages := pdftest.Pages(t, data)
+	var words []pdftest.Word
+	for n := 1; n <= pages; n++ {
+		page := pdftest.Render(t, data, n, 200)
+		pw := pdftest.Words(t, data, n)
+		words = append(words, pw...)
+		for _, w := range pw {
+			if !strings.ContainsFunc(w.Text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+				continue // a lone dash or dot: too thin to have a pixel of full ink
+			}
+			if ink, paper := page.Ink(w); pdftest.Contrast(ink, paper) < pdftest.WCAGText {
+				t.Errorf("page %d, «%s»: contrast %.2f:1 (ink %v on %v), want at least %.1f:1", n, w.Text,
+					pdftest.Contrast(ink, paper), ink, paper, pdftest.WCAGText)
+			}
+		}
+	}
+	for _, want := range []string{"Канал", "надходження", "Громадян", "Колективні", "Пропозиції", "Роз’яснено", "(повернуто,",
+		"розгляді", "Населений", "Питання"} {
+		if !pdftest.Has(words, want) {
+			t.Errorf("no whole word «%s» in the tables' headers", want)
+		}
 	}
 }
 

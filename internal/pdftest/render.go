@@ -11,7 +11,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
+	"unicode"
 )
 
 // EnvRequire names the variable that turns a missing renderer from a skip into a failure ("1" in CI,
@@ -162,4 +164,45 @@ func Has(words []Word, s string) bool {
 		}
 	}
 	return false
+}
+
+// Readable renders every page of the PDF at 200 dpi and fails the test for each word (one with a
+// letter or a digit: a lone dash is too thin to hold a pixel of full ink) whose darkest pixel stands
+// less than WCAG's 4.5:1 from the lightest in its box. It returns the words of all pages, for checks
+// of what they say.
+func Readable(t testing.TB, data []byte) []Word {
+	t.Helper()
+	var all []Word
+	for n := 1; n <= Pages(t, data); n++ {
+		page := Render(t, data, n, 200)
+		words := Words(t, data, n)
+		for _, w := range words {
+			if !strings.ContainsFunc(w.Text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+				continue
+			}
+			ink, paper := page.Ink(w)
+			if c := Contrast(ink, paper); c < WCAGText {
+				t.Errorf("page %d, «%s»: contrast %.2f:1 (ink %v on %v), want at least %.1f:1", n, w.Text, c, ink, paper, WCAGText)
+			}
+		}
+		all = append(all, words...)
+	}
+	return all
+}
+
+// Flat is s with every run of white space made one space: text wrapped onto lines compares with the
+// sentence it came from.
+func Flat(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Sentences splits text into its sentences (after ". " and at paragraph breaks), each made Flat.
+func Sentences(text string) []string {
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		for _, s := range strings.SplitAfter(para, ". ") {
+			if s = Flat(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode"
 
 	"github.com/xuri/excelize/v2"
 
@@ -307,19 +306,16 @@ func checkKnownPDFRead(t *testing.T, k known) {
 		t.Fatal(err)
 	}
 	data := buf.Bytes()
-	flat := func(s string) string { return strings.Join(strings.Fields(s), " ") }
-	text := flat(pdftest.Text(t, data))
+	text := pdftest.Flat(pdftest.Text(t, data))
 	narrative := k.r.Narrative(o)
 	for _, want := range []string{"Ґалаґанівської об’єднаної територіальної громади", "зв’язку", "облдержадміністрації"} {
 		if !strings.Contains(narrative, want) {
 			t.Fatalf("the narrative lacks %q, which the test relies on:\n%s", want, narrative)
 		}
 	}
-	for _, para := range strings.Split(narrative, "\n\n") {
-		for _, sentence := range strings.SplitAfter(para, ". ") {
-			if s := flat(sentence); s != "" && !strings.Contains(text, s) {
-				t.Errorf("the PDF's text lacks the sentence whole: %q", s)
-			}
+	for _, s := range pdftest.Sentences(narrative) {
+		if !strings.Contains(text, s) {
+			t.Errorf("the PDF's text lacks the sentence whole: %q", s)
 		}
 	}
 	for _, letter := range []string{"ї", "є", "і", "ґ", "’", "Ґ"} {
@@ -327,23 +323,7 @@ func checkKnownPDFRead(t *testing.T, k known) {
 			t.Errorf("the PDF's text has no «%s»", letter)
 		}
 	}
-
-	pages := pdftest.Pages(t, data)
-	var words []pdftest.Word
-	for n := 1; n <= pages; n++ {
-		page := pdftest.Render(t, data, n, 200)
-		pw := pdftest.Words(t, data, n)
-		words = append(words, pw...)
-		for _, w := range pw {
-			if !strings.ContainsFunc(w.Text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
-				continue // a lone dash or dot: too thin to have a pixel of full ink
-			}
-			if ink, paper := page.Ink(w); pdftest.Contrast(ink, paper) < pdftest.WCAGText {
-				t.Errorf("page %d, «%s»: contrast %.2f:1 (ink %v on %v), want at least %.1f:1", n, w.Text,
-					pdftest.Contrast(ink, paper), ink, paper, pdftest.WCAGText)
-			}
-		}
-	}
+	words := pdftest.Readable(t, data)
 	for _, want := range []string{"Канал", "надходження", "Громадян", "Колективні", "Пропозиції", "Роз’яснено", "(повернуто,",
 		"розгляді", "Населений", "Питання"} {
 		if !pdftest.Has(words, want) {

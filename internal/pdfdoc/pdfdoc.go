@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/signintech/gopdf"
 )
@@ -171,18 +173,24 @@ func (d *Doc) Paragraphs(s string, pt, indent float64) {
 }
 
 // words splits a paragraph where a line may break: at ordinary spaces and tabs only, so a no-break space
-// (U+00A0, U+202F) holds a number to its unit as it should; a dash set apart by spaces stays at the end
-// of the line with the word before it, as Ukrainian typesetting wants ("громадян –" / "24", never
-// "громадян" / "– 24").
+// (U+00A0, U+202F) holds a number to its unit as it should. As Ukrainian typesetting wants, a dash set
+// apart by spaces stays at the end of the line with the word before it ("громадян –" / "24", never
+// "громадян" / "– 24"), and a one-letter word (у, з, в, і, а) or "№" does not end a line but goes on
+// with the word after it.
 func words(para string) []string {
 	fields := strings.FieldsFunc(para, func(r rune) bool { return r == ' ' || r == '\t' || r == '\r' })
-	out := fields[:0]
+	var out []string
+	glue := false // the last word waits for the next
 	for _, f := range fields {
-		if (f == "–" || f == "—") && len(out) > 0 {
+		switch {
+		case (f == "–" || f == "—") && len(out) > 0:
 			out[len(out)-1] += " " + f
-			continue
+		case glue:
+			out[len(out)-1] += " " + f
+		default:
+			out = append(out, f)
 		}
-		out = append(out, f)
+		glue = utf8.RuneCountInString(f) == 1 && unicode.IsLetter([]rune(f)[0]) || f == "№"
 	}
 	return out
 }

@@ -110,16 +110,18 @@ func TestLinesBreakBetweenWordsOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	para := strings.Repeat("До Зразкової міської ради надійшло 1751\u00a0звернення (громадян – 1063), «Соціальний захист» – 106 або 3%, зв’язку ґанку. ", 12)
-	d.Column(d.Left(), 150, para, 10, pdfdoc.Left)
+	para := strings.Repeat("До Зразкової міської ради надійшло 1751\u00a0звернення (громадян – 1063), «Соціальний захист» – 106 або 3%, зв’язку ґанку у № 7. ", 12)
+	for w := 120.0; w <= 240; w += 6 { // many widths, so that some line would break at each place
+		d.Column(d.Left(), w, para, 10, pdfdoc.Left)
+	}
 	var b bytes.Buffer
 	if err := d.Write(&b); err != nil {
 		t.Fatal(err)
 	}
 	text := pdftest.Text(t, b.Bytes())
 	lines := strings.Split(strings.TrimSpace(text), "\n")
-	if len(lines) < 30 {
-		t.Fatalf("%d lines: the paragraph did not wrap in a 150-point column:\n%s", len(lines), text)
+	if len(lines) < 500 {
+		t.Fatalf("%d lines: the paragraph did not wrap in columns of 120 to 240 points:\n%s", len(lines), text)
 	}
 	whole := map[string]bool{}
 	for _, w := range strings.Fields(para) {
@@ -128,6 +130,9 @@ func TestLinesBreakBetweenWordsOnly(t *testing.T) {
 	for i, l := range lines {
 		if strings.HasPrefix(l, "–") {
 			t.Errorf("line %d starts with a dash: %q", i+1, l)
+		}
+		if f := strings.Fields(l); len(f) > 0 && (f[len(f)-1] == "у" || f[len(f)-1] == "№") {
+			t.Errorf("line %d ends with a word that goes with the next: %q", i+1, l)
 		}
 		for _, w := range strings.Fields(l) {
 			if !whole[w] {

@@ -325,7 +325,7 @@ func checkKnownPDFRead(t *testing.T, k known) {
 	}
 	words := pdftest.Readable(t, data)
 	for _, want := range []string{"Канал", "надходження", "Громадян", "Колективні", "Пропозиції", "Роз’яснено", "(повернуто,",
-		"розгляді", "Населений", "Питання"} {
+		"розгляді", "Населений", "Питання", "Показник"} {
 		if !pdftest.Has(words, want) {
 			t.Errorf("no whole word «%s» in the tables' headers", want)
 		}

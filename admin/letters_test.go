@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -128,7 +129,9 @@ func lettersPage(t *testing.T, sc *letterScene) {
 		if text := pdftest.Text(t, []byte(pdf.Body)); !strings.Contains(text, "№ "+m[1]) || !strings.Contains(text, sc.index) {
 			t.Errorf("the PDF of %s:\n%s", m[1], text)
 		}
-		pdftest.Readable(t, []byte(pdf.Body))
+		if pdftest.CanRender(t) {
+			pdftest.Readable(t, []byte(pdf.Body))
+		}
 	}
 	if !strings.Contains(page.Body, "Про реєстрацію") && !strings.Contains(page.Body, "Повідомлення про реєстрацію") {
 		t.Error("the acknowledgement is not listed")
@@ -214,13 +217,16 @@ func rkkAndReceipt(t *testing.T, sc *letterScene) {
 			t.Errorf("the РКК's PDF lacks %q:\n%s", want, text)
 		}
 	}
-	// Every field and value dark enough to read on the rendered page, and every word of the summary and
-	// of a long field's name whole (a table's cells wrap side by side, so they are checked word by word).
-	words := pdftest.Readable(t, rkk)
+	// Every word of the summary and of a long field's name whole (a table's cells wrap side by side, so
+	// word by word), and every field and value dark enough to read on the rendered page.
+	words := strings.Fields(text)
 	for _, want := range strings.Fields(rkkSummary + " Населений пункт (старостинський округ) 09 Комунальне господарство:") {
-		if !pdftest.Has(words, want) {
+		if !slices.Contains(words, want) {
 			t.Errorf("the РКК's PDF has no whole word %q", want)
 		}
+	}
+	if pdftest.CanRender(t) {
+		pdftest.Readable(t, rkk)
 	}
 	receipt := apptest.Get(t, sc.registrar, sc.s.Path(sc.card+"/receipt")).Body
 	for _, want := range []string{"Розписка про прийняття звернення", sc.index, sc.s.URL + "/status", "Гнатюк"} {

@@ -2,6 +2,7 @@ package paper_test
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -171,7 +172,9 @@ func TestLetterLabelsAndCardReadWhole(t *testing.T) {
 			t.Errorf("the letter's text lacks %q whole:\n%s", s, text)
 		}
 	}
-	pdftest.Readable(t, b.Bytes())
+	if pdftest.CanRender(t) {
+		pdftest.Readable(t, b.Bytes())
+	}
 
 	b.Reset()
 	if err := paper.WriteLabels(&b, []paper.Address{{Name: "Ґонта Ївга Євгенівна", Lines: "вул. Ґрунтова, 3\nм. Зразкове", OutNumber: "вих-1/26"}}); err != nil {
@@ -180,7 +183,9 @@ func TestLetterLabelsAndCardReadWhole(t *testing.T) {
 	if text := pdftest.Text(t, b.Bytes()); !strings.Contains(text, "Ґонта Ївга Євгенівна") || !strings.Contains(text, "вул. Ґрунтова, 3") {
 		t.Errorf("labels:\n%s", text)
 	}
-	pdftest.Readable(t, b.Bytes())
+	if pdftest.CanRender(t) {
+		pdftest.Readable(t, b.Bytes())
+	}
 
 	b.Reset()
 	summary := "Прошу перенести їхні контейнери з подвір’я на вулиці Ґрунтовій, де є дитячий майданчик, на 106 метрів далі."
@@ -189,10 +194,14 @@ func TestLetterLabelsAndCardReadWhole(t *testing.T) {
 			{"Короткий зміст", summary}}}); err != nil {
 		t.Fatal(err)
 	}
-	words := pdftest.Readable(t, b.Bytes())
+	// A table's cells wrap side by side, so the card's words are checked one by one.
+	words := strings.Fields(pdftest.Text(t, b.Bytes()))
 	for _, w := range strings.Fields(summary + " Населений пункт (старостинський округ) Ґалаґанівка Ш-12/26") {
-		if !pdftest.Has(words, w) {
+		if !slices.Contains(words, w) {
 			t.Errorf("the card has no whole word %q", w)
 		}
+	}
+	if pdftest.CanRender(t) {
+		pdftest.Readable(t, b.Bytes())
 	}
 }

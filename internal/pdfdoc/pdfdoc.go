@@ -134,7 +134,7 @@ func (d *Doc) Space(h float64) { d.Y += h }
 var Ink = [3]uint8{0, 0, 0}
 
 // HeaderFill is the shade behind a table's header row: light enough for black text to keep a contrast
-// of about 16:1 (WCAG asks 4.5:1 of text).
+// of 17.6:1 (WCAG asks 4.5:1 of text).
 var HeaderFill = [3]uint8{235, 235, 235}
 
 // SetColor sets the colour of the text that follows.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -53,7 +54,7 @@ func registrationForm(t *testing.T, sc *letterScene) url.Values {
 	return url.Values{"_csrf": {apptest.CSRF(t, page.Body)}, "action": {"submit"}, "questions": {"1"}, "channel": {"phone"},
 		"received_at": {time.Now().Format("2006-01-02")}, "nature": {"individual"}, "last_name": {"Шевчук"}, "first_name": {"Іван"},
 		"address": {"м. Зразкове, вул. Садова, 3"}, "type": {"application"}, "q0_subject": {"09"},
-		"q0_text": {"Вивіз сміття"}, "summary": {"Прошу впорядкувати графік вивезення сміття."}, "sign": {"primary"}}
+		"q0_text": {"Вивіз сміття"}, "summary": {rkkSummary}, "sign": {"primary"}}
 }
 
 func replyByEmailNeedsEmail(t *testing.T, sc *letterScene) {
@@ -105,6 +106,9 @@ func extendByPost(t *testing.T, sc *letterScene) {
 	}
 }
 
+// rkkSummary is the appeal's summary, with «ї є і ґ ’» for the РКК's PDF to print whole.
+const rkkSummary = "Прошу впорядкувати графік вивезення сміття з подвір’я на вулиці Ґрунтовій, де є їхні контейнери."
+
 var letterLink = regexp.MustCompile(`href="(/admin/appeals/\d+/letters/\d+)"`)
 
 func lettersPage(t *testing.T, sc *letterScene) {
@@ -124,6 +128,9 @@ func lettersPage(t *testing.T, sc *letterScene) {
 		pdf := apptest.Get(t, sc.registrar, sc.s.Path(l[1]+".pdf"))
 		if text := pdftest.Text(t, []byte(pdf.Body)); !strings.Contains(text, "№ "+m[1]) || !strings.Contains(text, sc.index) {
 			t.Errorf("the PDF of %s:\n%s", m[1], text)
+		}
+		if pdftest.CanRender(t) {
+			pdftest.Readable(t, []byte(pdf.Body))
 		}
 	}
 	if !strings.Contains(page.Body, "Про реєстрацію") && !strings.Contains(page.Body, "Повідомлення про реєстрацію") {
@@ -203,11 +210,23 @@ func rkkAndReceipt(t *testing.T, sc *letterScene) {
 			t.Errorf("the РКК lacks %q", want)
 		}
 	}
-	text := pdftest.Text(t, []byte(apptest.Get(t, sc.registrar, sc.s.Path(sc.card+"/rkk.pdf")).Body))
+	rkk := []byte(apptest.Get(t, sc.registrar, sc.s.Path(sc.card+"/rkk.pdf")).Body)
+	text := pdftest.Text(t, rkk)
 	for _, want := range []string{"Реєстраційно-контрольна картка", sc.index, "Дата надходження", "Справа №"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the РКК's PDF lacks %q:\n%s", want, text)
 		}
+	}
+	// Every word of the summary and of a long field's name whole (a table's cells wrap side by side, so
+	// word by word), and every field and value dark enough to read on the rendered page.
+	words := strings.Fields(text)
+	for _, want := range strings.Fields(rkkSummary + " Населений пункт (старостинський округ) 09 Комунальне господарство:") {
+		if !slices.Contains(words, want) {
+			t.Errorf("the РКК's PDF has no whole word %q", want)
+		}
+	}
+	if pdftest.CanRender(t) {
+		pdftest.Readable(t, rkk)
 	}
 	receipt := apptest.Get(t, sc.registrar, sc.s.Path(sc.card+"/receipt")).Body
 	for _, want := range []string{"Розписка про прийняття звернення", sc.index, sc.s.URL + "/status", "Гнатюк"} {

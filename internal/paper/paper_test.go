@@ -2,6 +2,7 @@ package paper_test
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -146,5 +147,61 @@ func TestLabelsAndCard(t *testing.T) {
 	}
 	if text := pdftest.Text(t, b.Bytes()); !strings.Contains(text, "Реєстраційно-контрольна картка") || !strings.Contains(text, "Ш-12/26") {
 		t.Errorf("card:\n%s", text)
+	}
+}
+
+// A letter and a card as a person reads them: the letter's text comes out in its sentences whole (no
+// word or number split across lines, «ї є і ґ ’» all there), and every word of the letter, the labels
+// and the card is dark enough on its ground to read (WCAG's 4.5:1 on the rendered page).
+func TestLetterLabelsAndCardReadWhole(t *testing.T) {
+	body := "Ваше звернення від 02.03.2026 № Ш-12/26 щодо подвір’я на вулиці Ґрунтовій розглянуто. " +
+		"Їхні контейнери, що є власністю громади, буде перенесено до 15.04.2026, а графік вивезення сміття 1751 мешканцю надіслано окремо.\n" +
+		strings.Repeat("Євген Ґудзь з’ясував, що всі 106 дворів Їжакевичів отримають відповідь у строк, який визначає стаття 20 Закону України «Про звернення громадян». ", 6)
+	l := paper.Letter{Letterhead: head, OutNumber: "вих-7/26", Date: time.Date(2026, 3, 12, 0, 0, 0, 0, time.UTC),
+		Reference: "На № Ш-12/26 від 02.03.2026", AddresseeName: "Ґонта Ївга Євгенівна",
+		AddresseeAddress: "вул. Ґрунтова, буд. 12, кв. 5\nм. Зразкове, 01001", Subject: "Про розгляд звернення щодо подвір’я",
+		Body: body, SignatoryTitle: "Міський голова", SignatoryName: "Василь КРАВЧЕНКО", Executor: "Тарас МЕЛЬНИК, тел. (044) 123-45-68"}
+	var b bytes.Buffer
+	if err := paper.WriteLetters(&b, []paper.Letter{l}); err != nil {
+		t.Fatal(err)
+	}
+	text := pdftest.Flat(pdftest.Text(t, b.Bytes()))
+	for _, s := range append(pdftest.Sentences(body), "Ґонта Ївга Євгенівна", "вул. Ґрунтова, буд. 12, кв. 5",
+		"Про розгляд звернення щодо подвір’я") {
+		if !strings.Contains(text, s) {
+			t.Errorf("the letter's text lacks %q whole:\n%s", s, text)
+		}
+	}
+	if pdftest.CanRender(t) {
+		pdftest.Readable(t, b.Bytes())
+	}
+
+	b.Reset()
+	if err := paper.WriteLabels(&b, []paper.Address{{Name: "Ґонта Ївга Євгенівна", Lines: "вул. Ґрунтова, 3\nм. Зразкове", OutNumber: "вих-1/26"}}); err != nil {
+		t.Fatal(err)
+	}
+	if text := pdftest.Text(t, b.Bytes()); !strings.Contains(text, "Ґонта Ївга Євгенівна") || !strings.Contains(text, "вул. Ґрунтова, 3") {
+		t.Errorf("labels:\n%s", text)
+	}
+	if pdftest.CanRender(t) {
+		pdftest.Readable(t, b.Bytes())
+	}
+
+	b.Reset()
+	summary := "Прошу перенести їхні контейнери з подвір’я на вулиці Ґрунтовій, де є дитячий майданчик, на 106 метрів далі."
+	if err := paper.WriteCard(&b, paper.Card{Council: "Зразкова міська рада", Title: "Реєстраційно-контрольна картка Ш-12/26",
+		Rows: [][2]string{{"Реєстраційний індекс", "Ш-12/26"}, {"Населений пункт (старостинський округ)", "Ґалаґанівка"},
+			{"Короткий зміст", summary}}}); err != nil {
+		t.Fatal(err)
+	}
+	// A table's cells wrap side by side, so the card's words are checked one by one.
+	words := strings.Fields(pdftest.Text(t, b.Bytes()))
+	for _, w := range strings.Fields(summary + " Населений пункт (старостинський округ) Ґалаґанівка Ш-12/26") {
+		if !slices.Contains(words, w) {
+			t.Errorf("the card has no whole word %q", w)
+		}
+	}
+	if pdftest.CanRender(t) {
+		pdftest.Readable(t, b.Bytes())
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/signintech/gopdf"
 )
@@ -90,6 +92,10 @@ func New(page Size, m Margins, title string) (*Doc, error) {
 		return nil, fmt.Errorf("PDF font: %w", err)
 	}
 	d := &Doc{pdf: pdf, page: page, m: m}
+	// Text is painted with the PDF's fill colour, and gopdf writes a text colour only once one is set:
+	// without this, text after a table's shaded header came out in the header's light grey (and the
+	// header itself grey on grey, empty to the eye). Setting it makes every line carry its own colour.
+	d.SetColor(Ink[0], Ink[1], Ink[2])
 	d.AddPage()
 	return d, nil
 }
@@ -123,6 +129,13 @@ func (d *Doc) Need(h float64) {
 
 // Space moves down by h points.
 func (d *Doc) Space(h float64) { d.Y += h }
+
+// Ink is the colour text is drawn with unless SetColor says otherwise: black.
+var Ink = [3]uint8{0, 0, 0}
+
+// HeaderFill is the shade behind a table's header row: light enough for black text to keep a contrast
+// of 17.6:1 (WCAG asks 4.5:1 of text).
+var HeaderFill = [3]uint8{235, 235, 235}
 
 // SetColor sets the colour of the text that follows.
 func (d *Doc) SetColor(r, g, b uint8) { d.pdf.SetTextColor(r, g, b) }
@@ -159,10 +172,33 @@ func (d *Doc) Paragraphs(s string, pt, indent float64) {
 	}
 }
 
-// wrap breaks a paragraph at spaces so each line fits width (the first width-indent); a word longer than
-// a whole line (a long address or link) is broken between letters.
+// words splits a paragraph where a line may break: at ordinary spaces and tabs only, so a no-break space
+// (U+00A0, U+202F) holds a number to its unit as it should. As Ukrainian typesetting wants, a dash set
+// apart by spaces stays at the end of the line with the word before it ("громадян –" / "24", never
+// "громадян" / "– 24"), and a one-letter word (у, з, в, і, а) or "№" does not end a line but goes on
+// with the word after it.
+func words(para string) []string {
+	fields := strings.FieldsFunc(para, func(r rune) bool { return r == ' ' || r == '\t' || r == '\r' })
+	var out []string
+	glue := false // the last word waits for the next
+	for _, f := range fields {
+		switch {
+		case (f == "–" || f == "—") && len(out) > 0:
+			out[len(out)-1] += " " + f
+		case glue:
+			out[len(out)-1] += " " + f
+		default:
+			out = append(out, f)
+		}
+		glue = utf8.RuneCountInString(f) == 1 && unicode.IsLetter([]rune(f)[0]) || f == "№"
+	}
+	return out
+}
+
+// wrap breaks a paragraph between words so each line fits width (the first width-indent); only a word
+// longer than a whole line (a long address or link) is broken between letters.
 func (d *Doc) wrap(para string, width, indent float64) []string {
-	words := strings.Fields(para)
+	words := words(para)
 	if len(words) == 0 {
 		return []string{""}
 	}
@@ -197,6 +233,30 @@ func (d *Doc) wrap(para string, width, indent float64) []string {
 	}
 	return append(lines, line)
 }
+
+// fitSize is the largest size from pt down to MinCellSize, in half points, at which every word of s fits
+// width: a narrow column's header ("Інше (повернуто, надіслано, без розгляду)") is set a little smaller
+// rather than broken inside a word.
+func (d *Doc) fitSize(s string, width, pt float64) float64 {
+	size := pt
+	for ; size > MinCellSize; size -= 0.5 {
+		d.size(size)
+		ok := true
+		for _, w := range words(s) {
+			if wd, err := d.pdf.MeasureTextWidth(w); err == nil && wd > width {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			break
+		}
+	}
+	return max(size, MinCellSize)
+}
+
+// MinCellSize is the smallest size a table cell's text is shrunk to so that its words stay whole.
+const MinCellSize = 5.0
 
 // LineHeight is the height of a line of text at size pt.
 func LineHeight(pt float64) float64 { return pt * 1.35 }
@@ -245,25 +305,27 @@ func (d *Doc) Box(x, y, w, h float64, dashed bool) {
 }
 
 // Table draws a bordered table from Y: a shaded header, then the rows; the first column is wrapped text
-// aligned left, the others right (numbers) unless leftAll.
+// aligned left, the others right (numbers) unless leftAll. A cell whose longest word is wider than its
+// column is set smaller (down to MinCellSize) so words are not broken.
 func (d *Doc) Table(widths []float64, header []string, rows [][]string, pt float64, leftAll bool) {
-	lineH := pt * 1.3
 	draw := func(cells []string, head bool) {
 		// Height: the tallest wrapped cell.
 		wrapped := make([][]string, len(cells))
-		h := lineH
+		sizes := make([]float64, len(cells))
+		h := pt * 1.3
 		for i, c := range cells {
-			wrapped[i] = d.Lines(c, widths[i]-4, pt)
-			h = max(h, float64(len(wrapped[i]))*lineH)
+			sizes[i] = d.fitSize(c, widths[i]-4, pt)
+			wrapped[i] = d.Lines(c, widths[i]-4, sizes[i])
+			h = max(h, float64(len(wrapped[i]))*sizes[i]*1.3)
 		}
 		h += 4
 		d.Need(h)
-		d.size(pt)
 		x := d.m.Left
 		for i := range cells {
 			if head {
-				d.pdf.SetFillColor(230, 230, 230)
+				d.pdf.SetFillColor(HeaderFill[0], HeaderFill[1], HeaderFill[2])
 				d.pdf.RectFromUpperLeftWithStyle(x, d.Y, widths[i], h, "FD")
+				d.pdf.SetFillColor(255, 255, 255)
 			} else {
 				d.pdf.RectFromUpperLeftWithStyle(x, d.Y, widths[i], h, "D")
 			}
@@ -271,6 +333,8 @@ func (d *Doc) Table(widths []float64, header []string, rows [][]string, pt float
 			if i == 0 || head || leftAll {
 				align = gopdf.Left | gopdf.Top
 			}
+			d.size(sizes[i])
+			lineH := sizes[i] * 1.3
 			for j, l := range wrapped[i] {
 				d.pdf.SetXY(x+2, d.Y+2+float64(j)*lineH)
 				d.keep(d.pdf.CellWithOption(&gopdf.Rect{W: widths[i] - 4, H: lineH}, l, gopdf.CellOption{Align: align}))

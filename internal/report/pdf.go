@@ -42,7 +42,7 @@ func (r *Report) WritePDF(w io.Writer, o Output) error {
 	for _, l := range r.Summary(o) {
 		rows = append(rows, []string{l.Name, n(l.Value), n(l.Previous)})
 	}
-	p.Table([]float64{300, 110, 110}, []string{"", r.Period.String(), r.Previous.Period.String()}, rows, 9, false)
+	p.Table([]float64{300, 110, 110}, []string{o.T("report.figures.row"), r.Period.String(), r.Previous.Period.String()}, rows, 9, false)
 
 	form1 := func(form Form1, rowTitle, caption string, label func(string) string) {
 		p.Need(80)

@@ -16,6 +16,7 @@ import (
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/dbtest"
 	"github.com/hromada/hromada/internal/i18n"
+	"github.com/hromada/hromada/internal/pdftest"
 	"github.com/hromada/hromada/internal/report"
 	"github.com/hromada/hromada/internal/report/reporttest"
 )
@@ -53,6 +54,7 @@ func TestKnownCounts(t *testing.T) {
 	t.Run("JSON", func(t *testing.T) { checkKnownJSON(t, k) })
 	t.Run("XLSX", func(t *testing.T) { checkKnownXLSX(t, k) })
 	t.Run("CSV and PDF", func(t *testing.T) { checkKnownCSVAndPDF(t, k) })
+	t.Run("the PDF as a person reads it", func(t *testing.T) { checkKnownPDFRead(t, k) })
 	t.Run("the narrative", func(t *testing.T) { checkKnownNarrative(t, k) })
 }
 
@@ -289,6 +291,44 @@ func checkKnownCSVAndPDF(t *testing.T, k known) {
 	}
 	if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) || buf.Len() < 5000 {
 		t.Errorf("PDF: %d bytes, starts %q", buf.Len(), buf.Bytes()[:min(8, buf.Len())])
+	}
+}
+
+// The PDF read and looked at: its text holds the narrative's sentences whole (no word or number broken
+// across lines, «ї є і ґ ’» all there, in a council's name made to carry them), the tables' header rows
+// have their words, and every word on every page is dark enough on its ground to read (WCAG's 4.5:1),
+// measured on the pages as poppler renders them.
+func checkKnownPDFRead(t *testing.T, k known) {
+	o := output(t, "uk")
+	o.Council = i18n.Text{UK: "Ґалаґанівська об’єднана територіальна громада"}
+	var buf bytes.Buffer
+	if err := k.r.WritePDF(&buf, o); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	text := pdftest.Flat(pdftest.Text(t, data))
+	narrative := k.r.Narrative(o)
+	for _, want := range []string{"Ґалаґанівської об’єднаної територіальної громади", "зв’язку", "облдержадміністрації"} {
+		if !strings.Contains(narrative, want) {
+			t.Fatalf("the narrative lacks %q, which the test relies on:\n%s", want, narrative)
+		}
+	}
+	for _, s := range pdftest.Sentences(narrative) {
+		if !strings.Contains(text, s) {
+			t.Errorf("the PDF's text lacks the sentence whole: %q", s)
+		}
+	}
+	for _, letter := range []string{"ї", "є", "і", "ґ", "’", "Ґ"} {
+		if !strings.Contains(text, letter) {
+			t.Errorf("the PDF's text has no «%s»", letter)
+		}
+	}
+	words := pdftest.Readable(t, data)
+	for _, want := range []string{"Канал", "надходження", "Громадян", "Колективні", "Пропозиції", "Роз’яснено", "(повернуто,",
+		"розгляді", "Населений", "Питання", "Показник"} {
+		if !pdftest.Has(words, want) {
+			t.Errorf("no whole word «%s» in the tables' headers", want)
+		}
 	}
 }
 

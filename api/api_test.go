@@ -72,7 +72,7 @@ var cardDay = time.Now().AddDate(0, 0, -3)
 func card(number string) api.AppealRequest {
 	return api.AppealRequest{ExternalNumber: number, ExternalDate: cardDay.Format(time.DateOnly),
 		ReceivedAt: cardDay.Format(time.DateOnly) + "T09:15:00+02:00",
-		Type: "complaint", LastName: "Коваленко", FirstName: "Олена", Patronymic: "Петрівна",
+		Type:       "complaint", LastName: "Коваленко", FirstName: "Олена", Patronymic: "Петрівна",
 		Address: "м. Зразкове, вул. Соборна, 1, кв. 5", Phone: "+380 67 123 45 67",
 		Questions: []api.Question{{Subject: "09", Text: "Гаряча вода"}},
 		Summary:   "Третій тиждень немає гарячої води в будинку на вулиці Соборній, 1."}

@@ -219,6 +219,11 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}})
 
+	// A hotline's export is kept only while a clerk needs it (internal/intake: Expire).
+	a.Notify.AddPeriodic("intake_runs", notify.PeriodicTask{Every: time.Hour, Run: func(ctx context.Context) error {
+		_, err := a.Intake.Expire(ctx, time.Now())
+		return err
+	}})
 	a.Notify.AddPeriodic("api_idempotency_keys", notify.PeriodicTask{Every: time.Hour, Run: func(ctx context.Context) error {
 		_, err := reg.ExpireIdempotencyKeys(ctx, time.Now())
 		return err

@@ -434,3 +434,46 @@ func TestProfilesAreCheckedAndSaved(t *testing.T) {
 		t.Errorf("audited: %d %v", n, err)
 	}
 }
+
+// A hotline's export is kept only while a clerk needs it: a file not imported within a day is dropped,
+// a run whose worker stopped is marked failed, every run is deleted after a week.
+func TestRunsAreNotKeptForEver(t *testing.T) {
+	sc := newScene(t)
+	checked := sc.runFile(t, "1545.xlsx", sc.xlsxOf(t, []card{sc.cardOf(1)}))
+	stuck := sc.runFile(t, "1545-stuck.xlsx", sc.xlsxOf(t, []card{sc.cardOf(2)}))
+	// As if its instance had stopped while reading: still "checking", no heartbeat since.
+	if err := sc.db.Table("intake_runs").Where("id = ?", stuck.ID).Updates(map[string]any{"state": intake.StateChecking,
+		"heartbeat_at": time.Now().UTC().Add(-time.Hour)}).Error; err != nil {
+		t.Fatal(err)
+	}
+	content := func(id int64) int64 {
+		var n int64
+		if err := sc.db.Table("intake_runs").Where("id = ? AND content IS NOT NULL", id).Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n, err := sc.in.Expire(context.Background(), time.Now()); err != nil || n != 0 || content(checked.ID) != 1 {
+		t.Fatalf("at once: deleted %d, %v; the fresh file kept: %d", n, err, content(checked.ID))
+	}
+	if r, err := sc.in.Run(context.Background(), stuck.ID); err != nil || r.State != intake.StateFailed || content(stuck.ID) != 0 {
+		t.Fatalf("the interrupted run: %+v %v", r, err)
+	}
+	if _, err := sc.in.Expire(context.Background(), time.Now().Add(25*time.Hour)); err != nil || content(checked.ID) != 0 {
+		t.Fatalf("a day later the file is kept: %v", err)
+	}
+	if r, err := sc.in.Run(context.Background(), checked.ID); err != nil || r.State != intake.StateChecked {
+		t.Fatalf("a day later the preview is gone: %+v %v", r, err)
+	}
+	// Confirmed after its file is gone: refused with a message, nothing imported.
+	if err := sc.in.Confirm(as(sc.head), checked.ID, dbtest.Quiet()); err != nil {
+		t.Fatal(err)
+	}
+	sc.in.Wait()
+	if r, err := sc.in.Run(context.Background(), checked.ID); err != nil || r.State != intake.StateFailed || !strings.Contains(r.Outcome, "intake.error.file_expired") || sc.count(t) != 0 {
+		t.Fatalf("confirmed without its file: %+v %v", r, err)
+	}
+	if n, err := sc.in.Expire(context.Background(), time.Now().Add(8*24*time.Hour)); err != nil || n != 2 {
+		t.Fatalf("a week later: deleted %d, %v", n, err)
+	}
+}

@@ -133,15 +133,7 @@ func (s *Service) Start(ctx context.Context, profileID int64, fileName string, c
 	if err := s.db.WithContext(ctx).Create(run).Error; err != nil {
 		return nil, fmt.Errorf("start intake run: %w", err)
 	}
-	bg := context.WithoutCancel(ctx)
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		if err := s.check(bg, run, p); err != nil {
-			log.Error("intake check failed", "run", run.ID, "error", err)
-			s.fail(bg, run.ID, "intake.error.internal")
-		}
-	}()
+	s.background(context.WithoutCancel(ctx), log, run.ID, "check", func(ctx context.Context) error { return s.check(ctx, run, p) })
 	return run, nil
 }
 
@@ -189,6 +181,53 @@ func (s *Service) fail(ctx context.Context, id int64, message string) {
 		"outcome": string(oj), "content": nil, "finished_at": s.now().UTC()}).Error
 }
 
+// Runs keep a hotline's export — names, addresses, phones, texts — only while a clerk needs it: a file
+// not imported within keepFile is dropped (its preview stays, to be uploaded again), a run whose worker
+// stopped is marked failed, and every run, preview included, is deleted after keepRun. The import itself
+// stays in the audit log.
+const (
+	keepFile = 24 * time.Hour
+	keepRun  = 7 * 24 * time.Hour
+)
+
+// Expire applies the retention above at now, and says how many runs it deleted.
+func (s *Service) Expire(ctx context.Context, now time.Time) (int64, error) {
+	now = now.UTC()
+	oj, _ := json.Marshal(Outcome{Error: "intake.run.interrupted"})
+	db := s.db.WithContext(ctx)
+	stale := db.Model(&Run{}).Where("(state = ? AND heartbeat_at < ?) OR (state = ? AND heartbeat_at < ?)",
+		StateChecking, now.Add(-staleChecking), StateImporting, now.Add(-staleImporting)).
+		Updates(map[string]any{"state": StateFailed, "outcome": string(oj), "content": nil, "finished_at": now})
+	if stale.Error != nil {
+		return 0, fmt.Errorf("expire intake runs: %w", stale.Error)
+	}
+	if err := db.Model(&Run{}).Where("state = ? AND created_at < ? AND content IS NOT NULL", StateChecked, now.Add(-keepFile)).
+		Update("content", nil).Error; err != nil {
+		return 0, fmt.Errorf("expire intake files: %w", err)
+	}
+	res := db.Where("created_at < ? AND state NOT IN ?", now.Add(-keepRun), []string{StateChecking, StateImporting}).Delete(&Run{})
+	return res.RowsAffected, res.Error
+}
+
+// background runs work of a run in its own goroutine, tracked for a graceful stop; a failure or a panic
+// marks the run failed instead of leaving it "checking" for ever (or stopping the program).
+func (s *Service) background(ctx context.Context, log *slog.Logger, id int64, what string, work func(context.Context) error) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		defer func() {
+			if p := recover(); p != nil {
+				log.Error("intake "+what+" panicked", "run", id, "panic", p)
+				s.fail(ctx, id, "intake.error.internal")
+			}
+		}()
+		if err := work(ctx); err != nil {
+			log.Error("intake "+what+" failed", "run", id, "error", err)
+			s.fail(ctx, id, "intake.error.internal")
+		}
+	}()
+}
+
 // Run returns a run without its file.
 func (s *Service) Run(ctx context.Context, id int64) (*Run, error) {
 	var r Run
@@ -226,15 +265,7 @@ func (s *Service) Confirm(ctx context.Context, id int64, log *slog.Logger) error
 		}
 		return errs.New(errs.Conflict, "intake.error.not_checked")
 	}
-	bg := context.WithoutCancel(ctx)
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		if err := s.importRun(bg, id); err != nil {
-			log.Error("intake import failed", "run", id, "error", err)
-			s.fail(bg, id, "intake.error.internal")
-		}
-	}()
+	s.background(context.WithoutCancel(ctx), log, id, "import", func(ctx context.Context) error { return s.importRun(ctx, id) })
 	return nil
 }
 
@@ -248,6 +279,10 @@ func (s *Service) importRun(ctx context.Context, id int64) error {
 	before, err := run.OutcomeOf()
 	if err != nil {
 		return err
+	}
+	if len(run.Content) == 0 { // kept a day only (Expire): the clerk uploads it again
+		s.fail(ctx, id, "intake.error.file_expired")
+		return nil
 	}
 	p, err := s.Get(ctx, run.ProfileID)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 )
 
 func (h *handlers) home(c *fiber.Ctx) error {
+	web.PublicToAnonymous(c)
 	return c.Render("portal/home", fiber.Map{})
 }
 

@@ -40,6 +40,8 @@ func (h *handlers) petitions(c *fiber.Ctx) error {
 	}
 	if len(problems) > 0 {
 		c.Status(fiber.StatusBadRequest)
+	} else {
+		web.PublicToAnonymous(c)
 	}
 	filter := url.Values{}
 	for k, x := range map[string]string{"state": f.State, "subject": f.Subject, "q": f.Query, "sort": f.Sort} {

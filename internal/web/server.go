@@ -124,16 +124,7 @@ func New(d Deps) (*Server, error) {
 		HSTSMaxAge:            hstsMaxAge(d.Config),
 		PermissionPolicy:      "camera=(), microphone=(), geolocation=(), payment=()",
 	}))
-	app.Use(func(c *fiber.Ctx) error {
-		// Pages carry personal data: no caching unless a handler says otherwise, and never in a shared
-		// cache when the response sets a cookie (it would hand one visitor's session to the next).
-		c.Set(fiber.HeaderCacheControl, "no-store")
-		err := c.Next()
-		if strings.Contains(string(c.Response().Header.Peek(fiber.HeaderCacheControl)), "public") && setsCookie(c) {
-			c.Set(fiber.HeaderCacheControl, "private, no-store")
-		}
-		return err
-	})
+	app.Use(s.cacheRules) // public.go
 
 	app.Use(s.guardRequests) // see bodies.go
 	app.Get("/static/*", serveStatic(d.Assets))

@@ -25,13 +25,14 @@ const compressMin = 512
 func (s *Server) cacheRules(c *fiber.Ctx) error {
 	// Pages carry personal data: no caching unless a handler says otherwise, and never in a shared
 	// cache when the response sets a cookie (it would hand one visitor's session to the next) or
-	// answers a signed-in person (whose page names them, however the handler marked it).
+	// answers a signed-in person (whose page names them, however the handler marked it) or a machine
+	// request that brought a token (what a token reads is its source's own).
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	err := c.Next()
 	if !strings.Contains(string(c.Response().Header.Peek(fiber.HeaderCacheControl)), "public") {
 		return err
 	}
-	if setsCookie(c) || PersonOf(c) != nil {
+	if setsCookie(c) || PersonOf(c) != nil || TokenOf(c) != nil {
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
 		return err
 	}

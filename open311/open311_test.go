@@ -301,12 +301,7 @@ func fileRequest(t *testing.T, sc *scene) {
 	case !strings.Contains(a.Summary, "https://app.example/photos/1.jpg"):
 		t.Errorf("the photo's link is lost: %q", a.Summary)
 	}
-	// The audit log names the token that filed it, as for every machine request.
-	var tokenIDs []sql.NullInt64
-	if err := sc.s.App.DB.Table("audit_log").Where("action = ? AND object_id = ?", "appeal.register", a.ID).
-		Pluck("actor_token_id", &tokenIDs).Error; err != nil || len(tokenIDs) != 1 || !tokenIDs[0].Valid {
-		t.Errorf("the filing's audit line names no token: %v %v", tokenIDs, err)
-	}
+	auditedUnderToken(t, sc, a.ID)
 	// The XML variant files too.
 	x, errs, status := sc.c.post("xml", validRequest())
 	if status != http.StatusOK || len(x) != 1 || x[0].ServiceRequestID == "" || x[0].ServiceRequestID == sc.filed {
@@ -475,5 +470,15 @@ func hostileFields(t *testing.T, sc *scene) {
 				t.Errorf("GET %s: %d", path, r.Status)
 			}
 		}
+	}
+}
+
+// auditedUnderToken: the audit log names the token that filed the appeal, as for every machine request.
+func auditedUnderToken(t *testing.T, sc *scene, appealID int64) {
+	t.Helper()
+	var tokenIDs []sql.NullInt64
+	if err := sc.s.App.DB.Table("audit_log").Where("action = ? AND object_id = ?", "appeal.register", appealID).
+		Pluck("actor_token_id", &tokenIDs).Error; err != nil || len(tokenIDs) != 1 || !tokenIDs[0].Valid {
+		t.Errorf("the filing's audit line names no token: %v %v", tokenIDs, err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -102,7 +101,7 @@ func fastEntryNext(t *testing.T, f *fastEntry) {
 	if again := apptest.Get(t, f.registrar, f.s.Path("/admin/appeals/new")); strings.Contains(again.Body, "зареєстровано.") {
 		t.Error("the banner is shown twice")
 	}
-	a, err := f.s.App.Registry.AppealForStaff(t.Context(), mustID(t, f.id))
+	a, err := f.s.App.Registry.AppealForStaff(t.Context(), mustInt(t, f.id))
 	if err != nil || a.RegIndex != f.index || a.ReceivedAt.In(f.s.App.Config.Timezone).Format("02.01.2006") != f.yesterday.Format("02.01.2006") {
 		t.Fatalf("the registered appeal: %+v %v", a, err)
 	}
@@ -131,45 +130,5 @@ func fastEntryEarlier(t *testing.T, f *fastEntry) {
 	if none := apptest.Get(t, f.registrar, f.s.Path("/admin/appeals/earlier?last_name=Нікому&first_name=Ніхто&address=Ніде")); none.Status != http.StatusOK ||
 		!strings.Contains(none.Body, `name="sign" value="primary"`) {
 		t.Errorf("no earlier appeals: %d %s", none.Status, none.Body)
-	}
-}
-
-func mustID(t *testing.T, s string) int64 {
-	t.Helper()
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
-// The card opens with what a clerk looks for — status, deadline, author, channel, lead executor — and
-// the steps right under it, the details below; "just registered" is said once, by flash.
-func TestCardSummaryFirst(t *testing.T) {
-	s, _, registrar, _ := staffServer(t)
-	page := apptest.Get(t, registrar, s.Path("/admin/appeals/new"))
-	r := apptest.PostForm(t, registrar, s.Path("/admin/appeals"), url.Values{"_csrf": {apptest.CSRF(t, page.Body)},
-		"action": {"submit"}, "questions": {"1"}, "channel": {"mail"}, "received_at": {time.Now().Format("02.01.2006")},
-		"nature": {"individual"}, "last_name": {"Ткаченко"}, "first_name": {"Ірина"}, "address": {"м. Зразкове, вул. Миру, 2"},
-		"type": {"proposal"}, "q0_subject": {"09"}, "summary": {"Пропоную встановити лавки біля зупинки."}, "sign": {"primary"}})
-	if r.Status != http.StatusSeeOther || !regexp.MustCompile(`^/admin/appeals/\d+$`).MatchString(r.Location) {
-		t.Fatalf("registered: %d %q %s", r.Status, r.Location, regexp.MustCompile(`(?s)<div class="notice bad".*?</div>`).FindString(r.Body))
-	}
-	card := apptest.Get(t, registrar, s.Path(r.Location))
-	banner := regexp.MustCompile(`<div class="notice ok" role="status">\s*(<p>)?\s*(<h2>)?Звернення зареєстровано`)
-	summary, details := strings.Index(card.Body, `<dl class="summary">`), strings.Index(card.Body, `<h2 id="details">`)
-	if summary < 0 || details < summary || len(banner.FindAllString(card.Body, -1)) != 1 {
-		t.Fatalf("the card: summary at %d, details at %d, banner %d times", summary, details, len(banner.FindAllString(card.Body, -1)))
-	}
-	if steps := strings.Index(card.Body, `<h2 id="steps">`); steps >= 0 && (steps < summary || steps > details) {
-		t.Errorf("the steps are not between the summary and the details: %d", steps)
-	}
-	for _, want := range []string{"Ткаченко Ірина", "Поштою", "Головний виконавець"} {
-		if !strings.Contains(card.Body[summary:details], want) {
-			t.Errorf("the summary lacks %q", want)
-		}
-	}
-	if again := apptest.Get(t, registrar, s.Path(r.Location)); banner.MatchString(again.Body) {
-		t.Error("the banner is shown again")
 	}
 }

@@ -221,7 +221,7 @@ func (rd *cardReader) read(rows [][]string, lines []int, headerRow int, progress
 		if i%progressStep == 0 && progress != nil {
 			progress(i, total)
 		}
-		if blank(row) {
+		if registry.BlankRow(row) {
 			continue
 		}
 		rd.dataRows++
@@ -233,10 +233,6 @@ func (rd *cardReader) read(rows [][]string, lines []int, headerRow int, progress
 		progress(total, total)
 	}
 	return cards
-}
-
-func blank(row []string) bool {
-	return !slices.ContainsFunc(row, func(v string) bool { return strings.TrimSpace(v) != "" })
 }
 
 // readHeader finds each mapped field's column; unmapped columns are the source's own business and are

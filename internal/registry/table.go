@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -109,7 +111,7 @@ func (s *sheetRecords) Read() ([]string, error) {
 		if s.next == 1 {
 			s.width = len(row)
 		}
-		if blankRow(row) && s.next > 1 {
+		if BlankRow(row) && s.next > 1 {
 			continue // Excel keeps formatted but empty rows; they are no appeal
 		}
 		for len(row) < s.width {
@@ -122,13 +124,10 @@ func (s *sheetRecords) Read() ([]string, error) {
 
 func (s *sheetRecords) FieldPos(int) (int, int) { return s.next, 1 }
 
-func blankRow(row []string) bool {
-	for _, c := range row {
-		if c != "" {
-			return false
-		}
-	}
-	return true
+// BlankRow says whether a spreadsheet row holds nothing but spaces: Excel keeps formatted empty rows,
+// and the imports skip them.
+func BlankRow(row []string) bool {
+	return !slices.ContainsFunc(row, func(v string) bool { return strings.TrimSpace(v) != "" })
 }
 
 // openTable opens an import's file as CSV or XLSX, by its first bytes; xlsx says which.

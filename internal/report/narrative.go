@@ -203,3 +203,8 @@ func lowerFirst(s string) string {
 	}
 	return s
 }
+
+// Paragraphs is the narrative as its paragraphs, for the documents that set each one apart (DOCX, PDF).
+func (r *Report) Paragraphs(o Output) []string {
+	return strings.Split(r.Narrative(o), "\n\n")
+}

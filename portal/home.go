@@ -7,8 +7,10 @@ import (
 )
 
 func (h *handlers) home(c *fiber.Ctx) error {
-	web.PublicToAnonymous(c)
-	return c.Render("portal/home", fiber.Map{})
+	return h.web.Shared(c, web.Share{Fresh: listWindow}, func() error {
+		web.PublicToAnonymous(c)
+		return c.Render("portal/home", fiber.Map{})
+	})
 }
 
 // switchLanguage remembers the language and returns to the page the person was on.

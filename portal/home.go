@@ -6,8 +6,10 @@ import (
 	"github.com/hromada/hromada/internal/web"
 )
 
+// home is the same page for every anonymous reader of a language: it shows no data, so its rendering
+// stays current until web.Shared remakes it anyway.
 func (h *handlers) home(c *fiber.Ctx) error {
-	return h.web.Shared(c, web.Share{Fresh: listWindow}, func() error {
+	return h.web.Shared(c, web.Share{Version: "home", Current: always}, func() error {
 		web.PublicToAnonymous(c)
 		return c.Render("portal/home", fiber.Map{})
 	})
@@ -20,3 +22,5 @@ func (h *handlers) switchLanguage(c *fiber.Ctx) error {
 	}
 	return c.Redirect(web.SafeNext(c.Query("next")), fiber.StatusSeeOther)
 }
+
+func always() bool { return true }

@@ -6,9 +6,13 @@ import (
 	"github.com/hromada/hromada/internal/web"
 )
 
+// home is the same page for every anonymous reader of a language: it shows no data, so its rendering
+// stays current until web.Shared remakes it anyway.
 func (h *handlers) home(c *fiber.Ctx) error {
-	web.PublicToAnonymous(c)
-	return c.Render("portal/home", fiber.Map{})
+	return h.web.Shared(c, web.Share{Version: "home", Current: always}, func() error {
+		web.PublicToAnonymous(c)
+		return c.Render("portal/home", fiber.Map{})
+	})
 }
 
 // switchLanguage remembers the language and returns to the page the person was on.
@@ -18,3 +22,5 @@ func (h *handlers) switchLanguage(c *fiber.Ctx) error {
 	}
 	return c.Redirect(web.SafeNext(c.Query("next")), fiber.StatusSeeOther)
 }
+
+func always() bool { return true }

@@ -18,6 +18,10 @@ import (
 
 const signatoriesPerPage = 50
 
+// listWindow is how long an anonymous reader may be given a list rendered for someone else (web.Shared):
+// the list's own max-age. A petition's page is reused while its stamp is the same instead.
+const listWindow = time.Second
+
 // listFilter reads the list's filters from the query string. States, subjects and orders that are not
 // offered are ignored (the whole public list); a search that cannot be read is a problem beside the box.
 func listFilter(c *fiber.Ctx) (petition.Filter, errs.Validation) {
@@ -33,6 +37,10 @@ func listFilter(c *fiber.Ctx) (petition.Filter, errs.Validation) {
 }
 
 func (h *handlers) petitions(c *fiber.Ctx) error {
+	return h.web.Shared(c, web.Share{Fresh: listWindow}, func() error { return h.renderPetitions(c) })
+}
+
+func (h *handlers) renderPetitions(c *fiber.Ctx) error {
 	f, problems := listFilter(c)
 	list, total, err := h.Petitions.List(c.UserContext(), f)
 	if err != nil {
@@ -56,17 +64,30 @@ func (h *handlers) petitions(c *fiber.Ctx) error {
 	})
 }
 
+// showPetition is the petition's page; anonymous readers share one rendering per language and address
+// while the petition's stamp (its last change and its count) stays the same.
 func (h *handlers) showPetition(c *fiber.Ctx) error {
 	id, err := web.ParamID(c, "id")
 	if err != nil {
 		return err
 	}
+	if web.PersonOf(c) != nil {
+		return h.renderPetition(c, id)
+	}
+	st, err := h.Petitions.PublicStamp(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return h.web.Shared(c, h.share(id, st), func() error { return h.renderPetition(c, id) })
+}
+
+func (h *handlers) renderPetition(c *fiber.Ctx, id int64) error {
 	viewer := web.PersonOf(c)
 	var viewerID int64
 	if viewer != nil {
 		viewerID = viewer.ID
 	}
-	p, err := h.Petitions.Get(c.UserContext(), id, viewerID, false)
+	p, err := h.Petitions.Page(c.UserContext(), id, viewerID)
 	if err != nil {
 		return err
 	}
@@ -74,8 +95,7 @@ func (h *handlers) showPetition(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page := form.PageOf(web.Query(c))
-	signers, err := h.Petitions.Signatories(c.UserContext(), p.ID, page, signatoriesPerPage)
+	signers, pager, first, err := h.signatories(c, p.ID, count)
 	if err != nil {
 		return err
 	}
@@ -93,16 +113,57 @@ func (h *handlers) showPetition(c *fiber.Ctx) error {
 		// Anonymous views of a popular petition may be served from a shared cache for a second.
 		c.Set(fiber.HeaderCacheControl, "public, max-age=1, stale-while-revalidate=5")
 	}
-	signersPager := web.NewPager(fmt.Sprintf("/petitions/%d", p.ID), nil, page, int64(count), signatoriesPerPage)
 	return c.Render("portal/petition_show", fiber.Map{
 		"Title": p.Title, "Petition": p, "Count": count, "Percent": min(100, count*100/max(p.Threshold, 1)),
-		"DaysLeft": h.Petitions.DaysLeft(p), "Signers": signers, "SignersPager": signersPager,
-		"FirstSigner": (page-1)*signatoriesPerPage + 1, "History": history, "Signed": signed,
+		"DaysLeft": h.Petitions.DaysLeft(p), "Signers": signers, "SignersPager": pager,
+		"FirstSigner": first, "History": history, "Signed": signed,
 		"CanSign": p.State == petition.StateCollecting, "Subjects": h.Classifier.Subjects,
 		"JustCreated": c.Query("created") == "1",
 		"OG": map[string]string{"Title": p.Title, "Description": ogDescription(p.Text),
 			"URL": h.Config.BaseURL.JoinPath(c.Path()).String()},
 	})
+}
+
+// share is how a petition's public page and JSON are reused: while its stamp is the same.
+func (h *handlers) share(id int64, st petition.Stamp) web.Share {
+	return web.Share{Version: st.Version, Current: func() bool {
+		now, ok := h.Petitions.CurrentStamp(id)
+		return ok && now.Version == st.Version
+	}}
+}
+
+// signatories reads the page of signatories the address asks for, by keyset: the links carry the page's
+// number (for the numbering and "page N of M") and the signature after which, or before which, it
+// starts. A page number without a signature is the first page: a deep page is never counted off.
+func (h *handlers) signatories(c *fiber.Ctx, id int64, count int) ([]petition.Signature, web.Pager, int, error) {
+	r := web.ReadQuery(c)
+	page := form.PageOf(web.Query(c))
+	after, before := r.ID("after"), r.ID("before")
+	if after == 0 && before == 0 {
+		page = 1
+	}
+	list, err := h.Petitions.Signatories(c.UserContext(), id, after, before, signatoriesPerPage)
+	if err != nil {
+		return nil, web.Pager{}, 0, err
+	}
+	if before > 0 && len(list) < signatoriesPerPage {
+		page = 1 // nothing before these: the first page, whatever the link said
+	}
+	path := fmt.Sprintf("/petitions/%d", id)
+	link := func(n int, key string, sig int64) string {
+		if n <= 1 {
+			return path
+		}
+		return path + "?" + url.Values{"page": {strconv.Itoa(n)}, key: {strconv.FormatInt(sig, 10)}}.Encode()
+	}
+	pager := web.Pager{Page: page, Pages: max((count+signatoriesPerPage-1)/signatoriesPerPage, page, 1)}
+	if page > 1 && len(list) > 0 {
+		pager.Prev = link(page-1, "before", list[0].ID)
+	}
+	if len(list) == signatoriesPerPage && page < pager.Pages {
+		pager.Next = link(page+1, "after", list[len(list)-1].ID)
+	}
+	return list, pager, (page-1)*signatoriesPerPage + 1, nil
 }
 
 func ogDescription(text string) string {
@@ -254,11 +315,16 @@ func (h *handlers) toJSON(p *petition.Petition, count int) petitionJSON {
 }
 
 func (h *handlers) apiPetitions(c *fiber.Ctx) error {
+	return h.web.Shared(c, web.Share{Fresh: listWindow}, func() error { return h.renderAPIPetitions(c) })
+}
+
+func (h *handlers) renderAPIPetitions(c *fiber.Ctx) error {
 	f, problems := listFilter(c)
 	if len(problems) > 0 {
 		return &errs.Error{Code: errs.Invalid, Message: problems["q"], Fields: problems}
 	}
 	f.PerPage = min(max(c.QueryInt("per_page", 20), 1), 100)
+	f.WithText = true
 	list, total, err := h.Petitions.List(c.UserContext(), f)
 	if err != nil {
 		return err
@@ -276,19 +342,29 @@ func (h *handlers) apiPetition(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := h.Petitions.Get(c.UserContext(), id, 0, false)
+	st, err := h.Petitions.PublicStamp(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
-	count, err := h.Petitions.Count(c.UserContext(), p.ID)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "public, max-age=1, stale-while-revalidate=5")
-	return c.JSON(h.toJSON(p, count))
+	return h.web.Shared(c, h.share(id, st), func() error {
+		p, err := h.Petitions.Page(c.UserContext(), id, 0)
+		if err != nil {
+			return err
+		}
+		count, err := h.Petitions.Count(c.UserContext(), p.ID)
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderCacheControl, "public, max-age=1, stale-while-revalidate=5")
+		return c.JSON(h.toJSON(p, count))
+	})
 }
 
 func (h *handlers) petitionsCSV(c *fiber.Ctx) error {
+	return h.web.Shared(c, web.Share{Fresh: listWindow}, func() error { return h.renderPetitionsCSV(c) })
+}
+
+func (h *handlers) renderPetitionsCSV(c *fiber.Ctx) error {
 	list, err := h.Petitions.AllPublic(c.UserContext())
 	if err != nil {
 		return err

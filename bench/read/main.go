@@ -23,8 +23,10 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -50,6 +52,7 @@ type options struct {
 	skipPostgres bool
 	skipSQLite   bool
 	encodings    []string
+	cpuProfile   string
 }
 
 func main() {
@@ -64,6 +67,7 @@ func main() {
 	flag.BoolVar(&o.skipPostgres, "skip-postgres", false, "measure SQLite only")
 	flag.BoolVar(&o.skipSQLite, "skip-sqlite", false, "measure PostgreSQL only")
 	flag.StringVar(&enc, "encodings", "identity;br, gzip", "Accept-Encoding values to measure, separated by ';'")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (program and load generator) to this file")
 	flag.Parse()
 	o.encodings = strings.Split(enc, ";")
 	if o.c < 1 || o.d <= 0 || o.signatures < 1 || o.appeals < 0 {
@@ -72,7 +76,19 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "FAIL:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(ctx, o); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "FAIL:", err)
 		os.Exit(1)
 	}
@@ -215,6 +231,10 @@ func benchOne(ctx context.Context, o options, label, dbURL, tmp, bare string) er
 		{"/api/v1/petitions", "/api/v1/petitions"},
 		{"/petitions.csv", "/petitions.csv"},
 	}
+	rss := sampleRSS()
+	defer func() {
+		fmt.Printf("\npeak RSS of this process (program and load generator) while the pages were driven: %d MiB\n", rss()>>20)
+	}()
 	for _, enc := range o.encodings {
 		fmt.Printf("\nAccept-Encoding: %s\n", enc)
 		fmt.Printf("%-20s %10s %10s %10s %8s %12s\n", "page", "req/s", "p50", "p99", "ratio", "bytes/resp")
@@ -345,5 +365,31 @@ func insertSignatures(ctx context.Context, gdb *gorm.DB, petitionID, personID in
 }
 
 var givenNames = []string{"Олена", "Андрій", "Ірина", "Мар'яна", "Тарас", "Світлана", "Василь", "Оксана", "Дмитро", "Наталія"}
+
+// sampleRSS samples this process's resident memory every 50 ms from now on; the function it returns
+// stops the sampling and gives the peak in bytes. The program runs in this process, beside vegeta.
+func sampleRSS() func() int64 {
+	var peak atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if kb, err := strconv.ParseInt(benchkit.ProcField("/proc/self/status", `(?m)^VmRSS:\s*(\d+) kB`), 10, 64); err == nil &&
+				kb<<10 > peak.Load() {
+				peak.Store(kb << 10)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() int64 {
+		close(done)
+		return peak.Load()
+	}
+}
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }

@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"path"
 	"strconv"
+	"strings"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -25,6 +27,7 @@ var localeFiles embed.FS
 // test keeps their keys identical.
 type Translator struct {
 	byLang map[string]*goi18n.Localizer
+	simple map[string]map[string]string // per language, the messages that are plain text (simpleMessages)
 }
 
 // NewTranslator parses the embedded message files; a broken file stops the boot.
@@ -40,11 +43,46 @@ func NewTranslator() (*Translator, error) {
 			return nil, fmt.Errorf("messages %s: %w", f, err)
 		}
 	}
-	t := &Translator{byLang: map[string]*goi18n.Localizer{}}
+	simple, err := simpleMessages(files)
+	if err != nil {
+		return nil, err
+	}
+	t := &Translator{byLang: map[string]*goi18n.Localizer{}, simple: simple}
 	for _, l := range Languages {
 		t.byLang[l] = goi18n.NewLocalizer(b, l)
 	}
 	return t, nil
+}
+
+// simpleMessages reads, once, every message that is plain text (no plural forms, nothing filled in)
+// into a map per language, so T of such a message is a map lookup: a page says some hundred of them,
+// and go-i18n finds each through its templates and reflection per call. The rest still go through it.
+func simpleMessages(files []string) (map[string]map[string]string, error) {
+	out := map[string]map[string]string{}
+	for _, l := range Languages {
+		out[l] = map[string]string{}
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".json")
+		lang := name[strings.LastIndex(name, ".")+1:]
+		if _, ok := out[lang]; !ok {
+			continue
+		}
+		b, err := fs.ReadFile(localeFiles, f)
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("messages %s: %w", f, err)
+		}
+		for id, v := range m {
+			if text, ok := v.(string); ok && !strings.Contains(text, "{{") {
+				out[lang][id] = text
+			}
+		}
+	}
+	return out, nil
 }
 
 // For returns the texts of one language (Ukrainian for anything unknown).
@@ -52,14 +90,15 @@ func (t *Translator) For(lang string) *L {
 	if _, ok := t.byLang[lang]; !ok {
 		lang = Languages[0]
 	}
-	return &L{lang: lang, loc: t.byLang[lang]}
+	return &L{lang: lang, loc: t.byLang[lang], simple: t.simple[lang]}
 }
 
 // L translates message ids into one language; templates call {{.L.T "id"}}, {{.L.Tf "id" "Name" value}} and
 // {{.L.N "id" count}}.
 type L struct {
-	lang string
-	loc  *goi18n.Localizer
+	lang   string
+	loc    *goi18n.Localizer
+	simple map[string]string
 }
 
 // Lang is the language code, for <html lang>.
@@ -67,6 +106,9 @@ func (l *L) Lang() string { return l.lang }
 
 // T translates a message id; a missing id shows itself, so a gap is visible rather than blank.
 func (l *L) T(id string) string {
+	if s, ok := l.simple[id]; ok {
+		return s
+	}
 	s, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id})
 	if err != nil {
 		return id
@@ -76,6 +118,9 @@ func (l *L) T(id string) string {
 
 // Has says whether id is a message of ours.
 func (l *L) Has(id string) bool {
+	if _, ok := l.simple[id]; ok {
+		return true
+	}
 	_, err := l.loc.Localize(&goi18n.LocalizeConfig{MessageID: id})
 	return err == nil
 }

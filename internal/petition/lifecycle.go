@@ -251,6 +251,7 @@ func (s *Service) resident(address string) bool {
 // reachThreshold moves a collecting petition with enough signatures to consideration. The state
 // condition in the UPDATE makes it happen exactly once, however many signers cross the line together.
 func (s *Service) reachThreshold(ctx context.Context, id int64) (bool, error) {
+	defer s.forgetCount(id) // this process's readers see the change at once (read.go)
 	moved := false
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now().UTC()
@@ -277,6 +278,7 @@ func (s *Service) reachThreshold(ctx context.Context, id int64) (bool, error) {
 // Answer records the council's decision on a petition under consideration and publishes it; the
 // author and every signatory are told.
 func (s *Service) Answer(ctx context.Context, id, staffID int64, kind, text string, file *attachment.Upload) error {
+	defer s.forgetCount(id) // this process's readers see the change at once (read.go)
 	text = strings.TrimSpace(text)
 	v := errs.Validation{}
 	if !slices.Contains([]string{AnswerSupported, AnswerNotSupported, AnswerPartly}, kind) {
@@ -346,6 +348,7 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 }
 
 func (s *Service) expire(ctx context.Context, id int64) error {
+	defer s.forgetCount(id) // this process's readers see the change at once (read.go)
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		p, err := inState(tx, id, StateCollecting)
 		if err != nil {

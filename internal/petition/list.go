@@ -16,6 +16,8 @@ type Filter struct {
 	Sort    string // "signatures", "newest" (default), "ending"
 	Page    int    // from 1
 	PerPage int
+	// WithText reads the petitions' texts and answers too (the open-data API); lists show neither.
+	WithText bool
 }
 
 // Sorts the list offers.
@@ -61,8 +63,12 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Petition, int64, error)
 	if f.Page < 1 {
 		f.Page = 1
 	}
+	cols := listColumns
+	if f.WithText {
+		cols = append(append([]string(nil), listColumns...), "text", "answer_text")
+	}
 	var list []Petition
-	err := q.Offset((f.Page - 1) * f.PerPage).Limit(f.PerPage).Find(&list).Error
+	err := q.Select(cols).Offset((f.Page - 1) * f.PerPage).Limit(f.PerPage).Find(&list).Error
 	return list, total, err
 }
 
@@ -72,7 +78,7 @@ func (s *Service) AllPublic(ctx context.Context) ([]Petition, error) {
 		return nil, err
 	}
 	var list []Petition
-	err := s.db.WithContext(ctx).Where("state IN ?", PublicStates).Order("id").Find(&list).Error
+	err := s.db.WithContext(ctx).Select(listColumns).Where("state IN ?", PublicStates).Order("id").Find(&list).Error
 	return list, err
 }
 

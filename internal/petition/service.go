@@ -63,6 +63,7 @@ type Service struct {
 	clf      *classifier.Classifier
 	notify   *notify.Service
 	files    *attachment.Store
+	stamps   stamps // what public pages depend on (read.go)
 	appeals  AppealRegistrar
 	loc      *time.Location
 	counts   countCache
@@ -363,19 +364,12 @@ func (s *Service) countSigned(id int64) {
 	s.counts.mu.Unlock()
 }
 
-// forgetCount drops a cached count after a change this process made.
+// forgetCount drops a cached count, and the public pages' stamp, after a change this process made.
 func (s *Service) forgetCount(id int64) {
 	s.counts.mu.Lock()
 	delete(s.counts.m, id)
 	s.counts.mu.Unlock()
-}
-
-// Signatories returns one page of signatories' names, first signers first.
-func (s *Service) Signatories(ctx context.Context, id int64, page, perPage int) ([]Signature, error) {
-	var list []Signature
-	err := s.db.WithContext(ctx).Select("id", "signer_name", "signed_at").Where("petition_id = ?", id).
-		Order("id").Offset((page - 1) * perPage).Limit(perPage).Find(&list).Error
-	return list, err
+	s.stamps.forget(id)
 }
 
 // HasSigned says whether the person with the key signed the petition.

@@ -46,6 +46,9 @@ func (s *Server) cacheRules(c *fiber.Ctx) error {
 // 304 when the client already holds them, and otherwise compresses the body by Accept-Encoding.
 func finishPublic(c *fiber.Ctx) {
 	res := c.Response()
+	if shared, _ := c.Locals(localShared).(bool); shared {
+		return // a shared rendering carries its own validators and encodings (shared.go)
+	}
 	if m := c.Method(); (m != fiber.MethodGet && m != fiber.MethodHead) || res.StatusCode() != fiber.StatusOK ||
 		res.IsBodyStream() || len(res.Header.Peek(fiber.HeaderContentEncoding)) > 0 {
 		return // a stream is not read into memory here; an encoded body is someone else's

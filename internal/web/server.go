@@ -55,6 +55,7 @@ type Server struct {
 	bodies   *bodyRules
 	tokens   *apitoken.Service
 	machine  []machineArea // the machine areas by prefix (machine.go)
+	shared   *sharedCache  // renderings anonymous readers share (shared.go)
 }
 
 // New builds the app and its middleware. The order is deliberate:
@@ -74,7 +75,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{cfg: d.Config, log: d.Log, db: d.DB, people: d.People, texts: texts,
 		storage: NewSessionStorage(d.DB, d.Config.SessionLifetime, d.Config.SessionMaxAge), limits: NewRateLimitStorage(d.DB),
-		csrf: newCSRFGuard(d.Config.Secret), bodies: newBodyRules(d.Config), tokens: d.Tokens}
+		csrf: newCSRFGuard(d.Config.Secret), bodies: newBodyRules(d.Config), tokens: d.Tokens, shared: newSharedCache(sharedMaxBytes)}
 	s.sessions = session.New(session.Config{
 		Storage:        s.storage,
 		Expiration:     d.Config.SessionLifetime,
@@ -134,6 +135,9 @@ func New(d Deps) (*Server, error) {
 	app.Use(func(c *fiber.Ctx) error {
 		if s.isMachine(c.Path()) {
 			return c.Next()
+		}
+		if s.serveShared(c) { // shared.go: an anonymous reader's page still fresh, before any session work
+			return nil
 		}
 		return s.loadVisitor(c)
 	})

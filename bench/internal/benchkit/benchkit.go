@@ -43,6 +43,9 @@ func memory() string {
 	return fmt.Sprintf("%.1f GiB", float64(kb)/(1<<20))
 }
 
+// ProcField is the first group of pattern in a /proc file, "?" where it is not there.
+func ProcField(path, pattern string) string { return procField(path, pattern) }
+
 func procField(path, pattern string) string {
 	b, err := os.ReadFile(path)
 	if err != nil {

@@ -185,8 +185,11 @@ func (h *handlers) signPetition(c *fiber.Ctx) error {
 	if p.TaxIDHash != nil {
 		key = *p.TaxIDHash
 	}
+	// Both limits are counted with the signature, in its one round trip; the address, which many people
+	// may share, last. Over either: 429 (*ratelimit.Over, web's error handler) and no signature.
+	limits := h.web.Counters(c, byAccount("sign", h.Config.Limits.Sign), byIP("sign", h.Config.Limits.SignIP))
 	added, err := h.Petitions.Sign(c.UserContext(), id, petition.Signer{PersonID: p.ID, Key: key,
-		Name: p.FullName(), Address: p.Address})
+		Name: p.FullName(), Address: p.Address}, limits...)
 	if e := errs.As(err, errs.Conflict, errs.Forbidden); e != nil {
 		return h.web.Done(c, e.Message, fmt.Sprintf("/petitions/%d", id))
 	}

@@ -72,9 +72,8 @@ func Register(s *web.Server, d Deps) {
 		byIP("create", d.Config.Limits.CreateIP)), h.createPetition)
 	app.Get("/petitions/:id<int>", h.showPetition)
 	app.Get("/petitions/:id<int>/files/:which<regex(^(petition|answer)$)>", h.petitionFile)
-	// Both limits are counted in one database round trip; the address, which many people may share, last.
-	app.Post("/petitions/:id<int>/sign", web.RequireSignIn, s.RateLimit(byAccount("sign", d.Config.Limits.Sign),
-		byIP("sign", d.Config.Limits.SignIP)), h.signPetition)
+	// Signing counts its limits itself, in the round trip of the signature (signPetition).
+	app.Post("/petitions/:id<int>/sign", web.RequireSignIn, h.signPetition)
 	app.Get("/api/v1/petitions", h.apiPetitions)
 	app.Get("/api/v1/petitions/:id<int>", h.apiPetition)
 

@@ -2,14 +2,17 @@ package identity
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/hromada/hromada/internal/audit"
+	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/errs"
 )
 
@@ -38,27 +41,55 @@ func (staffRole) TableName() string { return "staff_roles" }
 // PersonWithRoles returns the person with the id and their staff roles in one query: every signed-in
 // request needs both, and two round trips per request would be one too many.
 func (s *Service) PersonWithRoles(ctx context.Context, id int64) (*Person, []string, error) {
-	var rows []struct {
-		Person
-		Role *string
+	var row WithRoles
+	err := JoinPerson(s.db.WithContext(ctx).Table("persons"), "persons.id").Where("persons.id = ?", id).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil, errs.New(errs.NotFound, "error.not_found")
 	}
-	err := s.db.WithContext(ctx).Table("persons").Select("persons.*, staff_roles.role AS role").
-		Joins("LEFT JOIN staff_roles ON staff_roles.person_id = persons.id").
-		Where("persons.id = ?", id).Order("staff_roles.role").Find(&rows).Error
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(rows) == 0 {
-		return nil, nil, errs.New(errs.NotFound, "error.not_found")
+	p, roles := row.Split()
+	return p, roles, nil
+}
+
+// WithRoles is a row JoinPerson read: the person's columns (ID 0 when the row had no person) and their
+// roles joined by commas.
+type WithRoles struct {
+	Person
+	PersonRoles *string
+}
+
+// Split returns the person (nil when there is none) and their roles in order.
+func (w *WithRoles) Split() (*Person, []string) {
+	if w.ID == 0 {
+		return nil, nil
 	}
 	var roles []string
-	for _, r := range rows {
-		if r.Role != nil {
-			roles = append(roles, *r.Role)
-		}
+	if w.PersonRoles != nil && *w.PersonRoles != "" {
+		roles = strings.Split(*w.PersonRoles, ",") // role names hold no commas (Roles)
+		slices.Sort(roles)
 	}
-	p := rows[0].Person
-	return &p, roles, nil
+	p := w.Person
+	return &p, roles
+}
+
+// JoinPerson adds to q the person whose id is in the column personID (a LEFT JOIN: a row without a
+// person stays) and the person's roles, aggregated into one column, beside the columns q's own table
+// gives (qualified, aliased apart from the person's). Scan the rows into a struct embedding WithRoles.
+// The session read on every request (internal/web) brings the person and their roles this way, in the
+// same round trip; the persons and staff_roles tables stay this package's to query.
+func JoinPerson(q *gorm.DB, personID string, columns ...string) *gorm.DB {
+	agg := "string_agg(staff_roles.role, ',')"
+	if db.Dialect(q) == db.SQLite {
+		agg = "group_concat(staff_roles.role, ',')"
+	}
+	columns = append(columns, "persons.*",
+		"(SELECT "+agg+" FROM staff_roles WHERE staff_roles.person_id = persons.id) AS person_roles")
+	if personID != "persons.id" {
+		q = q.Joins("LEFT JOIN persons ON persons.id = " + personID)
+	}
+	return q.Select(strings.Join(columns, ", "))
 }
 
 // GrantRole gives a role to the person with the e-mail. The person must have signed in once with the

@@ -2,9 +2,11 @@ package petition
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -13,8 +15,10 @@ import (
 
 	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/audit"
+	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/notify"
+	"github.com/hromada/hromada/internal/ratelimit"
 )
 
 // Actions in the audit log. Raw strings: they are codes, not message ids for the translation check.
@@ -168,25 +172,17 @@ type Signer struct {
 
 // Sign adds the person's signature. Signing again is not an error: it reports false. A petition that
 // is not collecting, or whose period has ended, cannot be signed.
-func (s *Service) Sign(ctx context.Context, id int64, sg Signer) (added bool, err error) {
+//
+// limits are the request's rate limits (web.Server.Counters): they are counted in the round trip that
+// inserts the signature, and when one is over nothing is inserted and the error is *ratelimit.Over.
+func (s *Service) Sign(ctx context.Context, id int64, sg Signer, limits ...ratelimit.Counter) (added bool, err error) {
 	now := s.now().UTC()
 	if sg.Key != "" && s.resident(sg.Address) {
 		// The usual case in one round trip: the INSERT itself checks that the petition is collecting,
 		// the unique constraint keeps one signature per person, and the petition's threshold (fixed at
 		// creation) comes back with the new row.
-		rows, err := s.db.WithContext(ctx).Raw(`INSERT INTO petition_signatures (petition_id, person_id, signer_key, signer_name, signed_at)
-			SELECT id, ?, ?, ?, ? FROM petitions WHERE id = ? AND state = ? AND collection_ends_at > ?
-			ON CONFLICT (petition_id, signer_key) DO NOTHING
-			RETURNING (SELECT threshold FROM petitions WHERE petitions.id = petition_signatures.petition_id)`,
-			sg.PersonID, sg.Key, sg.Name, now, id, StateCollecting, now).Rows()
+		threshold, added, err := s.insertSignature(ctx, id, sg, now, limits)
 		if err != nil {
-			return false, err
-		}
-		threshold, added := 0, rows.Next()
-		if added {
-			err = rows.Scan(&threshold)
-		}
-		if err = errors.Join(err, rows.Close(), rows.Err()); err != nil {
 			return false, err
 		}
 		if added {
@@ -194,6 +190,15 @@ func (s *Service) Sign(ctx context.Context, id int64, sg Signer) (added bool, er
 			return true, s.checkThreshold(ctx, id, threshold)
 		}
 		// Nothing inserted: signed already, or the petition is missing or closed; the checks below say which.
+	} else if len(limits) > 0 {
+		// Refused below whatever the counts say, but counted as every attempt is.
+		hits, err := ratelimit.Hit(ctx, s.db, limits...)
+		if err != nil {
+			return false, err
+		}
+		if err := ratelimit.Check(limits, hits); err != nil {
+			return false, err
+		}
 	}
 	var p Petition
 	if err := s.db.WithContext(ctx).Select("id", "state", "threshold", "collection_ends_at").Take(&p, id).Error; err != nil {
@@ -215,6 +220,67 @@ func (s *Service) Sign(ctx context.Context, id int64, sg Signer) (added bool, er
 		return false, errs.New(errs.Forbidden, "petition.error.not_resident")
 	}
 	return false, nil // signed already: the unique constraint refused the second signature
+}
+
+// signSQL inserts a signature when the petition is collecting and the person has not signed it, and
+// returns the petition's threshold with the new row.
+const signSQL = `INSERT INTO petition_signatures (petition_id, person_id, signer_key, signer_name, signed_at)
+	SELECT id, ?, ?, ?, ? FROM petitions WHERE id = ? AND state = ? AND collection_ends_at > ?
+	ON CONFLICT (petition_id, signer_key) DO NOTHING
+	RETURNING (SELECT threshold FROM petitions WHERE petitions.id = petition_signatures.petition_id)`
+
+// insertSignature counts the limits and inserts the signature in one round trip: on PostgreSQL one CALL of
+// petition_sign (migration 26: the counts commit before the signature, so the counter of an address many
+// share is not locked over the signature's durable commit), on SQLite one transaction on the one writer.
+// With no limits it is the INSERT alone.
+func (s *Service) insertSignature(ctx context.Context, id int64, sg Signer, now time.Time, limits []ratelimit.Counter) (threshold int, added bool, err error) {
+	q := s.db.WithContext(ctx)
+	switch {
+	case len(limits) == 0:
+		return insertSigned(q, id, sg, now)
+	case db.Dialect(q) == db.SQLite:
+		var over error
+		err = q.Transaction(func(tx *gorm.DB) error {
+			hits, err := ratelimit.Hit(ctx, tx, limits...)
+			if err != nil {
+				return err
+			}
+			if over = ratelimit.Check(limits, hits); over != nil {
+				return nil // the attempt stays counted, as on PostgreSQL
+			}
+			threshold, added, err = insertSigned(tx, id, sg, now)
+			return err
+		})
+		return threshold, added, errors.Join(err, over)
+	}
+	ids, ends, maxima := make([]string, len(limits)), make([]string, len(limits)), make([]string, len(limits))
+	for i, l := range limits {
+		ids[i], ends[i], maxima[i] = l.ID, l.Ends.UTC().Format(time.RFC3339Nano), strconv.Itoa(l.Max)
+	}
+	var over, th sql.NullInt64
+	err = q.Raw("CALL petition_sign(?::text[], ?::timestamptz[], ?::bigint[], ?, ?, ?, ?, ?, ?, NULL, NULL)",
+		ratelimit.Array(ids), ratelimit.Array(ends), ratelimit.Array(maxima),
+		id, sg.PersonID, sg.Key, sg.Name, now, StateCollecting).Row().Scan(&over, &th)
+	switch {
+	case err != nil:
+		return 0, false, fmt.Errorf("signing: %w", err)
+	case over.Valid:
+		return 0, false, &ratelimit.Over{Until: limits[over.Int64-1].Ends}
+	}
+	return int(th.Int64), th.Valid, nil
+}
+
+// insertSigned runs signSQL on q.
+func insertSigned(q *gorm.DB, id int64, sg Signer, now time.Time) (threshold int, added bool, err error) {
+	rows, err := q.Raw(signSQL, sg.PersonID, sg.Key, sg.Name, now, id, StateCollecting, now).Rows()
+	if err != nil {
+		return 0, false, err
+	}
+	added = rows.Next()
+	if added {
+		err = rows.Scan(&threshold)
+	}
+	return threshold, added, errors.Join(err, rows.Close(), rows.Err())
 }
 
 // checkThreshold moves the petition to consideration when a new signature may have reached its

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/ratelimit"
 )
 
 // retryAfterOutage is what a page tells the browser to wait while the database is unreachable.
@@ -72,7 +73,11 @@ func (s *Server) describe(c *fiber.Ctx, err error) (status int, message string) 
 	status, message = fiber.StatusInternalServerError, "error.internal"
 	var fe *fiber.Error
 	var de *errs.Error
+	var over *ratelimit.Over
 	switch {
+	case errors.As(err, &over): // a domain write that counted the limits itself (Server.Counters)
+		status, message = fiber.StatusTooManyRequests, "error.too_many"
+		retryAfter(c, over)
 	case db.Unavailable(err):
 		status, message = fiber.StatusServiceUnavailable, "error.unavailable"
 		c.Set(fiber.HeaderRetryAfter, retryAfterOutage)

@@ -4,6 +4,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"log/slog"
 	"math"
@@ -24,6 +25,7 @@ import (
 	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/ratelimit"
 	"github.com/hromada/hromada/static"
 )
 
@@ -79,7 +81,7 @@ func New(d Deps) (*Server, error) {
 	s.sessions = session.New(session.Config{
 		Storage:        s.storage,
 		Expiration:     d.Config.SessionLifetime,
-		KeyLookup:      "cookie:hromada_session",
+		KeyLookup:      "cookie:" + sessionCookie,
 		CookieHTTPOnly: true,
 		CookieSecure:   d.Config.SecureCookies(),
 		CookieSameSite: "Lax",
@@ -272,22 +274,35 @@ func (s *Server) RateLimit(limits ...Limit) fiber.Handler {
 // themselves where only some requests count (a form's "add a row" button is no filing) or where a
 // refused request must show its form again with what was typed.
 func (s *Server) OverLimit(c *fiber.Ctx, limits ...Limit) (time.Duration, error) {
-	counters := make([]Counter, len(limits))
-	for i, l := range limits {
-		counters[i] = Counter{Key: l.Key(c), Window: l.Window}
-	}
-	hits, ends, err := s.limits.Hit(c.UserContext(), counters...)
+	counters := s.Counters(c, limits...)
+	hits, err := ratelimit.Hit(c.UserContext(), s.limits.db, counters...)
 	if err != nil {
 		return 0, err
 	}
-	for i, l := range limits {
-		if hits[i] > l.N {
-			secs := max(int(math.Ceil(time.Until(ends[i]).Seconds())), 1)
-			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
-			return time.Duration(secs) * time.Second, nil
-		}
+	var over *ratelimit.Over
+	if errors.As(ratelimit.Check(counters, hits), &over) {
+		return retryAfter(c, over), nil
 	}
 	return 0, nil
+}
+
+// Counters are this request's counters of the limits, in the order given, for a domain write that counts
+// them in its own round trip (petition signing); the error it returns when one is over (*ratelimit.Over)
+// is answered as RateLimit answers (429 with Retry-After).
+func (s *Server) Counters(c *fiber.Ctx, limits ...Limit) []ratelimit.Counter {
+	now := time.Now().UTC()
+	counters := make([]ratelimit.Counter, len(limits))
+	for i, l := range limits {
+		counters[i] = ratelimit.At(l.Key(c), l.Window, l.N, now)
+	}
+	return counters
+}
+
+// retryAfter sets Retry-After for a refusal over a limit and returns the wait.
+func retryAfter(c *fiber.Ctx, over *ratelimit.Over) time.Duration {
+	secs := max(int(math.Ceil(time.Until(over.Until).Seconds())), 1)
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
+	return time.Duration(secs) * time.Second
 }
 
 // setsCookie says whether the response sets a cookie.

@@ -5,15 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
-	"github.com/hromada/hromada/internal/db"
+	"github.com/hromada/hromada/internal/identity"
+	"github.com/hromada/hromada/internal/ratelimit"
 )
 
 // kvRow is one entry of a key-value table: sessions, rate-limit counters. Every instance reads the same
@@ -81,23 +79,76 @@ func (s *DBStorage) Get(key string) ([]byte, error) {
 	}
 	var row kvRow
 	now := time.Now().UTC()
-	q := s.q().Select("data", "expires_at").Where("id = ? AND (expires_at IS NULL OR expires_at > ?)", key, now)
-	if s.maxAge > 0 {
-		q = q.Where("created_at > ?", now.Add(-s.maxAge)) // however active
-	}
-	err := q.Take(&row).Error
+	err := s.live(s.q(), key, now).Select("data", "expires_at").Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	if s.lifetime > 0 && row.ExpiresAt != nil && row.ExpiresAt.Sub(now) < s.lifetime-s.renewEvery {
-		if err := s.q().Where("id = ?", key).Update("expires_at", now.Add(s.lifetime)).Error; err != nil {
-			return nil, err
-		}
+	return row.Data, s.renew(context.Background(), key, row.ExpiresAt, now)
+}
+
+// live narrows q to the entry key while it lasts: not expired, and for sessions not older than maxAge.
+func (s *DBStorage) live(q *gorm.DB, key string, now time.Time) *gorm.DB {
+	t := s.table + "."
+	q = q.Where(t+"id = ? AND ("+t+"expires_at IS NULL OR "+t+"expires_at > ?)", key, now)
+	if s.maxAge > 0 {
+		q = q.Where(t+"created_at > ?", now.Add(-s.maxAge)) // however active
 	}
-	return row.Data, nil
+	return q
+}
+
+// renew moves a session's expiry to now+lifetime once less than lifetime-renewEvery is left.
+func (s *DBStorage) renew(ctx context.Context, key string, expires *time.Time, now time.Time) error {
+	if s.lifetime > 0 && expires != nil && expires.Sub(now) < s.lifetime-s.renewEvery {
+		return s.q().WithContext(ctx).Where("id = ?", key).Update("expires_at", now.Add(s.lifetime)).Error
+	}
+	return nil
+}
+
+// visit is a session as loadVisitor reads it: its data and the person the row names, with their roles.
+type visit struct {
+	SessionData      []byte
+	SessionExpiresAt *time.Time
+	identity.WithRoles
+}
+
+// Visit reads the live session key together with the person its row names and their roles: one query
+// for what every request of a signed-in person needs (it was three: session, person, roles). found is
+// false for a missing or ended session; the expiry moves as Get moves it.
+func (s *DBStorage) Visit(ctx context.Context, key string) (v visit, found bool, err error) {
+	if key == "" {
+		return v, false, nil
+	}
+	now := time.Now().UTC()
+	q := identity.JoinPerson(s.live(s.q().WithContext(ctx), key, now), "sessions.person_id",
+		"sessions.data AS session_data", "sessions.expires_at AS session_expires_at")
+	err = q.Take(&v).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return v, false, nil
+	}
+	if err != nil {
+		return v, false, err
+	}
+	return v, true, s.renew(ctx, key, v.SessionExpiresAt, now)
+}
+
+// readOnce is the session storage for one request whose session loadVisitor has read already (Visit):
+// the session store's read of that session is answered from the row, everything else goes to the table.
+type readOnce struct {
+	*DBStorage
+	key  string
+	data []byte // nil: no live session under key
+	read bool
+}
+
+func (r *readOnce) Get(key string) ([]byte, error) {
+	if key == r.key && !r.read {
+		r.read = true // once: a later read in this request (after a save) sees the table
+		return r.data, nil
+	}
+	return r.DBStorage.Get(key)
 }
 
 // Set stores the value; exp 0 means no expiry.
@@ -193,61 +244,19 @@ type Counter struct {
 }
 
 // Hit counts one event on each counter in its current fixed window and returns, in the same order, how
-// many events each window has counted, this one included, and when each window ends.
-//
-// It is one atomic statement for all the counters, so instances sharing the database never lose each
-// other's counts and nothing is locked in this process. (Fiber's limiter, used before, read and then
-// wrote each counter under a process-wide mutex: every request waited for the database round trips of
-// all the others, and two instances could still overwrite each other's counts.) The rows are locked in
-// the order given: callers pass their counters in one fixed order, so no two statements wait for each
-// other crosswise, with the one most requests share (an address) last, so its lock is held shortest.
+// many events each window has counted, this one included, and when each window ends: one atomic
+// statement (ratelimit.Hit).
 func (s *DBStorage) Hit(ctx context.Context, counters ...Counter) ([]int, []time.Time, error) {
-	if len(counters) == 0 {
-		return nil, nil, nil
-	}
 	now := time.Now().UTC()
-	ids := make([]string, len(counters))
+	rc := make([]ratelimit.Counter, len(counters))
 	ends := make([]time.Time, len(counters))
-	values := make([]string, 0, len(counters))
-	args := make([]any, 0, 3*len(counters))
 	for i, c := range counters {
-		start := now.Truncate(c.Window)
-		ids[i] = c.Key + "|" + c.Window.String() + "|" + strconv.FormatInt(start.Unix(), 10)
-		ends[i] = start.Add(c.Window)
-		if slices.Contains(ids[:i], ids[i]) {
-			continue // the same counter twice counts once
-		}
-		values = append(values, "(?, ?, ?)")
-		args = append(args, ids[i], []byte("1"), ends[i])
+		rc[i] = ratelimit.At(c.Key, c.Window, 0, now)
+		ends[i] = rc[i].Ends
 	}
-	// The count is kept as decimal digits in the data column.
-	incr := "convert_to((convert_from(" + s.table + ".data, 'UTF8')::bigint + 1)::text, 'UTF8')"
-	if db.Dialect(s.db) == db.SQLite {
-		incr = "CAST(CAST(" + s.table + ".data AS INTEGER) + 1 AS BLOB)"
-	}
-	res, err := s.db.WithContext(ctx).Raw("INSERT INTO "+s.table+" (id, data, expires_at) VALUES "+strings.Join(values, ", ")+
-		" ON CONFLICT (id) DO UPDATE SET data = "+incr+" RETURNING id, data", args...).Rows()
+	hits, err := ratelimit.Hit(ctx, s.db, rc...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("rate limits: %w", err)
-	}
-	defer res.Close()
-	counts := map[string]int{}
-	for res.Next() {
-		var id string
-		var data []byte
-		if err := res.Scan(&id, &data); err != nil {
-			return nil, nil, fmt.Errorf("rate limits: %w", err)
-		}
-		if counts[id], err = strconv.Atoi(string(data)); err != nil {
-			return nil, nil, fmt.Errorf("rate limit %s: counter %q: %w", id, data, err)
-		}
-	}
-	if err := res.Err(); err != nil {
-		return nil, nil, fmt.Errorf("rate limits: %w", err)
-	}
-	hits := make([]int, len(counters))
-	for i, id := range ids {
-		hits[i] = counts[id]
+		return nil, nil, err
 	}
 	return hits, ends, nil
 }

@@ -18,6 +18,9 @@ import (
 	"github.com/hromada/hromada/internal/identity"
 )
 
+// sessionCookie holds the session id.
+const sessionCookie = "hromada_session"
+
 // Session keys.
 const (
 	keyPersonID = "person_id"
@@ -51,27 +54,12 @@ func (s *Server) loadVisitor(c *fiber.Ctx) error {
 	if !slices.Contains(i18n.Languages, lang) {
 		lang = i18n.Languages[0]
 	}
-	sess, err := s.sessions.Get(c)
+	sess, person, roles, save, err := s.visit(c)
 	if err != nil {
 		return err
 	}
 	// The CSRF token is made from the session id (csrf.go).
 	c.Locals(localSessionID, sess.ID())
-	var person *identity.Person
-	var roles []string
-	save := false
-	if id, ok := sess.Get(keyPersonID).(int64); ok {
-		p, r, err := s.people.PersonWithRoles(c.UserContext(), id)
-		switch {
-		case errs.Is(err, errs.NotFound):
-			sess.Delete(keyPersonID) // the person is gone: the session signs out
-			save = true
-		case err != nil:
-			return err
-		default:
-			person, roles = p, r
-		}
-	}
 	// A visitor's first session is saved only by pages whose forms need it (KeepSession): a reader of
 	// public pages, a bot or an API client leaves no row behind and gets no cookie, so those responses
 	// stay cacheable.
@@ -109,6 +97,48 @@ func (s *Server) loadVisitor(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Next()
+}
+
+// visit reads the request's session, the person it is signed in as and their roles in one query
+// (DBStorage.Visit), and opens the session from that row; save says the session must be saved (its person
+// is gone, so it signs out).
+func (s *Server) visit(c *fiber.Ctx) (sess *session.Session, person *identity.Person, roles []string, save bool, err error) {
+	key := c.Cookies(sessionCookie)
+	v, found, err := s.storage.Visit(c.UserContext(), key)
+	if err != nil {
+		return nil, nil, nil, false, err
+	}
+	// The session store's own read of this session is answered from the row just read: a copy of the
+	// store for this request only, whose storage is the table behind a one-row memory.
+	store := *s.sessions
+	if key != "" {
+		var data []byte
+		if found {
+			data = v.SessionData
+		}
+		store.Storage = &readOnce{DBStorage: s.storage, key: key, data: data}
+	}
+	if sess, err = store.Get(c); err != nil {
+		return nil, nil, nil, false, err
+	}
+	id, ok := sess.Get(keyPersonID).(int64)
+	if !ok {
+		return sess, nil, nil, false, nil
+	}
+	person, roles = v.Split()
+	if person != nil && person.ID == id {
+		return sess, person, roles, false, nil
+	}
+	// The row names no person or another one than the data (never, as SignIn writes both): ask by id.
+	person, roles, err = s.people.PersonWithRoles(c.UserContext(), id)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		sess.Delete(keyPersonID) // the person is gone: the session signs out
+		return sess, nil, nil, true, nil
+	case err != nil:
+		return nil, nil, nil, false, err
+	}
+	return sess, person, roles, false, nil
 }
 
 // KeepSession saves a visitor's new session before a page with a form is shown: the form's CSRF token

@@ -109,7 +109,7 @@ func (q *querier) timeliness(from, to time.Time) ([]timelinessCell, error) {
 	args := append([]any{closed, closed}, lateArgs...)
 	args = append(args, closed, q.today, closed, start, end)
 	var cells []struct {
-		Department, Settlement                            string
+		Department, Settlement                          string
 		Received, Closed, Late, Overdue, Seconds, Timed int64
 	}
 	err := q.db.Raw(`SELECT `+groups+`, COUNT(*) AS received,

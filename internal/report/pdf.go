@@ -45,8 +45,8 @@ func (r *Report) WritePDF(w io.Writer, o Output) error {
 	for _, l := range r.Summary(o) {
 		rows = append(rows, []string{l.Name, n(l.Value), n(l.Previous), n(l.PreviousPeriod)})
 	}
-	p.Table([]float64{300, 110, 110, 110}, []string{o.T("report.figures.row"), r.Period.String(), r.Previous.Period.String(),
-		r.PreviousQuarter.Period.String()}, rows, 9, false)
+	p.Table([]float64{300, 110, 110, 250}, []string{o.T("report.figures.row"), r.Period.String(), r.Previous.Period.String(),
+		r.PreviousPeriodName(o)}, rows, 9, false)
 	r.timetablesPDF(p, o)
 
 	form1 := func(form Form1, rowTitle, caption string, label func(string) string) {

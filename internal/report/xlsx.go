@@ -178,8 +178,29 @@ func (r *Report) WriteXLSX(w io.Writer, o Output) error {
 		return s.err
 	}
 
-	// The tables per department and per settlement, numbers as numbers.
-	s = &sheetWriter{f: f, sheet: names[SheetTables]}
+	// The tables per department and per settlement, and the narrative.
+	if err := r.timetablesSheet(&sheetWriter{f: f, sheet: names[SheetTables]}, o, bold, head); err != nil {
+		return err
+	}
+	if err := r.narrativeSheet(&sheetWriter{f: f, sheet: names[SheetWords]}, o, head); err != nil {
+		return err
+	}
+
+	// The identities, one line each: holds or the error.
+	s = &sheetWriter{f: f, sheet: names[SheetChecks]}
+	head(s, o.T("report.identity.title"))
+	for _, id := range Identities {
+		s.line(o.T("report.identity." + id))
+	}
+	if s.err != nil {
+		return s.err
+	}
+	_, err = f.WriteTo(w)
+	return err
+}
+
+// timetablesSheet writes the tables per department and per settlement, numbers as numbers.
+func (r *Report) timetablesSheet(s *sheetWriter, o Output, bold int, head func(*sheetWriter, string)) error {
 	head(s, o.T("words.xlsx.tables"))
 	for _, t := range r.Timetables(o) {
 		s.line(t.Title + " · " + r.Period.String())
@@ -201,36 +222,21 @@ func (r *Report) WriteXLSX(w io.Writer, o Output) error {
 		s.line()
 	}
 	if s.err == nil {
-		s.err = f.SetColWidth(s.sheet, "A", "A", 50)
+		s.err = s.f.SetColWidth(s.sheet, "A", "A", 50)
 	}
-	if s.err != nil {
-		return s.err
-	}
+	return s.err
+}
 
-	// The narrative, a paragraph a row.
-	s = &sheetWriter{f: f, sheet: names[SheetWords]}
+// narrativeSheet writes the narrative, a paragraph a row.
+func (r *Report) narrativeSheet(s *sheetWriter, o Output, head func(*sheetWriter, string)) error {
 	head(s, o.T("report.narrative"))
 	for _, p := range r.Paragraphs(o) {
 		s.line(p)
 	}
 	if s.err == nil {
-		s.err = f.SetColWidth(s.sheet, "A", "A", 150)
+		s.err = s.f.SetColWidth(s.sheet, "A", "A", 150)
 	}
-	if s.err != nil {
-		return s.err
-	}
-
-	// The identities, one line each: holds or the error.
-	s = &sheetWriter{f: f, sheet: names[SheetChecks]}
-	head(s, o.T("report.identity.title"))
-	for _, id := range Identities {
-		s.line(o.T("report.identity." + id))
-	}
-	if s.err != nil {
-		return s.err
-	}
-	_, err = f.WriteTo(w)
-	return err
+	return s.err
 }
 
 // WriteSheet writes a workbook of one sheet for a staff list's export: a title line and a header in bold,

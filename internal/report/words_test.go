@@ -268,6 +268,18 @@ func TestOnTimeWordsExactlyWhenNoneOverdue(t *testing.T) {
 		!strings.Contains(text, "Із порушенням терміну розглянуто або перебуває на розгляді 1 звернення. З них: виконавця не визначено – 1.") {
 		t.Errorf("overdue %d:\n%s", r.Overdue, text)
 	}
+	// An appeal out of deadline control (anonymous, Art. 8) open as long: no term to miss, so neither the
+	// words nor the tables count it late; it is pending.
+	a.Seq = 3
+	id := reporttest.AppealRow(t, gdb, a)
+	reporttest.QuestionRow(t, gdb, id, 1, "09")
+	if err := gdb.Exec("UPDATE appeals SET uncontrolled = ? WHERE id = ?", true, id).Error; err != nil {
+		t.Fatal(err)
+	}
+	r, _ = words()
+	if tot := r.Departments.Total; r.Overdue != 1 || tot.Overdue != 1 || tot.Pending != 1 || tot.OnTime != 1 || tot.Received != 3 {
+		t.Errorf("overdue %d, departments' total %+v", r.Overdue, tot)
+	}
 }
 
 func ptr[T any](v T) *T { return &v }

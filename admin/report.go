@@ -163,6 +163,9 @@ func (h *handlers) report(c *fiber.Ctx) error {
 	data["Subjects"] = subjects
 	data["Issues"] = r.IssueTexts(o)
 	data["Narrative"] = r.Narrative(o)
+	data["Timetables"] = r.Timetables(o)
+	data["TimelinessHeader"] = report.TimelinessHeader(o)
+	data["PreviousPeriod"] = r.PreviousPeriodName(o)
 	data["Charts"] = []template.HTML{
 		barChart("chart-channels", l.T("report.chart.channels"), channelBars, legend),
 		barChart("chart-subjects", l.T("report.chart.subjects"), subjectBars, legend),

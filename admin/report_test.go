@@ -76,7 +76,12 @@ func checkReportPage(t *testing.T, sc *reportScene) {
 		t.Fatalf("analyst: %d\n%.2000s", page.Status, page.Body)
 	}
 	for _, want := range []string{
-		`<tr data-code="appeals"><th scope="row">Звернень</th><td class="num">15</td><td class="num">2</td></tr>`,
+		`<tr data-code="appeals"><th scope="row">Звернень</th><td class="num">15</td><td class="num">2</td><td class="num">1</td></tr>`,
+		`<th scope="col">Попередній квартал (2023-10-01 – 2023-12-31)</th>`,
+		`<caption id="departments-caption">Розгляд звернень за виконавчими органами · 2024-01-01 – 2024-03-31</caption>`,
+		`<tr data-code="unassigned"><th scope="row">Не призначено</th><td class="num">13</td><td class="num">86.7</td><td class="num">12</td><td class="num">1</td>`,
+		`<tr data-code="undetermined"><th scope="row">Не визначено</th><td class="num">3</td><td class="num">20.0</td>`,
+		"питому вагу складають питання комунального господарства – 8 або 44%",
 		`<tr data-code="citizens"><th scope="row">Громадян</th><td class="num">24</td>`,
 		`<tr data-code="questions"><th scope="row">Питань</th><td class="num">18</td>`,
 		`<tr data-code="overdue"><th scope="row">З порушенням терміну</th><td class="num">3</td>`,

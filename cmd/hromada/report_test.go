@@ -59,7 +59,7 @@ func TestReportCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sheets := x.GetSheetList(); len(sheets) != 4 || sheets[0] != "Форма 1" {
+	if sheets := x.GetSheetList(); len(sheets) != 6 || sheets[0] != "Форма 1" {
 		t.Errorf("sheets: %q", sheets)
 	}
 	x.Close()

@@ -23,11 +23,25 @@ type Item struct {
 	ReportRow    string `json:"report_row,omitempty"`    // the row of form 1 it is counted in
 	// Settlement kinds only: how an address writes the kind before a settlement's name ("м.", "смт").
 	Marks []string `json:"marks,omitempty"`
+	// Subjects and categories: the Ukrainian name in the genitive, as the report's sentences put it —
+	// a subject after «питання» ("питання комунального господарства – 857 або 46%"), a category, in the
+	// plural, after «від» ("від внутрішньо переміщених осіб (ВПО) – 12"). Data, not an inflecting rule:
+	// the names are phrases whose every word changes its own way.
+	Genitive string `json:"uk_genitive,omitempty"`
 }
 
 // Name returns the item's name in the language (English when asked for, Ukrainian otherwise); templates
 // call it as {{.Name $.Lang}}, like a department's.
 func (i Item) Name(lang string) string { return i.In(lang) }
+
+// GenitiveName is the name as the report's sentences need it: the Ukrainian genitive, or the plain name
+// in English (which has no case to change) and where the file gives no genitive.
+func (i Item) GenitiveName(lang string) string {
+	if lang != "en" && i.Genitive != "" {
+		return i.Genitive
+	}
+	return i.Name(lang)
+}
 
 // List is one ordered list of the classifier.
 type List []Item

@@ -42,3 +42,22 @@ func TestChannelBehaviour(t *testing.T) {
 		}
 	}
 }
+
+// The report's sentences put every subject and category in the genitive: the file gives each one.
+func TestGenitives(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []List{c.Subjects, c.Categories} {
+		for _, it := range l {
+			if it.Genitive == "" {
+				t.Errorf("%s (%s) has no uk_genitive", it.Code, it.UK)
+			}
+		}
+	}
+	s, _ := c.Subjects.Get("09")
+	if s.GenitiveName("uk") != "комунального господарства" || s.GenitiveName("en") != "Communal services" {
+		t.Errorf("09: %q / %q", s.GenitiveName("uk"), s.GenitiveName("en"))
+	}
+}

@@ -43,7 +43,7 @@ func (o Output) T(id string) string { return o.L.T(id) }
 func (r *Report) Write(w io.Writer, format string, o Output) error {
 	switch format {
 	case "json":
-		return r.WriteJSON(w)
+		return r.WriteJSON(w, o)
 	case "csv":
 		return r.WriteCSV(w, o)
 	case "xlsx":
@@ -60,11 +60,15 @@ func (r *Report) FileName(format string) string {
 }
 
 // WriteJSON writes the report as indented JSON: the period's keys at the top, the year earlier under
-// "previous".
-func (r *Report) WriteJSON(w io.Writer) error {
+// "previous", the preceding period under "previous_quarter", and the narrative's paragraphs in the
+// output's language under "narrative".
+func (r *Report) WriteJSON(w io.Writer, o Output) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	return enc.Encode(struct {
+		*Report
+		Narrative []string `json:"narrative"`
+	}{r, r.Paragraphs(o)})
 }
 
 // Dimension is one breakdown of the figures.
@@ -90,25 +94,29 @@ func Dimensions(clf *classifier.Classifier) []Dimension {
 	}
 }
 
-// Line is one labelled figure with the year-earlier one.
+// Line is one labelled figure with the year-earlier one and the preceding period's.
 type Line struct {
 	Code, Name      string
 	Value, Previous int64
+	PreviousPeriod  int64
 }
 
 // Lines lists a dimension: the classifier's codes first (in its order, each even when zero), then
 // codes the classifier does not know, then unknown/unassigned/pending.
 func (r *Report) Lines(d Dimension, o Output) []Line {
-	cur, prev := d.Get(&r.Figures), map[string]int64{}
+	cur, prev, before := d.Get(&r.Figures), map[string]int64{}, map[string]int64{}
 	if r.Previous != nil {
 		prev = d.Get(r.Previous)
+	}
+	if r.PreviousQuarter != nil {
+		before = d.Get(r.PreviousQuarter)
 	}
 	var codes []string
 	for _, it := range d.List {
 		codes = append(codes, it.Code)
 	}
 	var extra []string
-	for _, m := range []map[string]int64{cur, prev} {
+	for _, m := range []map[string]int64{cur, prev, before} {
 		for k := range m {
 			if !slices.Contains(codes, k) && !slices.Contains(extra, k) {
 				extra = append(extra, k)
@@ -133,7 +141,7 @@ func (r *Report) Lines(d Dimension, o Output) []Line {
 	})
 	out := make([]Line, 0, len(codes)+len(extra))
 	for _, k := range append(codes, extra...) {
-		out = append(out, Line{Code: k, Name: r.CodeName(d.Key, k, o), Value: cur[k], Previous: prev[k]})
+		out = append(out, Line{Code: k, Name: r.CodeName(d.Key, k, o), Value: cur[k], Previous: prev[k], PreviousPeriod: before[k]})
 	}
 	return out
 }
@@ -159,26 +167,39 @@ func (r *Report) CodeName(dim, code string, o Output) string {
 	return code
 }
 
-// Summary lists the headline figures with the year-earlier ones.
+// Summary lists the headline figures (the totals table) with the year-earlier ones and the preceding
+// period's.
 func (r *Report) Summary(o Output) []Line {
-	p := r.Previous
-	if p == nil {
-		p = &Figures{}
+	periods := []*Figures{&r.Figures, r.Previous, r.PreviousQuarter}
+	for i, p := range periods {
+		if p == nil {
+			periods[i] = &Figures{}
+		}
 	}
-	line := func(code string, cur, prev int64) Line {
-		return Line{Code: code, Name: o.T("report.figure." + code), Value: cur, Previous: prev}
+	line := func(code string, get func(*Figures) int64) Line {
+		return Line{Code: code, Name: o.T("report.figure." + code), Value: get(periods[0]), Previous: get(periods[1]),
+			PreviousPeriod: get(periods[2])}
 	}
 	return []Line{
-		line("appeals", r.Appeals, p.Appeals),
-		line("questions", r.Questions, p.Questions),
-		line("citizens", r.Citizens, p.Citizens),
-		line("overdue", r.Overdue, p.Overdue),
-		line("term_breaches", r.TermBreaches, p.TermBreaches),
-		line("petitions_created", r.Petitions.Created, p.Petitions.Created),
-		line("petitions_published", r.Petitions.Published, p.Petitions.Published),
-		line("petitions_threshold_reached", r.Petitions.ThresholdReached, p.Petitions.ThresholdReached),
-		line("petitions_answered", r.Petitions.Answered, p.Petitions.Answered),
+		line("appeals", func(f *Figures) int64 { return f.Appeals }),
+		line("questions", func(f *Figures) int64 { return f.Questions }),
+		line("citizens", func(f *Figures) int64 { return f.Citizens }),
+		line("overdue", func(f *Figures) int64 { return f.Overdue }),
+		line("term_breaches", func(f *Figures) int64 { return f.TermBreaches }),
+		line("petitions_created", func(f *Figures) int64 { return f.Petitions.Created }),
+		line("petitions_published", func(f *Figures) int64 { return f.Petitions.Published }),
+		line("petitions_threshold_reached", func(f *Figures) int64 { return f.Petitions.ThresholdReached }),
+		line("petitions_answered", func(f *Figures) int64 { return f.Petitions.Answered }),
 	}
+}
+
+// PreviousPeriodName names the preceding period as a column's title: "Попередній квартал (2023-10-01 –
+// 2023-12-31)".
+func (r *Report) PreviousPeriodName(o Output) string {
+	if r.PreviousQuarter == nil {
+		return o.T("words.previous.custom")
+	}
+	return o.T("words.previous."+PeriodKind(r.from, r.to)) + " (" + r.PreviousQuarter.Period.String() + ")"
 }
 
 // SubjectLines lists Form 2 with the year earlier, then questions on codes the classifier lacks.
@@ -281,8 +302,10 @@ func csvSafe(s string) string {
 }
 
 // WriteCSV writes the report in long form, one figure a line: section, code, name, column, value, the
-// value a year earlier. Broken identities come first, as "issue" lines. UTF-8 with a BOM, so spreadsheet
-// programs read Cyrillic.
+// value a year earlier, the value in the preceding period (summary and breakdowns). Broken identities come
+// first, as "issue" lines, then the narrative's paragraphs as "narrative" lines; the tables per department
+// and per settlement are "departments" and "settlements" lines, one a column. UTF-8 with a BOM, so
+// spreadsheet programs read Cyrillic.
 func (r *Report) WriteCSV(w io.Writer, o Output) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
@@ -294,24 +317,34 @@ func (r *Report) WriteCSV(w io.Writer, o Output) error {
 	}
 	rows := [][]string{
 		{o.T("report.csv.section"), o.T("report.csv.code"), o.T("report.csv.name"), o.T("report.csv.column"),
-			r.Period.String(), prevPeriod},
+			r.Period.String(), prevPeriod, r.PreviousPeriodName(o)},
 	}
 	for _, text := range r.IssueTexts(o) {
-		rows = append(rows, []string{"issue", "", o.T("report.identity.error") + ": " + text, "", "", ""})
+		rows = append(rows, []string{"issue", "", o.T("report.identity.error") + ": " + text, "", "", "", ""})
+	}
+	for i, p := range r.Paragraphs(o) {
+		rows = append(rows, []string{"narrative", strconv.Itoa(i + 1), csvSafe(p), "", "", "", ""})
 	}
 	n := func(v int64) string { return strconv.FormatInt(v, 10) }
 	for _, l := range r.Summary(o) {
-		rows = append(rows, []string{"summary", l.Code, l.Name, "", n(l.Value), n(l.Previous)})
+		rows = append(rows, []string{"summary", l.Code, l.Name, "", n(l.Value), n(l.Previous), n(l.PreviousPeriod)})
 	}
 	for _, d := range Dimensions(o.Classifier) {
 		for _, l := range r.Lines(d, o) {
-			rows = append(rows, []string{d.Key, l.Code, csvSafe(l.Name), "", n(l.Value), n(l.Previous)})
+			rows = append(rows, []string{d.Key, l.Code, csvSafe(l.Name), "", n(l.Value), n(l.Previous), n(l.PreviousPeriod)})
+		}
+	}
+	for _, t := range r.Timetables(o) {
+		for _, row := range t.Rows {
+			for i, col := range TimelinessColumns {
+				rows = append(rows, []string{t.Key, row.Key, csvSafe(row.Label), col, row.Values[i], "", ""})
+			}
 		}
 	}
 	for _, s := range r.SubjectLines(o) {
 		f := func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
-		rows = append(rows, []string{"by_subject", s.Code, s.Name, "count", n(s.Current.Count), n(s.Previous.Count)},
-			[]string{"by_subject", s.Code, s.Name, "share", f(s.Current.Share), f(s.Previous.Share)})
+		rows = append(rows, []string{"by_subject", s.Code, s.Name, "count", n(s.Current.Count), n(s.Previous.Count), ""},
+			[]string{"by_subject", s.Code, s.Name, "share", f(s.Current.Share), f(s.Previous.Share), ""})
 	}
 	byChannel, bySettlement := r.Form1Tables(o)
 	for _, s := range []struct {
@@ -320,7 +353,7 @@ func (r *Report) WriteCSV(w io.Writer, o Output) error {
 	}{{"form1", byChannel}, {"form1_by_settlement", bySettlement}} {
 		for _, row := range s.table.Rows {
 			for i, col := range Columns {
-				rows = append(rows, []string{s.section, row.Key, csvSafe(row.Label), col, n(row.Cur[i]), n(row.Prev[i])})
+				rows = append(rows, []string{s.section, row.Key, csvSafe(row.Label), col, n(row.Cur[i]), n(row.Prev[i]), ""})
 			}
 		}
 	}

@@ -132,69 +132,9 @@ func topSubjects(f *Figures, n int) []Form2 {
 	return rows[:min(n, len(rows))]
 }
 
-// Narrative drafts the descriptive part of the report in the seed's style: appeals received, the two
-// hotlines with their share, electronic and telephone appeals, questions and the leading subjects.
-// Ukrainian unless the output's language is "en"; numbers meet their nouns through the plural rules of
-// the output's texts (o.L.N: "1751 звернення", "1855 питань", "1 appeal").
+// Narrative is the descriptive part of the report, its paragraphs (Paragraphs) separated by blank lines.
 func (r *Report) Narrative(o Output) string {
-	council, lang, clf := o.Council.In(o.Lang), o.Lang, o.Classifier
-	n := func(id string, v int64) string { return o.L.N(id, v) }
-	f := &r.Figures
-	from, to := f.from, f.to
-	gov, oda := f.Form1.count(RowGovHotline), f.Form1.count(RowODAHotline)
-	electronic, phone := f.Form1.count(RowElectronic), f.Form1.count(RowTelephone)
-	top := topSubjects(f, 3)
-	var b strings.Builder
-	if lang == "en" {
-		p := periodEN(from, to)
-		fmt.Fprintf(&b, "%s, %s received %s for consideration from %s.", p, council, n("count.appeals", f.Appeals),
-			n("count.citizens", f.Citizens))
-		if gov+oda > 0 {
-			fmt.Fprintf(&b, " Of all appeals, %d%% (or %d) came through the Government hotline (%d) and the oblast governor's hotline (%d).",
-				percent(gov+oda, f.Appeals), gov+oda, gov, oda)
-		}
-		fmt.Fprintf(&b, "\n\n%s arrived electronically and %d by telephone.", n("count.appeals", electronic), phone)
-		fmt.Fprintf(&b, "\n\nCitizens raised %s", n("count.questions", f.Questions))
-		for i, s := range top {
-			sep := ", "
-			if i == 0 {
-				sep = "; the leading subjects are "
-			}
-			fmt.Fprintf(&b, "%s%s – %d or %d%%", sep, clf.Subjects.Name(s.Code, "en"), s.Count, percent(s.Count, f.Questions))
-		}
-		b.WriteString(".")
-		if f.Overdue > 0 {
-			b.WriteString("\n\n" + n("report.narrative.overdue", f.Overdue))
-		}
-		if f.TermBreaches > 0 {
-			fmt.Fprintf(&b, " Forwarded or returned after the term the law sets: %s.", n("count.appeals", f.TermBreaches))
-		}
-		return b.String()
-	}
-	in, forP := periodUK(from, to)
-	fmt.Fprintf(&b, "%s до %s на розгляд надійшло %s (громадян – %d).", in, GenitiveUK(council), n("count.appeals", f.Appeals), f.Citizens)
-	if gov+oda > 0 {
-		fmt.Fprintf(&b, " Із загальної кількості звернень громадян %d%% (або %d) звернулися на урядову телефонну «гарячу лінію» (%d) та гарячу лінію голови облдержадміністрації (%d).",
-			percent(gov+oda, f.Appeals), gov+oda, gov, oda)
-	}
-	fmt.Fprintf(&b, "\n\n%s засобами електронного зв’язку надійшло %s. Через засоби телефонного зв’язку %s надійшло %s.",
-		forP, n("count.appeals", electronic), lowerFirst(in), n("count.appeals", phone))
-	fmt.Fprintf(&b, "\n\n%s громадянами у зверненнях порушено %s", forP, n("count.questions", f.Questions))
-	for i, s := range top {
-		sep := ", "
-		if i == 0 {
-			sep = ", з них питому вагу складають питання "
-		}
-		fmt.Fprintf(&b, "%s«%s» – %d або %d%%", sep, clf.Subjects.Name(s.Code, "uk"), s.Count, percent(s.Count, f.Questions))
-	}
-	b.WriteString(".")
-	if f.Overdue > 0 {
-		b.WriteString("\n\n" + n("report.narrative.overdue", f.Overdue))
-	}
-	if f.TermBreaches > 0 {
-		fmt.Fprintf(&b, " Із порушенням строку надіслано за належністю або повернуто авторам %s.", n("count.appeals", f.TermBreaches))
-	}
-	return b.String()
+	return strings.Join(r.Paragraphs(o), "\n\n")
 }
 
 func lowerFirst(s string) string {
@@ -204,7 +144,23 @@ func lowerFirst(s string) string {
 	return s
 }
 
-// Paragraphs is the narrative as its paragraphs, for the documents that set each one apart (DOCX, PDF).
+// Paragraphs drafts the descriptive part of the report in the seed's style, one paragraph a figure that
+// matters: appeals received beside the preceding period and the year earlier; the two hotlines with their
+// share; electronic, telephone and personal reception; questions and the leading subjects (in the
+// genitive, as the seed writes them); timeliness ("усі розглянуто без порушення терміну" exactly when no
+// appeal is overdue, otherwise how many and in which departments); results; collective, repeat and
+// priority categories; settlements; the departments' timeliness; petitions. Ukrainian unless the output's
+// language is "en"; numbers meet their nouns through the plural rules of the output's texts (o.L.N:
+// "1751 звернення", "1855 питань", "1 appeal"). It is the one entry point of the words: the page, every
+// export and the Word document take their paragraphs from here.
 func (r *Report) Paragraphs(o Output) []string {
-	return strings.Split(r.Narrative(o), "\n\n")
+	w := words{r: r, o: o, f: &r.Figures}
+	var out []string
+	for _, p := range []func() string{w.received, w.hotlines, w.channels, w.personalReception, w.questions,
+		w.timeliness, w.results, w.kinds, w.settlements, w.departments, w.petitions} {
+		if text := p(); text != "" {
+			out = append(out, text)
+		}
+	}
+	return out
 }

@@ -33,16 +33,21 @@ func (r *Report) WritePDF(w io.Writer, o Output) error {
 	}
 	p.Space(6)
 	p.Text(o.T("report.narrative"), 12)
-	p.Text(r.Narrative(o), 10)
-	p.Space(8)
+	for _, para := range r.Paragraphs(o) {
+		p.Text(para, 10)
+		p.Space(3)
+	}
+	p.Space(5)
 
 	n := func(v int64) string { return strconv.FormatInt(v, 10) }
 	p.Text(o.T("report.figures"), 12)
 	var rows [][]string
 	for _, l := range r.Summary(o) {
-		rows = append(rows, []string{l.Name, n(l.Value), n(l.Previous)})
+		rows = append(rows, []string{l.Name, n(l.Value), n(l.Previous), n(l.PreviousPeriod)})
 	}
-	p.Table([]float64{300, 110, 110}, []string{o.T("report.figures.row"), r.Period.String(), r.Previous.Period.String()}, rows, 9, false)
+	p.Table([]float64{300, 110, 110, 250}, []string{o.T("report.figures.row"), r.Period.String(), r.Previous.Period.String(),
+		r.PreviousPeriodName(o)}, rows, 9, false)
+	r.timetablesPDF(p, o)
 
 	form1 := func(form Form1, rowTitle, caption string, label func(string) string) {
 		p.Need(80)

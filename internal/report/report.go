@@ -32,6 +32,15 @@
 //     the step's term (term_breach, which the registry keeps).
 //   - petitions: petitions created, published, that reached the threshold and answered in the period
 //     (created_at, published_at, threshold_reached_at, answered_at).
+//   - previous: the same calendar days a year earlier; previous_quarter: the preceding period of the same
+//     length (PrecedingPeriod) — for a quarter the quarter before it (Q1 2024 → Q4 2023), for a month the
+//     month before, for a year the year before (then the same days as previous), for any other span the
+//     same number of days just before its first day. Both hold every figure the period has.
+//   - departments, settlements: the tables per department (executive body) and per settlement, each row a
+//     Timeliness (received, share, on time, late, overdue, pending, average days to answer, the preceding
+//     period's and the year-earlier count), with a total row; see Timeliness for each column.
+//   - narrative (JSON only): the descriptive part as a list of paragraphs in the export's language, the
+//     same as Paragraphs gives the page and the other exports.
 //
 // Form 1 groups the channels as the council reports them (electronic = portal + email, telephone = phone,
 // the Government hotline and the oblast governor's hotline apart, the rest by classifier row 1.x). Form 1 by
@@ -122,16 +131,22 @@ type Figures struct {
 type Report struct {
 	Figures
 	Previous        *Figures             `json:"previous"`         // the same days a year earlier
+	PreviousQuarter *Figures             `json:"previous_quarter"` // the preceding period of the same length
+	Departments     Timetable            `json:"departments"`      // the period per department (executive body)
+	Settlements     Timetable            `json:"settlements"`      // the period per settlement
 	DepartmentNames map[string]i18n.Text `json:"department_names"` // by_department key → name
 	SettlementNames map[string]i18n.Text `json:"settlement_names"` // by_settlement key → name
 	Generated       time.Time            `json:"generated_at"`
 }
 
-// AllIssues lists the broken identities of both periods.
+// AllIssues lists the broken identities of the three periods.
 func (r *Report) AllIssues() []Issue {
 	out := append([]Issue(nil), r.Issues...)
 	if r.Previous != nil {
 		out = append(out, r.Previous.Issues...)
+	}
+	if r.PreviousQuarter != nil {
+		out = append(out, r.PreviousQuarter.Issues...)
 	}
 	return out
 }
@@ -154,7 +169,12 @@ func computeAt(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.L
 	if err != nil {
 		return nil, err
 	}
-	q := newQuerier(db.WithContext(ctx), loc, now, from.AddDate(-1, 0, 0), to)
+	before, beforeTo := PrecedingPeriod(from, to)
+	first := from.AddDate(-1, 0, 0)
+	if before.Before(first) { // a custom period over a year long reaches further back than a year
+		first = before
+	}
+	q := newQuerier(db.WithContext(ctx), loc, now, first, to)
 	r := &Report{Generated: now.UTC()}
 	// Both periods list the same settlements in Form 1 by settlement: every one the community has.
 	if r.SettlementNames, q.settlements, err = q.settlementNames(ctx); err != nil {
@@ -174,6 +194,18 @@ func computeAt(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.L
 			return err
 		})
 	})
+	// The preceding period, and the period's timeliness per department and settlement (tables of the
+	// current period only: the other periods give their counts beside it).
+	g.Go(func() (err error) {
+		return q.alone(func(q *querier) error {
+			r.PreviousQuarter, err = q.figures(before, beforeTo, clf)
+			return err
+		})
+	})
+	var cells []timelinessCell
+	g.Go(func() (err error) {
+		return q.alone(func(q *querier) error { cells, err = q.timeliness(from, to); return err })
+	})
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
@@ -183,7 +215,19 @@ func computeAt(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.L
 	}
 	r.DepartmentNames[Unassigned] = i18n.Text{UK: "Не призначено", EN: "Not assigned"}
 	r.SettlementNames[Undetermined] = i18n.Text{UK: "Не визначено", EN: "Not determined"}
+	r.timetables(cells, q.settlements)
 	return r, nil
+}
+
+// PrecedingPeriod is the period of the same length just before from..to: the previous month, quarter or
+// year when the period is one (PeriodKind), otherwise as many days as it has, ending the day before from.
+func PrecedingPeriod(from, to time.Time) (time.Time, time.Time) {
+	months := map[string]int{"month": 1, "quarter": 3, "year": 12}[PeriodKind(from, to)]
+	if months > 0 {
+		return from.AddDate(0, -months, 0), from.AddDate(0, 0, -1)
+	}
+	days := int(math.Round(to.Sub(from).Hours()/24)) + 1
+	return from.AddDate(0, 0, -days), from.AddDate(0, 0, -1)
 }
 
 // Day is the calendar date of t (as read in loc when t carries a zone) at midnight in loc.

@@ -203,7 +203,7 @@ func checkKnownSettlements(t *testing.T, k known) {
 	}
 	var m map[string]any
 	buf.Reset()
-	if err := r.WriteJSON(&buf); err != nil || json.Unmarshal(buf.Bytes(), &m) != nil {
+	if err := r.WriteJSON(&buf, output(t, "uk")); err != nil || json.Unmarshal(buf.Bytes(), &m) != nil {
 		t.Fatal(err)
 	}
 	if m["by_settlement"].(map[string]any)[village].(float64) != 4 ||
@@ -217,7 +217,7 @@ func checkKnownSettlements(t *testing.T, k known) {
 func checkKnownJSON(t *testing.T, k known) {
 	r := k.r
 	var buf bytes.Buffer
-	if err := r.WriteJSON(&buf); err != nil {
+	if err := r.WriteJSON(&buf, output(t, "uk")); err != nil {
 		t.Fatal(err)
 	}
 	var m map[string]any
@@ -342,7 +342,7 @@ func checkKnownNarrative(t *testing.T, k known) {
 		"53% (або 8) звернулися на урядову телефонну «гарячу лінію» (5) та гарячу лінію голови облдержадміністрації (3)",
 		"За І квартал 2024 року засобами електронного зв’язку надійшло 3 звернення",
 		"Через засоби телефонного зв’язку у І кварталі 2024 року надійшло 1 звернення",
-		"порушено 18 питань, з них питому вагу складають питання «Комунальне господарство» – 8 або 44%",
+		"порушено 18 питань, з них питому вагу складають питання комунального господарства – 8 або 44%, соціального захисту – 4 або 22%, житлової політики – 2 або 11%.",
 		"Із порушенням терміну розглянуто або перебувають на розгляді 3 звернення.",
 	} {
 		if !strings.Contains(text, want) {
@@ -351,7 +351,8 @@ func checkKnownNarrative(t *testing.T, k known) {
 	}
 	// In English the counts agree too: "1 appeal", never "1 appeals".
 	en := r.Narrative(output(t, "en"))
-	for _, want := range []string{"received 15 appeals for consideration from 24 citizens.",
+	for _, want := range []string{"received 15 appeals for consideration from 24 citizens, 14 more than in Q4 2023 (1) and 13 more than in Q1 2023 (2).",
+		"the leading subjects are communal services – 8 or 44%, social protection – 4 or 22%, housing policy – 2 or 11%.",
 		"3 appeals arrived electronically and 1 by telephone.", "Citizens raised 18 questions",
 		"3 appeals were considered or are pending past their due date."} {
 		if !strings.Contains(en, want) {
@@ -511,9 +512,9 @@ func TestNarrativeCountsAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	for lang, wants := range map[string][]string{
-		"uk": {"на розгляд надійшло 1 звернення (громадян – 1)", "засобами електронного зв’язку надійшло 0 звернень",
+		"uk": {"на розгляд надійшло 1 звернення (громадян – 1), що на 1 звернення більше, ніж у IV кварталі 2023 року (0)", "засобами електронного зв’язку надійшло 0 звернень",
 			"надійшло 1 звернення.", "порушено 1 питання", "перебуває на розгляді 1 звернення."},
-		"en": {"received 1 appeal for consideration from 1 citizen.", "0 appeals arrived electronically and 1 by telephone.",
+		"en": {"received 1 appeal for consideration from 1 citizen, 1 more than in Q4 2023 (0)", "0 appeals arrived electronically and 1 by telephone.",
 			"Citizens raised 1 question", "1 appeal was considered or is pending past its due date."},
 	} {
 		text := r.Narrative(output(t, lang))

@@ -3,6 +3,7 @@ package report
 import (
 	"io"
 	"slices"
+	"strconv"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -13,6 +14,8 @@ const (
 	SheetForm2   = "form2"
 	SheetFigures = "figures"
 	SheetChecks  = "checks"
+	SheetWords   = "narrative"
+	SheetTables  = "tables" // per department and per settlement
 )
 
 // sheetWriter fills one sheet row by row.
@@ -44,17 +47,19 @@ func (s *sheetWriter) style(id int, cols int) {
 	s.err = s.f.SetCellStyle(s.sheet, from, to, id)
 }
 
-// WriteXLSX writes a workbook: Form 1 and Form 2 for the period and a year earlier, every breakdown, and
-// the identities checked. Broken identities head every sheet in red, so no one prints a form without them.
+// WriteXLSX writes a workbook: Form 1 and Form 2 for the period and a year earlier, every breakdown (with
+// the preceding period too), the tables per department and per settlement, the narrative, and the
+// identities checked. Broken identities head every sheet in red, so no one prints a form without them.
 func (r *Report) WriteXLSX(w io.Writer, o Output) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	names := map[string]string{SheetForm1: o.T("report.xlsx.form1"), SheetForm2: o.T("report.xlsx.form2"),
-		SheetFigures: o.T("report.xlsx.figures"), SheetChecks: o.T("report.xlsx.checks")}
+		SheetFigures: o.T("report.xlsx.figures"), SheetChecks: o.T("report.xlsx.checks"),
+		SheetWords: o.T("words.xlsx.narrative"), SheetTables: o.T("words.xlsx.tables")}
 	if err := f.SetSheetName("Sheet1", names[SheetForm1]); err != nil {
 		return err
 	}
-	for _, s := range []string{SheetForm2, SheetFigures, SheetChecks} {
+	for _, s := range []string{SheetForm2, SheetFigures, SheetTables, SheetWords, SheetChecks} {
 		if _, err := f.NewSheet(names[s]); err != nil {
 			return err
 		}
@@ -155,14 +160,15 @@ func (r *Report) WriteXLSX(w io.Writer, o Output) error {
 	// Every breakdown, with the year earlier.
 	s = &sheetWriter{f: f, sheet: names[SheetFigures]}
 	head(s, o.T("report.figures"))
-	s.line(o.T("report.csv.section"), o.T("report.csv.code"), o.T("report.csv.name"), r.Period.String(), prevP)
-	s.style(bold, 5)
+	s.line(o.T("report.csv.section"), o.T("report.csv.code"), o.T("report.csv.name"), r.Period.String(), prevP,
+		r.PreviousPeriodName(o))
+	s.style(bold, 6)
 	for _, l := range r.Summary(o) {
-		s.line("summary", l.Code, l.Name, l.Value, l.Previous)
+		s.line("summary", l.Code, l.Name, l.Value, l.Previous, l.PreviousPeriod)
 	}
 	for _, d := range Dimensions(o.Classifier) {
 		for _, l := range r.Lines(d, o) {
-			s.line(d.Key, l.Code, l.Name, l.Value, l.Previous)
+			s.line(d.Key, l.Code, l.Name, l.Value, l.Previous, l.PreviousPeriod)
 		}
 	}
 	if s.err == nil {
@@ -170,6 +176,14 @@ func (r *Report) WriteXLSX(w io.Writer, o Output) error {
 	}
 	if s.err != nil {
 		return s.err
+	}
+
+	// The tables per department and per settlement, and the narrative.
+	if err := r.timetablesSheet(&sheetWriter{f: f, sheet: names[SheetTables]}, o, bold, head); err != nil {
+		return err
+	}
+	if err := r.narrativeSheet(&sheetWriter{f: f, sheet: names[SheetWords]}, o, head); err != nil {
+		return err
 	}
 
 	// The identities, one line each: holds or the error.
@@ -183,6 +197,46 @@ func (r *Report) WriteXLSX(w io.Writer, o Output) error {
 	}
 	_, err = f.WriteTo(w)
 	return err
+}
+
+// timetablesSheet writes the tables per department and per settlement, numbers as numbers.
+func (r *Report) timetablesSheet(s *sheetWriter, o Output, bold int, head func(*sheetWriter, string)) error {
+	head(s, o.T("words.xlsx.tables"))
+	for _, t := range r.Timetables(o) {
+		s.line(t.Title + " · " + r.Period.String())
+		s.style(bold, 1)
+		header := []any{t.RowTitle}
+		for _, h := range TimelinessHeader(o) {
+			header = append(header, h)
+		}
+		s.line(header...)
+		s.style(bold, len(header))
+		for _, row := range t.Rows {
+			values := []any{row.Label}
+			for _, v := range row.Values {
+				n, _ := strconv.ParseFloat(v, 64)
+				values = append(values, n)
+			}
+			s.line(values...)
+		}
+		s.line()
+	}
+	if s.err == nil {
+		s.err = s.f.SetColWidth(s.sheet, "A", "A", 50)
+	}
+	return s.err
+}
+
+// narrativeSheet writes the narrative, a paragraph a row.
+func (r *Report) narrativeSheet(s *sheetWriter, o Output, head func(*sheetWriter, string)) error {
+	head(s, o.T("report.narrative"))
+	for _, p := range r.Paragraphs(o) {
+		s.line(p)
+	}
+	if s.err == nil {
+		s.err = s.f.SetColWidth(s.sheet, "A", "A", 150)
+	}
+	return s.err
 }
 
 // WriteSheet writes a workbook of one sheet for a staff list's export: a title line and a header in bold,

@@ -195,20 +195,21 @@ func (r *Report) tableBlocks(o Output) []Block {
 	table(o.T("report.form1s.title")+" · "+r.Period.String(), form1(bySettlement, o.T("report.form1s.row")))
 
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
-	form2 := &Table{Header: []string{o.T("report.csv.code"), o.T("report.form2.subject"), o.T("report.form2.count"),
+	form2 := &Table{Header: []string{o.T("report.form2.subject"), o.T("report.form2.count"),
 		o.T("report.form2.share"), o.T("report.form2.count") + " " + o.T("report.previous_short"),
 		o.T("report.form2.share") + " " + o.T("report.previous_short")},
-		Widths: []float64{0.7, 6, 1.3, 1.3, 1.3, 1.3}, Size: 10}
+		Widths: []float64{6.7, 1.3, 1.3, 1.3, 1.3}, Size: 10}
 	for _, l := range r.SubjectLines(o) {
 		name := l.Name
 		if l.Outside {
 			name += " — " + o.T("report.form2.outside")
 		}
-		form2.Rows = append(form2.Rows, []string{l.Code, name, n(l.Current.Count), f(l.Current.Share),
+		// The code and the name in one cell, as the council's form writes them ("09 Комунальне господарство").
+		form2.Rows = append(form2.Rows, []string{l.Code + " " + name, n(l.Current.Count), f(l.Current.Share),
 			n(l.Previous.Count), f(l.Previous.Share)})
 		form2.Total = append(form2.Total, false)
 	}
-	form2.Rows = append(form2.Rows, []string{"", o.T("report.row.total"), n(r.Questions), "100.0", n(prev.Questions), "100.0"})
+	form2.Rows = append(form2.Rows, []string{o.T("report.row.total"), n(r.Questions), "100.0", n(prev.Questions), "100.0"})
 	form2.Total = append(form2.Total, true)
 	table(o.T("report.form2.title")+" · "+r.Period.String(), form2)
 	return out

@@ -168,8 +168,15 @@ func TestDocumentDOCX(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := readDOCX(t, buf.Bytes())
+	checkDocumentParts(t, d, r, o)
+	checkDocumentTables(t, d)
+	checkDocumentPage(t, d)
+}
 
-	// Every part, in the seed's order, each heading in a heading style.
+// checkDocumentParts: every part in the seed's order, each heading in a heading style, the empty typed
+// parts marked, the narrative's paragraphs whole.
+func checkDocumentParts(t *testing.T, d docxRead, r *report.Report, o report.Output) {
+	t.Helper()
 	want := []struct{ text, style string }{
 		{"Міському голові", ""}, {"Андрію БІЛОУСОВУ", ""},
 		{"ЗВІТ", "Title"}, {"про роботу відділу звернень громадян міської ради", ""}, {"у І кварталі 2024 року", ""},
@@ -230,8 +237,12 @@ func TestDocumentDOCX(t *testing.T) {
 			t.Errorf("the document lacks the narrative's paragraph %q", p)
 		}
 	}
+}
 
-	// Tables: the headline figures, Form 1 by channel and by settlement, Form 2; figures as in the report.
+// checkDocumentTables: the headline figures, Form 1 by channel and by settlement, Form 2 as Word tables,
+// their figures the report's.
+func checkDocumentTables(t *testing.T, d docxRead) {
+	t.Helper()
 	if len(d.Tables) != 4 {
 		t.Fatalf("%d tables, want 4", len(d.Tables))
 	}
@@ -270,9 +281,12 @@ func TestDocumentDOCX(t *testing.T) {
 	if h := d.Tables[1][0]; len(h) != 1+len(report.Columns) || h[1] != "Усього" || h[len(h)-1] != "На розгляді" {
 		t.Errorf("Form 1's header row: %q", h)
 	}
+}
 
-	// ДСТУ 4163:2020: Times New Roman 14 by default; margins 30/10/20/20 mm on both sections, the first
-	// upright, the second (the forms) across.
+// checkDocumentPage: ДСТУ 4163:2020's Times New Roman 14 by default, margins 30/10/20/20 mm on both
+// sections, the first upright, the second (the forms) across.
+func checkDocumentPage(t *testing.T, d docxRead) {
+	t.Helper()
 	for _, s := range []string{`w:ascii="Times New Roman"`, `<w:sz w:val="28"`} {
 		if !strings.Contains(d.Styles, s) {
 			t.Errorf("styles.xml lacks %s", s)

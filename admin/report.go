@@ -15,6 +15,7 @@ import (
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/form"
 	"github.com/hromada/hromada/internal/report"
+	"github.com/hromada/hromada/internal/reporttext"
 	"github.com/hromada/hromada/internal/web"
 )
 
@@ -99,13 +100,24 @@ func reportQuery(c *fiber.Ctx) string {
 	return q.Encode()
 }
 
-func (h *handlers) reportOutput(c *fiber.Ctx) report.Output {
-	return report.Output{Council: h.Council, Lang: web.LangOf(c), Classifier: h.Classifier, L: h.web.TextsOf(c)}
+// reportOutput is what the exports of the period are written for: the visitor's language, and for the
+// whole document the configured heading and the latest texts staff typed for the period.
+func (h *handlers) reportOutput(c *fiber.Ctx, p report.Period) (report.Output, reporttext.History, error) {
+	o := report.Output{Council: h.Council, Lang: web.LangOf(c), Classifier: h.Classifier, L: h.web.TextsOf(c)}
+	history, err := h.ReportTexts.Of(c.UserContext(), p)
+	if err != nil {
+		return o, nil, err
+	}
+	o.Document = report.Document{Heading: h.ReportHeading, Texts: history.Latest()}
+	return o, history, nil
 }
 
 // report is the analysts' page: a period form, the figures beside the year earlier, forms 1–2, broken
-// identities, charts and the narrative draft.
-func (h *handlers) report(c *fiber.Ctx) error {
+// identities, charts, the narrative draft and the texts of the whole document.
+func (h *handlers) report(c *fiber.Ctx) error { return h.reportPage(c, nil, nil) }
+
+// reportPage shows the page; typed and textProblems are a refused save of the texts, shown as typed.
+func (h *handlers) reportPage(c *fiber.Ctx, typed map[string]string, textProblems errs.Validation) error {
 	from, to, form, problems := h.reportPeriod(c)
 	l := h.web.TextsOf(c)
 	data := fiber.Map{"Title": l.T("report.title"), "Form": form, "Errors": map[string]string(problems),
@@ -118,7 +130,16 @@ func (h *handlers) report(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	o := h.reportOutput(c)
+	o, history, err := h.reportOutput(c, r.Period)
+	if err != nil {
+		return err
+	}
+	if data["Texts"], err = h.reportTexts(c, history, typed, textProblems); err != nil {
+		return err
+	}
+	if len(textProblems) > 0 {
+		data["Errors"] = map[string]string(textProblems)
+	}
 	form1, form1s := r.Form1Tables(o)
 	type dimension struct {
 		Key   string
@@ -171,7 +192,9 @@ func (h *handlers) report(c *fiber.Ctx) error {
 		barChart("chart-subjects", l.T("report.chart.subjects"), subjectBars, legend),
 		barChart("chart-results", l.T("report.chart.results"), resultBars, legend),
 	}
+	data["TextsAction"] = "/admin/report/texts?" + query
 	data["Downloads"] = [][2]string{
+		{"/admin/report.docx?" + query, l.T("docx.download.docx")},
 		{"/admin/report.xlsx?" + query, l.T("report.download.xlsx")},
 		{"/admin/report.csv?" + query, l.T("report.download.csv")},
 		{"/admin/report.pdf?" + query, l.T("report.download.pdf")},
@@ -179,7 +202,7 @@ func (h *handlers) report(c *fiber.Ctx) error {
 	return c.Render("admin/report", data)
 }
 
-// reportDownload sends the same report as XLSX, CSV or PDF.
+// reportDownload sends the same report as XLSX, CSV, or the whole document as DOCX or PDF.
 func (h *handlers) reportDownload(c *fiber.Ctx) error {
 	format := c.Params("format")
 	if !slices.Contains(report.Formats, format) || format == "json" {
@@ -193,8 +216,12 @@ func (h *handlers) reportDownload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	o, _, err := h.reportOutput(c, r.Period)
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
-	if err := r.Write(&buf, format, h.reportOutput(c)); err != nil {
+	if err := r.Write(&buf, format, o); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, report.ContentTypes[format])

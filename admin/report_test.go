@@ -139,7 +139,7 @@ func checkReportDownloads(t *testing.T, sc *reportScene) {
 	if p := apptest.Get(t, analyst, s.Path("/admin/report.pdf"+firstQuarter2024)); p.Status != http.StatusOK || !strings.HasPrefix(p.Body, "%PDF-") {
 		t.Errorf("pdf: %d", p.Status)
 	}
-	if r := apptest.Get(t, analyst, s.Path("/admin/report.docx"+firstQuarter2024)); r.Status != http.StatusNotFound {
+	if r := apptest.Get(t, analyst, s.Path("/admin/report.odt"+firstQuarter2024)); r.Status != http.StatusNotFound {
 		t.Errorf("an unknown format: %d", r.Status)
 	}
 }

@@ -212,6 +212,7 @@ func staffRoutes(t *testing.T, s *apptest.Server, deptID int64) []staffRoute {
 		{"POST", "/admin/petitions/:id<int>/:action", fmt.Sprintf("/admin/petitions/%d/reject", pet.ID), []string{moderator, head}},
 		{"GET", "/admin/report", "/admin/report", []string{analyst, admin}},
 		{"GET", "/admin/report.:format", "/admin/report.csv", []string{analyst, admin}},
+		{"POST", "/admin/report/texts", "/admin/report/texts", []string{analyst, admin}},
 		{"GET", "/admin/departments/", "/admin/departments/", []string{admin}},
 		{"POST", "/admin/departments/", "/admin/departments/", []string{admin}},
 		{"POST", "/admin/departments/:id<int>/active", fmt.Sprintf("/admin/departments/%d/active", deptID), []string{admin}},

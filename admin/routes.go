@@ -22,6 +22,7 @@ import (
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/report"
+	"github.com/hromada/hromada/internal/reporttext"
 	"github.com/hromada/hromada/internal/settlement"
 	"github.com/hromada/hromada/internal/source"
 	"github.com/hromada/hromada/internal/web"
@@ -53,6 +54,10 @@ type Deps struct {
 	// in printed letters.
 	Reports *report.Service
 	Council i18n.Text
+	// ReportTexts are the typed parts of the whole document per period; ReportHeading its addressee,
+	// unit, signatory and approver from configuration.
+	ReportTexts   *reporttext.Service
+	ReportHeading report.Heading
 	// StatusURL is where authors follow their appeals (the receipt prints it); CaseIndex the case
 	// appeals are filed in (the registration-control card prints it).
 	StatusURL string
@@ -142,7 +147,8 @@ func Register(s *web.Server, d Deps) {
 
 	reports := web.RequireRole(identity.RoleAnalyst, identity.RoleAdmin)
 	staff.Get("/report", reports, h.report)
-	staff.Get("/report.:format", reports, h.reportDownload) // xlsx, csv, pdf of the same period
+	staff.Get("/report.:format", reports, h.reportDownload) // docx, xlsx, csv, pdf of the same period
+	staff.Post("/report/texts", reports, h.saveReportTexts) // the document's typed parts for the period
 
 	departments := staff.Group("/departments", web.RequireRole(identity.RoleAdmin))
 	departments.Get("/", h.departments)

@@ -338,7 +338,7 @@ func (r *axeRun) links() []string {
 	return out
 }
 
-var downloads = regexp.MustCompile(`\.(csv|pdf|xlsx|json|xml)$|/attachments/|/files/`)
+var downloads = regexp.MustCompile(`\.(csv|pdf|xlsx|docx|json|xml)$|/attachments/|/files/`)
 
 func skipLink(path string) bool {
 	for _, p := range []string{"/auth/", "/lang/", "/static/", "/api/", "/open311/", "/healthz"} {

@@ -18,9 +18,10 @@ import (
 	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/report"
+	"github.com/hromada/hromada/internal/reporttext"
 )
 
-const reportUsage = "usage: hromada report --from YYYY-MM-DD --to YYYY-MM-DD --format json|csv|xlsx|pdf [-o FILE] [--lang uk|en]"
+const reportUsage = "usage: hromada report --from YYYY-MM-DD --to YYYY-MM-DD --format json|csv|xlsx|pdf|docx [-o FILE] [--lang uk|en]"
 
 // reportCommand writes the report for a period (both days inclusive, in the council's zone) to stdout or
 // a file. A file is written whole or not at all: the report goes to a temporary file renamed at the end.
@@ -29,7 +30,7 @@ func reportCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, ar
 	fs.SetOutput(io.Discard)
 	from := fs.String("from", "", "first day of the period, YYYY-MM-DD")
 	to := fs.String("to", "", "last day of the period (inclusive), YYYY-MM-DD")
-	format := fs.String("format", "json", "json, csv, xlsx or pdf")
+	format := fs.String("format", "json", "json, csv, xlsx, pdf or docx (pdf and docx: the whole document)")
 	out := fs.String("o", "", "write to FILE instead of standard output")
 	lang := fs.String("lang", "uk", "language of labels and the narrative: uk or en")
 	if err := fs.Parse(args); err != nil {
@@ -63,7 +64,7 @@ func reportCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, ar
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "\n") + "\n" + reportUsage)
 	}
-	if (*format == "xlsx" || *format == "pdf") && *out == "" && isTerminal(stdout) {
+	if *format != "json" && *format != "csv" && *out == "" && isTerminal(stdout) {
 		return fmt.Errorf("--format %s is binary: name a file with -o FILE or redirect the output", *format)
 	}
 
@@ -84,7 +85,13 @@ func reportCommand(ctx context.Context, cfg *config.Config, log *slog.Logger, ar
 	if err != nil {
 		return err
 	}
-	o := report.Output{Council: cfg.Council, Lang: *lang, Classifier: clf, L: tr.For(*lang)}
+	// The whole document takes its heading from configuration and the texts staff typed for the period.
+	texts, err := reporttext.NewService(gdb).Of(ctx, r.Period)
+	if err != nil {
+		return err
+	}
+	o := report.Output{Council: cfg.Council, Lang: *lang, Classifier: clf, L: tr.For(*lang),
+		Document: report.Document{Heading: report.Heading(cfg.ReportDocument), Texts: texts.Latest()}}
 	if *out == "" {
 		return r.Write(stdout, *format, o)
 	}

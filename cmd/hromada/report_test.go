@@ -1,9 +1,11 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +15,9 @@ import (
 
 	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/dbtest"
+	"github.com/hromada/hromada/internal/report"
 	"github.com/hromada/hromada/internal/report/reporttest"
+	"github.com/hromada/hromada/internal/reporttext"
 )
 
 func TestReportCommand(t *testing.T) {
@@ -73,6 +77,36 @@ func TestReportCommand(t *testing.T) {
 		}
 	}
 
+	// The whole document in Word, with the heading from configuration and the texts typed for the period.
+	t.Setenv("HROMADA_REPORT_APPROVER_NAME", "Світлана КОЛІСНІЧЕНКО")
+	if _, err := reporttext.NewService(gdb).Save(context.Background(), report.Period{From: "2024-01-01", To: "2024-03-31"},
+		map[string]string{report.PartNovelties: "Вивчається позитивний досвід громад."}); err != nil {
+		t.Fatal(err)
+	}
+	file = filepath.Join(dir, "q1.docx")
+	if err := run([]string{"report", "--from", "2024-01-01", "--to", "2024-03-31", "--format", "docx", "-o", file}, &out); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.OpenReader(file)
+	if err != nil {
+		t.Fatalf("the DOCX: %v", err)
+	}
+	defer zr.Close()
+	f, err := zr.Open("word/document.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Вивчається позитивний досвід громад.", "Світлана КОЛІСНІЧЕНКО", "ПОГОДЖЕНО", "<w:tbl>"} {
+		if !strings.Contains(string(doc), want) {
+			t.Errorf("the DOCX lacks %q", want)
+		}
+	}
+
 	// Bad input is named.
 	for _, c := range []struct {
 		args []string
@@ -81,7 +115,7 @@ func TestReportCommand(t *testing.T) {
 		{[]string{"report", "--to", "2024-03-31"}, "--from is required"},
 		{[]string{"report", "--from", "2024-13-01", "--to", "2024-03-31"}, `--from "2024-13-01" is not a date`},
 		{[]string{"report", "--from", "2024-04-01", "--to", "2024-03-31"}, "is before --from"},
-		{[]string{"report", "--from", "2024-01-01", "--to", "2024-03-31", "--format", "docx"}, `--format "docx"`},
+		{[]string{"report", "--from", "2024-01-01", "--to", "2024-03-31", "--format", "odt"}, `--format "odt": choose one of json, csv, xlsx, pdf, docx`},
 		{[]string{"report", "--frm", "2024-01-01"}, "usage: hromada report"},
 	} {
 		if err := run(c.args, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), c.want) {

@@ -39,6 +39,7 @@ import (
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/report"
+	"github.com/hromada/hromada/internal/reporttext"
 	"github.com/hromada/hromada/internal/settlement"
 	"github.com/hromada/hromada/internal/source"
 	"github.com/hromada/hromada/internal/web"
@@ -239,6 +240,7 @@ func (a *App) build(ctx context.Context) error {
 	admin.Register(a.Web, admin.Deps{Log: log, Notify: a.Notify, Petitions: petitions, People: people,
 		Registry: reg, Departments: a.Departments, Settlements: a.Settlements, Sources: a.Sources, Classifier: clf, Timezone: cfg.Timezone,
 		Reports: report.NewService(a.DB, cfg.Timezone), Council: cfg.Council,
+		ReportTexts: reporttext.NewService(a.DB), ReportHeading: report.Heading(cfg.ReportDocument),
 		StatusURL: StatusURL(cfg), CaseIndex: cfg.Letters.CaseIndex, Intake: a.Intake, Tokens: a.Tokens,
 		Services: a.Services, Audit: audit.NewService(a.DB), Staff: func(ctx context.Context) ([]identity.StaffContact, error) {
 			return identity.StaffWithRoles(ctx, a.DB, identity.Roles...)

@@ -18,6 +18,7 @@ import (
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
+	"github.com/hromada/hromada/internal/reporttext"
 	"github.com/hromada/hromada/internal/settlement"
 	"github.com/hromada/hromada/internal/source"
 	"github.com/hromada/hromada/internal/web"
@@ -35,6 +36,7 @@ func allModels() []any {
 	m = append(m, settlement.Models()...)
 	m = append(m, source.Models()...)
 	m = append(m, apitoken.Models()...)
+	m = append(m, reporttext.Models()...)
 	m = append(m, georeport.Models()...)
 	m = append(m, intake.Models()...)
 	return m

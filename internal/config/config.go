@@ -60,6 +60,8 @@ type Config struct {
 	DueOnDayOff string
 
 	Letters Letters // the council's letters: letterhead, signatory, outgoing numbers
+	// ReportDocument is the quarterly report's addressee, unit, signatory and approver.
+	ReportDocument ReportDocument
 
 	MaxAttachmentBytes int64
 	MaxAttachments     int
@@ -123,6 +125,17 @@ type Letters struct {
 	SignatoryTitle, SignatoryName                string
 	OutPattern                                   string // e.g. "вих-{seq}/{yy}"
 	CaseIndex                                    string // the case index printed on the registration-control card
+}
+
+// ReportDocument is what the whole quarterly report (DOCX, PDF) takes from configuration: to whom it goes
+// (in the dative: "Міському голові", "Андрію БІЛОУСОВУ"), whose work it reports (the unit in the genitive,
+// after "про роботу"), who signs it and who approves it (ПОГОДЖЕНО). Empty by default: the document then
+// has a line to write on by hand in each place.
+type ReportDocument struct {
+	AddresseePosition, AddresseeName string
+	Unit                             string
+	SignatoryPosition, SignatoryName string
+	ApproverPosition, ApproverName   string
 }
 
 // Limit is at most N events per Window.
@@ -200,6 +213,13 @@ var Vars = []Var{
 	{Name: "HROMADA_LETTER_SIGNATORY_NAME", Default: "(none: a line to write the name by hand)", Help: "the name of who signs the council's letters, as ДСТУ 4163:2020 writes it: Ім'я ПРІЗВИЩЕ"},
 	{Name: "HROMADA_OUT_NUMBER_PATTERN", Default: "вих-{seq}/{yy}", Help: "outgoing number of a letter in the outgoing register: {seq} the number within the year, {year} or {yy} the year (required: numbers restart every year and never repeat)"},
 	{Name: "HROMADA_CASE_INDEX", Default: "(none: written by hand)", Help: "the index of the case (справа) of the nomenclature that appeals are filed in, printed on the registration-control card"},
+	{Name: "HROMADA_REPORT_ADDRESSEE_POSITION", Default: "(none: a line to write on by hand)", Help: "the quarterly report's addressee's position in the dative, e.g. Міському голові"},
+	{Name: "HROMADA_REPORT_ADDRESSEE_NAME", Default: "(none: a line to write on by hand)", Help: "the addressee's name in the dative, as ДСТУ 4163:2020 writes it: Ім'я ПРІЗВИЩЕ (Андрію БІЛОУСОВУ)"},
+	{Name: "HROMADA_REPORT_UNIT", Default: "(none: the title reads «про роботу зі зверненнями громадян»)", Help: "whose work the report is about, in the genitive after «про роботу», e.g. відділу звернень громадян міської ради"},
+	{Name: "HROMADA_REPORT_SIGNATORY_POSITION", Default: "(none: a line to write on by hand)", Help: "the position of who signs the report, e.g. Начальник відділу звернень громадян міської ради"},
+	{Name: "HROMADA_REPORT_SIGNATORY_NAME", Default: "(none: a line to write on by hand)", Help: "the name of who signs the report: Ім'я ПРІЗВИЩЕ"},
+	{Name: "HROMADA_REPORT_APPROVER_POSITION", Default: "(none: a line to write on by hand)", Help: "the position of who approves the report (the ПОГОДЖЕНО block), e.g. Заступник міського голови"},
+	{Name: "HROMADA_REPORT_APPROVER_NAME", Default: "(none: a line to sign on, without a name)", Help: "the name of who approves the report: Ім'я ПРІЗВИЩЕ"},
 	{Name: "HROMADA_DUE_ON_DAY_OFF", Default: "keep", Help: "a term of an appeal (due date, forwarding, return) that ends on a day off (Saturday, Sunday, or a public holiday when HROMADA_MARTIAL_LAW is false): keep (the date stays; the card and the dashboards flag it) or earlier (the working day before it); never later"},
 	{Name: "HROMADA_MAX_ATTACHMENT_MB", Default: "10", Help: "largest accepted attachment, in MiB"},
 	{Name: "HROMADA_MAX_ATTACHMENTS", Default: "5", Help: "most attachments on one appeal"},
@@ -266,6 +286,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	r.registry(c)
 	r.letters(c)
+	r.reportDocument(c)
 	r.petitions(c)
 	c.Limits = Limits{
 		Sign:         r.limit("HROMADA_LIMIT_SIGN", Limit{30, time.Minute}),
@@ -417,6 +438,19 @@ func (r *reader) letters(c *Config) {
 		r.fail("HROMADA_OUT_NUMBER_PATTERN", "must contain {seq}")
 	case !strings.Contains(p, "{year}") && !strings.Contains(p, "{yy}"):
 		r.fail("HROMADA_OUT_NUMBER_PATTERN", "must contain {year} or {yy}: numbers restart every year")
+	}
+}
+
+// reportDocument reads the quarterly report's people; every one may stay empty.
+func (r *reader) reportDocument(c *Config) {
+	c.ReportDocument = ReportDocument{
+		AddresseePosition: r.str("HROMADA_REPORT_ADDRESSEE_POSITION", ""),
+		AddresseeName:     r.str("HROMADA_REPORT_ADDRESSEE_NAME", ""),
+		Unit:              r.str("HROMADA_REPORT_UNIT", ""),
+		SignatoryPosition: r.str("HROMADA_REPORT_SIGNATORY_POSITION", ""),
+		SignatoryName:     r.str("HROMADA_REPORT_SIGNATORY_NAME", ""),
+		ApproverPosition:  r.str("HROMADA_REPORT_APPROVER_POSITION", ""),
+		ApproverName:      r.str("HROMADA_REPORT_APPROVER_NAME", ""),
 	}
 }
 

@@ -107,10 +107,17 @@ func (d *Doc) keep(err error) {
 	}
 }
 
-// AddPage starts a new page at its top margin.
+// AddPage starts a new page of the current size at its top margin.
 func (d *Doc) AddPage() {
-	d.pdf.AddPage()
+	d.pdf.AddPageWithOption(gopdf.PageOption{PageSize: &gopdf.Rect{W: d.page.W, H: d.page.H}})
 	d.Y = d.m.Top
+}
+
+// Turn starts a new page of another size, and the pages after it keep that size: a document's text
+// upright, then its wide tables across.
+func (d *Doc) Turn(page Size) {
+	d.page = page
+	d.AddPage()
 }
 
 // Left is the left edge of the text area; Width its width.

@@ -11,7 +11,6 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/hromada/hromada/internal/db"
-	"github.com/hromada/hromada/internal/pdfdoc"
 	"github.com/hromada/hromada/internal/registry"
 )
 
@@ -266,22 +265,4 @@ func TimelinessHeader(o Output) []string {
 		out = append(out, o.T("words.col."+c))
 	}
 	return out
-}
-
-// timetablesPDF writes the tables per department and per settlement into the PDF.
-func (r *Report) timetablesPDF(p *pdfdoc.Doc, o Output) {
-	for _, t := range r.Timetables(o) {
-		p.Need(80)
-		p.Space(6)
-		p.Text(t.Title+" · "+r.Period.String(), 12)
-		widths := []float64{200}
-		for range TimelinessColumns {
-			widths = append(widths, (p.Width()-200)/float64(len(TimelinessColumns)))
-		}
-		var rows [][]string
-		for _, row := range t.Rows {
-			rows = append(rows, append([]string{row.Label}, row.Values...))
-		}
-		p.Table(widths, append([]string{t.RowTitle}, TimelinessHeader(o)...), rows, 8, false)
-	}
 }

@@ -16,7 +16,7 @@ import (
 )
 
 // Formats the exports come in.
-var Formats = []string{"json", "csv", "xlsx", "pdf"}
+var Formats = []string{"json", "csv", "xlsx", "pdf", "docx"}
 
 // ContentTypes of the formats, for downloads.
 var ContentTypes = map[string]string{
@@ -24,6 +24,7 @@ var ContentTypes = map[string]string{
 	"csv":  "text/csv; charset=utf-8",
 	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 	"pdf":  "application/pdf",
+	"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
 // Output is what an export is written for: the council (named in Lang), the language of its labels, the
@@ -34,6 +35,9 @@ type Output struct {
 	Lang       string
 	Classifier *classifier.Classifier
 	L          *i18n.L // the texts in Lang
+	// Document is what the whole document (DOCX, PDF) takes from configuration and from the texts staff
+	// typed for the period; its zero value leaves every such place marked for filling in.
+	Document Document
 }
 
 // T translates one of the report's message ids.
@@ -50,6 +54,8 @@ func (r *Report) Write(w io.Writer, format string, o Output) error {
 		return r.WriteXLSX(w, o)
 	case "pdf":
 		return r.WritePDF(w, o)
+	case "docx":
+		return r.WriteDOCX(w, o)
 	}
 	return fmt.Errorf("unknown format %q (%s)", format, strings.Join(Formats, ", "))
 }

@@ -243,8 +243,10 @@ func checkDocumentParts(t *testing.T, d docxRead, r *report.Report, o report.Out
 // their figures the report's.
 func checkDocumentTables(t *testing.T, d docxRead) {
 	t.Helper()
-	if len(d.Tables) != 4 {
-		t.Fatalf("%d tables, want 4", len(d.Tables))
+	// The headline figures, timeliness per department and per settlement, Form 1 by channel and by
+	// settlement, Form 2.
+	if len(d.Tables) != 6 {
+		t.Fatalf("%d tables, want 6", len(d.Tables))
 	}
 	cellOf := func(table [][]string, label string, col int) string {
 		for _, row := range table[1:] { // the header row names columns, not rows
@@ -266,19 +268,21 @@ func checkDocumentTables(t *testing.T, d docxRead) {
 	}{
 		{0, "Звернень", 1, n(e.Appeals, 10), "appeals"},
 		{0, "Звернень", 2, n(e.Previous, 10), "appeals a year earlier"},
-		{1, "Усього", 1, n(e.Appeals, 10), "Form 1 total"},
-		{1, "Усього", 13, n(e.ByResult["pending"], 10), "Form 1 pending"},
-		{2, "Зразкове", 1, n(e.BySettlementName["Зразкове"], 10), "Form 1 by settlement"},
-		{3, "Усього", 1, n(e.Questions, 10), "Form 2 total"},
-		{3, "09", 1, n(e.Subjects["09"], 10), "Form 2 subject 09"},
-		{3, "09", 2, "44.4", "Form 2 share of 09"},
+		{1, "Усього", 1, n(e.Appeals, 10), "received by the departments"},
+		{2, "Усього", 1, n(e.Appeals, 10), "received by the settlements"},
+		{3, "Усього", 1, n(e.Appeals, 10), "Form 1 total"},
+		{3, "Усього", 13, n(e.ByResult["pending"], 10), "Form 1 pending"},
+		{4, "Зразкове", 1, n(e.BySettlementName["Зразкове"], 10), "Form 1 by settlement"},
+		{5, "Усього", 1, n(e.Questions, 10), "Form 2 total"},
+		{5, "09", 1, n(e.Subjects["09"], 10), "Form 2 subject 09"},
+		{5, "09", 2, "44.4", "Form 2 share of 09"},
 	}
 	for _, c := range checks {
 		if got := cellOf(d.Tables[c.table], c.label, c.col); got != c.want {
 			t.Errorf("%s: %q, want %q", c.figure, got, c.want)
 		}
 	}
-	if h := d.Tables[1][0]; len(h) != 1+len(report.Columns) || h[1] != "Усього" || h[len(h)-1] != "На розгляді" {
+	if h := d.Tables[3][0]; len(h) != 1+len(report.Columns) || h[1] != "Усього" || h[len(h)-1] != "На розгляді" {
 		t.Errorf("Form 1's header row: %q", h)
 	}
 }

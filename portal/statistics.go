@@ -33,15 +33,21 @@ func statsPeriod(c *fiber.Ctx, today time.Time) (f statsForm, from, to time.Time
 		f.Kind = "year"
 	}
 	year, quarter := int64(lastFrom.Year()), int64(int(lastFrom.Month()-1)/3+1)
-	if r.Has("year") {
-		f.Year = r.Line("year", 40)
-		year, _ = r.Int("year", statistics.Earliest, int64(today.Year()))
-	}
-	if r.Has("quarter") {
-		f.Quarter = r.Line("quarter", 40)
-		quarter, _ = r.Int("quarter", 1, 4)
-	}
 	v = errs.Validation{}
+	// A field sent empty (or as spaces) is a problem too: the form always sends a value from its list.
+	number := func(field string, value *int64, max int64, typed *string) {
+		if !r.Has(field) {
+			return
+		}
+		*typed = r.Line(field, 40)
+		n, ok := r.Int(field, map[string]int64{"year": statistics.Earliest, "quarter": 1}[field], max)
+		if !ok {
+			v.Add(field, "stats.error."+field)
+		}
+		*value = n
+	}
+	number("year", &year, int64(today.Year()), &f.Year)
+	number("quarter", &quarter, 4, &f.Quarter)
 	for field := range r.Problems() {
 		v.Add(field, "stats.error."+field)
 	}

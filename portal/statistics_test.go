@@ -163,7 +163,7 @@ func checkStatsBadInput(t *testing.T, sc *statsScene) {
 		}
 	}
 	for _, query := range []string{"?kind=quarter&year=1999&quarter=1", "?kind=quarter&year=2024&quarter=5",
-		"?kind=quarter&year=abc", "?kind=quarter&year=2024&quarter=%3Cscript%3E"} {
+		"?kind=quarter&year=abc", "?kind=quarter&year=+&quarter=", "?kind=quarter&year=2024&quarter=%3Cscript%3E"} {
 		res := apptest.Get(t, sc.anon, sc.s.Path("/statistics"+query))
 		if res.Status != http.StatusBadRequest || !strings.Contains(res.Body, `role="alert"`) ||
 			!strings.Contains(res.Body, `<form class="card filters" method="get" action="/statistics">`) {

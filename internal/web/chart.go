@@ -41,7 +41,7 @@ func BarChart(id, title string, bars []Bar, legend ChartLegend) template.HTML {
 	var s strings.Builder
 	fmt.Fprintf(&s, `<figure class="chart"><figcaption><h2>%s</h2></figcaption><svg id="%s" role="img" aria-labelledby="%s-t %s-d" viewBox="0 0 %.0f %.0f" width="100%%" xmlns="http://www.w3.org/2000/svg">`,
 		esc(title), id, id, id, width, height)
-	fmt.Fprintf(&s, `<title id="%s-t">%s</title><desc id="%s-d">%s. %s</desc>`, id, esc(title), id, esc(legend.Desc), esc(strings.Join(figures, "; ")))
+	fmt.Fprintf(&s, `<title id="%s-t">%s</title><desc id="%s-d">%s. %s</desc>`, id, esc(title), id, esc(strings.TrimSuffix(legend.Desc, ".")), esc(strings.Join(figures, "; ")))
 	fmt.Fprintf(&s, `<defs><pattern id="%s-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#333" stroke-width="3"/></pattern></defs>`, id)
 	// Legend.
 	fmt.Fprintf(&s, `<rect x="0" y="4" width="14" height="12" fill="#1f3d7a"/><text x="20" y="14" font-size="12">%s</text>`, esc(legend.Current))

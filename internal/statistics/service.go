@@ -27,7 +27,8 @@ const computing = 2
 
 // Service serves the published statistics of one council.
 type Service struct {
-	reports *report.Service
+	compute func(ctx context.Context, from, to time.Time) (*report.Report, error)
+	today   func() time.Time
 	rule    i18n.Text
 	now     func() time.Time
 
@@ -44,12 +45,12 @@ type entry struct {
 
 // NewService publishes the reports' figures with the suppression rule in words (shown in the JSON).
 func NewService(reports *report.Service, rule i18n.Text) *Service {
-	return &Service{reports: reports, rule: rule, now: time.Now, cache: map[string]entry{},
+	return &Service{compute: reports.Compute, today: reports.Today, rule: rule, now: time.Now, cache: map[string]entry{},
 		slots: make(chan struct{}, computing)}
 }
 
 // Today is the council's date.
-func (s *Service) Today() time.Time { return s.reports.Today() }
+func (s *Service) Today() time.Time { return s.today() }
 
 // Open gives the period's published statistics, computed at most once per Fresh: readers who ask
 // while it is being computed wait for that one computation.
@@ -71,7 +72,7 @@ func (s *Service) Open(ctx context.Context, from, to time.Time) (*Open, error) {
 			return nil, ctx.Err()
 		}
 		defer func() { <-s.slots }()
-		r, err := s.reports.Compute(ctx, from, to)
+		r, err := s.compute(ctx, from, to)
 		if err != nil {
 			return nil, err
 		}

@@ -131,7 +131,7 @@ func (h *handlers) statsPage(data fiber.Map, o *statistics.Open, l *i18n.L, lang
 	for _, row := range form1s.Rows {
 		sr := statsRow{Key: row.Key, Label: row.Label, Total: row.Total}
 		for i, v := range row.Cur {
-			sr.Cells = append(sr.Cells, cell(v, o.Hidden.Cell(row.Key, report.Columns[i])))
+			sr.Cells = append(sr.Cells, cell(v, o.Hidden.Cell("form1_by_settlement", row.Key, report.Columns[i])))
 		}
 		settlements = append(settlements, sr)
 	}

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
 
 	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/report"
@@ -116,8 +115,8 @@ func writeCSV(doc map[string]any) ([]byte, error) {
 }
 
 func hiddenKind(h Hidden, section string, l line) string {
-	if section == "form1_by_settlement" {
-		return h.Cell(l.code, l.measure)
+	if _, ok := h.Tables[section]; ok {
+		return h.Cell(section, l.code, l.measure)
 	}
 	return h.Of(section, l.code)
 }
@@ -167,14 +166,7 @@ func flattenList(items []any) []line {
 		if !ok {
 			continue
 		}
-		code, _ := m["key"].(string)
-		if c, ok := m["code"].(string); ok {
-			code = c
-		}
-		if code == "" {
-			code = strconv.Itoa(i)
-		}
-		out = append(out, flattenObject(code, m)...)
+		out = append(out, flattenObject(rowKey(m, i), m)...)
 	}
 	return out
 }

@@ -2,6 +2,8 @@ package statistics
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -59,5 +61,34 @@ func TestOneComputationPerPeriod(t *testing.T) {
 	}
 	if _, err := s.Open(context.Background(), from, to.AddDate(0, 0, -1)); err != nil || runs.Load() > 4 {
 		t.Errorf("another period: %v, %d runs", err, runs.Load())
+	}
+}
+
+// TestUnknownBreakdownsHidden: a breakdown the report gains later is hidden as a personal one until it
+// is named in whole: a map of codes with its complement, a table's small cells; totals stay.
+func TestUnknownBreakdownsHidden(t *testing.T) {
+	doc := map[string]any{}
+	raw := `{"appeals": 50, "by_gender": {}, "form1_by_settlement": {"rows": []},
+		"by_age": {"18-30": 2, "31-60": 30, "61+": 18},
+		"departments": [{"key": "12", "received": 3, "on_time": 2, "avg_days": 4.5}, {"key": "13", "received": 47, "on_time": 40}]}`
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	h := hide(doc)
+	if h.Of("by_age", "18-30") != Small || h.Of("by_age", "61+") != Complementary || h.Of("by_age", "31-60") != "" {
+		t.Errorf("by_age: %v", h.Dims["by_age"])
+	}
+	if h.Cell("departments", "12", "received") != Small || h.Cell("departments", "12", "on_time") != Small ||
+		h.Cell("departments", "13", "received") != "" || h.Tables["departments"]["12"]["avg_days"] != "" {
+		t.Errorf("departments: %v", h.Tables["departments"])
+	}
+	if _, ok := h.Dims["appeals"]; ok {
+		t.Error("the total is hidden")
+	}
+	apply(doc, h)
+	if doc["by_age"].(map[string]any)["18-30"] != nil || doc["departments"].([]any)[0].(map[string]any)["received"] != nil {
+		t.Errorf("not blanked: %v", doc)
 	}
 }

@@ -181,7 +181,7 @@ func TestFormBySettlementSuppressed(t *testing.T) {
 							hiddenIn[key+":"+g]++
 						}
 					}
-					if o.Hidden.Cell(key, col) == "" && i == 0 {
+					if o.Hidden.Cell("form1_by_settlement", key, col) == "" && i == 0 {
 						t.Errorf("%s/%s is null but not flagged", key, col)
 					}
 					continue

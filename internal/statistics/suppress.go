@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/hromada/hromada/internal/report"
@@ -19,37 +20,48 @@ const (
 	Complementary = "complementary" // hidden so that a small one cannot be computed from a published sum
 )
 
-// Cells marks the hidden cells of one breakdown: code (or Form 1's column) → kind.
+// Cells marks the hidden cells of one breakdown: code (or a table's column) → kind.
 type Cells map[string]string
 
 // Hidden is what one period's figures do not publish.
 type Hidden struct {
-	// Dims: by_gender, by_category, by_social_status, by_department and by_settlement, code → kind.
+	// Dims: breakdowns of codes to counts (by_gender, by_settlement…), code → kind.
 	Dims map[string]Cells `json:"dimensions"`
-	// Form1BySettlement: row key (by_settlement's) → column → kind.
-	Form1BySettlement map[string]Cells `json:"form1_by_settlement"`
+	// Tables: breakdowns of rows of counts (form1_by_settlement…), row key → column → kind.
+	Tables map[string]map[string]Cells `json:"tables"`
 }
 
 // Of is the kind of a hidden cell of a breakdown, "" when it is published.
 func (h Hidden) Of(dim, code string) string { return h.Dims[dim][code] }
 
-// Cell is the kind of a hidden cell of Form 1 by settlement, "" when it is published.
-func (h Hidden) Cell(row, column string) string { return h.Form1BySettlement[row][column] }
+// Cell is the kind of a hidden cell of a table, "" when it is published.
+func (h Hidden) Cell(table, row, column string) string { return h.Tables[table][row][column] }
+
+// whole are the report's keys published as they are: totals, and what describes the appeal rather than
+// its author (channels, types, natures, signs, results, subjects, Form 1 by channel and Form 2).
+var whole = []string{"period", "appeals", "questions", "citizens", "by_channel", "by_type", "by_nature", "by_sign",
+	"by_result", "by_subject", "overdue", "term_breaches", "petitions", "appeals_without_questions", "form1", "form2",
+	"issues", "suppressed", "department_names", "settlement_names", "generated_at"}
 
 // personal are the breakdowns by who the author is, where they live, and which office handled the
 // appeal: in a small community one appeal from a person with a disability in a village, or the only
-// appeal a small department handled, points to a person. The rest (channels, types, natures, signs,
-// results, subjects, Form 1 by channel) describe the appeal, not its author, and are published whole.
-// additive says the codes add up to the appeals (a published total), so one hidden cell needs a second;
-// categories do not add up (an author may hold several).
+// appeal a small department handled, points to a person. additive says the codes add up to the appeals
+// (a published total), so one hidden cell needs a second; categories do not add up (an author may hold
+// several). Form 1 by settlement is a table of its own (hideTable), and by_settlement its total column.
 var personal = []struct {
 	key      string
 	additive bool
 }{{"by_gender", true}, {"by_category", false}, {"by_social_status", true}, {"by_department", true}}
 
-// hide works out the hidden cells of one period's figures as the report's JSON has them.
+// settlementForm is Form 1 by settlement's key.
+const settlementForm = "form1_by_settlement"
+
+// hide works out the hidden cells of one period's figures as the report's JSON has them. A breakdown the
+// report gains later and this file does not know is hidden as a personal one: its counts from 1 to 4
+// (with a second cell where a code map would have one hidden), since whether it could point to a person
+// is not known here; name it in whole to publish it as it is.
 func hide(f map[string]any) Hidden {
-	h := Hidden{Dims: map[string]Cells{}, Form1BySettlement: map[string]Cells{}}
+	h := Hidden{Dims: map[string]Cells{}, Tables: map[string]map[string]Cells{}}
 	for _, d := range personal {
 		m := counts(f[d.key])
 		cells := small(m)
@@ -58,15 +70,29 @@ func hide(f map[string]any) Hidden {
 		}
 		h.Dims[d.key] = cells
 	}
-	h.Form1BySettlement = hideTable(settlementTable(f["form1_by_settlement"]))
+	h.Tables[settlementForm] = hideTable(readTable(f[settlementForm]), rowSums, report.Columns)
 	// by_settlement is Form 1 by settlement's total column: the same cells are hidden.
 	bySettlement := Cells{}
-	for row, cells := range h.Form1BySettlement {
+	for row, cells := range h.Tables[settlementForm] {
 		if k := cells["total"]; k != "" {
 			bySettlement[row] = k
 		}
 	}
 	h.Dims["by_settlement"] = bySettlement
+	for k, v := range f {
+		if slices.Contains(whole, k) || h.Dims[k] != nil || h.Tables[k] != nil || isFigures(v) {
+			continue
+		}
+		if m, ok := codeCounts(v); ok {
+			cells := small(m)
+			if len(cells) == 1 {
+				complement(m, cells)
+			}
+			h.Dims[k] = cells
+		} else if t := readTable(v); len(t) > 0 {
+			h.Tables[k] = hideTable(t, nil, nil)
+		}
+	}
 	return h
 }
 
@@ -100,8 +126,8 @@ func complement(m map[string]int64, cells Cells) bool {
 	return true
 }
 
-// table is Form 1 by settlement: row key → column → count, without its total row (which Form 1's total
-// publishes anyway).
+// table is a breakdown of rows: row key → column → count. Form 1 by settlement's has no total row (Form 1's
+// total publishes it anyway).
 type table map[string]map[string]int64
 
 // rowSums are the column groups of a row that add up to its total: types and results (report.Issue's
@@ -111,10 +137,11 @@ var rowSums = [][]string{
 	{"resolved", "refused", "explained", "other_result", "pending", "total"},
 }
 
-// hideTable hides the small cells of Form 1 by settlement and then, until nothing changes, a second cell
-// of every sum with exactly one hidden: within a row (types and results add up to the row's total) and
-// within a column (the rows add up to the published total row). The hidden cells only grow, so it ends.
-func hideTable(t table) map[string]Cells {
+// hideTable hides the small cells of a table and then, until nothing changes, a second cell of every sum
+// with exactly one hidden: within a row (the groups of columns that add up, for Form 1 by settlement its
+// types and its results to the row's total) and within each of columns (the rows add up to Form 1's
+// published total row). The hidden cells only grow, so it ends.
+func hideTable(t table, groups [][]string, columns []string) map[string]Cells {
 	out := map[string]Cells{}
 	for row, cols := range t {
 		out[row] = small(cols)
@@ -123,7 +150,7 @@ func hideTable(t table) map[string]Cells {
 	var sums [][]ref
 	rows := slices.Sorted(maps.Keys(t))
 	for _, row := range rows {
-		for _, group := range rowSums {
+		for _, group := range groups {
 			var s []ref
 			for _, col := range group {
 				s = append(s, ref{row, col})
@@ -131,7 +158,7 @@ func hideTable(t table) map[string]Cells {
 			sums = append(sums, s)
 		}
 	}
-	for _, col := range report.Columns {
+	for _, col := range columns {
 		var s []ref
 		for _, row := range rows {
 			s = append(s, ref{row, col})
@@ -193,24 +220,74 @@ func number(v any) (int64, bool) {
 	return i, err == nil
 }
 
-// settlementTable reads Form 1 by settlement's rows from the report's JSON.
-func settlementTable(v any) table {
+// readTable reads a table of the report's JSON: Form 1's shape ({"rows": [...]}, its total row left out),
+// a list of objects or a map of objects, each row named as rowKey names it; its whole-number fields are
+// the columns.
+func readTable(v any) table {
 	t := table{}
-	form, _ := v.(map[string]any)
-	rows, _ := form["rows"].([]any)
-	for _, r := range rows {
-		row, _ := r.(map[string]any)
-		key, _ := row["key"].(string)
-		if key == "" {
-			continue
-		}
+	add := func(key string, row map[string]any) {
 		cols := map[string]int64{}
-		for _, col := range report.Columns {
-			cols[col], _ = number(row[col])
+		for col, x := range row {
+			if n, ok := number(x); ok {
+				cols[col] = n
+			}
 		}
-		t[key] = cols
+		if len(cols) > 0 && key != report.RowTotal {
+			t[key] = cols
+		}
+	}
+	for key, row := range rowsOf(v) {
+		add(key, row)
 	}
 	return t
+}
+
+// rowsOf lists a table's rows by key: the rows of Form 1's shape or of a list, or a map's objects.
+func rowsOf(v any) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	switch x := v.(type) {
+	case map[string]any:
+		if rows, ok := x["rows"].([]any); ok {
+			return rowsOf(rows)
+		}
+		for k, r := range x {
+			if row, ok := r.(map[string]any); ok {
+				out[k] = row
+			}
+		}
+	case []any:
+		for i, r := range x {
+			if row, ok := r.(map[string]any); ok {
+				out[rowKey(row, i)] = row
+			}
+		}
+	}
+	return out
+}
+
+// rowKey names a row of a list: its code, else its key, else its place.
+func rowKey(row map[string]any, i int) string {
+	if c, ok := row["code"].(string); ok && c != "" {
+		return c
+	}
+	if k, ok := row["key"].(string); ok && k != "" {
+		return k
+	}
+	return strconv.Itoa(i)
+}
+
+// codeCounts reads a map of codes to counts; false when v is not one.
+func codeCounts(v any) (map[string]int64, bool) {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) == 0 {
+		return nil, false
+	}
+	for _, x := range m {
+		if _, ok := number(x); !ok && x != nil {
+			return nil, false
+		}
+	}
+	return counts(m), true
 }
 
 // apply blanks the hidden cells of one period's figures (null, so a reader cannot take them for zero)
@@ -224,12 +301,9 @@ func apply(f map[string]any, h Hidden) {
 			}
 		}
 	}
-	if form, ok := f["form1_by_settlement"].(map[string]any); ok {
-		rows, _ := form["rows"].([]any)
-		for _, r := range rows {
-			row, _ := r.(map[string]any)
-			key, _ := row["key"].(string)
-			for col := range h.Form1BySettlement[key] {
+	for name, rows := range h.Tables {
+		for key, row := range rowsOf(f[name]) {
+			for col := range rows[key] {
 				row[col] = nil
 			}
 		}
@@ -251,7 +325,7 @@ func isFigures(v any) bool {
 	if !ok {
 		return false
 	}
-	_, a := m["form1_by_settlement"]
+	_, a := m[settlementForm]
 	_, b := m["by_gender"]
 	return a && b
 }

@@ -27,7 +27,7 @@ type statsForm struct {
 // has ended. Problems are named beside their fields.
 func statsPeriod(c *fiber.Ctx, today time.Time) (f statsForm, from, to time.Time, v errs.Validation) {
 	r := web.ReadQuery(c)
-	lastFrom, lastTo := statistics.LastQuarter(today)
+	lastFrom, _ := statistics.LastQuarter(today)
 	f = statsForm{Kind: "quarter", Year: strconv.Itoa(lastFrom.Year()), Quarter: strconv.Itoa(int(lastFrom.Month()-1)/3 + 1)}
 	if r.Has("kind") && r.Line("kind", 40) == "year" {
 		f.Kind = "year"
@@ -35,19 +35,19 @@ func statsPeriod(c *fiber.Ctx, today time.Time) (f statsForm, from, to time.Time
 	year, quarter := int64(lastFrom.Year()), int64(int(lastFrom.Month()-1)/3+1)
 	v = errs.Validation{}
 	// A field sent empty (or as spaces) is a problem too: the form always sends a value from its list.
-	number := func(field string, value *int64, max int64, typed *string) {
+	number := func(field string, value *int64, min, max int64, typed *string) {
 		if !r.Has(field) {
 			return
 		}
 		*typed = r.Line(field, 40)
-		n, ok := r.Int(field, map[string]int64{"year": statistics.Earliest, "quarter": 1}[field], max)
+		n, ok := r.Int(field, min, max)
 		if !ok {
 			v.Add(field, "stats.error."+field)
 		}
 		*value = n
 	}
-	number("year", &year, int64(today.Year()), &f.Year)
-	number("quarter", &quarter, 4, &f.Quarter)
+	number("year", &year, statistics.Earliest, int64(today.Year()), &f.Year)
+	number("quarter", &quarter, 1, 4, &f.Quarter)
 	for field := range r.Problems() {
 		v.Add(field, "stats.error."+field)
 	}
@@ -61,11 +61,9 @@ func statsPeriod(c *fiber.Ctx, today time.Time) (f statsForm, from, to time.Time
 		from = time.Date(int(year), time.Month(3*quarter-2), 1, 0, 0, 0, 0, time.UTC)
 		to = from.AddDate(0, 3, -1)
 	}
-	if from.After(today) {
+	// Dates as text: today may be midnight in the council's zone, the period's days are midnight UTC.
+	if from.Format(time.DateOnly) > today.Format(time.DateOnly) {
 		v.Add("quarter", "stats.error.future")
-	}
-	if !r.Has("kind") && !r.Has("year") && !r.Has("quarter") {
-		from, to = lastFrom, lastTo
 	}
 	return f, from, to, v
 }

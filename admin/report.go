@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -153,27 +152,27 @@ func (h *handlers) reportPage(c *fiber.Ctx, typed map[string]string, textProblem
 	query := reportQuery(c)
 
 	// Charts: channels as Form 1 groups them, the ten largest subjects, results.
-	var channelBars, subjectBars, resultBars []bar
+	var channelBars, subjectBars, resultBars []web.Bar
 	for _, f := range form1.Rows {
 		if !f.Total {
-			channelBars = append(channelBars, bar{f.Label, f.Cur[0], f.Prev[0]})
+			channelBars = append(channelBars, web.Bar{Label: f.Label, Cur: f.Cur[0], Prev: f.Prev[0]})
 		}
 	}
 	top := slices.Clone(subjects)
 	slices.SortStableFunc(top, func(a, b report.SubjectLine) int { return int(b.Current.Count - a.Current.Count) })
 	for _, s := range top[:min(10, len(top))] {
 		if s.Current.Count > 0 || s.Previous.Count > 0 {
-			subjectBars = append(subjectBars, bar{s.Code + " " + s.Name, s.Current.Count, s.Previous.Count})
+			subjectBars = append(subjectBars, web.Bar{Label: s.Code + " " + s.Name, Cur: s.Current.Count, Prev: s.Previous.Count})
 		}
 	}
 	for _, d := range dims {
 		if d.Key == "by_result" {
 			for _, line := range d.Lines {
-				resultBars = append(resultBars, bar{line.Name, line.Value, line.Previous})
+				resultBars = append(resultBars, web.Bar{Label: line.Name, Cur: line.Value, Prev: line.Previous})
 			}
 		}
 	}
-	legend := chartLegend{Current: l.T("report.chart.current"), Previous: l.T("report.chart.previous"),
+	legend := web.ChartLegend{Current: l.T("report.chart.current"), Previous: l.T("report.chart.previous"),
 		Desc: l.T("report.chart.legend")}
 	data["Report"] = r
 	data["Summary"] = r.Summary(o)
@@ -188,9 +187,9 @@ func (h *handlers) reportPage(c *fiber.Ctx, typed map[string]string, textProblem
 	data["TimelinessHeader"] = report.TimelinessHeader(o)
 	data["PreviousPeriod"] = r.PreviousPeriodName(o)
 	data["Charts"] = []template.HTML{
-		barChart("chart-channels", l.T("report.chart.channels"), channelBars, legend),
-		barChart("chart-subjects", l.T("report.chart.subjects"), subjectBars, legend),
-		barChart("chart-results", l.T("report.chart.results"), resultBars, legend),
+		web.BarChart("chart-channels", l.T("report.chart.channels"), channelBars, legend),
+		web.BarChart("chart-subjects", l.T("report.chart.subjects"), subjectBars, legend),
+		web.BarChart("chart-results", l.T("report.chart.results"), resultBars, legend),
 	}
 	data["TextsAction"] = "/admin/report/texts?" + query
 	data["Downloads"] = [][2]string{
@@ -236,63 +235,4 @@ func rangeN(n int) []int {
 		out[i] = i + 1
 	}
 	return out
-}
-
-// bar is one item of a chart: this period's value and the year earlier's.
-type bar struct {
-	Label     string
-	Cur, Prev int64
-}
-
-type chartLegend struct{ Current, Previous, Desc string }
-
-// barChart draws horizontal bars as inline SVG, server-side: each item's name above its two bars, this
-// period solid and the year earlier hatched, the figure written at the end of each bar, so the chart reads
-// without colour and without JavaScript; <title> and <desc> carry the figures for screen readers.
-func barChart(id, title string, bars []bar, legend chartLegend) template.HTML {
-	const (
-		width  = 720.0
-		labelH = 16.0
-		barH   = 12.0
-		gap    = 10.0
-		valueW = 60.0
-	)
-	var maxV int64 = 1
-	for _, b := range bars {
-		maxV = max(maxV, b.Cur, b.Prev)
-	}
-	rowH := labelH + 2*barH + 2 + gap
-	height := 30 + rowH*float64(max(len(bars), 1))
-	scale := (width - valueW) / float64(maxV)
-	esc := template.HTMLEscapeString
-	var figures []string
-	for _, b := range bars {
-		figures = append(figures, fmt.Sprintf("%s: %d (%s %d)", b.Label, b.Cur, legend.Previous, b.Prev))
-	}
-	var s strings.Builder
-	fmt.Fprintf(&s, `<figure class="chart"><figcaption><h2>%s</h2></figcaption><svg id="%s" role="img" aria-labelledby="%s-t %s-d" viewBox="0 0 %.0f %.0f" width="100%%" xmlns="http://www.w3.org/2000/svg">`,
-		esc(title), id, id, id, width, height)
-	fmt.Fprintf(&s, `<title id="%s-t">%s</title><desc id="%s-d">%s. %s</desc>`, id, esc(title), id, esc(legend.Desc), esc(strings.Join(figures, "; ")))
-	fmt.Fprintf(&s, `<defs><pattern id="%s-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#333" stroke-width="3"/></pattern></defs>`, id)
-	// Legend.
-	fmt.Fprintf(&s, `<rect x="0" y="4" width="14" height="12" fill="#1f3d7a"/><text x="20" y="14" font-size="12">%s</text>`, esc(legend.Current))
-	fmt.Fprintf(&s, `<rect x="200" y="4" width="14" height="12" fill="url(#%s-hatch)" stroke="#333"/><text x="220" y="14" font-size="12">%s</text>`, id, esc(legend.Previous))
-	y := 30.0
-	for _, b := range bars {
-		fmt.Fprintf(&s, `<text x="0" y="%.0f" font-size="12">%s</text>`, y+12, esc(b.Label))
-		y += labelH
-		for i, v := range []int64{b.Cur, b.Prev} {
-			w := max(float64(v)*scale, 1)
-			fill := "#1f3d7a"
-			if i == 1 {
-				fill = fmt.Sprintf("url(#%s-hatch)", id)
-			}
-			fmt.Fprintf(&s, `<rect x="0" y="%.0f" width="%.1f" height="%.0f" fill="%s" stroke="#333" stroke-width="0.5"/>`, y, w, barH, fill)
-			fmt.Fprintf(&s, `<text x="%.1f" y="%.0f" font-size="11">%d</text>`, w+4, y+barH-2, v)
-			y += barH + 1
-		}
-		y += gap
-	}
-	s.WriteString(`</svg></figure>`)
-	return template.HTML(s.String()) // built from escaped labels and numbers only
 }

@@ -18,6 +18,8 @@ import (
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/petition"
 	"github.com/hromada/hromada/internal/registry"
+	"github.com/hromada/hromada/internal/report"
+	"github.com/hromada/hromada/internal/statistics"
 	"github.com/hromada/hromada/internal/web"
 )
 
@@ -37,16 +39,18 @@ type Deps struct {
 	Classifier *classifier.Classifier
 	Notify     *notify.Service
 	Petitions  *petition.Service
+	Reports    *report.Service // the published statistics are the report's figures
 }
 
 type handlers struct {
 	Deps
-	web *web.Server
+	web   *web.Server
+	Stats *statistics.Service
 }
 
 // Register adds the portal's routes to the app.
 func Register(s *web.Server, d Deps) {
-	h := &handlers{Deps: d, web: s}
+	h := &handlers{Deps: d, web: s, Stats: statistics.NewService(d.Reports, statsRule(s))}
 	app := s.App
 
 	app.Get("/", h.home)
@@ -76,6 +80,12 @@ func Register(s *web.Server, d Deps) {
 	app.Post("/petitions/:id<int>/sign", web.RequireSignIn, h.signPetition)
 	app.Get("/api/v1/petitions", h.apiPetitions)
 	app.Get("/api/v1/petitions/:id<int>", h.apiPetition)
+
+	// Published statistics: the page and the open data (JSON, CSV). The machine API's appeals are under
+	// /api/v1/appeals (api/), so these public addresses do not meet it.
+	app.Get("/statistics", h.statistics)
+	app.Get("/api/v1/statistics", h.apiStatistics)
+	app.Get("/api/v1/statistics.csv", h.apiStatisticsCSV)
 
 	account := app.Group("/account", web.RequireSignIn)
 	account.Get("/petitions", h.myPetitions)

@@ -236,7 +236,8 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	portal.Register(a.Web, portal.Deps{Config: cfg, Log: log, People: people, Registry: reg, Classifier: clf, Notify: a.Notify,
-		Petitions: petitions, RP: identity.NewRelyingParty(cfg.OIDC, cfg.RedirectURL(), cfg.PostLogoutURL())})
+		Petitions: petitions, RP: identity.NewRelyingParty(cfg.OIDC, cfg.RedirectURL(), cfg.PostLogoutURL()),
+		Reports: report.NewService(a.DB, cfg.Timezone)})
 	admin.Register(a.Web, admin.Deps{Log: log, Notify: a.Notify, Petitions: petitions, People: people,
 		Registry: reg, Departments: a.Departments, Settlements: a.Settlements, Sources: a.Sources, Classifier: clf, Timezone: cfg.Timezone,
 		Reports: report.NewService(a.DB, cfg.Timezone), Council: cfg.Council,

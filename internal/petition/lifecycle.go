@@ -170,15 +170,19 @@ type Signer struct {
 // is not collecting, or whose period has ended, cannot be signed.
 func (s *Service) Sign(ctx context.Context, id int64, sg Signer) (added bool, err error) {
 	now := s.now().UTC()
+	place, err := s.settlementOf(ctx, sg.Address)
+	if err != nil {
+		return false, err
+	}
 	if sg.Key != "" && s.resident(sg.Address) {
 		// The usual case in one round trip: the INSERT itself checks that the petition is collecting,
 		// the unique constraint keeps one signature per person, and the petition's threshold (fixed at
 		// creation) comes back with the new row.
-		rows, err := s.db.WithContext(ctx).Raw(`INSERT INTO petition_signatures (petition_id, person_id, signer_key, signer_name, signed_at)
-			SELECT id, ?, ?, ?, ? FROM petitions WHERE id = ? AND state = ? AND collection_ends_at > ?
+		rows, err := s.db.WithContext(ctx).Raw(`INSERT INTO petition_signatures (petition_id, person_id, signer_key, signer_name, signed_at, settlement_id)
+			SELECT id, ?, ?, ?, ?, ? FROM petitions WHERE id = ? AND state = ? AND collection_ends_at > ?
 			ON CONFLICT (petition_id, signer_key) DO NOTHING
 			RETURNING (SELECT threshold FROM petitions WHERE petitions.id = petition_signatures.petition_id)`,
-			sg.PersonID, sg.Key, sg.Name, now, id, StateCollecting, now).Rows()
+			sg.PersonID, sg.Key, sg.Name, now, place, id, StateCollecting, now).Rows()
 		if err != nil {
 			return false, err
 		}

@@ -219,7 +219,7 @@ func TestPetitionFromCreationToAnswer(t *testing.T) {
 	if strings.Contains(page.Body, `action="/petitions/`+id+`/sign"`) {
 		t.Error("a petition in moderation offers to sign")
 	}
-	if mine := apptest.Get(t, author, s.Path("/account/petitions")); !strings.Contains(mine.Body, `href="/petitions/`+id+`">`+title) {
+	if mine := apptest.Get(t, author, s.Path("/account/petitions")); !strings.Contains(mine.Body, `href="/petitions/`+id+`"><span lang="uk">`+title) {
 		t.Error("My petitions lacks the new petition")
 	}
 	for name, cl := range map[string]*http.Client{"another citizen": b, "an anonymous visitor": anon} {

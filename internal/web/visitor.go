@@ -33,7 +33,7 @@ const (
 	localL       = "texts"
 	// localSessionID is the id of the session this request runs in.
 	localSessionID = "session_id"
-	localFlash     = "flash" // the ids of the message this page shows once, as the cookie brought them
+	localFlash     = "flash"      // the ids of the message this page shows once, as the cookie brought them
 	localNeedRoles = "need_roles" // the roles that open a page refused with 403 (RequireRole)
 )
 

@@ -129,7 +129,9 @@ func (s *Server) errorPage(c *fiber.Ctx, l *i18n.L, status int, message string) 
 	data := fiber.Map{"L": l, "Lang": l.Lang(), "Status": status, "Title": heading, "Heading": heading,
 		"Next": l.T("error.next." + kind), "RequestID": requestID(c), "Contacts": s.cfg.Contacts,
 		"Council": s.cfg.Council.In(l.Lang())}
-	if (message != messageOfStatus[status] && kind != "csrf") || kind == "400" {
+	// The default words of a 403 and a 404 only repeat the heading; the others add to it (wait, try later).
+	repeats := message == messageOfStatus[status] && (kind == "403" || kind == "404")
+	if !repeats && kind != "csrf" {
 		data["Message"] = l.T(message)
 	}
 	if roles, ok := c.Locals(localNeedRoles).([]string); ok && status == fiber.StatusForbidden {

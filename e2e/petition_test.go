@@ -52,9 +52,13 @@ func TestCitizenSignsPetitionInBrowser(t *testing.T) {
 	signers = append([]string{"Шевченко Олена Петрівна"}, signers...)
 	page := fmt.Sprintf("%s/petitions/%d", s.URL, p.ID)
 
-	b := startBrowser(t, chromium, 60*time.Second)
-	b.do("open the petition",
-		chromedp.Navigate(page),
+	b := startBrowser(t, chromium, 90*time.Second)
+	// From the home page: the petition is among the most signed, with the count its page shows.
+	b.do("open the home page", chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`#home-popular-h`)))
+	b.checkRow("the home page", "home-popular-h", p.ID, "Підписів: 4 з 10", "40 %")
+	b.screenshots("home")
+	b.do("open the petition from the home page",
+		chromedp.Click(fmt.Sprintf(`//section[@aria-labelledby="home-popular-h"]//a[@href="/petitions/%d"]`, p.ID)),
 		chromedp.WaitVisible(chromedp.CSS("#progress")),
 	)
 	b.checkPetition("the published petition", "Зібрано 4 підписи з 10 необхідних", 4, 10, signers)
@@ -75,11 +79,28 @@ func TestCitizenSignsPetitionInBrowser(t *testing.T) {
 		chromedp.WaitVisible(`//main//div[@role="status"]/p[contains(., "Дякуємо")]`),
 	)
 	b.checkPetition("the petition after signing", "Зібрано 5 підписів з 10 необхідних", 5, 10, append(signers, "Коваленко Андрій Миколайович"))
-	if text := b.text("read the signed petition"); !strings.Contains(text, "Ви підписали цю петицію.") {
-		t.Error("the page does not say the citizen signed")
+	// One message: the thanks stand where "you signed" would, never one under the other.
+	if text := b.text("read the signed petition"); strings.Contains(text, "Ви підписали цю петицію.") || strings.Count(text, "Дякуємо") != 1 {
+		t.Errorf("after signing the page should thank once and say nothing more about the signature:\n%s", text)
 	}
 	b.do("no second sign button", chromedp.WaitNotPresent(`//main//button[normalize-space()="Підписати петицію"]`))
 	b.screenshots("petition-signed")
+	b.do("open the petition again", chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS("#progress")))
+	if text := b.text("read the petition again"); !strings.Contains(text, "Ви підписали цю петицію.") || strings.Contains(text, "Дякуємо") {
+		t.Errorf("on a later visit the page should say the citizen signed, once:\n%s", text)
+	}
+	// The home page and the list say what the page says at once, not after the stored count's recount.
+	b.do("back to the home page", chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`#home-popular-h`)))
+	b.checkRow("the home page after signing", "home-popular-h", p.ID, "Підписів: 5 з 10", "50 %")
+	b.do("the list", chromedp.Navigate(s.URL+"/petitions"), chromedp.WaitVisible(chromedp.CSS(`article.petition-card`)))
+	b.checkRow("the list after signing", "", p.ID, "Підписів: 5 з 10", "50 %")
+	b.screenshots("petitions-list")
+	b.do("in English", chromedp.Navigate(s.URL+"/lang/en?next=/petitions/"+fmt.Sprint(p.ID)), chromedp.WaitVisible(chromedp.CSS("#progress")))
+	if text := b.text("read the petition in English"); !strings.Contains(text, "You have signed this petition.") || !strings.Contains(text, "50%") {
+		t.Errorf("the petition in English:\n%s", text)
+	}
+	b.screenshots("petition-signed-en")
+	b.do("back to Ukrainian", chromedp.Navigate(s.URL+"/lang/uk?next=/"), chromedp.WaitVisible(chromedp.CSS(`#home-popular-h`)))
 
 	if logs := b.console(); len(logs) > 0 {
 		t.Errorf("the pages wrote errors to the browser console:\n%s", strings.Join(logs, "\n"))
@@ -101,5 +122,20 @@ func (b *browser) checkPetition(step, want string, n, threshold int, signers []s
 		`[...document.querySelectorAll('section[aria-labelledby="signers-h"] li')].map(li => li.textContent.trim())`)
 	if !slices.Equal(names, signers) {
 		b.t.Errorf("%s: the signatories are %q, want %q", step, names, signers)
+	}
+}
+
+// checkRow checks a petition's card in a list (section: the id of the home page column's heading, or ""
+// for the whole page): its count, its percentage and a <progress> with the same value.
+func (b *browser) checkRow(step, section string, id int64, count, percent string) {
+	b.t.Helper()
+	scope := "document"
+	if section != "" {
+		scope = fmt.Sprintf(`document.querySelector('section[aria-labelledby="%s"]')`, section)
+	}
+	row := eval[[]string](b, step+": row", fmt.Sprintf(`(a => a ? [a.querySelector("p.figures").textContent.replace(/\s+/g, " ").trim(),
+		String(a.querySelector("progress").value)] : [])(%s.querySelector('a[href="/petitions/%d"]').closest("article"))`, scope, id))
+	if len(row) != 2 || !strings.Contains(row[0], count) || !strings.Contains(row[0], percent) || !strings.Contains(count, row[1]) {
+		b.t.Errorf("%s: the row says %q, want %q, %q and a progress bar at the count", step, row, count, percent)
 	}
 }

@@ -6,12 +6,20 @@ import (
 	"github.com/hromada/hromada/internal/web"
 )
 
-// home is the same page for every anonymous reader of a language: it shows no data, so its rendering
-// stays current until web.Shared remakes it anyway.
+// homePetitions is how many petitions of each kind the home page shows.
+const homePetitions = 3
+
+// home shows the petitions of the moment (popular, ending soon, recently answered), how to file and the
+// council's contacts; anonymous readers share a rendering for a list's window, as the petitions list does.
 func (h *handlers) home(c *fiber.Ctx) error {
-	return h.web.Shared(c, web.Share{Version: "home", Current: always}, func() error {
+	return h.web.Shared(c, web.Share{Fresh: listWindow}, func() error {
+		petitions, err := h.Petitions.Highlights(c.UserContext(), homePetitions)
+		if err != nil {
+			return err
+		}
 		web.PublicToAnonymous(c)
-		return c.Render("portal/home", fiber.Map{})
+		return c.Render("portal/home", fiber.Map{"Highlights": petitions, "Contacts": h.Config.Contacts,
+			"Subjects": h.Classifier.Subjects})
 	})
 }
 

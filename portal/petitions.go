@@ -109,6 +109,15 @@ func (h *handlers) renderPetition(c *fiber.Ctx, id int64) error {
 			return err
 		}
 	}
+	signedNote, err := signedNote(c, signed)
+	if err != nil {
+		return err
+	}
+	places, err := h.Petitions.BySettlement(c.UserContext(), p.ID)
+	if err != nil {
+		return err
+	}
+	shareURL := h.Config.BaseURL.JoinPath(c.Path()).String()
 	if viewer == nil && p.Public() {
 		// Anonymous views of a popular petition may be served from a shared cache for a second.
 		c.Set(fiber.HeaderCacheControl, "public, max-age=1, stale-while-revalidate=5")
@@ -116,11 +125,10 @@ func (h *handlers) renderPetition(c *fiber.Ctx, id int64) error {
 	return c.Render("portal/petition_show", fiber.Map{
 		"Title": p.Title, "Petition": p, "Count": count, "Percent": min(100, count*100/max(p.Threshold, 1)),
 		"DaysLeft": h.Petitions.DaysLeft(p), "Signers": signers, "SignersPager": pager,
-		"FirstSigner": first, "History": history, "Signed": signed,
+		"FirstSigner": first, "History": history, "Signed": signed, "SignedNote": signedNote,
 		"CanSign": p.State == petition.StateCollecting, "Subjects": h.Classifier.Subjects,
-		"JustCreated": c.Query("created") == "1",
-		"OG": map[string]string{"Title": p.Title, "Description": ogDescription(p.Text),
-			"URL": h.Config.BaseURL.JoinPath(c.Path()).String()},
+		"JustCreated": c.Query("created") == "1", "BySettlement": places, "ShareURL": shareURL,
+		"OG": map[string]string{"Title": p.Title, "Description": ogDescription(p.Text), "URL": shareURL},
 	})
 }
 
@@ -164,6 +172,20 @@ func (h *handlers) signatories(c *fiber.Ctx, id int64, count int) ([]petition.Si
 		pager.Next = link(page+1, "after", list[len(list)-1].ID)
 	}
 	return list, pager, (page-1)*signatoriesPerPage + 1, nil
+}
+
+// signedNote is the one message the page says about the visitor's signature: the thanks just after
+// signing (instead of the flash banner above it), or that they have signed.
+func signedNote(c *fiber.Ctx, signed bool) (string, error) {
+	for _, id := range []string{"petition.signed", "petition.already_signed"} {
+		if taken, err := web.TakeFlash(c, id); taken || err != nil {
+			return id, err
+		}
+	}
+	if signed {
+		return "petition.you_signed", nil
+	}
+	return "", nil
 }
 
 func ogDescription(text string) string {

@@ -19,6 +19,7 @@ import (
 	"github.com/hromada/hromada/internal/devidp"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/mailtest"
+	"github.com/hromada/hromada/internal/settlement"
 	"github.com/hromada/hromada/internal/steptest"
 )
 
@@ -218,7 +219,7 @@ func TestPetitionFromCreationToAnswer(t *testing.T) {
 	if strings.Contains(page.Body, `action="/petitions/`+id+`/sign"`) {
 		t.Error("a petition in moderation offers to sign")
 	}
-	if mine := apptest.Get(t, author, s.Path("/account/petitions")); !strings.Contains(mine.Body, `href="/petitions/`+id+`">`+title) {
+	if mine := apptest.Get(t, author, s.Path("/account/petitions")); !strings.Contains(mine.Body, `href="/petitions/`+id+`"><span lang="uk">`+title) {
 		t.Error("My petitions lacks the new petition")
 	}
 	for name, cl := range map[string]*http.Client{"another citizen": b, "an anonymous visitor": anon} {
@@ -240,9 +241,18 @@ func TestPetitionFromCreationToAnswer(t *testing.T) {
 	mustContain(t, "the publication e-mail", published.Part("text/plain"), title, s.Path("/petitions/"+id))
 
 	// Two more citizens sign; signing twice is not an error.
+	// One message about the signature at a time: the thanks, or "signed already", stand instead of "you
+	// signed", never above it.
 	page = signAndSee(t, s, b, id, "Дякуємо")
-	if page = signAndSee(t, s, b, id, "Ви вже підписали"); !strings.Contains(page.Body, "Ви підписали цю петицію.") {
-		t.Error("a signatory's page does not say they signed")
+	if strings.Contains(page.Body, "Ви підписали цю петицію.") {
+		t.Error("the thanks and \"you signed\" one under the other")
+	}
+	if page = signAndSee(t, s, b, id, "Ви вже підписали"); strings.Contains(page.Body, "Ви підписали цю петицію.") {
+		t.Error("\"signed already\" and \"you signed\" one under the other")
+	}
+	if page = apptest.Get(t, b, s.Path("/petitions/"+id)); !strings.Contains(page.Body, "Ви підписали цю петицію.") ||
+		strings.Contains(page.Body, "Дякуємо") {
+		t.Error("a signatory's page does not say they signed, or thanks them again")
 	}
 	signAndSee(t, s, c, id, "Дякуємо")
 
@@ -421,7 +431,8 @@ func (f *openDataFixture) public() []string { return []string{f.park, f.hospital
 
 func newOpenDataFixture(t *testing.T) *openDataFixture {
 	t.Helper()
-	s := apptest.Start(t, map[string]string{"HROMADA_PETITION_THRESHOLD": "4"})
+	s := apptest.Start(t, map[string]string{"HROMADA_PETITION_THRESHOLD": "4", "HROMADA_COUNCIL_PHONE": "+380 (44) 555-01-02",
+		"HROMADA_COUNCIL_EMAIL": "rada@zrazkove.example"})
 	olenaC, andriiC, irynaC, marianaC := signedIn(t, s, olena), signedIn(t, s, andrii), signedIn(t, s, iryna), signedIn(t, s, mariana)
 	mod := staffWith(t, s, head, identity.RoleModerator)
 	f := &openDataFixture{s: s, anon: apptest.Browser(t)}
@@ -437,6 +448,11 @@ func newOpenDataFixture(t *testing.T) *openDataFixture {
 	f.library, _ = createPetition(t, s, irynaC, "Подовжити години роботи бібліотеки", longText, "10")
 	publish(t, s, mod, f.library)
 	f.private, _ = createPetition(t, s, olenaC, "Нова школа на Садовій", longText, "10")
+	// The test people live in м. Зразкове: their signatures count under it (the authors' own, made at
+	// publication, are not determined).
+	if _, err := s.App.Settlements.Create(context.Background(), settlement.Input{NameUK: "Зразкове", NameEN: "Zrazkove", Kind: "city"}); err != nil {
+		t.Fatal(err)
+	}
 
 	signAndSee(t, s, andriiC, f.park, "Дякуємо")
 	signAndSee(t, s, marianaC, f.park, "Дякуємо")
@@ -461,6 +477,9 @@ func TestPetitionListAndOpenData(t *testing.T) {
 		{Name: "search is case-insensitive", Run: checkCaseInsensitiveSearch},
 		{Name: "similar petitions despite inflection", Run: checkSimilarDespiteInflection},
 		{Name: "petition page", Run: checkPetitionPage},
+		{Name: "the list shows the page's count", Run: checkListCountsAgree},
+		{Name: "signatures by settlement and sharing", Run: checkBySettlementAndShare},
+		{Name: "home page", Run: checkHomePage},
 	})
 }
 

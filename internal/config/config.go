@@ -52,7 +52,8 @@ type Config struct {
 	OIDC   OIDC
 	DevIdP DevIdP
 
-	Council i18n.Text // the council's name on pages, in notices and in reports
+	Council  i18n.Text // the council's name on pages, in notices and in reports
+	Contacts Contacts  // the council's address, phone, e-mail, hours and hotlines, on the home and error pages
 
 	RegIndexPattern string // e.g. "{letter}-{seq}/{yy}"
 	// DueOnDayOff is what a term that ends on a day off does: keep (the date, flagged) or earlier (the
@@ -209,6 +210,13 @@ var Vars = []Var{
 	{Name: "HROMADA_LETTERHEAD_EMAIL", Default: "(none)", Help: "the council's e-mail on the letterhead"},
 	{Name: "HROMADA_LETTERHEAD_WEBSITE", Default: "(HROMADA_BASE_URL)", Help: "the council's website on the letterhead"},
 	{Name: "HROMADA_LETTERHEAD_EDRPOU", Default: "(none)", Help: "the council's ЄДРПОУ code on the letterhead (8 digits)"},
+	{Name: "HROMADA_COUNCIL_ADDRESS", Default: "(HROMADA_LETTERHEAD_ADDRESS)", Help: "the council's address for visitors, on the home page and error pages"},
+	{Name: "HROMADA_COUNCIL_ADDRESS_EN", Default: "(HROMADA_COUNCIL_ADDRESS)", Help: "the council's address in English"},
+	{Name: "HROMADA_COUNCIL_PHONE", Default: "(HROMADA_LETTERHEAD_PHONE)", Help: "the council's phone for citizens, on the home page and error pages"},
+	{Name: "HROMADA_COUNCIL_EMAIL", Default: "(HROMADA_LETTERHEAD_EMAIL)", Help: "the council's e-mail for citizens, on the home page and error pages"},
+	{Name: "HROMADA_COUNCIL_HOURS", Default: "пн–чт 8:00–17:00, пт 8:00–15:45", Help: "reception hours in Ukrainian, in words"},
+	{Name: "HROMADA_COUNCIL_HOURS_EN", Default: "Mon–Thu 8:00–17:00, Fri 8:00–15:45", Help: "reception hours in English"},
+	{Name: "HROMADA_COUNCIL_HOTLINES", Default: "1545=Урядова гаряча лінія\\|Government contact centre", Help: "hotlines shown on the home page: `NUMBER=Назва\\|English name` items separated by `;` (`none`: no list)"},
 	{Name: "HROMADA_LETTER_SIGNATORY_POSITION", Default: "Міський голова", Help: "the position of who signs the council's letters"},
 	{Name: "HROMADA_LETTER_SIGNATORY_NAME", Default: "(none: a line to write the name by hand)", Help: "the name of who signs the council's letters, as ДСТУ 4163:2020 writes it: Ім'я ПРІЗВИЩЕ"},
 	{Name: "HROMADA_OUT_NUMBER_PATTERN", Default: "вих-{seq}/{yy}", Help: "outgoing number of a letter in the outgoing register: {seq} the number within the year, {year} or {yy} the year (required: numbers restart every year and never repeat)"},
@@ -287,6 +295,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	r.registry(c)
 	r.letters(c)
 	r.reportDocument(c)
+	r.contacts(c)
 	r.petitions(c)
 	c.Limits = Limits{
 		Sign:         r.limit("HROMADA_LIMIT_SIGN", Limit{30, time.Minute}),

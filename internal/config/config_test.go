@@ -188,3 +188,28 @@ func TestAppRole(t *testing.T) {
 		t.Errorf("an owner's URL beside the embedded SQLite: %v", err)
 	}
 }
+
+func TestCouncilContacts(t *testing.T) {
+	c, err := load(map[string]string{"HROMADA_LETTERHEAD_PHONE": "+380 (44) 123-45-67",
+		"HROMADA_COUNCIL_HOTLINES": "1545=Урядова гаряча лінія|Government contact centre; 0 800 500 000=Обласний контактний центр"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Contacts.Phone != "+380 (44) 123-45-67" || Tel(c.Contacts.Phone) != "+380441234567" {
+		t.Errorf("phone from the letterhead: %q", c.Contacts.Phone)
+	}
+	h := c.Contacts.Hotlines
+	if len(h) != 2 || h[0].Number != "1545" || h[0].Name.In("en") != "Government contact centre" ||
+		h[1].Name.In("en") != "Обласний контактний центр" || Tel(h[1].Number) != "0800500000" {
+		t.Errorf("hotlines: %+v", h)
+	}
+	if c, err = load(map[string]string{"HROMADA_COUNCIL_HOTLINES": "none"}); err != nil || len(c.Contacts.Hotlines) != 0 {
+		t.Errorf("none: %v %+v", err, c)
+	}
+	for _, bad := range []map[string]string{{"HROMADA_COUNCIL_HOTLINES": "1545"}, {"HROMADA_COUNCIL_HOTLINES": "ab=Лінія"},
+		{"HROMADA_COUNCIL_EMAIL": "not an address"}, {"HROMADA_COUNCIL_PHONE": "call us"}} {
+		if _, err := load(bad); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}

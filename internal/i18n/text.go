@@ -16,3 +16,12 @@ func (t Text) In(lang string) string {
 	}
 	return t.UK
 }
+
+// LangIn is the language of what In(lang) returns, for a page's lang attribute: a Ukrainian text standing
+// in for a missing English one is marked as Ukrainian, so screen readers read it as such.
+func (t Text) LangIn(lang string) string {
+	if lang == "en" && t.EN != "" {
+		return "en"
+	}
+	return "uk"
+}

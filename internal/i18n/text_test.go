@@ -23,3 +23,13 @@ func TestTextIn(t *testing.T) {
 		}
 	}
 }
+
+// LangIn names the language of what In returns: Ukrainian standing in for a missing English text is
+// marked Ukrainian.
+func TestTextLangIn(t *testing.T) {
+	both := Text{UK: "Зразкове", EN: "Zrazkove"}
+	onlyUK := Text{UK: "Вишневе"}
+	if both.LangIn("en") != "en" || both.LangIn("uk") != "uk" || onlyUK.LangIn("en") != "uk" || both.LangIn("de") != "uk" {
+		t.Error("LangIn does not follow In")
+	}
+}

@@ -177,11 +177,15 @@ type Signer struct {
 // inserts the signature, and when one is over nothing is inserted and the error is *ratelimit.Over.
 func (s *Service) Sign(ctx context.Context, id int64, sg Signer, limits ...ratelimit.Counter) (added bool, err error) {
 	now := s.now().UTC()
+	place, err := s.settlementOf(ctx, sg.Address)
+	if err != nil {
+		return false, err
+	}
 	if sg.Key != "" && s.resident(sg.Address) {
 		// The usual case in one round trip: the INSERT itself checks that the petition is collecting,
 		// the unique constraint keeps one signature per person, and the petition's threshold (fixed at
 		// creation) comes back with the new row.
-		threshold, added, err := s.insertSignature(ctx, id, sg, now, limits)
+		threshold, added, err := s.insertSignature(ctx, id, sg, place, now, limits)
 		if err != nil {
 			return false, err
 		}
@@ -224,8 +228,8 @@ func (s *Service) Sign(ctx context.Context, id int64, sg Signer, limits ...ratel
 
 // signSQL inserts a signature when the petition is collecting and the person has not signed it, and
 // returns the petition's threshold with the new row.
-const signSQL = `INSERT INTO petition_signatures (petition_id, person_id, signer_key, signer_name, signed_at)
-	SELECT id, ?, ?, ?, ? FROM petitions WHERE id = ? AND state = ? AND collection_ends_at > ?
+const signSQL = `INSERT INTO petition_signatures (petition_id, person_id, signer_key, signer_name, signed_at, settlement_id)
+	SELECT id, ?, ?, ?, ?, ? FROM petitions WHERE id = ? AND state = ? AND collection_ends_at > ?
 	ON CONFLICT (petition_id, signer_key) DO NOTHING
 	RETURNING (SELECT threshold FROM petitions WHERE petitions.id = petition_signatures.petition_id)`
 
@@ -233,11 +237,11 @@ const signSQL = `INSERT INTO petition_signatures (petition_id, person_id, signer
 // petition_sign (migration 26: the counts commit before the signature, so the counter of an address many
 // share is not locked over the signature's durable commit), on SQLite one transaction on the one writer.
 // With no limits it is the INSERT alone.
-func (s *Service) insertSignature(ctx context.Context, id int64, sg Signer, now time.Time, limits []ratelimit.Counter) (threshold int, added bool, err error) {
+func (s *Service) insertSignature(ctx context.Context, id int64, sg Signer, place *int64, now time.Time, limits []ratelimit.Counter) (threshold int, added bool, err error) {
 	q := s.db.WithContext(ctx)
 	switch {
 	case len(limits) == 0:
-		return insertSigned(q, id, sg, now)
+		return insertSigned(q, id, sg, place, now)
 	case db.Dialect(q) == db.SQLite:
 		var over error
 		err = q.Transaction(func(tx *gorm.DB) error {
@@ -248,7 +252,7 @@ func (s *Service) insertSignature(ctx context.Context, id int64, sg Signer, now 
 			if over = ratelimit.Check(limits, hits); over != nil {
 				return nil // the attempt stays counted, as on PostgreSQL
 			}
-			threshold, added, err = insertSigned(tx, id, sg, now)
+			threshold, added, err = insertSigned(tx, id, sg, place, now)
 			return err
 		})
 		return threshold, added, errors.Join(err, over)
@@ -258,9 +262,9 @@ func (s *Service) insertSignature(ctx context.Context, id int64, sg Signer, now 
 		ids[i], ends[i], maxima[i] = l.ID, l.Ends.UTC().Format(time.RFC3339Nano), strconv.Itoa(l.Max)
 	}
 	var over, th sql.NullInt64
-	err = q.Raw("CALL petition_sign(?::text[], ?::timestamptz[], ?::bigint[], ?, ?, ?, ?, ?, ?, NULL, NULL)",
+	err = q.Raw("CALL petition_sign(?::text[], ?::timestamptz[], ?::bigint[], ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
 		ratelimit.Array(ids), ratelimit.Array(ends), ratelimit.Array(maxima),
-		id, sg.PersonID, sg.Key, sg.Name, now, StateCollecting).Row().Scan(&over, &th)
+		id, sg.PersonID, sg.Key, sg.Name, place, now, StateCollecting).Row().Scan(&over, &th)
 	switch {
 	case err != nil:
 		return 0, false, fmt.Errorf("signing: %w", err)
@@ -271,8 +275,8 @@ func (s *Service) insertSignature(ctx context.Context, id int64, sg Signer, now 
 }
 
 // insertSigned runs signSQL on q.
-func insertSigned(q *gorm.DB, id int64, sg Signer, now time.Time) (threshold int, added bool, err error) {
-	rows, err := q.Raw(signSQL, sg.PersonID, sg.Key, sg.Name, now, id, StateCollecting, now).Rows()
+func insertSigned(q *gorm.DB, id int64, sg Signer, place *int64, now time.Time) (threshold int, added bool, err error) {
+	rows, err := q.Raw(signSQL, sg.PersonID, sg.Key, sg.Name, now, place, id, StateCollecting, now).Rows()
 	if err != nil {
 		return 0, false, err
 	}

@@ -68,8 +68,52 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Petition, int64, error)
 		cols = append(append([]string(nil), listColumns...), "text", "answer_text")
 	}
 	var list []Petition
-	err := q.Select(cols).Offset((f.Page - 1) * f.PerPage).Limit(f.PerPage).Find(&list).Error
-	return list, total, err
+	if err := q.Select(cols).Offset((f.Page - 1) * f.PerPage).Limit(f.PerPage).Find(&list).Error; err != nil {
+		return nil, 0, err
+	}
+	return list, total, s.showLive(ctx, list)
+}
+
+// showLive puts on each listed petition the count its own page shows (Count's two-second cache) and its
+// days left. The stored count only orders the list: shown beside the page's live count, a count stored up
+// to two seconds before the last signatures made a list say 0 of 250 where the page said 2.
+func (s *Service) showLive(ctx context.Context, list []Petition) error {
+	ids := make([]int64, len(list))
+	for i := range list {
+		ids[i] = list[i].ID
+	}
+	counts, err := s.Counts(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		list[i].SignatureCount = counts[list[i].ID]
+		list[i].DaysLeft = s.DaysLeft(&list[i])
+	}
+	return nil
+}
+
+// Highlights are the petitions the home page shows: the most signed and the soonest to end of those
+// collecting, and the latest answered.
+type Highlights struct {
+	Popular, Ending, Answered []Petition
+}
+
+// Highlights returns up to n petitions of each kind.
+func (s *Service) Highlights(ctx context.Context, n int) (Highlights, error) {
+	var h Highlights
+	var err error
+	if h.Popular, _, err = s.List(ctx, Filter{State: StateCollecting, Sort: "signatures", PerPage: n, Page: 1}); err != nil {
+		return h, err
+	}
+	if h.Ending, _, err = s.List(ctx, Filter{State: StateCollecting, Sort: "ending", PerPage: n, Page: 1}); err != nil {
+		return h, err
+	}
+	if err = s.db.WithContext(ctx).Select(listColumns).Where("state = ?", StateAnswered).Order("answered_at DESC, id DESC").Limit(n).
+		Find(&h.Answered).Error; err != nil {
+		return h, err
+	}
+	return h, s.showLive(ctx, h.Answered)
 }
 
 // AllPublic returns every public petition, oldest first, for the CSV export.

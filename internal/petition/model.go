@@ -68,7 +68,11 @@ type Petition struct {
 	CountedAt          *time.Time
 	AppealID           *int64
 	UpdatedAt          time.Time
+	DaysLeft           int `gorm:"-"` // of collection, as DaysLeft counts them; set on listed petitions
 }
+
+// Percent is how much of the threshold the count shown reached, at most 100.
+func (p Petition) Percent() int { return min(100, p.SignatureCount*100/max(p.Threshold, 1)) }
 
 // File is an attachment kept in the attachment store; an empty SHA256 means none.
 type File struct {
@@ -89,6 +93,9 @@ type Signature struct {
 	SignerKey  string
 	SignerName string
 	SignedAt   time.Time
+	// SettlementID is the settlement of the community the signer's address named when they signed; nil
+	// when it named none (or before signatures kept it).
+	SettlementID *int64
 }
 
 // TableName keeps the table name explicit.

@@ -71,6 +71,7 @@ type Service struct {
 	clock    calendar.Clock
 	staffFor func(ctx context.Context, tx *gorm.DB) ([]identity.StaffContact, error)
 	recounts singleflight.Group // concurrent lists of this process share one recount (see freshCounts)
+	places   places             // the settlements signers' addresses are matched against
 }
 
 // Options wire the service.
@@ -351,6 +352,46 @@ func (s *Service) Count(ctx context.Context, id int64) (int, error) {
 	s.counts.m[id] = cachedCount{n: int(n), at: time.Now()}
 	s.counts.mu.Unlock()
 	return int(n), nil
+}
+
+// Counts returns the live counts of several petitions, as Count gives each one (the same two-second
+// cache), with one query for those not cached.
+func (s *Service) Counts(ctx context.Context, ids []int64) (map[int64]int, error) {
+	out := make(map[int64]int, len(ids))
+	var missing []int64
+	s.counts.mu.Lock()
+	for _, id := range ids {
+		if c, ok := s.counts.m[id]; ok && time.Since(c.at) < s.counts.ttl {
+			out[id] = c.n
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	s.counts.mu.Unlock()
+	if len(missing) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		PetitionID int64
+		N          int
+	}
+	if err := s.db.WithContext(ctx).Model(&Signature{}).Select("petition_id, COUNT(*) AS n").
+		Where("petition_id IN ?", missing).Group("petition_id").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.PetitionID] = r.N
+	}
+	now := time.Now()
+	s.counts.mu.Lock()
+	if s.counts.m == nil {
+		s.counts.m = map[int64]cachedCount{}
+	}
+	for _, id := range missing {
+		s.counts.m[id] = cachedCount{n: out[id], at: now} // a petition without signatures counts 0
+	}
+	s.counts.mu.Unlock()
+	return out, nil
 }
 
 // countSigned adds this process's new signature to the cached count, so the count a signer sees (and

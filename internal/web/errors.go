@@ -3,12 +3,14 @@ package web
 import (
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/hromada/hromada/internal/db"
 	"github.com/hromada/hromada/internal/errs"
+	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/ratelimit"
 )
 
@@ -59,7 +61,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.JSON(fiber.Map{"error": l.T(message), "status": status})
 	}
 	// Errors raised before the visitor was loaded (a body over the limit) still get a page in a language.
-	data := fiber.Map{"L": l, "Lang": l.Lang(), "Status": status, "Message": l.T(message), "RequestID": requestID(c)}
+	data := s.errorPage(c, l, status, message)
 	if err := c.Render("web/error", data); err != nil {
 		s.log.Error("rendering the error page", "err", err)
 		return c.SendString(l.T(message))
@@ -103,4 +105,46 @@ func (s *Server) describe(c *fiber.Ctx, err error) (status int, message string) 
 		message = "error.unavailable"
 	}
 	return status, message
+}
+
+// pageOfStatus names the error page's heading and advice (error.heading.N, error.next.N) for a status.
+func pageOfStatus(status int) string {
+	switch status {
+	case fiber.StatusBadRequest, fiber.StatusForbidden, fiber.StatusNotFound, fiber.StatusConflict,
+		fiber.StatusRequestEntityTooLarge, fiber.StatusTooManyRequests, fiber.StatusServiceUnavailable:
+		return strconv.Itoa(status)
+	case fiber.StatusMethodNotAllowed:
+		return "404"
+	}
+	if status >= 500 {
+		return "500"
+	}
+	return "400"
+}
+
+// errorPage is what the error page says: what happened (the heading, and the message when it says more),
+// what to do next, whom to contact (the council's contacts from configuration, with the request's
+// number), and for a staff page refused to the role the visitor holds, which roles open it.
+func (s *Server) errorPage(c *fiber.Ctx, l *i18n.L, status int, message string) fiber.Map {
+	kind := pageOfStatus(status)
+	if message == "error.csrf" {
+		kind = "csrf" // a stale form, not a page refused to the visitor: its own heading and advice
+	}
+	heading := l.T("error.heading." + kind)
+	data := fiber.Map{"L": l, "Lang": l.Lang(), "Status": status, "Title": heading, "Heading": heading,
+		"Next": l.T("error.next." + kind), "RequestID": requestID(c), "Contacts": s.cfg.Contacts,
+		"Council": s.cfg.Council.In(l.Lang())}
+	// The default words of a 403 and a 404 only repeat the heading; the others add to it (wait, try later).
+	repeats := message == messageOfStatus[status] && (kind == "403" || kind == "404")
+	if !repeats && kind != "csrf" {
+		data["Message"] = l.T(message)
+	}
+	if roles, ok := c.Locals(localNeedRoles).([]string); ok && status == fiber.StatusForbidden {
+		names := make([]string, len(roles))
+		for i, r := range roles {
+			names[i] = l.T("role." + r)
+		}
+		data["Roles"] = strings.Join(names, ", ")
+	}
+	return data
 }

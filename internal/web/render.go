@@ -13,6 +13,7 @@ import (
 
 	"github.com/gofiber/template/html/v2"
 
+	"github.com/hromada/hromada/internal/config"
 	"github.com/hromada/hromada/static"
 )
 
@@ -85,6 +86,7 @@ func newEngine(areas map[string]fs.FS, assets *static.Assets, loc *time.Location
 			}
 			return m, nil
 		},
+		"tel": config.Tel, // a phone number as a tel: link wants it
 		"kib": func(n int64) string { return fmt.Sprintf("%.0f KiB", math.Ceil(float64(n)/1024)) },
 	})
 	if err := e.Load(); err != nil {

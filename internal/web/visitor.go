@@ -36,7 +36,8 @@ const (
 	localL       = "texts"
 	// localSessionID is the id of the session this request runs in.
 	localSessionID = "session_id"
-	localFlash     = "flash" // the ids of the message this page shows once, as the cookie brought them
+	localFlash     = "flash"      // the ids of the message this page shows once, as the cookie brought them
+	localNeedRoles = "need_roles" // the roles that open a page refused with 403 (RequireRole)
 )
 
 // langCookie remembers the chosen language for a year; it is not personal data.
@@ -222,6 +223,7 @@ func RequireStaff(c *fiber.Ctx) error {
 func RequireRole(roles ...string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if !HasRole(c, roles...) {
+			c.Locals(localNeedRoles, roles) // the error page says which roles open the page
 			return errs.New(errs.Forbidden, "error.forbidden")
 		}
 		return c.Next()

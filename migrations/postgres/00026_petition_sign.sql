@@ -8,13 +8,14 @@
 -- sit in an UNLOGGED table, whose commit does not wait for the disk, so their locks are held as briefly as
 -- when counted on their own. CALL must run outside a transaction block (the pool's autocommit).
 --
+-- p_settlement is the signer's settlement, found from their address (migration 25), or NULL.
 -- Counters: ids, window ends and maxima in the order the caller locks them (ratelimit.Hit's order). Out:
 -- o_over is the 1-based index of the first counter over its maximum (nothing inserted then), o_threshold
 -- the petition's threshold when the signature was added (NULL: signed already, or the petition is not
 -- collecting, missing or past its period; the caller reads why).
 -- +goose StatementBegin
 CREATE PROCEDURE petition_sign(p_ids TEXT[], p_ends TIMESTAMPTZ[], p_max BIGINT[], p_petition BIGINT,
-    p_person BIGINT, p_key TEXT, p_name TEXT, p_at TIMESTAMPTZ, p_collecting TEXT,
+    p_person BIGINT, p_key TEXT, p_name TEXT, p_settlement BIGINT, p_at TIMESTAMPTZ, p_collecting TEXT,
     INOUT o_over INT DEFAULT NULL, INOUT o_threshold INT DEFAULT NULL)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -33,8 +34,8 @@ BEGIN
     IF o_over IS NOT NULL THEN
         RETURN;
     END IF;
-    INSERT INTO petition_signatures (petition_id, person_id, signer_key, signer_name, signed_at)
-        SELECT petitions.id, p_person, p_key, p_name, p_at FROM petitions
+    INSERT INTO petition_signatures (petition_id, person_id, signer_key, signer_name, signed_at, settlement_id)
+        SELECT petitions.id, p_person, p_key, p_name, p_at, p_settlement FROM petitions
         WHERE petitions.id = p_petition AND petitions.state = p_collecting AND petitions.collection_ends_at > p_at
         ON CONFLICT (petition_id, signer_key) DO NOTHING
         RETURNING (SELECT petitions.threshold FROM petitions WHERE petitions.id = petition_signatures.petition_id)

@@ -143,7 +143,7 @@ func TestSignatoriesPagesByKeyset(t *testing.T) {
 		t.Fatalf("the next page's link: %q", next)
 	}
 	two := apptest.Get(t, anon, s.Path(strings.ReplaceAll(next, "&amp;", "&")))
-	mustContain(t, "the second page", two.Body, `<ol start="51">`, "<li>Підписант 049</li>", "<li>Підписант 069</li>")
+	mustContain(t, "the second page", two.Body, `<ol start="51" lang="uk">`, "<li>Підписант 049</li>", "<li>Підписант 069</li>")
 	if strings.Contains(two.Body, "<li>Підписант 048</li>") || strings.Contains(two.Body, `rel="next"`) {
 		t.Errorf("the second page repeats the first or goes on:\n%.3000s", two.Body)
 	}
@@ -151,7 +151,7 @@ func TestSignatoriesPagesByKeyset(t *testing.T) {
 		t.Errorf("the previous page's link: %q", prev)
 	}
 	// A page number without a signatory to start from is the first page.
-	if r := apptest.Get(t, anon, s.Path("/petitions/"+id+"?page=7")); !strings.Contains(r.Body, `<ol start="1">`) {
+	if r := apptest.Get(t, anon, s.Path("/petitions/"+id+"?page=7")); !strings.Contains(r.Body, `<ol start="1" lang="uk">`) {
 		t.Errorf("?page=7 alone:\n%.3000s", r.Body)
 	}
 }

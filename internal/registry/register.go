@@ -131,6 +131,9 @@ type RegisterInput struct {
 	// under; the place is public, the author's address never is.
 	Place       Place
 	ServiceCode string
+	// FromDraft: the author's checked draft (drafts.go) is sent; it is deleted in the registering
+	// transaction, and a draft already gone is a Conflict (ErrDraftGone), so it is never registered twice.
+	FromDraft bool
 }
 
 // validate checks a new appeal's content (Law 393/96-ВР, Art. 5) and says what is wrong in the forms'
@@ -180,6 +183,11 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 	a.Events = []Event{{OccurredAt: now, Kind: EventRegistered, ActorPersonID: actor}}
 
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if in.FromDraft {
+			if err := takeDraft(tx, in.PersonID); err != nil {
+				return err
+			}
+		}
 		if err := s.number(tx, a); err != nil {
 			return err
 		}

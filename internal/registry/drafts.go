@@ -128,4 +128,3 @@ func takeDraft(tx *gorm.DB, personID *int64) error {
 	}
 	return nil
 }
-

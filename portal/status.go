@@ -19,7 +19,7 @@ func (h *handlers) statusPage(c *fiber.Ctx) error {
 	l := h.web.TextsOf(c)
 	r := web.ReadQuery(c)
 	index, surname := r.Line("index", maxIndex), r.Line("surname", 200)
-	data := fiber.Map{"Title": l.T("lookup.title"), "Index": index, "Surname": surname}
+	data := fiber.Map{"Title": l.T("lookup.title"), "Index": index, "Surname": surname, "Errors": map[string]string{}}
 	if !r.Has("surname") { // the form, with the index when a receipt's or a confirmation's link names it
 		return c.Render("portal/status", data)
 	}

@@ -44,8 +44,9 @@ func (h *handlers) statusPage(c *fiber.Ctx) error {
 	}
 	st, err := h.Registry.StatusByIndex(c.UserContext(), index, surname)
 	if errs.Is(err, errs.NotFound) {
+		// The form answered: no such appeal for these two. A page, not a missing one (200), as a found one.
 		data["NotFound"] = true
-		return c.Status(fiber.StatusNotFound).Render("portal/status", data)
+		return c.Render("portal/status", data)
 	}
 	if err != nil {
 		return err

@@ -208,6 +208,17 @@ func TestFollowReadAndRateTheAnswer(t *testing.T) {
 	if err != nil || !ok || !rating.Satisfied || rating.Comment != "Швидко й по суті" {
 		t.Fatalf("the stored rating: %v %v %+v", err, ok, rating)
 	}
+	// Staff see the rating on the card.
+	staff := apptest.Browser(t)
+	s.SignIn(t, staff, "dev-staff-head")
+	if _, err := s.App.People.GrantRole(context.Background(), "v.kravchenko@rada.zrazkove.example", identity.RoleHead, "test"); err != nil {
+		t.Fatal(err)
+	}
+	card := apptest.Get(t, staff, s.Path(fmt.Sprintf("/admin/appeals/%d", id)))
+	if card.Status != 200 || !strings.Contains(card.Body, "Оцінка відповіді автором") || !strings.Contains(card.Body, "Задоволений (задоволена)") ||
+		!strings.Contains(card.Body, "Швидко й по суті") {
+		t.Fatalf("the card lacks the author's rating: %d", card.Status)
+	}
 }
 
 // /status without an account: index and surname answer the status and the deadline, never the content;

@@ -113,13 +113,13 @@ func (s *Service) DropDraft(ctx context.Context, personID int64) error {
 // on "Надіслати", another tab) or expired.
 const ErrDraftGone = "appeal.error.draft_gone"
 
-// takeDraft deletes the draft the appeal is registered from inside the registering transaction: of two
-// sends of one draft only the first finds it, so one draft is never registered twice.
-func takeDraft(tx *gorm.DB, personID *int64) error {
-	if personID == nil {
+// takeDraft deletes the draft an appeal is registered from (FromDraft) inside the registering
+// transaction: of two sends of one draft only the first finds it, so one draft is never registered twice.
+func takeDraft(tx *gorm.DB, in *RegisterInput) error {
+	if !in.FromDraft || in.PersonID == nil {
 		return nil
 	}
-	res := tx.Where("person_id = ?", *personID).Delete(&draftRow{})
+	res := tx.Where("person_id = ?", *in.PersonID).Delete(&draftRow{})
 	if res.Error != nil {
 		return res.Error
 	}

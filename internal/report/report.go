@@ -2,7 +2,7 @@
 // beside the same period a year earlier, the council's forms 1–2 with their identities checked, a draft of
 // the narrative the appeals department writes every quarter, and exports (JSON, CSV, XLSX, PDF).
 //
-// It owns no tables: it reads appeals, appeal_questions, petitions and departments with four GROUP BY
+// It owns no tables: it reads appeals, appeal_questions, appeal_ratings, petitions and departments with GROUP BY
 // queries per period (never row by row in Go) from the live tables, the appeals' through the covering
 // index appeals_report (migration 00009), so a quarter over a million appeals takes about half a second
 // on PostgreSQL and one on SQLite (bench/report, docs/BENCHMARKS.md).

@@ -15,6 +15,7 @@ import (
 	"github.com/hromada/hromada/internal/errs"
 	"github.com/hromada/hromada/internal/form"
 	"github.com/hromada/hromada/internal/i18n"
+	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/paper"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/web"
@@ -229,12 +230,34 @@ func (h *handlers) appealRegistered(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	mailed, err := h.registrationMailed(c, a)
+	if err != nil {
+		return err
+	}
 	return c.Render("portal/appeal_registered", fiber.Map{
 		"Title":     h.web.TextsOf(c).T("appeal.registered.title") + " " + a.RegIndex,
 		"Appeal":    a,
-		"EmailSent": a.AuthorEmail != "" && h.Notify != nil,
+		"EmailSent": mailed,
 		"StatusURL": "/status?index=" + url.QueryEscape(a.RegIndex),
 	})
+}
+
+// registrationMailed tells whether the registration notice went to the appeal's e-mail: there is one, and
+// the person has not turned that optional notice off (notify.Notify writes nothing then).
+func (h *handlers) registrationMailed(c *fiber.Ctx, a *registry.Appeal) (bool, error) {
+	if a.AuthorEmail == "" || h.Notify == nil {
+		return false, nil
+	}
+	choices, err := h.Notify.Choices(c.UserContext(), web.PersonOf(c).ID)
+	if err != nil {
+		return false, err
+	}
+	for _, ch := range choices {
+		if ch.Kind == notify.AppealRegistered.Name {
+			return ch.Enabled, nil
+		}
+	}
+	return true, nil
 }
 
 // waitText says roughly how long to wait: minutes up to two hours, whole hours beyond.

@@ -227,12 +227,23 @@ func TestStatusWithoutAnAccount(t *testing.T) {
 	s := apptest.Start(t, map[string]string{"HROMADA_LIMIT_STATUS": "3/1h"})
 	c := apptest.Browser(t)
 	s.SignIn(t, c, olena)
+	// The registration notice turned off: the confirmation does not claim an e-mail went.
+	var person int64
+	if err := s.App.DB.Raw("SELECT id FROM persons WHERE subject = ?", olena).Scan(&person).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.App.Notify.SetChoice(context.Background(), person, "appeal_registered", false); err != nil {
+		t.Fatal(err)
+	}
 	form := apptest.Get(t, c, s.Path("/appeals/new"))
 	r := postAppeal(t, s, c, goodAppeal(apptest.CSRF(t, form.Body)), nil)
 	conf := apptest.Get(t, c, s.Path(r.Location))
 	index := regexp.MustCompile(`class="index">([^<]+)<`).FindStringSubmatch(conf.Body)
 	if index == nil {
 		t.Fatal("no index on the confirmation")
+	}
+	if !strings.Contains(conf.Body, "ви вимкнули ці сповіщення") || strings.Contains(conf.Body, "надсилаємо на адресу") {
+		t.Error("the confirmation claims an e-mail the person turned off")
 	}
 	visitor := apptest.Browser(t)
 	page := apptest.Get(t, visitor, s.Path("/status?index="+url.QueryEscape(index[1])))

@@ -104,7 +104,10 @@ func (h *handlers) createAppeal(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	files = append(files, stored...)
+	// One file over the limit is enough for the form to say so; the draft never holds more.
+	if files = append(files, stored...); len(files) > h.Config.MaxAttachments+1 {
+		files = files[:h.Config.MaxAttachments+1]
+	}
 	if err := h.saveDraft(c, f, files); err != nil {
 		return err
 	}

@@ -160,6 +160,10 @@ func (h *handlers) renderCard(c *fiber.Ctx, a *registry.Appeal, action string, f
 		return err
 	}
 	data["Letters"] = len(letters)
+	// The author's view of the answer (issue 17): staff see whether it satisfied them.
+	if data["Rating"], data["HasRating"], err = h.Registry.RatingOf(ctx, a.ID); err != nil {
+		return err
+	}
 	if err := h.cardSettlement(c, a, can(registry.StepSettlement), data); err != nil {
 		return err
 	}

@@ -169,8 +169,8 @@ func TestPortalRepeatOnTheCard(t *testing.T) {
 			"email": {"olena.shevchenko@mail.example"}, "type": {"complaint"}, "q0_subject": {"09"},
 			"q0_text": {"Немає гарячої води"}, "summary": {"Третій тиждень у будинку на Соборній, 12 немає гарячої води."},
 			"consent": {"yes"}}
-		r := apptest.PostMultipart(t, citizen, s.Path("/appeals"), v)
-		m := regexp.MustCompile(`^/appeals/(\d+)\?registered=1$`).FindStringSubmatch(r.Location)
+		r := s.FileAppeal(t, citizen, v)
+		m := regexp.MustCompile(`^/appeals/(\d+)/registered$`).FindStringSubmatch(r.Location)
 		if r.Status != http.StatusSeeOther || m == nil {
 			t.Fatalf("filing: %d %q", r.Status, r.Location)
 		}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/hromada/hromada/internal/appealform"
 	"github.com/hromada/hromada/internal/apptest"
 	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/georeport"
@@ -85,7 +86,7 @@ func TestAccessibilityOfEveryPage(t *testing.T) {
 		for i, group := range groups {
 			t.Run(fmt.Sprint(i+1), func(t *testing.T) {
 				t.Parallel()
-				b := startBrowser(t, chromium, 6*time.Minute)
+				b := startBrowser(t, chromium, 8*time.Minute) // a loaded machine: 173 states took 6 minutes at a load of 40
 				run := &axeRun{b: b, base: s.URL, all: all}
 				run.selfCheck()
 				for _, v := range group {
@@ -405,6 +406,8 @@ type axeVisitor struct {
 // waiting and published, a letter waiting to be sent, a settlement and a department.
 type a11yFixture struct {
 	registered, assigned, awaiting, answered, anonymous, mine int64
+	mineAnswered                                              int64  // the citizen's answered e-appeal (issue 17)
+	mineIndex                                                 string // its index, for /status
 	pending, published                                        int64
 	settlement, service                                       int64
 }
@@ -510,6 +513,7 @@ func accessibilityFixture(t *testing.T, s *apptest.Server) *a11yFixture {
 		t.Fatal(err)
 	}
 	fx.mine = mine.ID
+	citizenSide(t, s, fx, citizen, dept.ID, staff)
 	admin := staff[identity.RoleAdmin]
 	for i, title := range []string{"Облаштувати велодоріжку на вулиці Соборній", "Відкрити бібліотеку в мікрорайоні Садовому"} {
 		p, err := s.App.Petitions.Create(ctx, petition.CreateInput{PersonID: admin, AuthorName: "Литвиненко Оксана Романівна",
@@ -544,13 +548,22 @@ func (fx *a11yFixture) visitors() []axeVisitor {
 			{name: "statistics with a bad period", path: "/statistics?kind=quarter&year=1999&quarter=9", status: 400, errors: true},
 			{name: "not found", path: "/no-such-page", status: 404},
 			{name: "unsubscribe with a bad link", path: "/notices/unsubscribe?t=bad", status: 404},
+			{name: "status", path: "/status"},
+			{name: "status found", path: "/status?index=" + url.QueryEscape(fx.mineIndex) + "&surname=" + url.QueryEscape("шевченко")},
+			{name: "status not found", path: "/status?index=" + url.QueryEscape(fx.mineIndex) + "&surname=" + url.QueryEscape("Коваленко")},
+			{name: "status sent empty", path: "/status?index=&surname=", status: 422, errors: true},
 		}},
 		{name: "citizen", who: "Шевченко Олена Петрівна", states: []pageState{
 			{name: "home", path: "/"},
 			{name: "new appeal", path: "/appeals/new"},
-			{name: "new appeal sent empty", path: "/appeals/new", submit: "/appeals", status: 422, errors: true},
 			{name: "my appeals", path: "/appeals"},
 			{name: "my appeal", path: fmt.Sprintf("/appeals/%d", fx.mine)},
+			{name: "check your answers", path: "/appeals/check"},
+			// After the check: sending the form empty replaces the draft the check page showed.
+			{name: "new appeal sent empty", path: "/appeals/new", submit: "/appeals", status: 422, errors: true},
+			{name: "confirmation", path: fmt.Sprintf("/appeals/%d/registered", fx.mine)},
+			{name: "my answered appeal", path: fmt.Sprintf("/appeals/%d", fx.mineAnswered)},
+			{name: "rating sent empty", path: fmt.Sprintf("/appeals/%d", fx.mineAnswered), submit: fmt.Sprintf("/appeals/%d/rating", fx.mineAnswered), status: 422, errors: true},
 			{name: "staff area to a citizen", path: "/admin/", status: 404},
 			{name: "someone else's appeal", path: fmt.Sprintf("/appeals/%d", fx.registered), status: 404},
 			{name: "new petition", path: "/petitions/new"},
@@ -630,5 +643,46 @@ func (fx *a11yFixture) visitors() []axeVisitor {
 				submit: fmt.Sprintf("/admin/open311/%d", fx.service), status: 422, errors: true},
 			{name: "report", path: "/admin/report"},
 		}},
+	}
+}
+
+// citizenSide adds what the citizen's pages of issue 17 need: a draft waiting at "check your answers" and
+// an answered e-appeal (the answer first, its letter, Art. 16 and the rating form).
+func citizenSide(t *testing.T, s *apptest.Server, fx *a11yFixture, citizen, dept int64, staff map[string]int64) {
+	t.Helper()
+	ctx := context.Background()
+	form, err := json.Marshal(appealform.Form{LastName: "Шевченко", FirstName: "Олена", Patronymic: "Петрівна",
+		Address: "м. Зразкове, вул. Соборна, 12", Email: "olena.shevchenko@mail.example", Type: "complaint",
+		Questions: []registry.QuestionInput{{SubjectCode: "09", Text: "Освітлення"}},
+		Summary:   "Не працює вуличне освітлення на Соборній.", Consent: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.App.Registry.SaveDraft(ctx, citizen, registry.Draft{Form: form}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.App.Registry.RegisterAppeal(ctx, registry.RegisterInput{Channel: registry.ChannelPortal, PersonID: &citizen,
+		LastName: "Шевченко", FirstName: "Олена", Address: "м. Зразкове, вул. Соборна, 12", Email: "olena.shevchenko@mail.example",
+		Type: "application", Summary: "Прошу відремонтувати лавку біля під'їзду.", Consent: true,
+		Questions: []registry.QuestionInput{{SubjectCode: "09", Text: "Лавка"}, {SubjectCode: "10", Text: "Дах"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx.mineAnswered, fx.mineIndex = a.ID, a.RegIndex
+	head := audit.WithActor(ctx, audit.Actor{PersonID: staff[identity.RoleHead], IP: "127.0.0.1"})
+	executor := audit.WithActor(ctx, audit.Actor{PersonID: staff[identity.RoleExecutor], IP: "127.0.0.1"})
+	if err := s.App.Registry.Assign(head, a.ID, registry.AssignInput{Resolution: "Розглянути", DepartmentID: dept}); err != nil {
+		t.Fatal(err)
+	}
+	card, err := s.App.Registry.AppealForStaff(head, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.App.Registry.SubmitReply(executor, a.ID, registry.ReplyInput{DepartmentID: dept, Text: "Лавку відремонтовано; дах оглянуть у травні.",
+		Results: map[int64]string{card.Questions[0].ID: registry.ResultResolved, card.Questions[1].ID: registry.ResultExplained}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.App.Registry.ApproveReply(head, a.ID); err != nil {
+		t.Fatal(err)
 	}
 }

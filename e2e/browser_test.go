@@ -153,12 +153,14 @@ func (b *browser) console() []string {
 	return append([]string(nil), b.logs...)
 }
 
-// TestCitizenSubmitsAppealInBrowser signs in as a citizen at the development provider, fills in and
-// sends an appeal with an attachment, sees it registered and finds it in "Мої звернення".
+// TestCitizenSubmitsAppealInBrowser signs in as a citizen at the development provider, fills in an appeal
+// with an attachment, checks it ("check your answers"), changes the text through "змінити" (the file kept,
+// without a second upload), sends it, reads the confirmation in both languages and finds it in "Мої
+// звернення"; screenshots at desktop and phone width.
 func TestCitizenSubmitsAppealInBrowser(t *testing.T) {
 	chromium := findChromium(t)
 	s := apptest.Start(t, nil)
-	b := startBrowser(t, chromium, 60*time.Second)
+	b := startBrowser(t, chromium, 120*time.Second)
 
 	// The home page, then "Увійти": the development provider's picker.
 	b.do("open the home page",
@@ -224,28 +226,78 @@ func TestCitizenSubmitsAppealInBrowser(t *testing.T) {
 		b.fail("check the form", fmt.Errorf("type, consent or attachment not set (%v)", err))
 	}
 
-	// Send it: the confirmation page with the registration index.
+	// "Продовжити": check your answers, every row with "змінити".
+	b.do("continue to the check",
+		chromedp.Click(`//button[normalize-space()="Продовжити"]`),
+		chromedp.WaitVisible(`//main//h1[normalize-space()="Перевірте звернення перед надсиланням"]`),
+	)
+	check := b.text("read the check page")
+	for _, want := range []string{"Скарга", question, "довідка.pdf", "Шевченко Олена Петрівна"} {
+		if !strings.Contains(check, want) {
+			t.Errorf("the check page does not show %q", want)
+		}
+	}
+	b.screenshots("check-answers")
+
+	// "змінити" beside the text: the form with everything kept, the file among those already attached.
+	const amended = " Діти з інвалідністю не можуть пройти взагалі."
+	b.do("change the text",
+		chromedp.Click(`//dl[@class="check"]/div[dt[normalize-space()="Текст звернення"]]//a`),
+		chromedp.WaitVisible(chromedp.CSS("#f-summary")),
+	)
+	if kept := eval[bool](b, "the file is kept", `document.querySelector('input[name="keep_files"]').checked &&
+		document.querySelector("#f-kept").textContent.includes("довідка.pdf") && document.querySelector("#type-complaint").checked`); !kept {
+		b.fail("back in the form", errors.New("the file or the type was not kept"))
+	}
+	b.do("amend and continue",
+		chromedp.SendKeys(chromedp.CSS("#f-summary"), amended),
+		chromedp.Click(`//button[normalize-space()="Продовжити"]`),
+		chromedp.WaitVisible(`//main//h1[normalize-space()="Перевірте звернення перед надсиланням"]`),
+	)
+	if check := b.text("read the amended check page"); !strings.Contains(check, strings.TrimSpace(amended)) || !strings.Contains(check, "довідка.pdf") {
+		b.fail("the amended check", errors.New("the amendment or the file is missing"))
+	}
+
+	// "Надіслати": the confirmation with the index in large type, the deadline and what happens next.
 	b.do("send the appeal",
-		chromedp.Click(`//button[normalize-space()="Надіслати звернення"]`),
-		chromedp.WaitVisible(`//main//h2[normalize-space()="Звернення зареєстровано"]`),
+		chromedp.Click(`//main//button[normalize-space()="Надіслати"]`),
+		chromedp.WaitVisible(`//main//h1[normalize-space()="Звернення зареєстровано"]`),
 	)
 	page := b.text("read the confirmation")
-	if !strings.Contains(page, "Звернення зареєстровано") {
-		b.fail("confirmation", fmt.Errorf("no %q on the page", "Звернення зареєстровано"))
-	}
 	index := regexp.MustCompile(`Ш-\d+(/\d+)?`).FindString(page)
 	if index == "" {
 		b.fail("confirmation", errors.New("no registration index like Ш-1 on the page"))
 	}
-	for _, want := range []string{"Скарга", question, "довідка.pdf"} {
+	if big := eval[string](b, "the index's size", `getComputedStyle(document.querySelector(".panel-done .index")).fontSize`); big != "36px" {
+		t.Errorf("the index is %s, want large type (36px)", big)
+	}
+	for _, want := range []string{"Відповідь — не пізніше", "Що буде далі", "olena.shevchenko@mail.example"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the confirmation page does not show %q", want)
 		}
 	}
-	b.screenshot("confirmation-desktop")
-	b.do("view the confirmation on a phone", chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateMobile))
-	b.screenshot("confirmation-phone")
-	b.do("back to the desktop", chromedp.EmulateViewport(desktopWidth, desktopHeight))
+	b.screenshots("confirmation")
+	b.do("the confirmation in English",
+		chromedp.Click(`//header//a[@hreflang="en"]`),
+		chromedp.WaitVisible(`//main//h1[normalize-space()="Your appeal is registered"]`),
+	)
+	if page := b.text("read the English confirmation"); !strings.Contains(page, "What happens next") || !strings.Contains(page, index) {
+		b.fail("the English confirmation", errors.New("no next steps or index"))
+	}
+	b.screenshots("confirmation-en")
+	b.do("back to Ukrainian",
+		chromedp.Click(`//header//a[@hreflang="uk"]`),
+		chromedp.WaitVisible(`//main//h1[normalize-space()="Звернення зареєстровано"]`),
+	)
+
+	// The appeal's page has the file and the amended text.
+	b.do("open the appeal",
+		chromedp.Click(`//main//a[normalize-space()="Перейти до звернення"]`),
+		chromedp.WaitVisible(`//main//h2[normalize-space()="Відповідь"]`),
+	)
+	if page := b.text("read the appeal"); !strings.Contains(page, "довідка.pdf") || !strings.Contains(page, strings.TrimSpace(amended)) {
+		b.fail("the appeal's page", errors.New("the file or the amended text is missing"))
+	}
 
 	// "Мої звернення" lists it.
 	b.do("open my appeals",

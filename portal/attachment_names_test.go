@@ -22,7 +22,7 @@ func TestUploadedNameLosesInvisibleCharacters(t *testing.T) {
 	if r.Status != http.StatusSeeOther || appealLink.FindStringSubmatch(r.Location) == nil {
 		t.Fatalf("submit: want 303 to the appeal, got %d %q\n%.3000s", r.Status, r.Location, r.Body)
 	}
-	page := apptest.Get(t, c, s.Path(r.Location))
+	page := apptest.Get(t, c, s.Path(strings.TrimSuffix(r.Location, "/registered")))
 	for _, bad := range []string{"\u202E", "\u200B", "\u2066", "&#8238;", "&#x202e;"} {
 		if strings.Contains(strings.ToLower(page.Body), bad) {
 			t.Errorf("the appeal page carries the invisible %+q", bad)

@@ -167,7 +167,7 @@ func postAppeal(t *testing.T, s *apptest.Server, c *http.Client, fields url.Valu
 	for name, data := range files {
 		list = append(list, apptest.File{Field: "attachments", Name: name, Data: data})
 	}
-	return apptest.PostMultipart(t, c, s.Path("/appeals"), fields, list...)
+	return s.FileAppeal(t, c, fields, list...)
 }
 
 func goodAppeal(csrf string) url.Values {
@@ -182,7 +182,7 @@ func goodAppeal(csrf string) url.Values {
 	}
 }
 
-var appealLink = regexp.MustCompile(`^/appeals/(\d+)\?registered=1$`)
+var appealLink = regexp.MustCompile(`^/appeals/(\d+)/registered$`)
 
 // A session ends a fixed time after sign-in however active it is (HROMADA_SESSION_MAX_AGE), as well
 // as after idleness.
@@ -253,8 +253,16 @@ func TestFileAppeal(t *testing.T) {
 	if r.Status != http.StatusSeeOther || m == nil {
 		t.Fatalf("submit: want 303 to the appeal, got %d %q\n%.3000s", r.Status, r.Location, r.Body)
 	}
-	page := apptest.Get(t, c, s.Path(r.Location))
-	for _, want := range []string{"Звернення зареєстровано", "Ш-1", "Строк розгляду до", "Комунальне господарство",
+	// The confirmation: the index, the deadline, the e-mail the confirmation goes to.
+	conf := apptest.Get(t, c, s.Path(r.Location))
+	for _, want := range []string{"Звернення зареєстровано", `class="index">Ш-1/`, "Відповідь — не пізніше", "Що буде далі",
+		"Підтвердження з реєстраційним індексом надсилаємо на адресу olena.shevchenko@mail.example"} {
+		if !strings.Contains(conf.Body, want) {
+			t.Errorf("the confirmation lacks %q", want)
+		}
+	}
+	page := apptest.Get(t, c, s.Path("/appeals/"+m[1]))
+	for _, want := range []string{"Ш-1", "Строк розгляду до", "Комунальне господарство",
 		"Житлова політика", "акт огляду.pdf", "Внутрішньо переміщена особа", "першочерговий розгляд"} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("the appeal page lacks %q", want)
@@ -319,7 +327,6 @@ func TestRefusedAppealKeepsInput(t *testing.T) {
 		`&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;`, // kept and escaped
 		`<option value="09" selected>`,                    // chosen subject kept
 		`value="complaint" checked`,                       // chosen type kept
-		"виберіть додатки ще раз",                         // files must be chosen again
 		`aria-invalid="true"`,
 	} {
 		if !strings.Contains(r.Body, want) {
@@ -416,10 +423,15 @@ func TestSignedInUploadOverTheFormLimit(t *testing.T) {
 		}
 		req.Header.Set("Content-Type", ct)
 		res := apptest.Do(t, c, req)
+		if res.Status != http.StatusSeeOther || res.Location != "/appeals/check" {
+			t.Fatalf("chunked=%v: want 303 to the check, got %d\n%.800s", chunked, res.Status, res.Body)
+		}
+		check := apptest.Get(t, c, s.Path("/appeals/check"))
+		res = apptest.PostForm(t, c, s.Path("/appeals/send"), url.Values{"_csrf": {apptest.CSRF(t, check.Body)}})
 		if res.Status != http.StatusSeeOther || !appealLink.MatchString(res.Location) {
 			t.Fatalf("chunked=%v: want 303 to the appeal, got %d\n%.800s", chunked, res.Status, res.Body)
 		}
-		page := apptest.Get(t, c, s.Path(res.Location))
+		page := apptest.Get(t, c, s.Path(strings.TrimSuffix(res.Location, "/registered")))
 		link := regexp.MustCompile(`href="(/appeals/\d+/attachments/\d+)"`).FindStringSubmatch(page.Body)
 		if link == nil {
 			t.Fatalf("chunked=%v: no attachment on the appeal page", chunked)

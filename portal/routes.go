@@ -65,9 +65,17 @@ func Register(s *web.Server, d Deps) {
 	appeals := app.Group("/appeals", web.RequireSignIn)
 	appeals.Get("/", h.myAppeals)
 	appeals.Get("/new", h.newAppeal)
-	appeals.Post("/", web.AcceptUploads, h.createAppeal) // forms with files: see web/bodies.go
+	appeals.Post("/", web.AcceptUploads, h.createAppeal) // forms with files: see web/bodies.go; keeps a draft
+	appeals.Get("/check", h.checkAnswers)                // "check your answers" of the draft
+	appeals.Post("/send", h.sendAppeal)                  // registers the draft
 	appeals.Get("/:id<int>", h.showAppeal)
+	appeals.Get("/:id<int>/registered", h.appealRegistered) // the confirmation
 	appeals.Get("/:id<int>/attachments/:file<int>", h.appealAttachment)
+	appeals.Get("/:id<int>/letters/:letter<int>.pdf", h.appealLetter)
+	appeals.Post("/:id<int>/rating", h.rateAnswer)
+
+	// Where an appeal stands, by its index and the author's surname, without an account.
+	app.Get("/status", h.statusPage)
 
 	app.Get("/petitions", h.petitions)
 	app.Get("/petitions.csv", h.petitionsCSV)

@@ -22,6 +22,7 @@ import (
 	"github.com/hromada/hromada/api"
 	"github.com/hromada/hromada/internal/apitoken"
 	"github.com/hromada/hromada/internal/apptest"
+	"github.com/hromada/hromada/internal/audit"
 	"github.com/hromada/hromada/internal/georeport"
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/petition"
@@ -72,7 +73,7 @@ func TestNoInputGivesAServerError(t *testing.T) {
 	high := "100000/1h"
 	s := apptest.Start(t, map[string]string{"HROMADA_LIMIT_CREATE": high, "HROMADA_LIMIT_CREATE_IP": high,
 		"HROMADA_LIMIT_SIGN": high, "HROMADA_LIMIT_SIGN_IP": high, "HROMADA_LIMIT_APPEAL": high, "HROMADA_LIMIT_APPEAL_IP": high,
-		"HROMADA_LIMIT_API": high})
+		"HROMADA_LIMIT_API": high, "HROMADA_LIMIT_STATUS": high})
 	clients, ids := hostileFixture(t, s)
 	cr := &crawler{s: s, seen: map[string]bool{}, forms: map[string]*form{}}
 	steptest.Run(t, cr, []steptest.Step[*crawler]{
@@ -91,7 +92,7 @@ func TestNoInputGivesAServerError(t *testing.T) {
 // it), then adds the parameters and addresses no page links to.
 func crawlAll(cr *crawler, clients []*visitor, ids fixtureIDs) {
 	for _, c := range clients {
-		cr.crawl(c, []string{"/", "/appeals", "/appeals/new", "/petitions", "/petitions/new", "/account/petitions",
+		cr.crawl(c, []string{"/", "/appeals", "/appeals/new", "/appeals/check", "/status", "/petitions", "/petitions/new", "/account/petitions",
 			"/account/notices", "/admin/", "/admin/appeals", "/admin/appeals/new", "/admin/import", "/admin/report",
 			"/admin/departments/", "/admin/settlements/", "/admin/open311/", "/admin/mail", "/admin/audit", "/admin/staff", "/admin/petitions/",
 			"/admin/tokens"})
@@ -105,6 +106,7 @@ func crawlAll(cr *crawler, clients []*visitor, ids fixtureIDs) {
 		"/api/v1/statistics":         {"from", "to"},
 		"/api/v1/statistics.csv":     {"from", "to"},
 		"/auth/login":                {"next"},
+		"/status":                    {"index", "surname"},
 		"/auth/callback":             {"code", "state", "error", "error_description"},
 		"/notices/unsubscribe":       {"token"},
 		"/admin/report.csv":          {"period", "year", "quarter", "month", "from", "to"},
@@ -128,6 +130,13 @@ func crawlAll(cr *crawler, clients []*visitor, ids fixtureIDs) {
 	// answered, a failed message), reached as the first visitor who may open them.
 	admin, citizen, visitor := clients[0], clients[len(clients)-2], clients[len(clients)-1]
 	cr.addPath(citizen, fmt.Sprintf("/appeals/%d/attachments/%d", ids.appeal, ids.file))
+	// The citizen's side of issue 17: the confirmation, the answer's letter, the rating and sending a draft
+	// (the check page has the form only while a draft waits).
+	cr.addPath(citizen, fmt.Sprintf("/appeals/%d/registered", ids.appeal))
+	cr.addPath(citizen, fmt.Sprintf("/appeals/%d/letters/%d.pdf", ids.answered, ids.letter))
+	cr.addForm(&form{client: citizen, method: http.MethodPost, action: fmt.Sprintf("/appeals/%d/rating", ids.answered),
+		fields: [][2]string{{"satisfied", "no"}, {"comment", "Відповідь неповна."}}})
+	cr.addForm(&form{client: citizen, method: http.MethodPost, action: "/appeals/send"})
 	cr.addPath(admin, fmt.Sprintf("/admin/appeals/%d/attachments/%d", ids.appeal, ids.file))
 	cr.addPath(admin, fmt.Sprintf("/admin/appeals/%d/print", ids.appeal))
 	cr.addPath(admin, fmt.Sprintf("/api/v1/petitions/%d", ids.petition))
@@ -375,6 +384,7 @@ func hostileFixture(t *testing.T, s *apptest.Server) ([]*visitor, fixtureIDs) {
 		t.Fatal(err)
 	}
 	ids.appeal, ids.file = a.ID, 0
+	ids.answered, ids.letter = hostileAnswered(t, s, dept.ID, ids.citizen)
 	card, err := s.App.Registry.AppealForStaff(ctx, a.ID)
 	if err != nil || len(card.Attachments) == 0 {
 		t.Fatalf("the appeal's file: %v", err)
@@ -402,6 +412,7 @@ func hostileFixture(t *testing.T, s *apptest.Server) ([]*visitor, fixtureIDs) {
 // fixtureIDs name what the fixture made, for addresses no page links to.
 type fixtureIDs struct {
 	citizen, appeal, file, petition int64
+	answered, letter                int64 // the citizen's answered appeal and its answer's letter
 	unsubscribe                     string
 	open311Request                  int64  // an appeal filed under an Open311 service, with its place
 	open311Key                      string // an API token with the scope open311
@@ -942,4 +953,45 @@ func open311Fixture(t *testing.T, s *apptest.Server) (int64, string) {
 		t.Fatal(err)
 	}
 	return a.ID, key
+}
+
+// hostileAnswered registers an e-appeal of the citizen and has the council answer it, so the citizen's
+// page shows the answer, its letter and the rating form; it returns the appeal and the answer's letter.
+func hostileAnswered(t *testing.T, s *apptest.Server, dept, citizen int64) (appeal, letter int64) {
+	t.Helper()
+	ctx := context.Background()
+	actor := func(email string) context.Context {
+		var id int64
+		if err := s.App.DB.Raw("SELECT id FROM persons WHERE email = ?", email).Scan(&id).Error; err != nil || id == 0 {
+			t.Fatalf("staff %s: %v", email, err)
+		}
+		return audit.WithActor(ctx, audit.Actor{PersonID: id, IP: "127.0.0.1"})
+	}
+	head, executor := actor("v.kravchenko@rada.zrazkove.example"), actor("t.melnyk@rada.zrazkove.example")
+	a, err := s.App.Registry.RegisterAppeal(ctx, registry.RegisterInput{Channel: registry.ChannelPortal, PersonID: &citizen,
+		LastName: "Шевченко", FirstName: "Олена", Address: "м. Зразкове, вул. Соборна, 12", Email: "olena.shevchenko@mail.example",
+		Type: "application", Summary: "Прошу відремонтувати лавку біля під'їзду.", Consent: true,
+		Questions: []registry.QuestionInput{{SubjectCode: "09", Text: "Лавка"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.App.Registry.Assign(head, a.ID, registry.AssignInput{Resolution: "Розглянути", DepartmentID: dept}); err != nil {
+		t.Fatal(err)
+	}
+	card, err := s.App.Registry.AppealForStaff(head, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.App.Registry.SubmitReply(executor, a.ID, registry.ReplyInput{DepartmentID: dept, Text: "Лавку відремонтовано.",
+		Results: map[int64]string{card.Questions[0].ID: registry.ResultResolved}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.App.Registry.ApproveReply(head, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	letters, err := s.App.Registry.LettersToAuthor(ctx, citizen, a.ID)
+	if err != nil || len(letters) == 0 {
+		t.Fatalf("the answer's letter: %v", err)
+	}
+	return a.ID, letters[len(letters)-1].ID
 }

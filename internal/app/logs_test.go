@@ -88,13 +88,13 @@ func TestLogsCarryNothingPersonal(t *testing.T) {
 	csrf := apptest.CSRF(t, form.Body)
 	question, summary := "Зламана лавка біля під'їзду номер три", "Прошу відремонтувати лавку й ліхтар біля будинку сім"
 	secrets = append(secrets, question, summary, csrf)
-	r := apptest.PostMultipart(t, c, s.Path("/appeals"), url.Values{
+	r := s.FileAppeal(t, c, url.Values{
 		"_csrf": {csrf}, "questions": {"1"},
 		"last_name": {citizen.LastName}, "first_name": {citizen.GivenName}, "patronymic": {citizen.MiddleName},
 		"address": {citizen.Address}, "email": {citizen.Email}, "phone": {citizen.Phone},
 		"type": {"application"}, "q0_subject": {"09"}, "q0_text": {question}, "summary": {summary}, "consent": {"yes"},
 	})
-	if !regexp.MustCompile(`^/appeals/\d+\?registered=1$`).MatchString(r.Location) {
+	if !regexp.MustCompile(`^/appeals/\d+/registered$`).MatchString(r.Location) {
 		t.Fatalf("filing the appeal: %d %q\n%.3000s", r.Status, r.Location, r.Body)
 	}
 	s.Mail.WaitFor(t, 1, 15*time.Second) // the registration notice, sent by the job queue

@@ -76,14 +76,14 @@ func TestApplicationRoleCannotRewriteTheAuditLog(t *testing.T) {
 	c := apptest.Browser(t)
 	s.SignIn(t, c, "dev-citizen-olena")
 	form := apptest.Get(t, c, s.Path("/appeals/new"))
-	r := apptest.PostMultipart(t, c, s.Path("/appeals"), url.Values{
+	r := s.FileAppeal(t, c, url.Values{
 		"_csrf": {apptest.CSRF(t, form.Body)}, "questions": {"1"},
 		"last_name": {"Шевченко"}, "first_name": {"Олена"}, "patronymic": {"Петрівна"},
 		"address": {"м. Зразкове, вул. Соборна, буд. 12, кв. 5"}, "email": {"olena.shevchenko@mail.example"},
 		"type": {"complaint"}, "q0_subject": {"09"}, "q0_text": {"Немає гарячої води"},
 		"summary": {"Третій тиждень у будинку на Соборній, 12 немає гарячої води."}, "consent": {"yes"},
 	})
-	if !regexp.MustCompile(`^/appeals/\d+\?registered=1$`).MatchString(r.Location) {
+	if !regexp.MustCompile(`^/appeals/\d+/registered$`).MatchString(r.Location) {
 		t.Fatalf("filing an appeal as the application's role: %d %q\n%.2000s", r.Status, r.Location, r.Body)
 	}
 	s.Mail.WaitFor(t, 1, 15*time.Second)

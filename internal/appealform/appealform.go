@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/hromada/hromada/internal/attachment"
 	"github.com/hromada/hromada/internal/errs"
@@ -59,6 +60,11 @@ func Read(r *form.Reader) Form {
 		r.Rename(text, fmt.Sprintf("questions.%d.text", i))
 	}
 	return f
+}
+
+// Name is the author's full name as typed ("Прізвище Ім'я По батькові"), for the check page.
+func (f Form) Name() string {
+	return strings.Join(strings.Fields(f.LastName+" "+f.FirstName+" "+f.Patronymic), " ")
 }
 
 // AddQuestion adds an empty question row (the "add a question" button), up to the limit.

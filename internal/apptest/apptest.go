@@ -298,3 +298,19 @@ func PostMultipart(t testing.TB, c *http.Client, u string, fields url.Values, fi
 	req.Header.Set("Content-Type", ct)
 	return Do(t, c, req)
 }
+
+// FileAppeal files an e-appeal as a citizen does: the form (fields and files) to "check your answers",
+// then "Надіслати". A form the portal refuses comes back as its response (422 with the form); otherwise
+// the response is the send's (303 to /appeals/N/registered, or 429 over the limit).
+func (s *Server) FileAppeal(t testing.TB, c *http.Client, fields url.Values, files ...File) Response {
+	t.Helper()
+	r := PostMultipart(t, c, s.Path("/appeals"), fields, files...)
+	if r.Status != http.StatusSeeOther || r.Location != "/appeals/check" {
+		return r
+	}
+	check := Get(t, c, s.Path("/appeals/check"))
+	if check.Status != http.StatusOK {
+		t.Fatalf("check your answers: %d\n%.2000s", check.Status, check.Body)
+	}
+	return PostForm(t, c, s.Path("/appeals/send"), url.Values{"_csrf": {CSRF(t, check.Body)}})
+}

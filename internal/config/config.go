@@ -156,6 +156,7 @@ type Limits struct {
 	Sign, SignIP, Create, CreateIP Limit
 	Appeal, AppealIP               Limit // e-appeals filed on the portal
 	LoginIP                        Limit // sign-ins started: each writes a session row
+	Status                         Limit // lookups on /status per address (index and surname, no account)
 	API                            Limit // machine requests (/api/v1, /open311/v2) per token, or per address without one
 	// ConcurrentIP is how many requests one address may have in progress at once on this instance. It
 	// protects this process's memory and connections, so it is counted in memory, per instance.
@@ -247,6 +248,7 @@ var Vars = []Var{
 	{Name: "HROMADA_LIMIT_APPEAL", Default: "10/24h", Help: "e-appeals one account may file on the portal per period (a form refused for its content does not count)"},
 	{Name: "HROMADA_LIMIT_APPEAL_IP", Default: "50/1h", Help: "e-appeals filed from one IP address per period (higher: a library, an office or a mobile network puts many people behind one address)"},
 	{Name: "HROMADA_LIMIT_LOGIN_IP", Default: "120/1m", Help: "sign-ins started from one IP address per period (each starts a session row until the provider answers)"},
+	{Name: "HROMADA_LIMIT_STATUS", Default: "60/1h", Help: "appeal lookups on `/status` (registration index and surname, without an account) from one IP address per period"},
 	{Name: "HROMADA_LIMIT_API", Default: "600/1m", Help: "machine requests (`/api/v1`, `/open311/v2`) one API token may make per period; without a token, per IP address"},
 	{Name: "HROMADA_LIMIT_CONCURRENT_IP", Default: "32", Help: "requests one IP address may have in progress at once on one instance; more get 429"},
 	{Name: "HROMADA_TRUSTED_PROXIES", Default: "(none: the connection's address is the visitor's)", Help: "addresses or CIDR ranges of the reverse proxies in front of the portal, separated by commas; only their requests may name the visitor's address in HROMADA_PROXY_HEADER (the per-address limits and the audit log use it)"},
@@ -306,6 +308,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		AppealIP:     r.limit("HROMADA_LIMIT_APPEAL_IP", Limit{50, time.Hour}),
 		LoginIP:      r.limit("HROMADA_LIMIT_LOGIN_IP", Limit{120, time.Minute}),
 		API:          r.limit("HROMADA_LIMIT_API", Limit{600, time.Minute}),
+		Status:       r.limit("HROMADA_LIMIT_STATUS", Limit{60, time.Hour}),
 		ConcurrentIP: r.positiveInt("HROMADA_LIMIT_CONCURRENT_IP", 32),
 	}
 	r.proxy(c)

@@ -131,6 +131,9 @@ type RegisterInput struct {
 	// under; the place is public, the author's address never is.
 	Place       Place
 	ServiceCode string
+	// FromDraft: the author's checked draft (drafts.go) is sent; it is deleted in the registering
+	// transaction, and a draft already gone is a Conflict (ErrDraftGone), so it is never registered twice.
+	FromDraft bool
 }
 
 // validate checks a new appeal's content (Law 393/96-ВР, Art. 5) and says what is wrong in the forms'
@@ -180,19 +183,14 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 	a.Events = []Event{{OccurredAt: now, Kind: EventRegistered, ActorPersonID: actor}}
 
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := takeDraft(tx, &in); err != nil {
+			return err
+		}
 		if err := s.number(tx, a); err != nil {
 			return err
 		}
-		if a.PersonID == nil && in.RegisteredBy != nil && a.Nature != NatureAnonymous {
-			// An appeal taken by telephone or post shows in "My appeals" of the citizen whose account has
-			// the e-mail and the name given (identity.AccountOf says why both).
-			id, err := identity.AccountOf(ctx, tx, a.AuthorEmail, a.AuthorLastName, a.AuthorFirstName)
-			if err != nil {
-				return err
-			}
-			if id != 0 {
-				a.PersonID = &id
-			}
+		if err := linkAccount(ctx, tx, a, in.RegisteredBy != nil); err != nil {
+			return err
 		}
 		places, err := settlement.LoadIndex(ctx, tx, s.clf.SettlementKinds)
 		if err != nil {
@@ -239,6 +237,20 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 		return nil, fmt.Errorf("register appeal: %w", err)
 	}
 	return a, nil
+}
+
+// linkAccount links an appeal taken by telephone or post to the account of the citizen whose account has
+// the e-mail and the name given (identity.AccountOf says why both), so it shows in their "My appeals".
+func linkAccount(ctx context.Context, tx *gorm.DB, a *Appeal, byStaff bool) error {
+	if a.PersonID != nil || !byStaff || a.Nature == NatureAnonymous {
+		return nil
+	}
+	id, err := identity.AccountOf(ctx, tx, a.AuthorEmail, a.AuthorLastName, a.AuthorFirstName)
+	if err != nil || id == 0 {
+		return err
+	}
+	a.PersonID = &id
+	return nil
 }
 
 // ErrKnownCard is the message of the Conflict a source's card registered a second time gets: callers

@@ -2,7 +2,7 @@
 // beside the same period a year earlier, the council's forms 1–2 with their identities checked, a draft of
 // the narrative the appeals department writes every quarter, and exports (JSON, CSV, XLSX, PDF).
 //
-// It owns no tables: it reads appeals, appeal_questions, petitions and departments with four GROUP BY
+// It owns no tables: it reads appeals, appeal_questions, appeal_ratings, petitions and departments with GROUP BY
 // queries per period (never row by row in Go) from the live tables, the appeals' through the covering
 // index appeals_report (migration 00009), so a quarter over a million appeals takes about half a second
 // on PostgreSQL and one on SQLite (bench/report, docs/BENCHMARKS.md).
@@ -30,6 +30,8 @@
 //     appeal out of deadline control (uncontrolled: anonymous, Art. 8).
 //   - term_breaches: appeals of the period forwarded (Art. 7: 5 days) or returned (Art. 5: 10 days) after
 //     the step's term (term_breach, which the registry keeps).
+//   - ratings: appeals of the period whose author rated the answer, satisfied or unsatisfied (each
+//     answer rated once; ratings.go).
 //   - petitions: petitions created, published, that reached the threshold and answered in the period
 //     (created_at, published_at, threshold_reached_at, answered_at).
 //   - previous: the same calendar days a year earlier; previous_quarter: the preceding period of the same
@@ -114,6 +116,7 @@ type Figures struct {
 	Overdue        int64              `json:"overdue"`
 	TermBreaches   int64              `json:"term_breaches"`
 	Petitions      Petitions          `json:"petitions"`
+	Ratings        Ratings            `json:"ratings"` // the authors' ratings of the answers (ratings.go)
 	// WithoutQuestions counts appeals of the period that raise no question: each should raise one.
 	WithoutQuestions int64 `json:"appeals_without_questions"`
 
@@ -185,12 +188,21 @@ func computeAt(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.L
 	var cur *Figures
 	g, _ := errgroup.WithContext(ctx)
 	g.Go(func() (err error) {
-		return q.alone(func(q *querier) error { cur, err = q.figures(from, to, clf); return err })
+		return q.alone(func(q *querier) error {
+			if cur, err = q.figures(from, to, clf); err != nil {
+				return err
+			}
+			cur.Ratings, err = q.ratings(from, to)
+			return err
+		})
 	})
 	// The same calendar days a year earlier (29 February becomes 1 March, as AddDate does).
 	g.Go(func() (err error) {
 		return q.alone(func(q *querier) error {
-			r.Previous, err = q.figures(from.AddDate(-1, 0, 0), to.AddDate(-1, 0, 0), clf)
+			if r.Previous, err = q.figures(from.AddDate(-1, 0, 0), to.AddDate(-1, 0, 0), clf); err != nil {
+				return err
+			}
+			r.Previous.Ratings, err = q.ratings(from.AddDate(-1, 0, 0), to.AddDate(-1, 0, 0))
 			return err
 		})
 	})

@@ -37,6 +37,7 @@ import (
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/paper"
 	"github.com/hromada/hromada/internal/petition"
+	"github.com/hromada/hromada/internal/reception"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/report"
 	"github.com/hromada/hromada/internal/settlement"
@@ -101,6 +102,7 @@ type App struct {
 	Tokens      *apitoken.Service    // the machine API's tokens
 	Services    *georeport.Catalogue // Open311's public services
 	Intake      *intake.Service      // other systems' cards through import profiles, results back
+	Reception   *reception.Service   // personal reception: the schedule, bookings, the journal
 }
 
 // Open builds everything: it opens the database, migrates it (or refuses an outdated schema), and
@@ -174,6 +176,12 @@ func (a *App) build(ctx context.Context) error {
 	a.Tokens = apitoken.NewService(a.DB, cfg.Secret, nil)
 	a.Services = georeport.NewCatalogue(a.DB, clf.Subjects.Has)
 	a.Intake = NewIntake(a.DB, cfg, clf, reg, a.Sources)
+	a.Reception = reception.NewService(a.DB, clf, cfg.Timezone, reg, a.Notify, reception.Options{PerPerson: cfg.ReceptionBookings})
+	// The day before a reception its visitors are reminded, each once (the visit is marked as it goes).
+	a.Notify.AddPeriodic("reception_reminders", notify.PeriodicTask{Every: 15 * time.Minute, Run: func(ctx context.Context) error {
+		_, err := a.Reception.RemindTomorrow(ctx)
+		return err
+	}})
 
 	rules := cfg.Petitions
 	petitions := petition.NewService(a.DB, clf, petition.Options{

@@ -17,7 +17,9 @@ import (
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/petition"
+	"github.com/hromada/hromada/internal/reception"
 	"github.com/hromada/hromada/internal/registry"
+	"github.com/hromada/hromada/internal/settlement"
 	"github.com/hromada/hromada/internal/web"
 )
 
@@ -37,6 +39,9 @@ type Deps struct {
 	Classifier *classifier.Classifier
 	Notify     *notify.Service
 	Petitions  *petition.Service
+	// Reception is personal reception's schedule and bookings; Settlements names visiting receptions' places.
+	Reception   *reception.Service
+	Settlements *settlement.Service
 }
 
 type handlers struct {
@@ -77,6 +82,7 @@ func Register(s *web.Server, d Deps) {
 		byIP("sign", d.Config.Limits.SignIP)), h.signPetition)
 	app.Get("/api/v1/petitions", h.apiPetitions)
 	app.Get("/api/v1/petitions/:id<int>", h.apiPetition)
+	h.receptionRoutes(s) // personal reception: reception.go
 
 	account := app.Group("/account", web.RequireSignIn)
 	account.Get("/petitions", h.myPetitions)

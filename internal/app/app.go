@@ -243,11 +243,11 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	portal.Register(a.Web, portal.Deps{Config: cfg, Log: log, People: people, Registry: reg, Classifier: clf, Notify: a.Notify,
-		Petitions: petitions, RP: identity.NewRelyingParty(cfg.OIDC, cfg.RedirectURL(), cfg.PostLogoutURL())})
+		Petitions: petitions, Reception: a.Reception, Settlements: a.Settlements, RP: identity.NewRelyingParty(cfg.OIDC, cfg.RedirectURL(), cfg.PostLogoutURL())})
 	admin.Register(a.Web, admin.Deps{Log: log, Notify: a.Notify, Petitions: petitions, People: people,
 		Registry: reg, Departments: a.Departments, Settlements: a.Settlements, Sources: a.Sources, Classifier: clf, Timezone: cfg.Timezone,
 		Reports: report.NewService(a.DB, cfg.Timezone), Council: cfg.Council,
-		StatusURL: StatusURL(cfg), CaseIndex: cfg.Letters.CaseIndex, Intake: a.Intake, Tokens: a.Tokens,
+		StatusURL: StatusURL(cfg), CaseIndex: cfg.Letters.CaseIndex, Intake: a.Intake, Tokens: a.Tokens, Reception: a.Reception,
 		Services: a.Services, Audit: audit.NewService(a.DB), Staff: func(ctx context.Context) ([]identity.StaffContact, error) {
 			return identity.StaffWithRoles(ctx, a.DB, identity.Roles...)
 		}})

@@ -41,7 +41,7 @@ func (o Official) Position() i18n.Text { return i18n.Text{UK: o.PositionUK, EN: 
 type Day struct {
 	ID           int64
 	OfficialID   int64
-	Day          time.Time // the council's date, midnight UTC
+	Date         time.Time `gorm:"column:day"` // the council's date, midnight UTC
 	StartsAt     time.Time
 	EndsAt       time.Time
 	Place        string

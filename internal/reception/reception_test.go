@@ -98,7 +98,7 @@ func TestSchedule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(days) != 3 || !days[2].Day.Equal(time.Date(2026, 3, 19, 0, 0, 0, 0, time.UTC)) {
+	if len(days) != 3 || !days[2].Date.Equal(time.Date(2026, 3, 19, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("three weekly days expected, got %+v", days)
 	}
 	if got := days[0].StartsAt.In(f.kyiv).Format("2006-01-02 15:04"); got != "2026-03-05 10:00" {

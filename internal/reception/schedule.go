@@ -245,7 +245,7 @@ func (s *Service) AddDays(ctx context.Context, in DaysInput) ([]Day, error) {
 		for w := range in.Weeks {
 			date := in.First.AddDate(0, 0, 7*w)
 			midnight := s.clock.DayStart(date, 0)
-			d := Day{OfficialID: o.ID, Day: date, StartsAt: midnight.Add(time.Duration(start) * time.Minute).UTC(),
+			d := Day{OfficialID: o.ID, Date: date, StartsAt: midnight.Add(time.Duration(start) * time.Minute).UTC(),
 				EndsAt: midnight.Add(time.Duration(end) * time.Minute).UTC(), Place: in.Place,
 				SettlementID: in.SettlementID, CreatedAt: s.clock.Now()}
 			var clash int64

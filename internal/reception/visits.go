@@ -350,7 +350,7 @@ func (s *Service) Receive(ctx context.Context, visitID int64, dec Decision) (int
 		if err != nil {
 			return err
 		}
-		if d.Cancelled() || d.Day.After(s.clock.Today()) {
+		if d.Cancelled() || d.Date.After(s.clock.Today()) {
 			return errs.New(errs.Conflict, "reception.error.not_today")
 		}
 		res := tx.Model(&Visit{}).Where("id = ? AND status IN ?", visitID, []string{StatusBooked, StatusAbsent}).
@@ -412,6 +412,20 @@ func registerInput(ctx context.Context, v *Visit, o *Official, dec Decision, now
 // MarkAbsent records that a booked visitor did not come (their place stays counted: the time has passed).
 func (s *Service) MarkAbsent(ctx context.Context, visitID int64) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var v Visit
+		if err := tx.Take(&v, visitID).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return errs.New(errs.NotFound, "error.not_found")
+			}
+			return err
+		}
+		d, err := s.day(ctx, tx, v.DayID)
+		if err != nil {
+			return err
+		}
+		if d.Date.After(s.clock.Today()) {
+			return errs.New(errs.Conflict, "reception.error.not_today")
+		}
 		res := tx.Model(&Visit{}).Where("id = ? AND status = ?", visitID, StatusBooked).Update("status", StatusAbsent)
 		if res.Error != nil {
 			return res.Error

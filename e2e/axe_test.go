@@ -407,6 +407,7 @@ type a11yFixture struct {
 	registered, assigned, awaiting, answered, anonymous, mine int64
 	pending, published                                        int64
 	settlement, service                                       int64
+	reception                                                 receptionPages
 }
 
 func accessibilityFixture(t *testing.T, s *apptest.Server) *a11yFixture {
@@ -510,6 +511,7 @@ func accessibilityFixture(t *testing.T, s *apptest.Server) *a11yFixture {
 		t.Fatal(err)
 	}
 	fx.mine = mine.ID
+	fx.reception = receptionFixture(t, s, citizen)
 	admin := staff[identity.RoleAdmin]
 	for i, title := range []string{"Облаштувати велодоріжку на вулиці Соборній", "Відкрити бібліотеку в мікрорайоні Садовому"} {
 		p, err := s.App.Petitions.Create(ctx, petition.CreateInput{PersonID: admin, AuthorName: "Литвиненко Оксана Романівна",
@@ -541,6 +543,8 @@ func (fx *a11yFixture) visitors() []axeVisitor {
 			{name: "a petition", path: fmt.Sprintf("/petitions/%d", fx.published)},
 			{name: "not found", path: "/no-such-page", status: 404},
 			{name: "unsubscribe with a bad link", path: "/notices/unsubscribe?t=bad", status: 404},
+			{name: "reception schedule", path: "/reception"},
+			{name: "reception day", path: fmt.Sprintf("/reception/days/%d", fx.reception.bookable)},
 		}},
 		{name: "citizen", who: "Шевченко Олена Петрівна", states: []pageState{
 			{name: "home", path: "/"},
@@ -554,6 +558,11 @@ func (fx *a11yFixture) visitors() []axeVisitor {
 			{name: "new petition sent empty", path: "/petitions/new", submit: "/petitions", status: 422, errors: true},
 			{name: "my petitions", path: "/account/petitions"},
 			{name: "notices", path: "/account/notices"},
+			{name: "reception schedule", path: "/reception"},
+			{name: "reception booking form", path: fmt.Sprintf("/reception/days/%d", fx.reception.bookable)},
+			{name: "reception booking sent empty", path: fmt.Sprintf("/reception/days/%d", fx.reception.bookable),
+				submit: fmt.Sprintf("/reception/days/%d/book", fx.reception.bookable), status: 422, errors: true},
+			{name: "reception booking", path: fmt.Sprintf("/reception/visits/%d", fx.reception.booking)},
 		}},
 		{name: "registrar", who: "Гнатюк Світлана Ігорівна", states: []pageState{
 			{name: "dashboard", path: "/admin/"},
@@ -574,6 +583,11 @@ func (fx *a11yFixture) visitors() []axeVisitor {
 			{name: "outgoing", path: "/admin/outgoing"},
 			{name: "outgoing with bad dates", path: "/admin/outgoing?from=bad&to=bad", status: 400, errors: true},
 			{name: "report to a registrar", path: "/admin/report", status: 403},
+			{name: "reception", path: "/admin/reception"},
+			{name: "reception journal", path: fmt.Sprintf("/admin/reception/days/%d", fx.reception.today)},
+			{name: "reception walk-in sent empty", path: fmt.Sprintf("/admin/reception/days/%d", fx.reception.today),
+				submit: fmt.Sprintf("/admin/reception/days/%d/walkin", fx.reception.today), status: 422, errors: true},
+			{name: "reception card", path: fmt.Sprintf("/admin/reception/visits/%d/card", fx.reception.visit)},
 		}},
 		{name: "executor", who: "Мельник Тарас Степанович", states: []pageState{
 			{name: "dashboard", path: "/admin/"},
@@ -608,6 +622,8 @@ func (fx *a11yFixture) visitors() []axeVisitor {
 		}},
 		{name: "admin", who: "Литвиненко Оксана Романівна", states: []pageState{
 			{name: "dashboard", path: "/admin/"},
+			{name: "reception schedule", path: "/admin/reception"},
+			{name: "reception days sent empty", path: "/admin/reception", submit: "/admin/reception/days", status: 422, errors: true},
 			{name: "departments", path: "/admin/departments/"},
 			{name: "department sent empty", path: "/admin/departments/", submit: "/admin/departments", status: 422, errors: true},
 			{name: "settlements", path: "/admin/settlements/"},

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"slices"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -37,9 +38,9 @@ func (h *handlers) receptionRoutes(staff fiber.Router) {
 
 // officialForm and daysForm are the schedule's forms as typed, kept to show them again.
 type officialForm struct {
-	ID                           int64
-	Name, PositionUK, PositionEN string
-	Active                       bool
+	ID                                    int64
+	Name, PositionUK, PositionEN, Account string
+	Active                                bool
 }
 
 type daysForm struct {
@@ -66,8 +67,13 @@ func (h *handlers) renderReceptionDays(c *fiber.Ctx, of officialForm, df daysFor
 	if err != nil {
 		return err
 	}
+	accounts, err := h.staffAccounts(c)
+	if err != nil {
+		return err
+	}
 	return c.Render("admin/reception", fiber.Map{
-		"Title": h.web.TextsOf(c).T("reception.admin.title"), "Days": days, "Officials": officials,
+		"Accounts": accounts,
+		"Title":    h.web.TextsOf(c).T("reception.admin.title"), "Days": days, "Officials": officials,
 		"OfficialChoices": officialChoices(officials), "Settlements": settlement.Choices(places),
 		"Official": of, "DaysForm": df, "Errors": problems, "Today": today,
 		"IsAdmin": web.HasRole(c, identity.RoleAdmin),
@@ -86,12 +92,25 @@ func (h *handlers) saveOfficial(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	accounts, err := h.staffAccounts(c)
+	if err != nil {
+		return err
+	}
 	of := officialForm{ID: id, Name: r.Line("name", form.MaxLine), PositionUK: r.Line("position_uk", form.MaxLine),
-		PositionEN: r.Line("position_en", form.MaxLine), Active: r.Flag("active")}
+		PositionEN: r.Line("position_en", form.MaxLine), Account: r.Line("account", 20), Active: r.Flag("active")}
 	problems := r.Problems()
+	var account *int64
+	if of.Account != "" {
+		if !slices.ContainsFunc(accounts, func(a choice) bool { return a.Value == of.Account }) {
+			problems.Add("account", "reception.error.account")
+		} else {
+			n, _ := strconv.ParseInt(of.Account, 10, 64)
+			account = &n
+		}
+	}
 	if len(problems) == 0 {
 		_, err = h.Reception.SaveOfficial(c.UserContext(), id, reception.OfficialInput{Name: of.Name,
-			PositionUK: of.PositionUK, PositionEN: of.PositionEN, Active: of.Active})
+			PositionUK: of.PositionUK, PositionEN: of.PositionEN, PersonID: account, Active: of.Active})
 		if e := errs.As(err, errs.Invalid); e != nil {
 			problems = e.Fields
 		} else if err != nil {
@@ -410,6 +429,20 @@ func officialChoices(list []reception.Official) []choice {
 		}
 	}
 	return out
+}
+
+// staffAccounts are the staff members an official's account may be chosen from: the author of the
+// resolutions the official gives at reception.
+func (h *handlers) staffAccounts(c *fiber.Ctx) ([]choice, error) {
+	members, err := h.People.StaffMembers(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]choice, 0, len(members))
+	for i := range members {
+		out = append(out, choice{Value: strconv.FormatInt(members[i].PersonID, 10), Label: members[i].FullName()})
+	}
+	return out, nil
 }
 
 // choice is an option of a select built from rows rather than a classifier list.

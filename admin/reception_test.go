@@ -22,6 +22,7 @@ type receptionScene struct {
 	citizen, registrar, admin *http.Client
 	dayPath                   string
 	dayID, visitID            int64
+	account                   int64 // the official's staff account
 }
 
 // TestPersonalReception: an admin puts an official's receptions on the schedule; a citizen books a
@@ -44,9 +45,18 @@ func adminKeepsTheSchedule(t *testing.T, sc *receptionScene) {
 		t.Fatalf("the schedule page: %d", page.Status)
 	}
 	csrf := apptest.CSRF(t, page.Body)
-	r := apptest.PostForm(t, sc.admin, sc.s.Path("/admin/reception/officials"), url.Values{"_csrf": {csrf},
-		"name": {"Петренко Іван Миколайович"}, "position_uk": {"Міський голова"}, "position_en": {"Mayor"}})
-	if r.Status != http.StatusSeeOther {
+	official := url.Values{"_csrf": {csrf}, "name": {"Петренко Іван Миколайович"}, "position_uk": {"Міський голова"},
+		"position_en": {"Mayor"}, "account": {"999999"}}
+	// An account that is no staff member's is refused beside its field.
+	if r := apptest.PostForm(t, sc.admin, sc.s.Path("/admin/reception/officials"), official); r.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.Body, "Оберіть працівника зі списку") || !strings.Contains(r.Body, `value="Петренко Іван Миколайович"`) {
+		t.Fatalf("an unknown account: %d", r.Status)
+	}
+	if err := sc.s.App.DB.Raw("SELECT id FROM persons WHERE email = ?", "o.lytvynenko@rada.zrazkove.example").Scan(&sc.account).Error; err != nil {
+		t.Fatal(err)
+	}
+	official.Set("account", fmt.Sprint(sc.account))
+	if r := apptest.PostForm(t, sc.admin, sc.s.Path("/admin/reception/officials"), official); r.Status != http.StatusSeeOther {
 		t.Fatalf("add an official: %d", r.Status)
 	}
 	officials, err := sc.s.App.Reception.Officials(t.Context(), true)
@@ -167,7 +177,7 @@ func officialReceivesThem(t *testing.T, sc *receptionScene) {
 	}
 	a, err := sc.s.App.Registry.AppealForStaff(t.Context(), *v.AppealID)
 	if err != nil || a.Channel != registry.ChannelReception || !strings.Contains(a.Resolution, "обстежити дах") ||
-		!strings.Contains(a.Resolution, "Петренко Іван Миколайович") {
+		!strings.Contains(a.Resolution, "Петренко Іван Миколайович") || a.ResolutionBy == nil || *a.ResolutionBy != sc.account {
 		t.Fatalf("the appeal: %+v %v", a, err)
 	}
 	card := apptest.Get(t, sc.registrar, sc.s.Path(r.Location))

@@ -206,5 +206,9 @@ func lowerFirst(s string) string {
 
 // Paragraphs is the narrative as its paragraphs, for the documents that set each one apart (DOCX, PDF).
 func (r *Report) Paragraphs(o Output) []string {
-	return strings.Split(r.Narrative(o), "\n\n")
+	out := strings.Split(r.Narrative(o), "\n\n")
+	if p := r.ReceptionParagraph(o); p != "" {
+		out = append(out, p)
+	}
+	return out
 }

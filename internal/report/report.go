@@ -55,6 +55,7 @@ import (
 	"github.com/hromada/hromada/internal/calendar"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/i18n"
+	"github.com/hromada/hromada/internal/reception"
 )
 
 // Keys for empty values, so that the figures add up.
@@ -124,7 +125,9 @@ type Report struct {
 	Previous        *Figures             `json:"previous"`         // the same days a year earlier
 	DepartmentNames map[string]i18n.Text `json:"department_names"` // by_department key → name
 	SettlementNames map[string]i18n.Text `json:"settlement_names"` // by_settlement key → name
-	Generated       time.Time            `json:"generated_at"`
+	// Reception is personal reception's figures of the period (reception.go).
+	Reception *reception.Figures `json:"reception"`
+	Generated time.Time          `json:"generated_at"`
 }
 
 // AllIssues lists the broken identities of both periods.
@@ -183,6 +186,9 @@ func computeAt(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.L
 	}
 	r.DepartmentNames[Unassigned] = i18n.Text{UK: "Не призначено", EN: "Not assigned"}
 	r.SettlementNames[Undetermined] = i18n.Text{UK: "Не визначено", EN: "Not determined"}
+	if r.Reception, err = reception.FiguresOf(ctx, db, from, to, q.today); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 

@@ -38,6 +38,7 @@ var staffNav = []navLink{
 	{"/admin/#control", "staff.nav.control", registryRoles, func(p string) bool { return p == "/admin" || p == "/admin/" }},
 	{"/admin/appeals?status=" + registry.StatusAwaitingApproval, "staff.nav.approval", []string{identity.RoleHead}, func(string) bool { return false }},
 	{"/admin/petitions", "staff.nav.petitions", []string{identity.RoleModerator, identity.RoleHead}, under("/admin/petitions")},
+	{"/admin/reception", "staff.nav.reception", receptionDesk, under("/admin/reception")},
 	{"/admin/report", "staff.nav.reports", []string{identity.RoleAnalyst, identity.RoleAdmin}, under("/admin/report")},
 	{"/admin/import", "staff.nav.import", []string{identity.RoleRegistrar, identity.RoleAdmin}, under("/admin/import")},
 	{"/admin/dispatch", "staff.nav.dispatch", []string{identity.RoleRegistrar, identity.RoleAdmin}, under("/admin/dispatch")},

@@ -159,7 +159,7 @@ func staffRoutes(t *testing.T, s *apptest.Server, deptID int64) []staffRoute {
 	)
 	appeal := fmt.Sprintf("/admin/appeals/%d", a.ID)
 	readers := []string{registrar, executor, head, analyst, admin}
-	return []staffRoute{
+	return append(receptionStaffRoutes(t, s), []staffRoute{
 		{"GET", "/admin/", "/admin/", []string{registrar, executor, head, moderator, analyst, admin}},
 		{"GET", "/admin/appeals", "/admin/appeals", readers},
 		{"GET", "/admin/appeals.csv", "/admin/appeals.csv", readers},
@@ -236,7 +236,7 @@ func staffRoutes(t *testing.T, s *apptest.Server, deptID int64) []staffRoute {
 		{"POST", "/admin/staff", "/admin/staff", []string{admin}},
 		{"POST", "/admin/staff/:id<int>/revoke", fmt.Sprintf("/admin/staff/%d/revoke", author.ID), []string{admin}},
 		{"POST", "/admin/staff/:id<int>/department", fmt.Sprintf("/admin/staff/%d/department", author.ID), []string{admin}},
-	}
+	}...)
 }
 
 func everyStaffRouteIsListed(t *testing.T, sc *roleScene) {

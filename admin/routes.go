@@ -20,6 +20,7 @@ import (
 	"github.com/hromada/hromada/internal/intake"
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/petition"
+	"github.com/hromada/hromada/internal/reception"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/report"
 	"github.com/hromada/hromada/internal/reporttext"
@@ -66,6 +67,8 @@ type Deps struct {
 	Intake *intake.Service
 	// Tokens are the machine API's tokens (admin).
 	Tokens *apitoken.Service
+	// Reception is personal reception: the schedule, bookings and the reception journal.
+	Reception *reception.Service
 }
 
 // registryRoles may read the registry of appeals: everyone who works with appeals, not moderators.
@@ -144,6 +147,8 @@ func Register(s *web.Server, d Deps) {
 	outgoing := web.RequireRole(identity.RoleRegistrar, identity.RoleHead, identity.RoleAnalyst, identity.RoleAdmin)
 	staff.Get("/outgoing", outgoing, h.outgoing)
 	staff.Get("/outgoing.:format", outgoing, h.outgoingExport) // csv, xlsx of the same filter
+
+	h.receptionRoutes(staff) // personal reception: reception.go
 
 	reports := web.RequireRole(identity.RoleAnalyst, identity.RoleAdmin)
 	staff.Get("/report", reports, h.report)

@@ -410,6 +410,7 @@ type a11yFixture struct {
 	mineIndex                                                 string // its index, for /status
 	pending, published                                        int64
 	settlement, service                                       int64
+	reception                                                 receptionPages
 }
 
 func accessibilityFixture(t *testing.T, s *apptest.Server) *a11yFixture {
@@ -514,6 +515,7 @@ func accessibilityFixture(t *testing.T, s *apptest.Server) *a11yFixture {
 	}
 	fx.mine = mine.ID
 	citizenSide(t, s, fx, citizen, dept.ID, staff)
+	fx.reception = receptionFixture(t, s, citizen)
 	admin := staff[identity.RoleAdmin]
 	for i, title := range []string{"Облаштувати велодоріжку на вулиці Соборній", "Відкрити бібліотеку в мікрорайоні Садовому"} {
 		p, err := s.App.Petitions.Create(ctx, petition.CreateInput{PersonID: admin, AuthorName: "Литвиненко Оксана Романівна",
@@ -552,6 +554,8 @@ func (fx *a11yFixture) visitors() []axeVisitor {
 			{name: "status found", path: "/status?index=" + url.QueryEscape(fx.mineIndex) + "&surname=" + url.QueryEscape("шевченко")},
 			{name: "status not found", path: "/status?index=" + url.QueryEscape(fx.mineIndex) + "&surname=" + url.QueryEscape("Коваленко")},
 			{name: "status sent empty", path: "/status?index=&surname=", status: 422, errors: true},
+			{name: "reception schedule", path: "/reception"},
+			{name: "reception day", path: fmt.Sprintf("/reception/days/%d", fx.reception.bookable)},
 		}},
 		{name: "citizen", who: "Шевченко Олена Петрівна", states: []pageState{
 			{name: "home", path: "/"},
@@ -570,6 +574,11 @@ func (fx *a11yFixture) visitors() []axeVisitor {
 			{name: "new petition sent empty", path: "/petitions/new", submit: "/petitions", status: 422, errors: true},
 			{name: "my petitions", path: "/account/petitions"},
 			{name: "notices", path: "/account/notices"},
+			{name: "reception schedule", path: "/reception"},
+			{name: "reception booking form", path: fmt.Sprintf("/reception/days/%d", fx.reception.bookable)},
+			{name: "reception booking sent empty", path: fmt.Sprintf("/reception/days/%d", fx.reception.bookable),
+				submit: fmt.Sprintf("/reception/days/%d/book", fx.reception.bookable), status: 422, errors: true},
+			{name: "reception booking", path: fmt.Sprintf("/reception/visits/%d", fx.reception.booking)},
 		}},
 		{name: "registrar", who: "Гнатюк Світлана Ігорівна", states: []pageState{
 			{name: "dashboard", path: "/admin/"},
@@ -590,6 +599,11 @@ func (fx *a11yFixture) visitors() []axeVisitor {
 			{name: "outgoing", path: "/admin/outgoing"},
 			{name: "outgoing with bad dates", path: "/admin/outgoing?from=bad&to=bad", status: 400, errors: true},
 			{name: "report to a registrar", path: "/admin/report", status: 403},
+			{name: "reception", path: "/admin/reception"},
+			{name: "reception journal", path: fmt.Sprintf("/admin/reception/days/%d", fx.reception.today)},
+			{name: "reception walk-in sent empty", path: fmt.Sprintf("/admin/reception/days/%d", fx.reception.today),
+				submit: fmt.Sprintf("/admin/reception/days/%d/walkin", fx.reception.today), status: 422, errors: true},
+			{name: "reception card", path: fmt.Sprintf("/admin/reception/visits/%d/card", fx.reception.visit)},
 		}},
 		{name: "executor", who: "Мельник Тарас Степанович", states: []pageState{
 			{name: "dashboard", path: "/admin/"},
@@ -624,6 +638,8 @@ func (fx *a11yFixture) visitors() []axeVisitor {
 		}},
 		{name: "admin", who: "Литвиненко Оксана Романівна", states: []pageState{
 			{name: "dashboard", path: "/admin/"},
+			{name: "reception schedule", path: "/admin/reception"},
+			{name: "reception days sent empty", path: "/admin/reception", submit: "/admin/reception/days", status: 422, errors: true},
 			{name: "departments", path: "/admin/departments/"},
 			{name: "department sent empty", path: "/admin/departments/", submit: "/admin/departments", status: 422, errors: true},
 			{name: "settlements", path: "/admin/settlements/"},

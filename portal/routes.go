@@ -17,8 +17,10 @@ import (
 	"github.com/hromada/hromada/internal/identity"
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/petition"
+	"github.com/hromada/hromada/internal/reception"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/report"
+	"github.com/hromada/hromada/internal/settlement"
 	"github.com/hromada/hromada/internal/statistics"
 	"github.com/hromada/hromada/internal/web"
 )
@@ -40,6 +42,9 @@ type Deps struct {
 	Notify     *notify.Service
 	Petitions  *petition.Service
 	Reports    *report.Service // the published statistics are the report's figures
+	// Reception is personal reception's schedule and bookings; Settlements names visiting receptions' places.
+	Reception   *reception.Service
+	Settlements *settlement.Service
 }
 
 type handlers struct {
@@ -88,6 +93,7 @@ func Register(s *web.Server, d Deps) {
 	app.Post("/petitions/:id<int>/sign", web.RequireSignIn, h.signPetition)
 	app.Get("/api/v1/petitions", h.apiPetitions)
 	app.Get("/api/v1/petitions/:id<int>", h.apiPetition)
+	h.receptionRoutes(s) // personal reception: reception.go
 
 	// Published statistics: the page and the open data (JSON, CSV). The machine API's appeals are under
 	// /api/v1/appeals (api/), so these public addresses do not meet it.

@@ -37,6 +37,7 @@ import (
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/paper"
 	"github.com/hromada/hromada/internal/petition"
+	"github.com/hromada/hromada/internal/reception"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/report"
 	"github.com/hromada/hromada/internal/reporttext"
@@ -102,6 +103,7 @@ type App struct {
 	Tokens      *apitoken.Service    // the machine API's tokens
 	Services    *georeport.Catalogue // Open311's public services
 	Intake      *intake.Service      // other systems' cards through import profiles, results back
+	Reception   *reception.Service   // personal reception: the schedule, bookings, the journal
 }
 
 // Open builds everything: it opens the database, migrates it (or refuses an outdated schema), and
@@ -175,6 +177,12 @@ func (a *App) build(ctx context.Context) error {
 	a.Tokens = apitoken.NewService(a.DB, cfg.Secret, nil)
 	a.Services = georeport.NewCatalogue(a.DB, clf.Subjects.Has)
 	a.Intake = NewIntake(a.DB, cfg, clf, reg, a.Sources)
+	a.Reception = reception.NewService(a.DB, clf, cfg.Timezone, reg, a.Notify, reception.Options{PerPerson: cfg.ReceptionBookings})
+	// The day before a reception its visitors are reminded, each once (the visit is marked as it goes).
+	a.Notify.AddPeriodic("reception_reminders", notify.PeriodicTask{Every: 15 * time.Minute, Run: func(ctx context.Context) error {
+		_, err := a.Reception.RemindTomorrow(ctx)
+		return err
+	}})
 
 	rules := cfg.Petitions
 	petitions := petition.NewService(a.DB, clf, petition.Options{
@@ -236,13 +244,13 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	portal.Register(a.Web, portal.Deps{Config: cfg, Log: log, People: people, Registry: reg, Classifier: clf, Notify: a.Notify,
-		Petitions: petitions, RP: identity.NewRelyingParty(cfg.OIDC, cfg.RedirectURL(), cfg.PostLogoutURL()),
+		Petitions: petitions, Reception: a.Reception, Settlements: a.Settlements, RP: identity.NewRelyingParty(cfg.OIDC, cfg.RedirectURL(), cfg.PostLogoutURL()),
 		Reports: report.NewService(a.DB, cfg.Timezone)})
 	admin.Register(a.Web, admin.Deps{Log: log, Notify: a.Notify, Petitions: petitions, People: people,
 		Registry: reg, Departments: a.Departments, Settlements: a.Settlements, Sources: a.Sources, Classifier: clf, Timezone: cfg.Timezone,
 		Reports: report.NewService(a.DB, cfg.Timezone), Council: cfg.Council,
 		ReportTexts: reporttext.NewService(a.DB), ReportHeading: report.Heading(cfg.ReportDocument),
-		StatusURL: StatusURL(cfg), CaseIndex: cfg.Letters.CaseIndex, Intake: a.Intake, Tokens: a.Tokens,
+		StatusURL: StatusURL(cfg), CaseIndex: cfg.Letters.CaseIndex, Intake: a.Intake, Tokens: a.Tokens, Reception: a.Reception,
 		Services: a.Services, Audit: audit.NewService(a.DB), Staff: func(ctx context.Context) ([]identity.StaffContact, error) {
 			return identity.StaffWithRoles(ctx, a.DB, identity.Roles...)
 		}})

@@ -95,7 +95,7 @@ func crawlAll(cr *crawler, clients []*visitor, ids fixtureIDs) {
 		cr.crawl(c, []string{"/", "/appeals", "/appeals/new", "/appeals/check", "/status", "/petitions", "/petitions/new", "/account/petitions",
 			"/account/notices", "/admin/", "/admin/appeals", "/admin/appeals/new", "/admin/import", "/admin/report",
 			"/admin/departments/", "/admin/settlements/", "/admin/open311/", "/admin/mail", "/admin/audit", "/admin/staff", "/admin/petitions/",
-			"/admin/tokens"})
+			"/admin/tokens", "/reception", "/admin/reception"})
 	}
 	// Parameters that no page links to but programs send.
 	extra := map[string][]string{
@@ -406,6 +406,7 @@ func hostileFixture(t *testing.T, s *apptest.Server) ([]*visitor, fixtureIDs) {
 	}
 	ids.unsubscribe = s.App.Notify.UnsubscribeToken(ids.citizen, "appeal_registered")
 	ids.open311Request, ids.open311Key = open311Fixture(t, s)
+	receptionFixture(t, s, ids.citizen)
 	return out, ids
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/hromada/hromada/internal/intake"
 	"github.com/hromada/hromada/internal/notify"
 	"github.com/hromada/hromada/internal/petition"
+	"github.com/hromada/hromada/internal/reception"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/reporttext"
 	"github.com/hromada/hromada/internal/settlement"
@@ -31,6 +32,7 @@ func allModels() []any {
 	m = append(m, web.Models()...)
 	m = append(m, notify.Models()...)
 	m = append(m, petition.Models()...)
+	m = append(m, reception.Models()...)
 	m = append(m, department.Models()...)
 	m = append(m, audit.Models()...)
 	m = append(m, settlement.Models()...)

@@ -66,6 +66,8 @@ type Config struct {
 
 	MaxAttachmentBytes int64
 	MaxAttachments     int
+	// ReceptionBookings bounds the live bookings of coming personal receptions one citizen may hold.
+	ReceptionBookings int
 	// MaxFormBytes is the largest body of a request that carries no files; forms with files may send
 	// the attachments allowed, and only signed-in persons (internal/web/bodies.go).
 	MaxFormBytes int64
@@ -232,6 +234,7 @@ var Vars = []Var{
 	{Name: "HROMADA_DUE_ON_DAY_OFF", Default: "keep", Help: "a term of an appeal (due date, forwarding, return) that ends on a day off (Saturday, Sunday, or a public holiday when HROMADA_MARTIAL_LAW is false): keep (the date stays; the card and the dashboards flag it) or earlier (the working day before it); never later"},
 	{Name: "HROMADA_MAX_ATTACHMENT_MB", Default: "10", Help: "largest accepted attachment, in MiB"},
 	{Name: "HROMADA_MAX_ATTACHMENTS", Default: "5", Help: "most attachments on one appeal"},
+	{Name: "HROMADA_RECEPTION_BOOKINGS", Default: "2", Help: "bookings of coming personal receptions one citizen may hold at once (against hoarding slots)"},
 	{Name: "HROMADA_MAX_FORM_KB", Default: "256", Help: "largest request body without files, in KiB; only signed-in persons may send more, and only to forms with files (up to the attachments allowed plus 1 MiB)"},
 	{Name: "HROMADA_PETITION_THRESHOLD", Default: "250", Help: "signatures a petition needs (the community's charter)"},
 	{Name: "HROMADA_PETITION_DAYS", Default: "60", Help: "days of collecting signatures"},
@@ -420,6 +423,7 @@ func (r *reader) registry(c *Config) {
 	c.DueOnDayOff = r.oneOf("HROMADA_DUE_ON_DAY_OFF", "keep", "keep", "earlier")
 	c.MaxAttachmentBytes = int64(r.positiveInt("HROMADA_MAX_ATTACHMENT_MB", 10)) << 20
 	c.MaxAttachments = r.positiveInt("HROMADA_MAX_ATTACHMENTS", 5)
+	c.ReceptionBookings = r.positiveInt("HROMADA_RECEPTION_BOOKINGS", 2)
 	c.MaxFormBytes = int64(r.positiveInt("HROMADA_MAX_FORM_KB", 256)) << 10
 }
 

@@ -50,13 +50,16 @@ var (
 	AppealAssigned            = Kind{Name: "appeal_assigned"}       // staff: a new assignment
 	AppealDueSoon             = Kind{Name: "appeal_due_soon"}       // staff: due in 5 days, then in 1 day
 	AppealOverdueDigest       = Kind{Name: "appeal_overdue_digest"} // staff: daily, per department
+	ReceptionBooked           = Kind{Name: "reception_booked"}      // a place at personal reception is held
+	ReceptionReminder         = Kind{Name: "reception_reminder"}    // the day before the reception
+	ReceptionCancelled        = Kind{Name: "reception_cancelled"}   // the reception day was called off
 )
 
 // Kinds lists every notice, in the order the account page shows the optional ones.
 var Kinds = []Kind{AppealRegistered, PetitionAnsweredSignatory, PetitionPublished, PetitionRejected,
 	PetitionThreshold, PetitionThresholdStaff, PetitionAnswered, PetitionModerationDue, AppealForwarded,
 	AppealReturned, AppealNotConsidered, AppealExtended, AppealAnswered, AppealAcknowledged, AppealAssigned,
-	AppealDueSoon, AppealOverdueDigest}
+	AppealDueSoon, AppealOverdueDigest, ReceptionBooked, ReceptionReminder, ReceptionCancelled}
 
 func kindByName(name string) (Kind, bool) {
 	for _, k := range Kinds {

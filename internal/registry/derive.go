@@ -47,6 +47,8 @@ func appealOf(in *RegisterInput) *Appeal {
 		PlaceLongitude:     in.Place.Longitude,
 		PlaceAddress:       in.Place.Address,
 		ServiceCode:        in.ServiceCode,
+		Resolution:         in.Resolution,
+		ResolutionBy:       in.ResolutionBy,
 	}
 	for i, q := range in.Questions {
 		a.Questions = append(a.Questions, Question{Position: i + 1, SubjectCode: q.SubjectCode, Text: q.Text})

@@ -26,8 +26,12 @@ var Statuses = []string{StatusRegistered, StatusInProgress, StatusAwaitingApprov
 // Closed lists the statuses of appeals removed from control.
 var Closed = []string{StatusAnswered, StatusForwarded, StatusReturned, StatusNotConsidered}
 
-// Channel of the portal itself.
-const ChannelPortal = "portal"
+// Channels the registry itself names: the portal, and personal reception (internal/reception registers
+// the appeals made there).
+const (
+	ChannelPortal    = "portal"
+	ChannelReception = "reception"
+)
 
 // Types of appeal (the classifier's codes; thanks and greetings count as proposals).
 const (

@@ -134,6 +134,10 @@ type RegisterInput struct {
 	// FromDraft: the author's checked draft (drafts.go) is sent; it is deleted in the registering
 	// transaction, and a draft already gone is a Conflict (ErrDraftGone), so it is never registered twice.
 	FromDraft bool
+	// The resolution given when the appeal was made, and its author's account: an official deciding on
+	// the spot at personal reception (internal/reception). Empty: the head resolves it later.
+	Resolution   string
+	ResolutionBy *int64
 }
 
 // validate checks a new appeal's content (Law 393/96-ВР, Art. 5) and says what is wrong in the forms'
@@ -152,13 +156,43 @@ func (s *Service) Check(in RegisterInput) error {
 // the next index of the year, the due date, the card, its questions, the first timeline event and the
 // audit line (auditRegister).
 func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal, error) {
-	if err := s.validate(&in); err != nil {
+	a, err := s.prepare(ctx, &in)
+	if err != nil {
+		return nil, err
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return s.insert(ctx, tx, a, &in) })
+	if err != nil {
+		return nil, fmt.Errorf("register appeal: %w", err)
+	}
+	return a, nil
+}
+
+// RegisterWith registers an appeal without attachments inside the caller's transaction, so that another
+// domain's step and the registration commit or roll back together (a visit at personal reception becomes
+// an appeal in the step that records it).
+func (s *Service) RegisterWith(ctx context.Context, tx *gorm.DB, in RegisterInput) (*Appeal, error) {
+	if len(in.Attachments) > 0 {
+		return nil, errors.New("register with a transaction: attachments are stored only by RegisterAppeal")
+	}
+	a, err := s.prepare(ctx, &in)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.insert(ctx, tx, a, &in); err != nil {
+		return nil, fmt.Errorf("register appeal: %w", err)
+	}
+	return a, nil
+}
+
+// prepare validates a new appeal, stores its attachments and builds its card, before the transaction.
+func (s *Service) prepare(ctx context.Context, in *RegisterInput) (*Appeal, error) {
+	if err := s.validate(in); err != nil {
 		return nil, err
 	}
 	if err := s.checkRelated(ctx, in.RelatedAppealID); err != nil {
 		return nil, err
 	}
-	proposed, err := s.proposeSign(ctx, &in)
+	proposed, err := s.proposeSign(ctx, in)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +204,7 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 	if in.ReceivedAt.IsZero() {
 		in.ReceivedAt = now
 	}
-	a := appealOf(&in)
+	a := appealOf(in)
 	a.CreatedAt, a.UpdatedAt, a.SignProposed = now, now, proposed
 	for i := range atts {
 		atts[i].CreatedAt = now
@@ -181,62 +215,63 @@ func (s *Service) RegisterAppeal(ctx context.Context, in RegisterInput) (*Appeal
 		actor = in.RegisteredBy
 	}
 	a.Events = []Event{{OccurredAt: now, Kind: EventRegistered, ActorPersonID: actor}}
+	return a, nil
+}
 
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := takeDraft(tx, &in); err != nil {
-			return err
+// insert registers the prepared card in the transaction: the next index of the year, the link to the
+// author's account, the settlement, the card with its questions and events, the idempotency key, the
+// acknowledgement or registration notice and the audit line.
+func (s *Service) insert(ctx context.Context, tx *gorm.DB, a *Appeal, in *RegisterInput) error {
+	now, actor := a.CreatedAt, a.Events[0].ActorPersonID
+	if err := takeDraft(tx, in); err != nil {
+		return err
+	}
+	if err := s.number(tx, a); err != nil {
+		return err
+	}
+	if err := linkAccount(ctx, tx, a, in.RegisteredBy != nil); err != nil {
+		return err
+	}
+	places, err := settlement.LoadIndex(ctx, tx, s.clf.SettlementKinds)
+	if err != nil {
+		return err
+	}
+	if a.SettlementID != nil && !places.Has(*a.SettlementID) {
+		// Made inactive between the form and its submission.
+		return errs.Validation{"settlement": "settlement.error.choose"}.Err()
+	}
+	s.deriveNew(a, places)
+	if err := tx.Create(a).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) && a.SourceID != nil && a.ExternalNumber != "" {
+			return errs.New(errs.Conflict, ErrKnownCard) // the source's card is registered already
 		}
-		if err := s.number(tx, a); err != nil {
-			return err
-		}
-		if err := linkAccount(ctx, tx, a, in.RegisteredBy != nil); err != nil {
-			return err
-		}
-		places, err := settlement.LoadIndex(ctx, tx, s.clf.SettlementKinds)
+		return err
+	}
+	if err := keepKey(tx, in.Idempotency, a.ID, now); err != nil {
+		return err
+	}
+	if in.Acknowledge {
+		// The acknowledgement asked for replaces the registration notice: one message, the letter in it.
+		ev, err := s.sendLetter(ctx, tx, a, now, s.authorLetter(a, paper.KindAcknowledgement, notify.AppealAcknowledged, nil))
 		if err != nil {
 			return err
 		}
-		if a.SettlementID != nil && !places.Has(*a.SettlementID) {
-			// Made inactive between the form and its submission.
-			return errs.Validation{"settlement": "settlement.error.choose"}.Err()
-		}
-		s.deriveNew(a, places)
-		if err := tx.Create(a).Error; err != nil {
-			if errors.Is(err, gorm.ErrDuplicatedKey) && a.SourceID != nil && a.ExternalNumber != "" {
-				return errs.New(errs.Conflict, ErrKnownCard) // the source's card is registered already
-			}
+		ev.AppealID, ev.OccurredAt, ev.ActorPersonID = a.ID, now, actor
+		if err := tx.Create(&ev).Error; err != nil {
 			return err
 		}
-		if err := keepKey(tx, in.Idempotency, a.ID, now); err != nil {
-			return err
-		}
-		if in.Acknowledge {
-			// The acknowledgement asked for replaces the registration notice: one message, the letter in it.
-			ev, err := s.sendLetter(ctx, tx, a, now, s.authorLetter(a, paper.KindAcknowledgement, notify.AppealAcknowledged, nil))
-			if err != nil {
-				return err
-			}
-			ev.AppealID, ev.OccurredAt, ev.ActorPersonID = a.ID, now, actor
-			if err := tx.Create(&ev).Error; err != nil {
-				return err
-			}
-		}
-		detail := registerDetail(a, in.RegisteredBy != nil)
-		for _, n := range a.outNumbers {
-			detail += " out=" + n
-		}
-		if err := audit.Record(ctx, tx, auditRegister, "appeal", a.ID, detail); err != nil {
-			return err
-		}
-		if in.Acknowledge && replyBy(a) == DeliveryEmail {
-			return nil
-		}
-		return s.tellAuthor(ctx, tx, a, notify.AppealRegistered, nil)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("register appeal: %w", err)
 	}
-	return a, nil
+	detail := registerDetail(a, in.RegisteredBy != nil)
+	for _, n := range a.outNumbers {
+		detail += " out=" + n
+	}
+	if err := audit.Record(ctx, tx, auditRegister, "appeal", a.ID, detail); err != nil {
+		return err
+	}
+	if in.Acknowledge && replyBy(a) == DeliveryEmail {
+		return nil
+	}
+	return s.tellAuthor(ctx, tx, a, notify.AppealRegistered, nil)
 }
 
 // linkAccount links an appeal taken by telephone or post to the account of the citizen whose account has

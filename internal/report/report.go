@@ -66,6 +66,7 @@ import (
 	"github.com/hromada/hromada/internal/calendar"
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/i18n"
+	"github.com/hromada/hromada/internal/reception"
 )
 
 // Keys for empty values, so that the figures add up.
@@ -139,7 +140,9 @@ type Report struct {
 	Settlements     Timetable            `json:"settlements"`      // the period per settlement
 	DepartmentNames map[string]i18n.Text `json:"department_names"` // by_department key → name
 	SettlementNames map[string]i18n.Text `json:"settlement_names"` // by_settlement key → name
-	Generated       time.Time            `json:"generated_at"`
+	// Reception is personal reception's figures of the period (reception.go).
+	Reception *reception.Figures `json:"reception"`
+	Generated time.Time          `json:"generated_at"`
 }
 
 // AllIssues lists the broken identities of the three periods.
@@ -228,6 +231,9 @@ func computeAt(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.L
 	r.DepartmentNames[Unassigned] = i18n.Text{UK: "Не призначено", EN: "Not assigned"}
 	r.SettlementNames[Undetermined] = i18n.Text{UK: "Не визначено", EN: "Not determined"}
 	r.timetables(cells, q.settlements)
+	if r.Reception, err = reception.FiguresOf(ctx, db, from, to, q.today); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 

@@ -105,15 +105,17 @@ func (w words) channels() string {
 		forP, w.n("count.appeals", electronic), lowerFirst(in), w.n("count.appeals", phone))
 }
 
-// personalReception: appeals made at personal receptions (the channel of classifier row 1.2). When the
-// receptions themselves are recorded (schedule, receptions held, citizens received), their figures belong
-// in this paragraph.
+// personalReception: appeals made at personal receptions (the channel of classifier row 1.2), then the
+// receptions held and the citizens received by official and by place (reception.go).
 func (w words) personalReception() string {
-	n := w.f.ByChannel["reception"]
-	if n == 0 {
-		return ""
+	var parts []string
+	if n := w.f.ByChannel["reception"]; n > 0 {
+		parts = append(parts, w.o.L.N("words.reception", n))
 	}
-	return w.o.L.N("words.reception", n)
+	if p := w.r.ReceptionParagraph(w.o); p != "" {
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, " ")
 }
 
 // questions: the questions raised and the three leading subjects, in the genitive as the seed has them

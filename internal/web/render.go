@@ -68,6 +68,7 @@ func newEngine(areas map[string]fs.FS, assets *static.Assets, loc *time.Location
 			return strconv.FormatInt(*p, 10)
 		},
 		"datetime": func(t time.Time) string { return t.In(loc).Format("02.01.2006 15:04") },
+		"hhmm":     func(t time.Time) string { return t.In(loc).Format("15:04") }, // a time of day in the council's zone
 		"isoDate":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 		"add":      func(a, b int) int { return a + b },
 		"list":     func(items ...string) []string { return items },

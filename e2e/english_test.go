@@ -40,6 +40,8 @@ func TestCitizenPagesInEnglish(t *testing.T) {
 		{name: "a petition", path: fmt.Sprintf("/petitions/%d", fx.published), shot: "en-petition"},
 		{name: "not found", path: "/no-such-page", status: 404, shot: "en-not-found"},
 		{name: "unsubscribe with a bad link", path: "/notices/unsubscribe?t=bad", status: 404},
+		{name: "reception schedule", path: "/reception"},
+		{name: "reception day", path: fmt.Sprintf("/reception/days/%d", fx.reception.bookable)},
 	}
 	signedIn := []pageState{
 		{name: "home signed in", path: "/"},
@@ -54,6 +56,11 @@ func TestCitizenPagesInEnglish(t *testing.T) {
 		{name: "new petition sent empty", path: "/petitions/new", submit: "/petitions", status: 422},
 		{name: "my petitions", path: "/account/petitions"},
 		{name: "notices", path: "/account/notices", shot: "en-notices"},
+		{name: "reception schedule signed in", path: "/reception"},
+		{name: "reception booking form", path: fmt.Sprintf("/reception/days/%d", fx.reception.bookable)},
+		{name: "reception booking sent empty", path: fmt.Sprintf("/reception/days/%d", fx.reception.bookable),
+			submit: fmt.Sprintf("/reception/days/%d/book", fx.reception.bookable), status: 422},
+		{name: "my reception booking", path: fmt.Sprintf("/reception/visits/%d", fx.reception.booking)},
 	}
 	b.do("English", chromedp.Navigate(s.URL+"/lang/en?next=/"), chromedp.WaitVisible(`//header//a[normalize-space()="Sign in"]`))
 	b.headerRows("signed out, English")

@@ -399,7 +399,7 @@ func followToTheAnswer(t *testing.T, sc *scene) {
 	want := []string{registry.StatusRegistered, registry.StatusInProgress, registry.StatusAwaitingApproval, registry.StatusAnswered}
 	var statuses []string
 	after := ""
-	for deadline := time.Now().Add(60 * time.Second); len(statuses) < len(want) && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(120 * time.Second); len(statuses) < len(want) && time.Now().Before(deadline); {
 		r := sc.get(t, sc.reader, api.Prefix+"/changes?limit=2&after="+after)
 		var page api.Changes
 		r.decode(t, &page)

@@ -52,7 +52,7 @@ func ownership(ctx context.Context, db *gorm.DB) (migrated, owns bool, err error
 // GrantApplication gives role, the application's, what the server needs on every table and sequence
 // of the schema, and takes away anything else it had there: SELECT, INSERT, UPDATE and DELETE on the
 // tables, except INSERT and SELECT only on audit_log and SELECT only on the migration records; USAGE
-// and SELECT on the sequences. Run it as the owner after every migration: tables added since get their
+// and SELECT on the sequences; EXECUTE on the procedures. Run it as the owner after every migration: tables added since get their
 // grants, and the grants never depend on what was done by hand before. PostgreSQL only.
 func GrantApplication(ctx context.Context, owner *gorm.DB, role string) error {
 	if Dialect(owner) != Postgres {
@@ -91,6 +91,9 @@ func GrantApplication(ctx context.Context, owner *gorm.DB, role string) error {
 			"REVOKE UPDATE, DELETE ON " + tables(appendOnlyTables) + " FROM " + r,
 			"REVOKE INSERT, UPDATE, DELETE ON " + tables(readOnlyTables) + " FROM " + r,
 			"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA " + s + " TO " + r,
+			// Procedures (petition_sign) run with the caller's rights on the tables above; EXECUTE is
+			// PUBLIC's by default, granted here too in case a hardened server took that away.
+			"GRANT EXECUTE ON ALL PROCEDURES IN SCHEMA " + s + " TO " + r,
 		} {
 			if err := tx.Exec(stmt).Error; err != nil {
 				return fmt.Errorf("grant to %s: %w", role, err)

@@ -257,8 +257,17 @@ func (s *Service) insertSignature(ctx context.Context, id int64, sg Signer, plac
 		})
 		return threshold, added, errors.Join(err, over)
 	}
-	ids, ends, maxima := make([]string, len(limits)), make([]string, len(limits)), make([]string, len(limits))
-	for i, l := range limits {
+	// The same counter twice counts once, against the lower maximum (as ratelimit.Hit counts it).
+	var uniq []ratelimit.Counter
+	for _, l := range limits {
+		if j := slices.IndexFunc(uniq, func(u ratelimit.Counter) bool { return u.ID == l.ID }); j >= 0 {
+			uniq[j].Max = min(uniq[j].Max, l.Max)
+			continue
+		}
+		uniq = append(uniq, l)
+	}
+	ids, ends, maxima := make([]string, len(uniq)), make([]string, len(uniq)), make([]string, len(uniq))
+	for i, l := range uniq {
 		ids[i], ends[i], maxima[i] = l.ID, l.Ends.UTC().Format(time.RFC3339Nano), strconv.Itoa(l.Max)
 	}
 	var over, th sql.NullInt64
@@ -269,7 +278,7 @@ func (s *Service) insertSignature(ctx context.Context, id int64, sg Signer, plac
 	case err != nil:
 		return 0, false, fmt.Errorf("signing: %w", err)
 	case over.Valid:
-		return 0, false, &ratelimit.Over{Until: limits[over.Int64-1].Ends}
+		return 0, false, &ratelimit.Over{Until: uniq[over.Int64-1].Ends}
 	}
 	return int(th.Int64), th.Valid, nil
 }

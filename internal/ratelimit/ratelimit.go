@@ -107,7 +107,11 @@ func Hit(ctx context.Context, q *gorm.DB, counters ...Counter) ([]int, error) {
 func Array(items []string) string {
 	quoted := make([]string, len(items))
 	for i, s := range items {
-		quoted[i] = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+		quoted[i] = `"` + arrayEscaper.Replace(s) + `"`
 	}
 	return "{" + strings.Join(quoted, ",") + "}"
 }
+
+// arrayEscaper escapes an element of a quoted array literal (built once: a Replacer builds its tables on
+// first use).
+var arrayEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)

@@ -180,15 +180,7 @@ func TestFollowReadAndRateTheAnswer(t *testing.T) {
 		!strings.Contains(r.Body, "Виберіть, чи задоволені ви відповіддю") || !strings.Contains(r.Body, "без вибору") {
 		t.Fatalf("a rating without a choice: %d", r.Status)
 	}
-	other := apptest.Browser(t)
-	s.SignIn(t, other, andrii)
-	otherCSRF := apptest.CSRF(t, apptest.Get(t, other, s.Path("/appeals/new")).Body)
-	if r := apptest.PostForm(t, other, s.Path(path+"/rating"), url.Values{"_csrf": {otherCSRF}, "satisfied": {"no"}}); r.Status != http.StatusNotFound {
-		t.Fatalf("someone else rates: %d", r.Status)
-	}
-	if r := apptest.Get(t, other, s.Path(letter[1])); r.Status != http.StatusNotFound {
-		t.Fatalf("someone else's letter: %d", r.Status)
-	}
+	someoneElseCannotRate(t, s, path, letter[1])
 	r := apptest.PostForm(t, c, s.Path(path+"/rating"), url.Values{"_csrf": {csrf}, "satisfied": {"yes"}, "comment": {"Швидко й по суті"}})
 	if r.Status != http.StatusSeeOther || r.Location != path+"#rating" {
 		t.Fatalf("rating: %d %q", r.Status, r.Location)
@@ -208,7 +200,26 @@ func TestFollowReadAndRateTheAnswer(t *testing.T) {
 	if err != nil || !ok || !rating.Satisfied || rating.Comment != "Швидко й по суті" {
 		t.Fatalf("the stored rating: %v %v %+v", err, ok, rating)
 	}
-	// Staff see the rating on the card.
+	staffSeeTheRating(t, s, id)
+}
+
+// someoneElseCannotRate: another citizen's rating of the appeal and their opening of its letter are 404.
+func someoneElseCannotRate(t *testing.T, s *apptest.Server, path, letter string) {
+	t.Helper()
+	other := apptest.Browser(t)
+	s.SignIn(t, other, andrii)
+	csrf := apptest.CSRF(t, apptest.Get(t, other, s.Path("/appeals/new")).Body)
+	if r := apptest.PostForm(t, other, s.Path(path+"/rating"), url.Values{"_csrf": {csrf}, "satisfied": {"no"}}); r.Status != http.StatusNotFound {
+		t.Fatalf("someone else rates: %d", r.Status)
+	}
+	if r := apptest.Get(t, other, s.Path(letter)); r.Status != http.StatusNotFound {
+		t.Fatalf("someone else's letter: %d", r.Status)
+	}
+}
+
+// staffSeeTheRating: the head finds the author's rating and comment on the card.
+func staffSeeTheRating(t *testing.T, s *apptest.Server, id int64) {
+	t.Helper()
 	staff := apptest.Browser(t)
 	s.SignIn(t, staff, "dev-staff-head")
 	if _, err := s.App.People.GrantRole(context.Background(), "v.kravchenko@rada.zrazkove.example", identity.RoleHead, "test"); err != nil {

@@ -32,10 +32,6 @@ import (
 // or made anew by one request while the others wait for it (singleflight). So a reader never sees a
 // page older than the data's window.
 
-// sessionCookieName is the session middleware's cookie (server.go, KeyLookup): a reader who has one may
-// be signed in, or about to post a form, and is never served a shared rendering.
-const sessionCookieName = "hromada_session"
-
 // localShared marks a response served from a shared rendering: its validators and encodings are set.
 const localShared = "shared"
 
@@ -167,7 +163,7 @@ func sharedReader(c *fiber.Ctx) (string, bool) {
 	if m := c.Method(); m != fiber.MethodGet && m != fiber.MethodHead {
 		return "", false
 	}
-	if c.Cookies(sessionCookieName) != "" || c.Cookies(flashCookie) != "" ||
+	if c.Cookies(sessionCookie) != "" || c.Cookies(flashCookie) != "" ||
 		len(c.Request().Header.Peek(fiber.HeaderAuthorization)) > 0 || c.Locals(localPerson) != nil {
 		return "", false
 	}

@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -42,11 +43,19 @@ func TestCitizenPagesInEnglish(t *testing.T) {
 		{name: "unsubscribe with a bad link", path: "/notices/unsubscribe?t=bad", status: 404},
 		{name: "reception schedule", path: "/reception"},
 		{name: "reception day", path: fmt.Sprintf("/reception/days/%d", fx.reception.bookable)},
+		{name: "status", path: "/status"},
+		{name: "status found", path: "/status?index=" + url.QueryEscape(fx.mineIndex) + "&surname=" + url.QueryEscape("шевченко")},
+		{name: "status not found", path: "/status?index=" + url.QueryEscape(fx.mineIndex) + "&surname=" + url.QueryEscape("Коваленко")},
+		{name: "status sent empty", path: "/status?index=&surname=", status: 422},
 	}
 	signedIn := []pageState{
 		{name: "home signed in", path: "/"},
 		{name: "new appeal", path: "/appeals/new"},
+		{name: "check your answers", path: "/appeals/check"},
 		{name: "new appeal sent empty", path: "/appeals/new", submit: "/appeals", status: 422},
+		{name: "confirmation", path: fmt.Sprintf("/appeals/%d/registered", fx.mine)},
+		{name: "my answered appeal", path: fmt.Sprintf("/appeals/%d", fx.mineAnswered)},
+		{name: "rating sent empty", path: fmt.Sprintf("/appeals/%d", fx.mineAnswered), submit: fmt.Sprintf("/appeals/%d/rating", fx.mineAnswered), status: 422},
 		{name: "my appeals", path: "/appeals"},
 		{name: "my appeal", path: fmt.Sprintf("/appeals/%d", fx.mine)},
 		{name: "someone else's appeal", path: fmt.Sprintf("/appeals/%d", fx.anonymous), status: 404},

@@ -244,12 +244,7 @@ func (h *handlers) renderReceptionJournal(c *fiber.Ctx, dayID int64, f reception
 		return err
 	}
 	now := h.Reception.Clock().Now()
-	var open []reception.Slot
-	for _, sl := range slots {
-		if sl.StartsAt.After(now) && sl.Free() > 0 {
-			open = append(open, sl)
-		}
-	}
+	open := reception.Open(slots, now)
 	if len(problems) > 0 && c.Response().StatusCode() == fiber.StatusOK {
 		c.Status(fiber.StatusUnprocessableEntity)
 	}

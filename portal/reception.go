@@ -84,12 +84,7 @@ func (h *handlers) renderReceptionDay(c *fiber.Ctx, f bookingForm, problems map[
 		return err
 	}
 	now := h.Reception.Clock().Now()
-	var open []reception.Slot
-	for _, sl := range slots {
-		if sl.StartsAt.After(now) && sl.Free() > 0 {
-			open = append(open, sl)
-		}
-	}
+	open := reception.Open(slots, now)
 	if p := web.PersonOf(c); p != nil && f.Phone == "" {
 		f.Phone = p.Phone
 	}

@@ -72,6 +72,17 @@ func (Slot) TableName() string { return "reception_slots" }
 // Free is the number of places left.
 func (s Slot) Free() int { return max(0, s.Capacity-s.Taken) }
 
+// Open are the slots that can still be booked at now: not begun, with a place left.
+func Open(slots []Slot, now time.Time) []Slot {
+	var out []Slot
+	for _, sl := range slots {
+		if sl.StartsAt.After(now) && sl.Free() > 0 {
+			out = append(out, sl)
+		}
+	}
+	return out
+}
+
 // Visit is one visitor of a reception day: booked for a slot, or walk-in (no slot).
 type Visit struct {
 	ID          int64

@@ -139,15 +139,7 @@ func (s *Service) Officials(ctx context.Context, activeOnly bool) ([]Official, e
 
 // Official returns one official.
 func (s *Service) Official(ctx context.Context, id int64) (*Official, error) {
-	var o Official
-	err := s.db.WithContext(ctx).Take(&o, id).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, errs.New(errs.NotFound, "error.not_found")
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &o, nil
+	return take[Official](s.db.WithContext(ctx).Where("id = ?", id))
 }
 
 // DaysInput schedules receptions of one official: on First and, with Weeks > 1, on the same weekday of
@@ -326,15 +318,20 @@ func (s *Service) CancelDay(ctx context.Context, dayID int64, reason string) err
 }
 
 func (s *Service) day(ctx context.Context, tx *gorm.DB, id int64) (*Day, error) {
-	var d Day
-	err := tx.WithContext(ctx).Take(&d, id).Error
+	return take[Day](tx.WithContext(ctx).Where("id = ?", id))
+}
+
+// take reads the one row q selects; none is NotFound, as a page answers a row that is not there.
+func take[T any](q *gorm.DB) (*T, error) {
+	var row T
+	err := q.Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, errs.New(errs.NotFound, "error.not_found")
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &d, nil
+	return &row, nil
 }
 
 // DayView is a reception day with its official and the places left.

@@ -69,11 +69,8 @@ func (s *Service) Book(ctx context.Context, slotID int64, in VisitorInput) (*Vis
 	now := s.clock.Now()
 	var visit *Visit
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var slot Slot
-		if err := tx.Take(&slot, slotID).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return errs.New(errs.NotFound, "error.not_found")
-			}
+		slot, err := take[Slot](tx.Where("id = ?", slotID))
+		if err != nil {
 			return err
 		}
 		d, err := s.day(ctx, tx, slot.DayID)
@@ -184,15 +181,12 @@ func onlyContact(err error) bool {
 func (s *Service) CancelVisit(ctx context.Context, visitID int64, personID *int64) error {
 	now := s.clock.Now()
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var v Visit
 		q := tx.Where("id = ?", visitID)
 		if personID != nil {
 			q = q.Where("person_id = ?", *personID)
 		}
-		if err := q.Take(&v).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return errs.New(errs.NotFound, "error.not_found")
-			}
+		v, err := take[Visit](q)
+		if err != nil {
 			return err
 		}
 		res := tx.Model(&Visit{}).Where("id = ? AND status = ?", visitID, StatusBooked).
@@ -232,18 +226,15 @@ func (s *Service) VisitsOf(ctx context.Context, personID int64) ([]VisitView, er
 
 // Visit returns one visit with its day; a citizen (personID set) sees only their own (NotFound otherwise).
 func (s *Service) Visit(ctx context.Context, visitID int64, personID *int64) (*VisitView, error) {
-	var v Visit
 	q := s.db.WithContext(ctx).Where("id = ?", visitID)
 	if personID != nil {
 		q = q.Where("person_id = ?", *personID)
 	}
-	if err := q.Take(&v).Error; err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, errs.New(errs.NotFound, "error.not_found")
-		}
+	v, err := take[Visit](q)
+	if err != nil {
 		return nil, err
 	}
-	views, err := s.visitViews(ctx, []Visit{v})
+	views, err := s.visitViews(ctx, []Visit{*v})
 	if err != nil {
 		return nil, err
 	}
@@ -339,11 +330,8 @@ func (s *Service) Receive(ctx context.Context, visitID int64, dec Decision) (int
 	now := s.clock.Now()
 	var appealID int64
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var v Visit
-		if err := tx.Take(&v, visitID).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return errs.New(errs.NotFound, "error.not_found")
-			}
+		v, err := take[Visit](tx.Where("id = ?", visitID))
+		if err != nil {
 			return err
 		}
 		d, err := s.day(ctx, tx, v.DayID)
@@ -365,7 +353,7 @@ func (s *Service) Receive(ctx context.Context, visitID int64, dec Decision) (int
 		if err := tx.Take(&o, d.OfficialID).Error; err != nil {
 			return err
 		}
-		in := registerInput(ctx, &v, &o, dec, now)
+		in := registerInput(ctx, v, &o, dec, now)
 		a, err := s.registry.RegisterWith(ctx, tx, in)
 		if err != nil {
 			return journalFields(err)
@@ -412,11 +400,8 @@ func registerInput(ctx context.Context, v *Visit, o *Official, dec Decision, now
 // MarkAbsent records that a booked visitor did not come (their place stays counted: the time has passed).
 func (s *Service) MarkAbsent(ctx context.Context, visitID int64) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var v Visit
-		if err := tx.Take(&v, visitID).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return errs.New(errs.NotFound, "error.not_found")
-			}
+		v, err := take[Visit](tx.Where("id = ?", visitID))
+		if err != nil {
 			return err
 		}
 		d, err := s.day(ctx, tx, v.DayID)

@@ -146,6 +146,12 @@ func Compute(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.Loc
 }
 
 func computeAt(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.Location, now time.Time) (*Report, error) {
+	return compute(ctx, db, from, to, loc, now, true)
+}
+
+// compute is computeAt reading the cells (when they hold the registry in loc) or, with cells false, only
+// the live tables: the oracle the cells are tested against.
+func compute(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.Location, now time.Time, cells bool) (*Report, error) {
 	from, to = Day(from, loc), Day(to, loc)
 	if to.Before(from) || to.After(from.AddDate(10, 0, 0)) {
 		return nil, ErrPeriod
@@ -155,6 +161,11 @@ func computeAt(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.L
 		return nil, err
 	}
 	q := newQuerier(db.WithContext(ctx), loc, now, from.AddDate(-1, 0, 0), to)
+	if cells {
+		if q.cells, err = ensureCells(ctx, db, loc); err != nil {
+			return nil, err
+		}
+	}
 	r := &Report{Generated: now.UTC()}
 	// Both periods list the same settlements in Form 1 by settlement: every one the community has.
 	if r.SettlementNames, q.settlements, err = q.settlementNames(ctx); err != nil {

@@ -69,7 +69,9 @@ func TestCellsEqualLive(t *testing.T) {
 	g.sameCellsAsBuilt(ctx)
 }
 
-func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, reporttest.Kyiv) }
+func day(y int, m time.Month, d int) time.Time {
+	return time.Date(y, m, d, 0, 0, 0, 0, reporttest.Kyiv)
+}
 
 func jsonOf(t *testing.T, r *Report) string {
 	t.Helper()

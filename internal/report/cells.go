@@ -60,13 +60,13 @@ func ensureCells(ctx context.Context, gdb *gorm.DB, loc *time.Location) (bool, e
 			if err := tx.Exec("LOCK TABLE appeals, appeal_questions IN SHARE MODE").Error; err != nil {
 				return err
 			}
-			zone = nil
-			if err := tx.Raw("SELECT name FROM report_zone").Scan(&zone).Error; err != nil {
-				return err
-			}
-			if len(zone) == 1 && zone[0] == zoneName(loc) {
-				return nil // another report built them meanwhile
-			}
+		} // SQLite's transactions begin IMMEDIATE (internal/db): the one writer is this one.
+		zone = nil
+		if err := tx.Raw("SELECT name FROM report_zone").Scan(&zone).Error; err != nil {
+			return err
+		}
+		if len(zone) == 1 && zone[0] == zoneName(loc) {
+			return nil // another report built them meanwhile
 		}
 		return buildCells(tx, loc)
 	})

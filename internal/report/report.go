@@ -2,10 +2,11 @@
 // beside the same period a year earlier, the council's forms 1–2 with their identities checked, a draft of
 // the narrative the appeals department writes every quarter, and exports (JSON, CSV, XLSX, PDF).
 //
-// It owns no tables: it reads appeals, appeal_questions, petitions and departments with four GROUP BY
-// queries per period (never row by row in Go) from the live tables, the appeals' through the covering
-// index appeals_report (migration 00009), so a quarter over a million appeals takes about half a second
-// on PostgreSQL and one on SQLite (bench/report, docs/BENCHMARKS.md).
+// It sums a period's whole years and months from its cells (cells.go, migration 00022), which triggers
+// keep exact in the transaction of every change to appeals and appeal_questions, and reads the other days,
+// and the petitions, from the live tables with a few GROUP BY queries (never row by row in Go), the
+// appeals' through the covering index appeals_report (migration 00009). A year over a million appeals
+// reads a few thousand cells (bench/report, docs/BENCHMARKS.md).
 //
 // Definitions, so that every figure can be checked by hand:
 //

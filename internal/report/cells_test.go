@@ -11,7 +11,10 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/hromada/hromada/internal/attachment"
+	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/dbtest"
+	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/report/reporttest"
 )
 
@@ -298,5 +301,59 @@ func (g *gen) sameCellsAsBuilt(ctx context.Context) {
 	}
 	if built := read(); built != kept {
 		g.t.Fatalf("the cells kept by the triggers differ from the cells built anew:\nkept  %s\nbuilt %s", kept, built)
+	}
+}
+
+// The registry's own paths keep the cells too: registrations (with the Go side's derived columns) and a
+// settlement correction, compared with the live tables over this month and this year.
+func TestCellsFollowTheRegistry(t *testing.T) {
+	gdb := dbtest.Open(t)
+	ctx := context.Background()
+	clf, err := classifier.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := attachment.NewStore(t.TempDir(), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := registry.NewService(gdb, clf, store, registry.Options{Timezone: reporttest.Kyiv, IndexPattern: "{letter}-{seq}"})
+	if err := Prepare(ctx, gdb, reporttest.Kyiv); err != nil {
+		t.Fatal(err)
+	}
+	var place struct{ ID int64 }
+	if err := gdb.Raw("INSERT INTO settlements (name_uk, active, created_at) VALUES ('Зразкове', ?, ?) RETURNING id",
+		true, time.Now().UTC()).Scan(&place).Error; err != nil {
+		t.Fatal(err)
+	}
+	var last int64
+	for i, ch := range []string{"phone", "mail", "reception"} {
+		a, err := reg.RegisterAppeal(ctx, registry.RegisterInput{Channel: ch, LastName: "Коваленко", FirstName: "Олена",
+			Address: "м. Зразкове, вул. Соборна, 1", Type: pick(rand.New(rand.NewPCG(uint64(i), 1)), "complaint", "proposal"),
+			Categories: []string{"idp"}, Questions: []registry.QuestionInput{{SubjectCode: "09", Text: "Немає гарячої води"}},
+			Summary: "Третій тиждень у будинку немає гарячої води.", Consent: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = a.ID
+	}
+	if err := reg.SetSettlement(ctx, last, nil); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	today := Day(now.In(reporttest.Kyiv), reporttest.Kyiv)
+	month := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, reporttest.Kyiv)
+	for _, p := range [][2]time.Time{{month, month.AddDate(0, 1, -1)}, {month.AddDate(0, 1-int(month.Month()), 0), month.AddDate(0, 13-int(month.Month()), -1)}} {
+		live, err := compute(ctx, gdb, p[0], p[1], reporttest.Kyiv, now, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cells, err := compute(ctx, gdb, p[0], p[1], reporttest.Kyiv, now, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := jsonOf(t, live), jsonOf(t, cells); a != b || live.Appeals != 3 || live.BySettlement[Undetermined] != 1 {
+			t.Fatalf("%v: the cells differ from the live tables\nlive  %s\ncells %s", p, a, b)
+		}
 	}
 }

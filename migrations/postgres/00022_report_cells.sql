@@ -95,42 +95,54 @@ BEGIN
     ELSE
         src := format('SELECT 1 AS s, n.* FROM new_rows n JOIN old_rows o ON o.id = n.id WHERE %1$s
             UNION ALL SELECT -1 AS s, o.* FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE %1$s', changed);
-        moves := 'UNION ALL SELECT b.bucket, 0, q.subject_code, b.s FROM b JOIN appeal_questions q ON q.appeal_id = b.id';
+        moves := 'UNION ALL SELECT d.month, 0, q.subject_code, d.s FROM d JOIN appeal_questions q ON q.appeal_id = d.id';
     END IF;
+    -- Each row's month and terms are computed once (the zone conversion is the costly part), the rows
+    -- summed per month, and only those sums spread to the month's and the year's cells.
     EXECUTE format($q$
         WITH d AS (
-            SELECT r.*, to_char(r.received_at AT TIME ZONE $1, 'YYYY-MM-DD') AS day FROM (%s) AS r
-        ), b AS (
-            SELECT d.*, left(d.day, l.len) AS bucket FROM d, (VALUES (4), (7)) AS l (len)
+            SELECT r.s, r.id, r.signers, r.channel, r.type, r.nature, r.sign, CAST(r.priority AS INTEGER) AS priority,
+                r.result, COALESCE(CAST(r.settlement_id AS TEXT), '') AS settlement,
+                to_char(r.received_at AT TIME ZONE $1, 'YYYY-MM') AS month,
+                CASE WHEN r.status NOT IN ('answered', 'forwarded', 'returned', 'not_considered') THEN to_char(r.due_date, 'YYYY-MM-DD') ELSE '' END AS due,
+                CASE WHEN r.status IN ('answered', 'forwarded', 'returned', 'not_considered') AND r.answered_at > r.due_date
+                    AND CAST(r.answered_at AT TIME ZONE $1 AS date) > r.due_date THEN 1 ELSE 0 END AS late,
+                CAST(r.uncontrolled AS INTEGER) AS uncontrolled, CAST(r.term_breach AS INTEGER) AS breach,
+                r.author_gender, r.author_social_status, COALESCE(CAST(r.department_id AS TEXT), '') AS department,
+                r.author_categories
+            FROM (%s) AS r
+        ), l (len) AS (
+            VALUES (4), (7)
         ), codes AS (
             INSERT INTO report_appeal_cells AS c (bucket, channel, type, nature, sign, priority, result, settlement, n, signers)
-            SELECT bucket, channel, type, nature, sign, CAST(priority AS INTEGER), result,
-                COALESCE(CAST(settlement_id AS TEXT), ''), SUM(s), SUM(s * signers)
-            FROM b GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING SUM(s) <> 0 OR SUM(s * signers) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
+            SELECT left(g.month, l.len), channel, type, nature, sign, priority, result, settlement, SUM(n), SUM(signers)
+            FROM (SELECT month, channel, type, nature, sign, priority, result, settlement, SUM(s) AS n, SUM(s * signers) AS signers
+                FROM d GROUP BY 1, 2, 3, 4, 5, 6, 7, 8) AS g, l
+            GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING SUM(n) <> 0 OR SUM(signers) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
             ON CONFLICT (bucket, channel, type, nature, sign, priority, result, settlement)
             DO UPDATE SET n = c.n + excluded.n, signers = c.signers + excluded.signers
         ), terms AS (
             INSERT INTO report_term_cells AS c (bucket, due, late, uncontrolled, breach, n)
-            SELECT bucket,
-                CASE WHEN status NOT IN ('answered', 'forwarded', 'returned', 'not_considered') THEN to_char(due_date, 'YYYY-MM-DD') ELSE '' END,
-                CASE WHEN status IN ('answered', 'forwarded', 'returned', 'not_considered') AND answered_at > due_date
-                    AND CAST(answered_at AT TIME ZONE $1 AS date) > due_date THEN 1 ELSE 0 END,
-                CAST(uncontrolled AS INTEGER), CAST(term_breach AS INTEGER), SUM(s)
-            FROM b GROUP BY 1, 2, 3, 4, 5 HAVING SUM(s) <> 0 ORDER BY 1, 2, 3, 4, 5
+            SELECT left(g.month, l.len), due, late, uncontrolled, breach, SUM(n)
+            FROM (SELECT month, due, late, uncontrolled, breach, SUM(s) AS n FROM d GROUP BY 1, 2, 3, 4, 5) AS g, l
+            GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4, 5
             ON CONFLICT (bucket, due, late, uncontrolled, breach) DO UPDATE SET n = c.n + excluded.n
         ), authors AS (
             INSERT INTO report_author_cells AS c (bucket, gender, social_status, department, categories, n)
-            SELECT bucket, author_gender, author_social_status, COALESCE(CAST(department_id AS TEXT), ''),
-                author_categories, SUM(s)
-            FROM b GROUP BY 1, 2, 3, 4, 5 HAVING SUM(s) <> 0 ORDER BY 1, 2, 3, 4, 5
+            SELECT left(g.month, l.len), author_gender, author_social_status, department, author_categories, SUM(n)
+            FROM (SELECT month, author_gender, author_social_status, department, author_categories, SUM(s) AS n
+                FROM d GROUP BY 1, 2, 3, 4, 5) AS g, l
+            GROUP BY 1, 2, 3, 4, 5 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4, 5
             ON CONFLICT (bucket, gender, social_status, department, categories) DO UPDATE SET n = c.n + excluded.n
         )
         INSERT INTO report_subject_cells AS c (bucket, bare, code, n)
-        SELECT bucket, bare, code, SUM(s) FROM (
-            SELECT b.bucket, 1 AS bare, '' AS code, b.s FROM b
-            WHERE NOT EXISTS (SELECT 1 FROM appeal_questions q WHERE q.appeal_id = b.id)
+        SELECT left(g.month, l.len), bare, code, SUM(n)
+        FROM (SELECT month, bare, code, SUM(s) AS n FROM (
+            SELECT d.month, 1 AS bare, '' AS code, d.s FROM d
+            WHERE NOT EXISTS (SELECT 1 FROM appeal_questions q WHERE q.appeal_id = d.id)
             %s
-        ) AS x GROUP BY 1, 2, 3 HAVING SUM(s) <> 0 ORDER BY 1, 2, 3
+        ) AS x GROUP BY 1, 2, 3) AS g, l
+        GROUP BY 1, 2, 3 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3
         ON CONFLICT (bucket, bare, code) DO UPDATE SET n = c.n + excluded.n
     $q$, src, moves) USING zone;
     RETURN NULL;
@@ -162,7 +174,7 @@ BEGIN
     END IF;
     EXECUTE format($q$
         WITH d AS (
-            SELECT r.s, r.appeal_id, r.subject_code, to_char(a.received_at AT TIME ZONE $1, 'YYYY-MM-DD') AS day
+            SELECT r.s, r.appeal_id, r.subject_code, to_char(a.received_at AT TIME ZONE $1, 'YYYY-MM') AS day
             FROM (%s) AS r JOIN appeals a ON a.id = r.appeal_id
         ), per AS (
             SELECT appeal_id, day, SUM(s) AS s FROM d GROUP BY appeal_id, day

@@ -71,8 +71,11 @@ CREATE TABLE report_subject_cells (
 -- The appeals' cells. One statement with four data-modifying parts over the changed rows (s = +1 for a
 -- new row, -1 for an old one); an UPDATE counts only the rows whose reported columns changed. The
 -- questions move with an appeal whose date of receipt changed; an appeal without questions counts as bare.
+-- Both functions run without JIT: their statements handle a few hundred rows at most, but while an import
+-- is still in its transaction the planner's estimates on appeal_questions are far off, and compiling each
+-- statement cost 60 ms, more than running it (auto_explain during bench/import).
 -- +goose StatementBegin
-CREATE FUNCTION report_appeals_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION report_appeals_changed() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $$
 DECLARE
     zone TEXT;
     changed CONSTANT TEXT := '(o.received_at, o.channel, o.type, o.nature, o.sign, o.priority, o.result,
@@ -154,7 +157,7 @@ $$;
 -- to some leaves the bare cell, one whose last question went returns to it (after: its questions now,
 -- after - s: before the statement).
 -- +goose StatementBegin
-CREATE FUNCTION report_questions_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION report_questions_changed() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $$
 DECLARE
     zone TEXT;
     changed CONSTANT TEXT := '(o.appeal_id, o.subject_code) IS DISTINCT FROM (n.appeal_id, n.subject_code)';
@@ -173,9 +176,13 @@ BEGIN
             UNION ALL SELECT -1 AS s, o.appeal_id, o.subject_code FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE %1$s', changed);
     END IF;
     EXECUTE format($q$
-        WITH d AS (
-            SELECT r.s, r.appeal_id, r.subject_code, to_char(a.received_at AT TIME ZONE $1, 'YYYY-MM') AS day
-            FROM (%s) AS r JOIN appeals a ON a.id = r.appeal_id
+        WITH r AS (
+            -- A lookup by id per question, not a join: the planner hashed the whole of appeals for it.
+            SELECT r.s, r.appeal_id, r.subject_code, (SELECT to_char(a.received_at AT TIME ZONE $1, 'YYYY-MM')
+                FROM appeals a WHERE a.id = r.appeal_id) AS day
+            FROM (%s) AS r
+        ), d AS (
+            SELECT * FROM r WHERE day IS NOT NULL
         ), per AS (
             SELECT appeal_id, day, SUM(s) AS s FROM d GROUP BY appeal_id, day
         ), bare AS (

@@ -351,6 +351,15 @@ func (a *App) Run(ctx context.Context, ln, idpLn net.Listener) error {
 		a.Web.CollectExpiredSessions(gctx)
 		return nil
 	})
+	// The report's cells are built once after an upgrade or a change of zone (internal/report, cells.go):
+	// here, beside serving, so that no analyst's first report pays for it. A failure is not fatal: the
+	// first report builds them itself.
+	g.Go(func() error {
+		if err := report.Prepare(gctx, a.DB, a.Config.Timezone); err != nil && gctx.Err() == nil {
+			a.Log.Warn("report cells not built at start; the first report builds them", "error", err)
+		}
+		return nil
+	})
 	g.Go(func() error {
 		<-gctx.Done()
 		a.Log.Info("shutting down")

@@ -16,7 +16,9 @@ import (
 
 // Unavailable says whether err means that the database cannot be reached or cannot answer now — the
 // server is down or restarting, the network or the pool is gone, SQLite stayed locked past its busy
-// timeout — rather than that a statement or its data is wrong. The same request will work once the
+// timeout, or PostgreSQL rolled the transaction back to break a deadlock or a serialization conflict
+// between concurrent writers (class 40: nothing of it was kept) — rather than that a statement or its
+// data is wrong. The same request will work once the
 // database is back, so the web layer answers 503 with Retry-After instead of 500. One list for both
 // dialects, so every caller recognises an outage the same way.
 func Unavailable(err error) bool {
@@ -53,7 +55,7 @@ func Unavailable(err error) bool {
 // unavailableState: PostgreSQL's connection exceptions (class 08), a server shutting down or starting
 // (57P01–57P03) and insufficient resources (class 53: too many connections, disk full, out of memory).
 func unavailableState(code string) bool {
-	return strings.HasPrefix(code, "08") || strings.HasPrefix(code, "53") ||
+	return strings.HasPrefix(code, "08") || strings.HasPrefix(code, "53") || strings.HasPrefix(code, "40") ||
 		code == "57P01" || code == "57P02" || code == "57P03"
 }
 

@@ -39,6 +39,8 @@ func TestUnavailableKnowsAnOutageFromABadStatement(t *testing.T) {
 		{"the server starting", &pgconn.PgError{Code: "57P03"}, true},
 		{"too many connections", wrapped(&pgconn.PgError{Code: "53300"}), true},
 		{"a connection exception", &pgconn.PgError{Code: "08006"}, true},
+		{"a deadlock broken by rolling back", &pgconn.PgError{Code: "40P01"}, true},
+		{"a serialization failure", &pgconn.PgError{Code: "40001"}, true},
 		{"a unique violation", &pgconn.PgError{Code: "23505"}, false},
 		{"a syntax error", &pgconn.PgError{Code: "42601"}, false},
 		{"the request went away", context.Canceled, false},

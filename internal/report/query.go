@@ -34,6 +34,7 @@ type querier struct {
 	answeredLate     string
 	answeredLateArgs []any
 	settlements      []string // the community's settlements as by_settlement keys, in the order of their names
+	cells            bool     // the cells (cells.go) hold the registry in the council's zone
 }
 
 func newQuerier(gdb *gorm.DB, loc *time.Location, now time.Time, first, last time.Time) *querier {
@@ -191,13 +192,26 @@ type subjectRow struct {
 	N    int64
 }
 
-// figures runs the period's queries: one pass over the appeals grouped by every short code (the cube the
-// forms are summed from), one grouped by the author's gender, status and categories and the department,
-// one over the questions, one over petitions. The appeals' passes read only the index appeals_report
-// (migration 00009) over the period's range of received_at, and the grouped rows are few, so the
-// breakdowns are summed in Go.
+// tally is what a period's figures are summed from, over some of its days: read live (liveTally) or from
+// the cells (cellTally), and added up (a group may come from both: every sum below is additive).
+type tally struct {
+	cube              []cubeRow
+	overdue, breaches int64
+	authors           []group // gender, social status, department, categories; Sums[0]: appeals
+	subjects          []subjectRow
+}
+
+func (t *tally) add(o *tally) {
+	t.cube = append(t.cube, o.cube...)
+	t.overdue += o.overdue
+	t.breaches += o.breaches
+	t.authors = append(t.authors, o.authors...)
+	t.subjects = append(t.subjects, o.subjects...)
+}
+
+// figures computes the period's figures: its whole years and months from the cells (cells.go) when they
+// hold the registry in the council's zone, its other days from the live tables, then the petitions live.
 func (q *querier) figures(from, to time.Time, clf *classifier.Classifier) (*Figures, error) {
-	start, end := q.bounds(from, to)
 	f := &Figures{
 		Period: Period{From: from.Format(time.DateOnly), To: to.Format(time.DateOnly)}, from: from, to: to,
 		ByChannel: map[string]int64{}, ByType: map[string]int64{}, ByNature: map[string]int64{},
@@ -205,6 +219,93 @@ func (q *querier) figures(from, to time.Time, clf *classifier.Classifier) (*Figu
 		BySocialStatus: map[string]int64{}, BySubject: map[string]Subject{}, ByDepartment: map[string]int64{},
 		ByResult: map[string]int64{}, BySettlement: map[string]int64{},
 	}
+	var buckets []string
+	spans := [][2]time.Time{{from, to}}
+	if q.cells {
+		buckets, spans = split(from, to)
+	}
+	t := &tally{}
+	if len(buckets) > 0 {
+		c, err := q.cellTally(buckets)
+		if err != nil {
+			return nil, err
+		}
+		t.add(c)
+	}
+	for _, span := range spans {
+		start, end := q.bounds(span[0], span[1])
+		l, err := q.liveTally(start, end)
+		if err != nil {
+			return nil, err
+		}
+		t.add(l)
+	}
+
+	for _, r := range t.cube {
+		f.Appeals += r.N
+		f.Citizens += r.Signers
+		f.ByChannel[r.Channel] += r.N
+		f.ByType[r.Type] += r.N
+		f.ByNature[r.Nature] += r.N
+		f.BySign[r.Sign] += r.N
+		f.ByResult[orKey(r.Result, Pending)] += r.N
+		f.BySettlement[r.Settlement] += r.N
+	}
+	f.Overdue, f.TermBreaches = t.overdue, t.breaches
+	f.Form1 = buildForm1(t.cube, clf)
+	f.Form1BySettlement = buildForm1BySettlement(t.cube, q.settlements)
+
+	// Categories are a ";"-separated list: each appeal counts once in every category it names, split
+	// here from the grouped rows (there are as many as distinct lists, not appeals).
+	for _, g := range t.authors {
+		v, n := g.Values, g.Sums[0]
+		f.ByGender[orKey(v[0], Unknown)] += n
+		f.BySocialStatus[orKey(v[1], Unknown)] += n
+		f.ByDepartment[orKey(v[2], Unassigned)] += n
+		for c := range strings.SplitSeq(v[3], ";") {
+			if c = strings.TrimSpace(c); c != "" {
+				f.ByCategory[c] += n
+			}
+		}
+	}
+
+	counts := map[string]int64{}
+	for _, r := range t.subjects {
+		if r.Code == nil {
+			f.WithoutQuestions += r.N
+			continue
+		}
+		counts[orKey(*r.Code, Unknown)] += r.N
+		f.Questions += r.N
+	}
+	for code, n := range counts {
+		f.BySubject[code] = Subject{Count: n, Share: share(n, f.Questions)}
+	}
+	f.Form2 = buildForm2(counts, f.Questions, clf)
+
+	// Every milestone comes after creation, so petitions created after the period cannot count. They
+	// are few: read live.
+	start, end := q.bounds(from, to)
+	err := q.db.Raw(`SELECT
+		COALESCE(SUM(CASE WHEN created_at >= ? AND created_at < ? THEN 1 ELSE 0 END), 0) AS created,
+		COALESCE(SUM(CASE WHEN published_at >= ? AND published_at < ? THEN 1 ELSE 0 END), 0) AS published,
+		COALESCE(SUM(CASE WHEN threshold_reached_at >= ? AND threshold_reached_at < ? THEN 1 ELSE 0 END), 0) AS threshold_reached,
+		COALESCE(SUM(CASE WHEN answered_at >= ? AND answered_at < ? THEN 1 ELSE 0 END), 0) AS answered
+		FROM petitions WHERE created_at < ?`, start, end, start, end, start, end, start, end, end).Scan(&f.Petitions).Error
+	if err != nil {
+		return nil, fmt.Errorf("report on petitions: %w", err)
+	}
+	f.Issues = checkIdentities(f)
+	return f, nil
+}
+
+// liveTally reads the appeals received from start to end from the live tables: one pass grouped by every
+// short code (the cube the forms are summed from), one grouped by the author's gender, status and
+// categories and the department, one over the questions. The appeals' passes read only the index
+// appeals_report (migration 00009) over the range of received_at, and the grouped rows are few. It is
+// the whole report for the days that make no whole month, and the oracle the cells are tested against.
+func (q *querier) liveTally(start, end time.Time) (*tally, error) {
+	t := &tally{}
 	closed := registry.Closed
 
 	// Overdue is decided per row inside the query and summed per group (a sum, not a code to group by,
@@ -221,29 +322,18 @@ func (q *querier) figures(from, to time.Time, clf *classifier.Classifier) (*Figu
 	if err != nil {
 		return nil, fmt.Errorf("report by codes: %w", err)
 	}
-	cube := make([]cubeRow, 0, len(codes))
+	t.cube = make([]cubeRow, 0, len(codes))
 	var minID, maxID int64
 	for i, g := range codes {
-		v, n, late := g.Values, g.Sums[0], g.Sums[2]
-		r := cubeRow{Channel: v[0], Type: v[1], Nature: v[2], Sign: v[3], Priority: v[4] == "1", Result: v[5],
-			Settlement: orKey(v[6], Undetermined), N: n, Signers: g.Sums[1]}
-		cube = append(cube, r)
-		f.Appeals += r.N
-		f.Citizens += r.Signers
-		f.ByChannel[r.Channel] += r.N
-		f.ByType[r.Type] += r.N
-		f.ByNature[r.Nature] += r.N
-		f.BySign[r.Sign] += r.N
-		f.ByResult[orKey(r.Result, Pending)] += r.N
-		f.BySettlement[r.Settlement] += r.N
-		f.Overdue += late
+		v := g.Values
+		t.cube = append(t.cube, cubeRow{Channel: v[0], Type: v[1], Nature: v[2], Sign: v[3], Priority: v[4] == "1", Result: v[5],
+			Settlement: orKey(v[6], Undetermined), N: g.Sums[0], Signers: g.Sums[1]})
+		t.overdue += g.Sums[2]
 		if i == 0 || g.Sums[3] < minID {
 			minID = g.Sums[3]
 		}
 		maxID = max(maxID, g.Sums[4])
 	}
-	f.Form1 = buildForm1(cube, clf)
-	f.Form1BySettlement = buildForm1BySettlement(cube, q.settlements)
 
 	// The few appeals off the ordinary course, from the partial index appeals_off_term (migration 00015):
 	// those forwarded or returned after the step's term are counted, and those out of deadline control
@@ -257,69 +347,30 @@ func (q *querier) figures(from, to time.Time, clf *classifier.Classifier) (*Figu
 		Scan(&off).Error; err != nil {
 		return nil, fmt.Errorf("report of breaches: %w", err)
 	}
-	f.TermBreaches = off.Breaches
-	f.Overdue -= off.Uncontrolled
+	t.breaches = off.Breaches
+	t.overdue -= off.Uncontrolled
 
-	// Categories are a ";"-separated list: each appeal counts once in every category it names, split
-	// here from the grouped rows (there are as many as distinct lists, not appeals).
-	authors, err := q.groupBy([]string{"author_gender", "author_social_status",
+	t.authors, err = q.groupBy([]string{"author_gender", "author_social_status",
 		"COALESCE(CAST(department_id AS TEXT), '')", "author_categories"}, []string{"1"}, nil, start, end)
 	if err != nil {
 		return nil, fmt.Errorf("report by author and department: %w", err)
-	}
-	for _, g := range authors {
-		v, n := g.Values, g.Sums[0]
-		f.ByGender[orKey(v[0], Unknown)] += n
-		f.BySocialStatus[orKey(v[1], Unknown)] += n
-		f.ByDepartment[orKey(v[2], Unassigned)] += n
-		for c := range strings.SplitSeq(v[3], ";") {
-			if c = strings.TrimSpace(c); c != "" {
-				f.ByCategory[c] += n
-			}
-		}
 	}
 
 	// A LEFT JOIN, so that appeals without questions show up as the NULL group instead of vanishing.
 	// The period's appeals have ids from minID to maxID, so their questions lie in that range of
 	// appeal_questions_report: saying so lets PostgreSQL read that range instead of every question to
 	// hash the join (appeals are numbered as they are registered, so the range is about the period's).
-	var subjects []subjectRow
-	if f.Appeals > 0 {
+	if len(codes) > 0 {
 		err = q.db.Raw(`SELECT q.subject_code AS code, COUNT(*) AS n
 			FROM appeals a LEFT JOIN appeal_questions q
 				ON q.appeal_id = a.id AND q.appeal_id >= ? AND q.appeal_id <= ?
 			WHERE a.received_at >= ? AND a.received_at < ?
-			GROUP BY 1`, minID, maxID, start, end).Scan(&subjects).Error
+			GROUP BY 1`, minID, maxID, start, end).Scan(&t.subjects).Error
 		if err != nil {
 			return nil, fmt.Errorf("report by subject: %w", err)
 		}
 	}
-	counts := map[string]int64{}
-	for _, r := range subjects {
-		if r.Code == nil {
-			f.WithoutQuestions += r.N
-			continue
-		}
-		counts[orKey(*r.Code, Unknown)] += r.N
-		f.Questions += r.N
-	}
-	for code, n := range counts {
-		f.BySubject[code] = Subject{Count: n, Share: share(n, f.Questions)}
-	}
-	f.Form2 = buildForm2(counts, f.Questions, clf)
-
-	// Every milestone comes after creation, so petitions created after the period cannot count.
-	err = q.db.Raw(`SELECT
-		COALESCE(SUM(CASE WHEN created_at >= ? AND created_at < ? THEN 1 ELSE 0 END), 0) AS created,
-		COALESCE(SUM(CASE WHEN published_at >= ? AND published_at < ? THEN 1 ELSE 0 END), 0) AS published,
-		COALESCE(SUM(CASE WHEN threshold_reached_at >= ? AND threshold_reached_at < ? THEN 1 ELSE 0 END), 0) AS threshold_reached,
-		COALESCE(SUM(CASE WHEN answered_at >= ? AND answered_at < ? THEN 1 ELSE 0 END), 0) AS answered
-		FROM petitions WHERE created_at < ?`, start, end, start, end, start, end, start, end, end).Scan(&f.Petitions).Error
-	if err != nil {
-		return nil, fmt.Errorf("report on petitions: %w", err)
-	}
-	f.Issues = checkIdentities(f)
-	return f, nil
+	return t, nil
 }
 
 // departmentNames names every department; reports keep departments made inactive since.

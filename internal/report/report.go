@@ -2,10 +2,12 @@
 // beside the same period a year earlier, the council's forms 1–2 with their identities checked, a draft of
 // the narrative the appeals department writes every quarter, and exports (JSON, CSV, XLSX, PDF).
 //
-// It owns no tables: it reads appeals, appeal_questions, appeal_ratings, petitions and departments with GROUP BY
-// queries per period (never row by row in Go) from the live tables, the appeals' through the covering
-// index appeals_report (migration 00009), so a quarter over a million appeals takes about half a second
-// on PostgreSQL and one on SQLite (bench/report, docs/BENCHMARKS.md).
+// It sums a period's whole years and months from its cells (cells.go, migration 00022), which triggers
+// keep exact in the transaction of every change to appeals and appeal_questions, and reads the other days,
+// the timeliness per department and settlement, the ratings and the petitions from the live tables with a
+// few GROUP BY queries (never row by row in Go), the appeals' through the covering index appeals_report
+// (migration 00009). A year over a million appeals reads a few thousand cells (bench/report,
+// docs/BENCHMARKS.md).
 //
 // Definitions, so that every figure can be checked by hand:
 //
@@ -167,6 +169,12 @@ func Compute(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.Loc
 }
 
 func computeAt(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.Location, now time.Time) (*Report, error) {
+	return compute(ctx, db, from, to, loc, now, true)
+}
+
+// compute is computeAt reading the cells (when they hold the registry in loc) or, with cells false, only
+// the live tables: the oracle the cells are tested against.
+func compute(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.Location, now time.Time, cells bool) (*Report, error) {
 	from, to = Day(from, loc), Day(to, loc)
 	if to.Before(from) || to.After(from.AddDate(10, 0, 0)) {
 		return nil, ErrPeriod
@@ -181,6 +189,11 @@ func computeAt(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.L
 		first = before
 	}
 	q := newQuerier(db.WithContext(ctx), loc, now, first, to)
+	if cells {
+		if q.cells, err = ensureCells(ctx, db, loc); err != nil {
+			return nil, err
+		}
+	}
 	r := &Report{Generated: now.UTC()}
 	// Both periods list the same settlements in Form 1 by settlement: every one the community has.
 	if r.SettlementNames, q.settlements, err = q.settlementNames(ctx); err != nil {
@@ -217,9 +230,9 @@ func computeAt(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.L
 			return err
 		})
 	})
-	var cells []timelinessCell
+	var timely []timelinessCell
 	g.Go(func() (err error) {
-		return q.alone(func(q *querier) error { cells, err = q.timeliness(from, to); return err })
+		return q.alone(func(q *querier) error { timely, err = q.timeliness(from, to); return err })
 	})
 	if err := g.Wait(); err != nil {
 		return nil, err
@@ -230,7 +243,7 @@ func computeAt(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.L
 	}
 	r.DepartmentNames[Unassigned] = i18n.Text{UK: "Не призначено", EN: "Not assigned"}
 	r.SettlementNames[Undetermined] = i18n.Text{UK: "Не визначено", EN: "Not determined"}
-	r.timetables(cells, q.settlements)
+	r.timetables(timely, q.settlements)
 	if r.Reception, err = reception.FiguresOf(ctx, db, from, to, q.today); err != nil {
 		return nil, err
 	}

@@ -106,7 +106,7 @@ func TestApplicationRoleCannotRewriteTheAuditLog(t *testing.T) {
 	// It signs petitions through the procedure (migration 26), which runs with its rights: the counter's
 	// upsert, then the INSERT … SELECT (no such petition here, so nothing is inserted).
 	if err := app.Exec(`CALL petition_sign('{"roles-test|1m0s|0"}'::text[], '{"2030-01-01T00:00:00Z"}'::timestamptz[],
-		'{5}'::bigint[], 0, 0, 'key', 'name', now(), 'collecting', NULL, NULL)`).Error; err != nil {
+		'{5}'::bigint[], 0, 0, 'key', 'name', NULL, now(), 'collecting', NULL, NULL)`).Error; err != nil {
 		t.Fatalf("the application calls petition_sign: %v", err)
 	}
 	forbidden := []string{

@@ -185,12 +185,13 @@ func (s *Service) Sign(ctx context.Context, id int64, sg Signer, limits ...ratel
 		// The usual case in one round trip: the INSERT itself checks that the petition is collecting,
 		// the unique constraint keeps one signature per person, and the petition's threshold (fixed at
 		// creation) comes back with the new row.
+		sent := time.Now()
 		threshold, added, err := s.insertSignature(ctx, id, sg, place, now, limits)
 		if err != nil {
 			return false, err
 		}
 		if added {
-			s.countSigned(id)
+			s.countSigned(id, sent)
 			return true, s.checkThreshold(ctx, id, threshold)
 		}
 		// Nothing inserted: signed already, or the petition is missing or closed; the checks below say which.

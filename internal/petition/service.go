@@ -342,6 +342,7 @@ func (s *Service) Count(ctx context.Context, id int64) (int, error) {
 	}
 	s.counts.mu.Unlock()
 	var n int64
+	start := time.Now() // a count is as old as its query's start: countSigned relies on it
 	if err := s.db.WithContext(ctx).Model(&Signature{}).Where("petition_id = ?", id).Count(&n).Error; err != nil {
 		return 0, err
 	}
@@ -349,7 +350,7 @@ func (s *Service) Count(ctx context.Context, id int64) (int, error) {
 	if s.counts.m == nil {
 		s.counts.m = map[int64]cachedCount{}
 	}
-	s.counts.m[id] = cachedCount{n: int(n), at: time.Now()}
+	s.counts.m[id] = cachedCount{n: int(n), at: start}
 	s.counts.mu.Unlock()
 	return int(n), nil
 }
@@ -375,6 +376,7 @@ func (s *Service) Counts(ctx context.Context, ids []int64) (map[int64]int, error
 		PetitionID int64
 		N          int
 	}
+	start := time.Now() // as in Count
 	if err := s.db.WithContext(ctx).Model(&Signature{}).Select("petition_id, COUNT(*) AS n").
 		Where("petition_id IN ?", missing).Group("petition_id").Scan(&rows).Error; err != nil {
 		return nil, err
@@ -382,25 +384,31 @@ func (s *Service) Counts(ctx context.Context, ids []int64) (map[int64]int, error
 	for _, r := range rows {
 		out[r.PetitionID] = r.N
 	}
-	now := time.Now()
 	s.counts.mu.Lock()
 	if s.counts.m == nil {
 		s.counts.m = map[int64]cachedCount{}
 	}
 	for _, id := range missing {
-		s.counts.m[id] = cachedCount{n: out[id], at: now} // a petition without signatures counts 0
+		s.counts.m[id] = cachedCount{n: out[id], at: start} // a petition without signatures counts 0
 	}
 	s.counts.mu.Unlock()
 	return out, nil
 }
 
 // countSigned adds this process's new signature to the cached count, so the count a signer sees (and
-// the threshold check) does not wait for the cache to expire.
-func (s *Service) countSigned(id int64) {
+// the threshold check) does not wait for the cache to expire. before is when the signature's statement was
+// sent: a count whose query started earlier cannot have seen it and gains one; a count read since may
+// already hold it (its query may have started after the commit), so it is dropped and read again rather
+// than counted twice.
+func (s *Service) countSigned(id int64, before time.Time) {
 	s.counts.mu.Lock()
 	if c, ok := s.counts.m[id]; ok {
-		c.n++
-		s.counts.m[id] = c
+		if c.at.Before(before) {
+			c.n++
+			s.counts.m[id] = c
+		} else {
+			delete(s.counts.m, id)
+		}
 	}
 	s.counts.mu.Unlock()
 }

@@ -191,7 +191,7 @@ func (s *Service) Sign(ctx context.Context, id int64, sg Signer, limits ...ratel
 			return false, err
 		}
 		if added {
-			s.countSigned(id, sent)
+			s.countSigned(id, sent, time.Now())
 			return true, s.checkThreshold(ctx, id, threshold)
 		}
 		// Nothing inserted: signed already, or the petition is missing or closed; the checks below say which.
@@ -304,9 +304,9 @@ func (s *Service) checkThreshold(ctx context.Context, id int64, threshold int) e
 	if err != nil {
 		return err
 	}
-	// The cached count may miss other instances' last seconds (RefreshCounts catches those up); the
-	// transition itself counts exactly.
-	if n >= threshold {
+	// The cached count may miss other instances' last seconds (RefreshCounts catches those up) and this
+	// process's doubtful ones (countSigned); the transition itself counts exactly.
+	if n+s.doubtful(id) >= threshold {
 		s.forgetCount(id)
 		if _, err := s.reachThreshold(ctx, id); err != nil {
 			return err

@@ -329,7 +329,10 @@ type countCache struct {
 
 type cachedCount struct {
 	n  int
-	at time.Time
+	at time.Time // when its query started
+	// doubt counts this process's signatures committed while the query ran: it may or may not hold
+	// them, so n is at most doubt short, never over (countSigned).
+	doubt int
 }
 
 // Count returns the number of signatures, counted from the signatures themselves (never a counter
@@ -396,21 +399,31 @@ func (s *Service) Counts(ctx context.Context, ids []int64) (map[int64]int, error
 }
 
 // countSigned adds this process's new signature to the cached count, so the count a signer sees (and
-// the threshold check) does not wait for the cache to expire. before is when the signature's statement was
-// sent: a count whose query started earlier cannot have seen it and gains one; a count read since may
-// already hold it (its query may have started after the commit), so it is dropped and read again rather
-// than counted twice.
-func (s *Service) countSigned(id int64, before time.Time) {
+// the threshold check) does not wait for the cache to expire, and never counts it twice. sent and done
+// bound the signature's commit: a count whose query started before sent cannot have seen it and gains
+// one; one started after done holds it already; one started in between may or may not, and notes the
+// doubt: the count shown is then at most that short until the cache's two seconds end, never over (a list
+// once showed 42 of 41), and the threshold check allows for it. Reading the count again instead made
+// every signer of a busy petition recount it (bench/sign: PostgreSQL's CPU per request doubled).
+func (s *Service) countSigned(id int64, sent, done time.Time) {
 	s.counts.mu.Lock()
 	if c, ok := s.counts.m[id]; ok {
-		if c.at.Before(before) {
+		switch {
+		case c.at.Before(sent):
 			c.n++
-			s.counts.m[id] = c
-		} else {
-			delete(s.counts.m, id)
+		case c.at.Before(done):
+			c.doubt++
 		}
+		s.counts.m[id] = c
 	}
 	s.counts.mu.Unlock()
+}
+
+// doubtful is how many of this process's signatures the cached count may be missing (countSigned).
+func (s *Service) doubtful(id int64) int {
+	s.counts.mu.Lock()
+	defer s.counts.mu.Unlock()
+	return s.counts.m[id].doubt
 }
 
 // forgetCount drops a cached count, and the public pages' stamp, after a change this process made.

@@ -162,8 +162,8 @@ func (h *handlers) addReceptionDays(c *fiber.Ctx) error {
 	}
 	if len(problems) == 0 {
 		_, err = h.Reception.AddDays(c.UserContext(), in)
-		if e := errs.As(err, errs.Invalid, errs.Conflict); e != nil && len(e.Fields) > 0 {
-			problems = e.Fields
+		if e := errs.As(err, errs.Invalid, errs.Conflict); e != nil {
+			problems = fieldsOf(e, "first")
 		} else if err != nil {
 			return err
 		}

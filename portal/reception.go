@@ -36,8 +36,12 @@ func (h *handlers) receptionSchedule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	places, err := h.placeNames(c)
+	if err != nil {
+		return err
+	}
 	data := fiber.Map{"Title": h.web.TextsOf(c).T("reception.title"), "Days": days, "Weeks": scheduleWeeks,
-		"Places": h.placeNames(c)}
+		"Places": places}
 	if p := web.PersonOf(c); p != nil {
 		mine, err := h.Reception.VisitsOf(c.UserContext(), p.ID)
 		if err != nil {
@@ -49,19 +53,16 @@ func (h *handlers) receptionSchedule(c *fiber.Ctx) error {
 }
 
 // placeNames names the settlements of visiting receptions by id.
-func (h *handlers) placeNames(c *fiber.Ctx) map[int64]string {
-	names := map[int64]string{}
-	if h.Settlements == nil {
-		return names
-	}
+func (h *handlers) placeNames(c *fiber.Ctx) (map[int64]string, error) {
 	list, err := h.Settlements.List(c.UserContext(), false)
 	if err != nil {
-		return names
+		return nil, err
 	}
+	names := make(map[int64]string, len(list))
 	for _, st := range list {
 		names[st.ID] = st.Name(web.LangOf(c))
 	}
-	return names
+	return names, nil
 }
 
 // bookingForm is the booking form as typed, kept to show it again.
@@ -88,9 +89,13 @@ func (h *handlers) renderReceptionDay(c *fiber.Ctx, f bookingForm, problems map[
 	if p := web.PersonOf(c); p != nil && f.Phone == "" {
 		f.Phone = p.Phone
 	}
+	places, err := h.placeNames(c)
+	if err != nil {
+		return err
+	}
 	return c.Render("portal/reception_day", fiber.Map{
 		"Title": h.web.TextsOf(c).T("reception.day.title"), "Day": d, "Slots": slots, "Open": open, "Now": now,
-		"Place": h.placeNames(c), "Subjects": h.Classifier.Subjects, "Form": f, "Errors": problems,
+		"Place": places, "Subjects": h.Classifier.Subjects, "Form": f, "Errors": problems,
 		"Bookable": !d.Cancelled() && len(open) > 0,
 	})
 }
@@ -151,9 +156,13 @@ func (h *handlers) receptionVisit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	places, err := h.placeNames(c)
+	if err != nil {
+		return err
+	}
 	now := h.Reception.Clock().Now()
 	return c.Render("portal/reception_visit", fiber.Map{
-		"Title": h.web.TextsOf(c).T("reception.visit.title"), "Visit": v, "Place": h.placeNames(c),
+		"Title": h.web.TextsOf(c).T("reception.visit.title"), "Visit": v, "Place": places,
 		"Subjects":  h.Classifier.Subjects,
 		"CanCancel": v.Status == reception.StatusBooked && v.SlotTime != nil && v.SlotTime.After(now),
 	})
@@ -198,7 +207,10 @@ func (h *handlers) apiReception(c *fiber.Ctx) error {
 		return err
 	}
 	lang := web.LangOf(c)
-	places := h.placeNames(c)
+	places, err := h.placeNames(c)
+	if err != nil {
+		return err
+	}
 	out := make([]apiDay, 0, len(days))
 	for _, d := range days {
 		a := apiDay{ID: d.ID, Date: d.Date.Format(time.DateOnly), Starts: d.StartsAt, Ends: d.EndsAt,

@@ -25,16 +25,20 @@ func (s *Service) settlementOf(ctx context.Context, address string) (*int64, err
 	if address == "" {
 		return nil, nil
 	}
+	// The lock covers only taking (or renewing, once a minute) the index: matching runs outside it, so
+	// signers do not queue behind each other's addresses.
 	s.places.mu.Lock()
-	defer s.places.mu.Unlock()
 	if s.places.ix == nil || time.Since(s.places.at) >= placesTTL {
 		ix, err := settlement.LoadIndex(ctx, s.db, s.clf.SettlementKinds)
 		if err != nil {
+			s.places.mu.Unlock()
 			return nil, err
 		}
 		s.places.ix, s.places.at = ix, time.Now()
 	}
-	return s.places.ix.Match(address), nil
+	ix := s.places.ix
+	s.places.mu.Unlock()
+	return ix.Match(address), nil
 }
 
 // SettlementCount is how many signatures came from one settlement; a zero ID is the signatures whose

@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +37,7 @@ import (
 	"github.com/hromada/hromada/internal/department"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/report"
+	"github.com/hromada/hromada/internal/reportcells"
 )
 
 type options struct {
@@ -44,6 +46,8 @@ type options struct {
 	sqlite   bool
 	keep     bool
 	cells    bool
+	// cpuprofile names the file for a CPU profile of the first import.
+	cpuprofile string
 }
 
 func main() {
@@ -55,6 +59,7 @@ func main() {
 	flag.BoolVar(&o.keep, "keep", false, "keep the benchmark database and the generated file afterwards")
 	flag.BoolVar(&o.cells, "cells", true, "build the report's cells first, so that the import keeps them "+
 		"(false: as before migration 00022, for comparison)")
+	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the first import to this file")
 	flag.Parse()
 	if err := run(context.Background(), o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/import:", err)
@@ -161,7 +166,18 @@ func run(ctx context.Context, o options) (err error) {
 		time.Since(start).Round(time.Millisecond))
 
 	fmt.Println("== import")
+	if o.cpuprofile != "" {
+		prof, err := os.Create(o.cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer prof.Close()
+		if err := pprof.StartCPUProfile(prof); err != nil {
+			return err
+		}
+	}
 	res, took, mem, err := timedImport(ctx, reg, path, depts)
+	pprof.StopCPUProfile() // nothing when no profile was started
 	if err != nil {
 		return err
 	}
@@ -171,6 +187,14 @@ func run(ctx context.Context, o options) (err error) {
 		return err
 	}
 	fmt.Println("checked: every appeal, every question, the 2024 counter and the audit line are in the database")
+	if o.cells {
+		start := time.Now()
+		if err := reportcells.Verify(ctx, gdb, kyiv); err != nil {
+			return err
+		}
+		fmt.Printf("checked: the report's cells are exactly a build from the live tables (built anew and compared in %s)\n",
+			time.Since(start).Round(time.Millisecond))
+	}
 
 	res, took, _, err = timedImport(ctx, reg, path, depts)
 	if err != nil {

@@ -115,9 +115,12 @@ func Open(url string, log *slog.Logger, opts ...Option) (*gorm.DB, error) {
 // Immediate transactions take the write lock at BEGIN, so another process on the same file (a
 // command beside the server) waits at BEGIN (busy_timeout) instead of failing on a lock upgrade;
 // synchronous=FULL makes an acknowledged appeal survive a power cut, not only a process crash.
+// temp_store=MEMORY keeps the writer's statement journals (what a multi-row INSERT inside a transaction
+// would undo on a failed row) in memory instead of a temporary file: they hold one statement's pages, and
+// writing them to disk took a quarter of a 100,000-row import (bench/import).
 func openSQLite(path string, gcfg *gorm.Config, busyTimeout time.Duration) (*gorm.DB, error) {
 	file := fmt.Sprintf("file:%s?_pragma=busy_timeout(%d)&_pragma=foreign_keys(1)", path, busyTimeout.Milliseconds())
-	db, err := gorm.Open(sqlite.Open(file+"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate"), gcfg)
+	db, err := gorm.Open(sqlite.Open(file+"&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=temp_store(2)&_txlock=immediate"), gcfg)
 	if err != nil {
 		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
 	}
@@ -170,6 +173,30 @@ func pools(db *gorm.DB) ([]*sql.DB, error) {
 
 // DefaultSlowQuery is how long a statement may take before it is logged, unless SlowQuery says otherwise.
 const DefaultSlowQuery = 500 * time.Millisecond
+
+// bulkCacheKiB is the SQLite writer's page cache during a bulk write (BulkCache); sqliteCacheKiB is
+// SQLite's default, which the writer keeps otherwise.
+const bulkCacheKiB, sqliteCacheKiB = 64 << 10, 2000
+
+// BulkCache lets one bulk write in the transaction tx (an import of thousands of rows) keep up to 64 MiB
+// of pages in SQLite's cache, and returns what puts the default back, to be called before tx ends. With
+// the default 2 MiB, an import into a table with ten indexes spilled dirty pages to the WAL and read them
+// back over and over (a 100,000-row import: 31 s with 16 MiB, 26 s with 64, against 40 s). Only for
+// the time of the write: a server's writer otherwise keeps the small cache. PostgreSQL: nothing.
+func BulkCache(tx *gorm.DB) (restore func() error, err error) {
+	if Dialect(tx) != SQLite {
+		return func() error { return nil }, nil
+	}
+	if err := tx.Exec(fmt.Sprintf("PRAGMA cache_size = -%d", bulkCacheKiB)).Error; err != nil {
+		return nil, fmt.Errorf("bulk cache: %w", err)
+	}
+	return func() error {
+		if err := tx.Exec(fmt.Sprintf("PRAGMA cache_size = -%d", sqliteCacheKiB)).Error; err != nil {
+			return fmt.Errorf("bulk cache: %w", err)
+		}
+		return nil
+	}, nil
+}
 
 // Dialect returns Postgres or SQLite.
 func Dialect(db *gorm.DB) string { return db.Dialector.Name() }

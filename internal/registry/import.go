@@ -37,7 +37,7 @@ var importRequired = []string{"reg_number", "received_at", "channel", "type", "s
 // Import limits. Batches stay under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters per statement.
 const (
 	maxRegNumberLen     = 100
-	importQuestionBatch = 500 // questions and timeline lines, a handful of columns each (insertBatch says why not more)
+	importQuestionBatch = 125 // questions and timeline lines, a handful of columns each (insertBatch says why not more)
 	importLookupBatch   = 1000
 	importAnalyzeAfter  = 1000 // rows added
 )
@@ -149,14 +149,6 @@ func (s *Service) ImportAppeals(ctx context.Context, r io.Reader, o ImportOption
 			return err
 		}
 		res.Added = len(fresh)
-		if res.Added >= importAnalyzeAfter && tx.Dialector.Name() == "postgres" {
-			// Until autovacuum gets round to it, the planner believes the table as small as before the
-			// import and reads it whole for every lookup (a second import of 100,000 rows took two
-			// minutes instead of two seconds). Fresh statistics commit with the rows.
-			if err := tx.Exec("ANALYZE appeals, appeal_questions").Error; err != nil {
-				return fmt.Errorf("analyze: %w", err)
-			}
-		}
 		return audit.Record(ctx, tx, "appeal.import", "import", 0,
 			fmt.Sprintf("file=%q rows=%d added=%d skipped=%d", o.FileName, res.Rows, res.Added, res.Skipped))
 	})

@@ -2,7 +2,9 @@ package report
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	"github.com/hromada/hromada/internal/dbtest"
 	"github.com/hromada/hromada/internal/registry"
 	"github.com/hromada/hromada/internal/report/reporttest"
+	"github.com/hromada/hromada/internal/reportcells"
 )
 
 // The cells must give the live GROUP BY's figures field by field, for any period, after any change: random
@@ -23,12 +26,21 @@ import (
 // too), then rounds of random changes as every write path makes them (single and multi-row INSERTs like
 // the import's, routing, answers on either side of the due date's midnight in Kyiv, results, settlement
 // and receipt-date corrections, question subjects added, changed, moved and removed, appeals deleted, bulk
-// UPDATEs), each round compared on random periods and on whole years, quarters and months.
+// UPDATEs, the registry's own import of a file, refused files), each round compared on random periods and on whole years, quarters and months.
 func TestCellsEqualLive(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	g := &gen{t: t, db: dbtest.Open(t), rnd: rand.New(rand.NewPCG(seed, 15))}
 	g.refs()
+	clf, err := classifier.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := attachment.NewStore(t.TempDir(), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.reg = registry.NewService(g.db, clf, store, registry.Options{Timezone: reporttest.Kyiv, IndexPattern: "{letter}-{seq}/{yy}"})
 	ctx := context.Background()
 	now := time.Date(2024, 6, 15, 9, 0, 0, 0, time.UTC)
 
@@ -93,6 +105,7 @@ type gen struct {
 	departments []int64
 	settlements []int64
 	ids         []int64
+	reg         *registry.Service // for the registry's own import
 }
 
 func (g *gen) refs() {
@@ -186,7 +199,7 @@ func (g *gen) exec(sql string, args ...any) {
 // change makes one random change, as one of the registry's paths makes it.
 func (g *gen) change() {
 	id := pick(g.rnd, g.ids...)
-	switch g.rnd.IntN(12) {
+	switch g.rnd.IntN(13) {
 	case 0: // a registration or a back-dated import row
 		g.appeal(g.db)
 	case 1: // an import: several appeals in one INSERT, their questions in another, in one transaction
@@ -230,6 +243,8 @@ func (g *gen) change() {
 				break
 			}
 		}
+	case 11: // the registry's import of a file (the cells paused and summed at its end), or a refused file
+		g.importFile()
 	case 10: // a bulk UPDATE over many rows, most of them changing nothing reported
 		g.exec("UPDATE appeals SET updated_at = ?, status = CASE WHEN id % 5 = 0 AND status = 'registered' THEN 'in_progress' ELSE status END", time.Now().UTC())
 	default: // an UPDATE that changes nothing reported
@@ -276,31 +291,99 @@ func (g *gen) importBatch() {
 	}
 }
 
-// sameCellsAsBuilt checks that the cells the triggers kept are the cells a build from scratch makes.
-func (g *gen) sameCellsAsBuilt(ctx context.Context) {
+// importFile imports a few random appeals from a CSV file through registry.ImportAppeals, which pauses the
+// cells' triggers and sums its appeals into the cells at the end; a file with a bad last row is refused
+// whole, and the cells stay as they were.
+func (g *gen) importFile() {
 	g.t.Helper()
-	read := func() string {
-		var b strings.Builder
-		for _, q := range []string{
-			"SELECT bucket, channel, type, nature, sign, priority, result, settlement, n, signers FROM report_appeal_cells WHERE n <> 0 OR signers <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8",
-			"SELECT bucket, due, late, uncontrolled, breach, n FROM report_term_cells WHERE n <> 0 ORDER BY 1, 2, 3, 4, 5",
-			"SELECT bucket, gender, social_status, department, categories, n FROM report_author_cells WHERE n <> 0 ORDER BY 1, 2, 3, 4, 5",
-			"SELECT bucket, bare, code, n FROM report_subject_cells WHERE n <> 0 ORDER BY 1, 2, 3",
-		} {
-			var rows []map[string]any
-			if err := g.db.Raw(q).Scan(&rows).Error; err != nil {
-				g.t.Fatal(err)
-			}
-			fmt.Fprintln(&b, rows)
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	write := func(rec []string) {
+		if err := w.Write(rec); err != nil {
+			g.t.Fatal(err)
 		}
-		return b.String()
 	}
-	kept := read()
-	if err := g.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return buildCells(tx, reporttest.Kyiv) }); err != nil {
+	write(registry.ImportColumns)
+	depts := map[string]int64{}
+	for i, id := range g.departments {
+		depts[fmt.Sprintf("Відділ %d", i)] = id
+	}
+	name := func(prefix string, xs []int64, ref *int64) string {
+		for i, x := range xs {
+			if ref != nil && *ref == x {
+				return fmt.Sprintf("%s %d", prefix, i)
+			}
+		}
+		return ""
+	}
+	n := 1 + g.rnd.IntN(8)
+	for range n {
+		a := g.row()
+		answered := ""
+		if a.Answered != nil {
+			answered = a.Answered.Format(time.RFC3339)
+		}
+		subjects := strings.Trim(g.subject()+";"+g.subject(), ";")
+		if subjects == "" {
+			subjects = "09"
+		}
+		row := map[string]string{"reg_number": fmt.Sprintf("Ф-%d", a.Seq), "received_at": a.Received.Format(time.RFC3339),
+			"channel": a.Channel, "type": a.Type, "nature": a.Nature, "signers": fmt.Sprint(a.Signers), "sign": a.Sign,
+			"author_name": "Коваленко Олена", "settlement": name("Село", g.settlements, a.SettlementID),
+			"gender": a.Gender, "author_categories": a.Categories, "social_status": a.Social, "subjects": subjects,
+			"summary": "Імпортоване звернення", "department": name("Відділ", g.departments, a.DepartmentID),
+			"status": a.Status, "result": a.Result, "answered_at": answered}
+		if row["signers"] = ""; a.Nature == "collective" {
+			row["signers"] = fmt.Sprint(2 + g.rnd.IntN(20))
+		}
+		if a.Nature == "anonymous" {
+			row["author_name"] = ""
+		}
+		if a.Channel == "portal" {
+			row["channel"] = "email"
+		}
+		rec := make([]string, len(registry.ImportColumns))
+		for i, c := range registry.ImportColumns {
+			rec[i] = row[c]
+		}
+		write(rec)
+	}
+	refuse := g.rnd.IntN(4) == 0
+	if refuse {
+		bad := make([]string, len(registry.ImportColumns))
+		bad[0], bad[1] = "Ф-0", "not a date"
+		write(bad)
+	}
+	w.Flush()
+	res, err := g.reg.ImportAppeals(context.Background(), strings.NewReader(b.String()), registry.ImportOptions{FileName: "cells.csv", Departments: depts})
+	var zones int64
+	if err := g.db.Raw("SELECT COUNT(*) FROM report_zone").Scan(&zones).Error; err != nil || zones != 1 {
+		g.t.Fatalf("after an import the cells' zone is %d rows (%v): the triggers would stop keeping them", zones, err)
+	}
+	var refused *registry.ImportError
+	switch {
+	case refuse && errors.As(err, &refused):
+		return
+	case errors.As(err, &refused):
+		g.t.Fatalf("import refused: %+v", refused.Problems)
+	case err != nil:
+		g.t.Fatalf("import: %v", err)
+	case refuse || res.Added != n:
+		g.t.Fatalf("import of %d rows (a bad one: %v): %+v", n, refuse, res)
+	}
+	var ids []int64
+	if err := g.db.Raw("SELECT id FROM appeals ORDER BY id DESC LIMIT ?", n).Scan(&ids).Error; err != nil {
 		g.t.Fatal(err)
 	}
-	if built := read(); built != kept {
-		g.t.Fatalf("the cells kept by the triggers differ from the cells built anew:\nkept  %s\nbuilt %s", kept, built)
+	g.ids = append(g.ids, ids...)
+}
+
+// sameCellsAsBuilt checks that the cells the triggers and the imports kept are the cells a build from
+// scratch makes.
+func (g *gen) sameCellsAsBuilt(ctx context.Context) {
+	g.t.Helper()
+	if err := reportcells.Verify(ctx, g.db, reporttest.Kyiv); err != nil {
+		g.t.Fatal(err)
 	}
 }
 

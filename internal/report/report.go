@@ -69,6 +69,7 @@ import (
 	"github.com/hromada/hromada/internal/classifier"
 	"github.com/hromada/hromada/internal/i18n"
 	"github.com/hromada/hromada/internal/reception"
+	"github.com/hromada/hromada/internal/reportcells"
 )
 
 // Keys for empty values, so that the figures add up.
@@ -190,7 +191,7 @@ func compute(ctx context.Context, db *gorm.DB, from, to time.Time, loc *time.Loc
 	}
 	q := newQuerier(db.WithContext(ctx), loc, now, first, to)
 	if cells {
-		if q.cells, err = ensureCells(ctx, db, loc); err != nil {
+		if q.cells, err = reportcells.Ensure(ctx, db, loc); err != nil {
 			return nil, err
 		}
 	}

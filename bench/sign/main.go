@@ -72,6 +72,7 @@ type options struct {
 	mutexProfile string
 	queries      bool
 	checkFlash   int
+	addresses    string
 }
 
 func main() {
@@ -93,9 +94,13 @@ func main() {
 	flag.StringVar(&o.mutexProfile, "mutexprofile", "", "write a mutex profile of the timed phase")
 	flag.BoolVar(&o.queries, "queries", false, "count SQL statements per signing request (a GORM callback; adds a little overhead)")
 	flag.IntVar(&o.checkFlash, "check-pages", 200, "after the run, open the petition page as this many first-time signers and check the thank-you message")
+	flag.StringVar(&o.addresses, "addresses", "each", "where the signers come from: each (every person from an address of their own on loopback, "+
+		"127.x.y.z: a viral petition) or one (everyone from 127.0.0.1: all behind one NAT, the worst case)")
 	flag.Parse()
-	if o.n < 1 || o.n >= maxPeople || o.c < 1 || o.retry < 0 || o.retry > 1 || (o.dbKind != "postgres" && o.dbKind != "sqlite") {
-		fmt.Fprintf(os.Stderr, "-n must be 1 to %d, -c positive, -retry between 0 and 1, -db postgres or sqlite\n", maxPeople-1)
+	if o.n < 1 || o.n >= maxPeople || o.c < 1 || o.retry < 0 || o.retry > 1 || (o.dbKind != "postgres" && o.dbKind != "sqlite") ||
+		(o.addresses != "each" && o.addresses != "one") {
+		fmt.Fprintf(os.Stderr, "-n must be 1 to %d, -c positive, -retry between 0 and 1, -db postgres or sqlite, "+
+			"-addresses each or one\n", maxPeople-1)
 		os.Exit(2)
 	}
 	// Interrupted or out of time, the run still stops the program and drops its database.
@@ -184,12 +189,17 @@ func run(ctx context.Context, o options) (err error) {
 	portalURL, idpURL := "http://"+ln.Addr().String(), "http://"+idpLn.Addr().String()
 	clientSecret := randomHex(16)
 	limits := map[string]string{
-		// Every client comes from 127.0.0.1, so the per-address limit must allow the whole run; the
-		// per-account limit stays at its default, which two attempts per person never reach.
-		"HROMADA_LIMIT_SIGN_IP":       fmt.Sprintf("%d/1m", 2*o.n+100),
+		// Sign-in comes from 127.0.0.1 for everyone, so its per-address limits must allow the whole run.
+		// Signing from one address too (-addresses one) needs the per-address signing limit raised; from
+		// an address of one's own it stays at its default, which two attempts never reach. The per-account
+		// limit stays at its default.
+		"HROMADA_LIMIT_SIGN_IP":       "300/1m",
 		"HROMADA_LIMIT_SIGN":          "30/1m",
 		"HROMADA_LIMIT_LOGIN_IP":      fmt.Sprintf("%d/1m", 2*o.n+100),
 		"HROMADA_LIMIT_CONCURRENT_IP": strconv.Itoa(2*o.c + 16),
+	}
+	if o.addresses == "one" {
+		limits["HROMADA_LIMIT_SIGN_IP"] = fmt.Sprintf("%d/1m", 2*o.n+100)
 	}
 	vars := map[string]string{
 		"HROMADA_ENV":                "development",
@@ -202,6 +212,10 @@ func run(ctx context.Context, o options) (err error) {
 		"HROMADA_OIDC_CLIENT_ID":     "hromada-bench",
 		"HROMADA_OIDC_CLIENT_SECRET": clientSecret,
 		"HROMADA_PETITION_THRESHOLD": strconv.Itoa(2*o.n + 100), // never reached: this run measures signing alone
+		// The load generator is the load balancer in front of the program: its connections come from
+		// 127.0.0.1 and name each signer's address in X-Real-IP (see signer).
+		"HROMADA_TRUSTED_PROXIES": "127.0.0.1",
+		"HROMADA_PROXY_HEADER":    "X-Real-IP",
 	}
 	for k, v := range limits {
 		vars[k] = v
@@ -227,8 +241,13 @@ func run(ctx context.Context, o options) (err error) {
 
 	fmt.Println("\n== setup")
 	fmt.Printf("database %s, portal %s, identity provider %s, log %s (level %s)\n", dbName, portalURL, idpURL, o.logFile, cfg.LogLevel)
-	fmt.Printf("limits raised for this run (all clients share 127.0.0.1): HROMADA_LIMIT_SIGN_IP=%s, HROMADA_LIMIT_LOGIN_IP=%s, "+
-		"HROMADA_LIMIT_CONCURRENT_IP=%s; HROMADA_LIMIT_SIGN=%s (the default)\n", limits["HROMADA_LIMIT_SIGN_IP"],
+	from := "every signer from an address of their own (10.x.y.z)"
+	if o.addresses == "one" {
+		from = "every signer from one address (10.0.0.1)"
+	}
+	fmt.Printf("signing: %s, named in X-Real-IP by the trusted proxy 127.0.0.1 that the load generator plays; sign-in from 127.0.0.1\n", from)
+	fmt.Printf("limits for this run: HROMADA_LIMIT_SIGN_IP=%s, HROMADA_LIMIT_LOGIN_IP=%s, HROMADA_LIMIT_CONCURRENT_IP=%s, "+
+		"HROMADA_LIMIT_SIGN=%s (defaults: 300/1m, 120/1m, 32, 30/1m)\n", limits["HROMADA_LIMIT_SIGN_IP"],
 		limits["HROMADA_LIMIT_LOGIN_IP"], limits["HROMADA_LIMIT_CONCURRENT_IP"], limits["HROMADA_LIMIT_SIGN"])
 	t0 := time.Now()
 	a, err := app.Open(ctx, cfg, log)
@@ -377,17 +396,21 @@ func run(ctx context.Context, o options) (err error) {
 	if err != nil {
 		return err
 	}
-	type result struct {
-		d        time.Duration
-		status   int
-		location string
-		err      error
+	// Each person's request, written out before the clock starts: their cookies as their browser sends
+	// them, the form with their token, their address (signer, below).
+	portalAddr := ln.Addr().String()
+	signers := make([]signer, o.n)
+	for i := range o.n {
+		ip := "10.0.0.1"
+		if o.addresses == "each" {
+			ip = personAddress(i).String()
+		}
+		signers[i] = newSigner(clients[i], portalURL, portalAddr, petPath+"/sign", ip)
 	}
 	first := make([]result, o.n)
 	second := make([]result, o.n)
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	signURL := portalURL + petPath + "/sign"
 	// Back to the petition (an anchor on the page is the portal's business).
 	wantLocation := regexp.MustCompile("^" + regexp.QuoteMeta(petPath) + "(#.*)?$")
 	if counter != nil {
@@ -399,21 +422,15 @@ func run(ctx context.Context, o options) (err error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			conn := &proxyConn{addr: portalAddr}
+			defer conn.close()
 			for {
 				k := int(next.Add(1)) - 1
 				if k >= o.n || ctx.Err() != nil {
 					return
 				}
 				i := order[k]
-				sign := func() result {
-					start := time.Now()
-					r, err := clients[i].postForm(ctx, signURL, url.Values{"_csrf": {clients[i].csrf}})
-					return result{d: time.Since(start), status: r.status, location: r.location, err: err}
-				}
-				first[i] = sign()
-				if retry[i] {
-					second[i] = sign()
-				}
+				first[i], second[i] = signers[i].sign(ctx, conn, retry[i])
 			}
 		}()
 	}
@@ -428,6 +445,11 @@ func run(ctx context.Context, o options) (err error) {
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("timed phase: %w", err)
+	}
+
+	// The browsers keep the cookies the answers set (the flash message the check below looks for).
+	for i := range o.n {
+		signers[i].keep(clients[i], portalURL, first[i], second[i])
 	}
 
 	// Every request must have been answered 303 back to the petition.
@@ -575,6 +597,198 @@ func run(ctx context.Context, o options) (err error) {
 		return errors.New("signatures lost, doubled or requests failed")
 	}
 	return nil
+}
+
+// personAddress is the i-th person's own address, 10.0.1.1 onwards.
+func personAddress(i int) net.IP {
+	return net.IPv4(10, byte(i/(254*254)), byte(1+(i/254)%254), byte(1+i%254))
+}
+
+// signer is one person's signing, with the request written by hand: the load generator shares the
+// process and the two cores with the program it measures, so it should cost about what pgbench's client
+// costs pgbench (net/http's client, a cookie jar per person and two goroutines per connection, was most
+// of the load generator's cost). It plays the load balancer in front of the program: a kept-alive
+// connection per worker from 127.0.0.1 (a trusted proxy for this run), each request naming its signer's
+// address in X-Real-IP, so every signer is counted under their own address (or all under one,
+// -addresses one). What the program receives is what a browser's request through nginx is.
+type signer struct {
+	addr    string // the portal's host:port
+	path    string
+	ip      string // the signer's address
+	cookies string // the Cookie header, from the person's cookie jar
+	csrf    string
+}
+
+func newSigner(b *browser, portalURL, addr, path, ip string) signer {
+	u, _ := url.Parse(portalURL)
+	var cs []string
+	for _, c := range b.c.Jar.Cookies(u) {
+		cs = append(cs, c.Name+"="+c.Value)
+	}
+	return signer{addr: addr, path: path, ip: ip, cookies: strings.Join(cs, "; "), csrf: b.csrf}
+}
+
+// request is the POST of the form, with the cookies the browser holds.
+func (s *signer) request(cookies string) []byte {
+	body := url.Values{"_csrf": {s.csrf}}.Encode()
+	return fmt.Appendf(nil, "POST %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: hromada-bench\r\nX-Real-IP: %s\r\nCookie: %s\r\n"+
+		"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s", s.path, s.addr, s.ip, cookies, len(body), body)
+}
+
+type result struct {
+	d          time.Duration
+	status     int
+	location   string
+	setCookies []string
+	err        error
+}
+
+// sign posts the form, and when again posts it a second time with the cookies the first answer set (as
+// a browser would).
+func (s *signer) sign(ctx context.Context, conn *proxyConn, again bool) (first, second result) {
+	first = conn.roundTrip(ctx, s.request(s.cookies))
+	if again {
+		if first.err != nil {
+			return first, result{err: first.err}
+		}
+		second = conn.roundTrip(ctx, s.request(withCookies(s.cookies, first.setCookies)))
+	}
+	return first, second
+}
+
+// proxyConn is one kept-alive connection to the program, opened when first needed and again after the
+// program closed it.
+type proxyConn struct {
+	addr string
+	conn net.Conn
+	br   *bufio.Reader
+}
+
+func (p *proxyConn) roundTrip(ctx context.Context, req []byte) result {
+	start := time.Now()
+	if p.conn == nil {
+		d := net.Dialer{Timeout: 5 * time.Second}
+		conn, err := d.DialContext(ctx, "tcp", p.addr)
+		if err != nil {
+			return result{d: time.Since(start), err: err}
+		}
+		p.conn = conn
+		if p.br == nil {
+			p.br = bufio.NewReaderSize(conn, 4096)
+		} else {
+			p.br.Reset(conn)
+		}
+	}
+	_ = p.conn.SetDeadline(start.Add(60 * time.Second))
+	var r result
+	var closing bool
+	_, err := p.conn.Write(req)
+	if err == nil {
+		r, closing, err = readResponse(p.br)
+	}
+	r.d, r.err = time.Since(start), err
+	if err != nil || closing {
+		p.close()
+	}
+	return r
+}
+
+func (p *proxyConn) close() {
+	if p.conn != nil {
+		_ = p.conn.Close()
+		p.conn = nil
+	}
+}
+
+// keep gives the person's browser the cookies the answers set.
+func (s *signer) keep(b *browser, portalURL string, rs ...result) {
+	u, _ := url.Parse(portalURL)
+	for _, r := range rs {
+		if len(r.setCookies) > 0 {
+			b.c.Jar.SetCookies(u, (&http.Response{Header: http.Header{"Set-Cookie": r.setCookies}}).Cookies())
+		}
+	}
+}
+
+// withCookies is the Cookie header after the Set-Cookie lines: a cookie set anew replaces the old, an
+// expired one goes.
+func withCookies(header string, set []string) string {
+	var names []string
+	values := map[string]string{}
+	for _, kv := range strings.Split(header, "; ") {
+		if name, value, ok := strings.Cut(kv, "="); ok {
+			names = append(names, name)
+			values[name] = value
+		}
+	}
+	for _, c := range (&http.Response{Header: http.Header{"Set-Cookie": set}}).Cookies() {
+		if _, ok := values[c.Name]; !ok {
+			names = append(names, c.Name)
+		}
+		values[c.Name] = c.Value
+		if c.MaxAge < 0 || (!c.Expires.IsZero() && c.Expires.Before(time.Now())) {
+			delete(values, c.Name)
+		}
+	}
+	var out []string
+	for _, n := range names {
+		if v, ok := values[n]; ok {
+			out = append(out, n+"="+v)
+			delete(values, n)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// readResponse reads an answer's status, Location and Set-Cookie headers and skips its body (which
+// must have a Content-Length: the program's redirects do); closing says the program closes the connection.
+func readResponse(br *bufio.Reader) (r result, closing bool, err error) {
+	line, err := br.ReadSlice('\n')
+	if err != nil {
+		return r, false, err
+	}
+	f := strings.Fields(string(line))
+	if len(f) < 2 || !strings.HasPrefix(f[0], "HTTP/1.") {
+		return r, false, fmt.Errorf("status line %q", line)
+	}
+	if r.status, err = strconv.Atoi(f[1]); err != nil {
+		return r, false, fmt.Errorf("status line %q", line)
+	}
+	length := -1
+	for {
+		line, err := br.ReadSlice('\n')
+		if err != nil {
+			return r, false, err
+		}
+		h := strings.TrimRight(string(line), "\r\n")
+		if h == "" {
+			break
+		}
+		name, value, ok := strings.Cut(h, ":")
+		if !ok {
+			return r, false, fmt.Errorf("header %q", h)
+		}
+		value = strings.TrimSpace(value)
+		switch strings.ToLower(name) {
+		case "content-length":
+			if length, err = strconv.Atoi(value); err != nil {
+				return r, false, fmt.Errorf("header %q", h)
+			}
+		case "transfer-encoding":
+			return r, false, fmt.Errorf("unexpected %q", h)
+		case "connection":
+			closing = strings.EqualFold(value, "close")
+		case "location":
+			r.location = value
+		case "set-cookie":
+			r.setCookies = append(r.setCookies, value)
+		}
+	}
+	if length < 0 {
+		return r, false, errors.New("an answer without Content-Length")
+	}
+	_, err = br.Discard(length)
+	return r, closing, err
 }
 
 // browser is one person's browser: its own cookies, a shared connection pool, no redirects followed.

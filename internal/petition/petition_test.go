@@ -369,3 +369,30 @@ func TestSimilarAndResidency(t *testing.T) {
 		t.Fatalf("a resident: %v %v", added, err)
 	}
 }
+
+// A signature never outlives its petition: the foreign key refuses deleting or renumbering a signed
+// petition (issue 15 measured replacing it, as it locks the petition's row for every signer, and kept
+// it: docs/BENCHMARKS.md), and signing a petition that does not exist says so.
+func TestSignaturesKeepTheirPetition(t *testing.T) {
+	f := setup(t, petition.Rules{Threshold: 100})
+	ctx := context.Background()
+	p := f.published(t, f.citizen(t, 1, ""))
+	if added, err := f.svc.Sign(ctx, p.ID, f.citizen(t, 2, "")); err != nil || !added {
+		t.Fatalf("signing: %v %v", added, err)
+	}
+	if err := f.db.Exec("DELETE FROM petitions WHERE id = ?", p.ID).Error; err == nil {
+		t.Fatal("a petition with signatures was deleted")
+	}
+	if err := f.db.Exec("UPDATE petitions SET id = ? WHERE id = ?", p.ID+1000, p.ID).Error; err == nil {
+		t.Fatal("a petition with signatures was renumbered")
+	}
+	if err := f.db.Exec("UPDATE petitions SET id = id, title = title WHERE id = ?", p.ID).Error; err != nil {
+		t.Fatalf("an update naming the id unchanged: %v", err)
+	}
+	if _, err := f.svc.Sign(ctx, p.ID+1000, f.citizen(t, 3, "")); errs.CodeOf(err) != errs.NotFound {
+		t.Fatalf("signing a petition that does not exist: %v", err)
+	}
+	if n := liveCount(t, f.db, p.ID); n != 2 {
+		t.Fatalf("want 2 signatures, got %d", n)
+	}
+}

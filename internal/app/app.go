@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -104,6 +105,8 @@ type App struct {
 	Services    *georeport.Catalogue // Open311's public services
 	Intake      *intake.Service      // other systems' cards through import profiles, results back
 	Reception   *reception.Service   // personal reception: the schedule, bookings, the journal
+
+	files *attachment.Store // appeals' and petitions' files (SweepFiles)
 }
 
 // Open builds everything: it opens the database, migrates it (or refuses an outdated schema), and
@@ -231,6 +234,16 @@ func (a *App) build(ctx context.Context) error {
 	// A hotline's export is kept only while a clerk needs it (internal/intake: Expire).
 	a.Notify.AddPeriodic("intake_runs", notify.PeriodicTask{Every: time.Hour, Run: func(ctx context.Context) error {
 		_, err := a.Intake.Expire(ctx, time.Now())
+		return err
+	}})
+	// Drafts past their lifetime go, then the stored files nothing names any longer: an upload whose
+	// form was refused or abandoned, a draft's files (two lifetimes old, so a draft in use keeps them).
+	a.files = files
+	a.Notify.AddPeriodic("attachment_sweep", notify.PeriodicTask{Every: 6 * time.Hour, Run: func(ctx context.Context) error {
+		n, err := a.SweepFiles(ctx, time.Now())
+		if n > 0 {
+			log.Info("stored files no row names were removed", "count", n)
+		}
 		return err
 	}})
 	a.Notify.AddPeriodic("api_idempotency_keys", notify.PeriodicTask{Every: time.Hour, Run: func(ctx context.Context) error {
@@ -395,6 +408,24 @@ func (a *App) RunWorker(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout(a.Notify))
 	defer cancel()
 	return a.Notify.Stop(sctx)
+}
+
+// SweepFiles removes the drafts past their lifetime, then the stored files no appeal, draft or petition
+// names that were last written two draft lifetimes before now (attachment.Store.Sweep), and returns how
+// many files went. The queue runs it every six hours.
+func (a *App) SweepFiles(ctx context.Context, now time.Time) (int, error) {
+	if _, err := a.Registry.ExpireDrafts(ctx); err != nil {
+		return 0, err
+	}
+	return a.files.Sweep(now.Add(-2*registry.DraftLifetime), func(sums []string) (map[string]bool, error) {
+		used, err := a.Registry.FilesInUse(ctx, sums)
+		if err != nil {
+			return nil, err
+		}
+		more, err := a.Petitions.FilesInUse(ctx, sums)
+		maps.Copy(used, more)
+		return used, err
+	})
 }
 
 // Close waits for the files being taken in, then releases the database.

@@ -9,11 +9,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -172,4 +175,79 @@ func CleanName(name string) string {
 		name = "file"
 	}
 	return name
+}
+
+// Sweep removes the stored files that nothing points to any longer: an upload whose form was refused or
+// abandoned, the files of a draft that was never sent. A file is a candidate when it was last written
+// before cutoff (Save renames a fresh copy over an identical file, so a file saved again is new); inUse,
+// given a batch of candidates' hashes, answers which of them a row still names. A candidate is first
+// moved aside, then looked at again: one written meanwhile (a Save between the check and the move) is
+// new, and is put back — identical content under its own hash, so putting it back is always right.
+// It returns how many files it removed.
+func (s *Store) Sweep(cutoff time.Time, inUse func(sums []string) (map[string]bool, error)) (int, error) {
+	var old []string
+	err := filepath.WalkDir(s.dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		name := d.Name()
+		switch {
+		case hexName.MatchString(name) && info.ModTime().Before(cutoff):
+			old = append(old, name)
+		case strings.HasPrefix(name, ".sweep-") && hexName.MatchString(name[len(".sweep-"):]):
+			// A sweep stopped between moving a file aside and removing it: put it back for the check.
+			return os.Rename(path, s.path(name[len(".sweep-"):]))
+		case strings.HasPrefix(name, ".upload-") && info.ModTime().Before(cutoff):
+			return os.Remove(path) // a Save that stopped before its rename
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("sweep attachments: %w", err)
+	}
+	removed := 0
+	for batch := range slices.Chunk(old, 500) {
+		used, err := inUse(batch)
+		if err != nil {
+			return removed, fmt.Errorf("sweep attachments: %w", err)
+		}
+		for _, sum := range batch {
+			if used[sum] {
+				continue
+			}
+			gone, err := s.removeUnlessNew(sum, cutoff)
+			if err != nil {
+				return removed, fmt.Errorf("sweep attachments: %w", err)
+			}
+			if gone {
+				removed++
+			}
+		}
+	}
+	return removed, nil
+}
+
+// removeUnlessNew removes the file sum unless it was written at or after cutoff.
+func (s *Store) removeUnlessNew(sum string, cutoff time.Time) (bool, error) {
+	aside := filepath.Join(s.dir, ".sweep-"+sum)
+	if err := os.Rename(s.path(sum), aside); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return false, nil
+		}
+		return false, err
+	}
+	info, err := os.Stat(aside)
+	if err != nil {
+		return false, err
+	}
+	if !info.ModTime().Before(cutoff) {
+		return false, os.Rename(aside, s.path(sum))
+	}
+	return true, os.Remove(aside)
 }

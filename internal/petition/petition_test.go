@@ -1,8 +1,11 @@
 package petition_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -68,7 +71,7 @@ func setup(t *testing.T, rules petition.Rules) fixture {
 	if rules.OnExpiry == "" {
 		rules.OnExpiry = petition.OnExpiryAppeal
 	}
-	svc := petition.NewService(gdb, clf, petition.Options{Rules: rules, Calendar: cal, Timezone: kyiv, Appeals: reg, Now: c.now})
+	svc := petition.NewService(gdb, clf, petition.Options{Rules: rules, Calendar: cal, Timezone: kyiv, Appeals: reg, Files: store, Now: c.now})
 	return fixture{db: gdb, svc: svc, people: identity.NewService(gdb, []byte("test-secret-test-secret-test-secret")), clock: c, cal: cal, kyiv: kyiv}
 }
 
@@ -394,5 +397,30 @@ func TestSignaturesKeepTheirPetition(t *testing.T) {
 	}
 	if n := liveCount(t, f.db, p.ID); n != 2 {
 		t.Fatalf("want 2 signatures, got %d", n)
+	}
+}
+
+// The attachments' sweep keeps a petition's file: FilesInUse names it, and nothing else.
+func TestPetitionFilesInUse(t *testing.T) {
+	f := setup(t, petition.Rules{})
+	ctx := context.Background()
+	author := f.citizen(t, 1, "")
+	body := []byte("%PDF-1.4\nпетиція")
+	p, err := f.svc.Create(ctx, petition.CreateInput{PersonID: author.PersonID, AuthorName: author.Name,
+		Title: "Облаштувати велодоріжку на вулиці Соборній", SubjectCode: "03",
+		Text: "Просимо облаштувати безпечну велодоріжку вздовж усієї вулиці Соборної від вокзалу до парку.",
+		Attachment: &attachment.Upload{Name: "схема.pdf", Size: int64(len(body)),
+			Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum string
+	if err := f.db.Raw("SELECT file_sha256 FROM petitions WHERE id = ?", p.ID).Scan(&sum).Error; err != nil || len(sum) != 64 {
+		t.Fatalf("the petition's file: %q %v", sum, err)
+	}
+	other := strings.Repeat("0", 64)
+	used, err := f.svc.FilesInUse(ctx, []string{sum, other})
+	if err != nil || !used[sum] || used[other] {
+		t.Fatalf("files in use: %v %v", used, err)
 	}
 }

@@ -449,3 +449,18 @@ func insertSignature(tx *gorm.DB, sig *Signature) (bool, error) {
 	res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "petition_id"}, {Name: "signer_key"}}, DoNothing: true}).Create(sig)
 	return res.RowsAffected == 1, res.Error
 }
+
+// FilesInUse tells which of the stored files sums a petition names (its file or its answer's), for the
+// attachments' sweep (attachment.Store.Sweep).
+func (s *Service) FilesInUse(ctx context.Context, sums []string) (map[string]bool, error) {
+	var rows []struct{ FileSHA256, AnswerFileSHA256 string }
+	if err := s.db.WithContext(ctx).Table("petitions").Select("file_sha256, answer_file_sha256").
+		Where("file_sha256 IN ? OR answer_file_sha256 IN ?", sums, sums).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("petition files in use: %w", err)
+	}
+	used := map[string]bool{}
+	for _, r := range rows {
+		used[r.FileSHA256], used[r.AnswerFileSHA256] = true, true
+	}
+	return used, nil
+}

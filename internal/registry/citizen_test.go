@@ -65,12 +65,31 @@ func TestDraftIsSentOnce(t *testing.T) {
 		t.Fatalf("appeals registered: %d (%v), want 1", n, err)
 	}
 
-	if err := reg.SaveDraft(ctx, p.ID, registry.Draft{Form: form}); err != nil {
+	kept, err := reg.StoreDraftFiles([]registry.Upload{upload("довідка.pdf", []byte("%PDF-1.4\nonly the draft's"))})
+	if err != nil {
 		t.Fatal(err)
+	}
+	if err := reg.SaveDraft(ctx, p.ID, registry.Draft{Form: form, Files: kept}); err != nil {
+		t.Fatal(err)
+	}
+	// The attachments' sweep keeps what an appeal or a draft names.
+	unknown := "0000000000000000000000000000000000000000000000000000000000000000"
+	sums := []string{files[0].SHA256, kept[0].SHA256, unknown}
+	if used, err := reg.FilesInUse(ctx, sums); err != nil || !used[files[0].SHA256] || !used[kept[0].SHA256] || used[unknown] {
+		t.Fatalf("files in use: %v %v", used, err)
+	}
+	if n, err := reg.ExpireDrafts(ctx); err != nil || n != 0 {
+		t.Fatalf("a draft within its lifetime expired: %d %v", n, err)
 	}
 	now = now.Add(registry.DraftLifetime + time.Minute)
 	if _, err := reg.DraftOf(ctx, p.ID); !errs.Is(err, errs.NotFound) {
 		t.Fatalf("a draft past its lifetime: want NotFound, got %v", err)
+	}
+	if n, err := reg.ExpireDrafts(ctx); err != nil || n != 1 {
+		t.Fatalf("a draft past its lifetime: %d removed, %v", n, err)
+	}
+	if used, err := reg.FilesInUse(ctx, sums); err != nil || !used[files[0].SHA256] || used[kept[0].SHA256] {
+		t.Fatalf("files in use after the draft expired: %v %v", used, err)
 	}
 }
 

@@ -128,3 +128,42 @@ func takeDraft(tx *gorm.DB, in *RegisterInput) error {
 	}
 	return nil
 }
+
+// ExpireDrafts removes the drafts past their lifetime: the form of an appeal never sent is not kept
+// (their files then go with the attachments' sweep, FilesInUse). It returns how many it removed.
+func (s *Service) ExpireDrafts(ctx context.Context) (int64, error) {
+	res := s.db.WithContext(ctx).Where("updated_at < ?", s.clock.Now().Add(-DraftLifetime)).Delete(&draftRow{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("expire drafts: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// FilesInUse tells which of the stored files sums an appeal's attachment or a draft names, for the
+// attachments' sweep (attachment.Store.Sweep).
+func (s *Service) FilesInUse(ctx context.Context, sums []string) (map[string]bool, error) {
+	used := map[string]bool{}
+	var named []string
+	if err := s.db.WithContext(ctx).Model(&Attachment{}).Where("sha256 IN ?", sums).Distinct().
+		Pluck("sha256", &named).Error; err != nil {
+		return nil, fmt.Errorf("attachments in use: %w", err)
+	}
+	for _, sum := range named {
+		used[sum] = true
+	}
+	// Drafts are few (one a person, a day at most) and keep their files as JSON: read them all.
+	var drafts []string
+	if err := s.db.WithContext(ctx).Model(&draftRow{}).Pluck("files", &drafts).Error; err != nil {
+		return nil, fmt.Errorf("drafts' files: %w", err)
+	}
+	for _, text := range drafts {
+		var files []DraftFile
+		if err := json.Unmarshal([]byte(text), &files); err != nil {
+			return nil, fmt.Errorf("draft files: %w", err)
+		}
+		for _, f := range files {
+			used[f.SHA256] = true
+		}
+	}
+	return used, nil
+}
